@@ -1,0 +1,137 @@
+/**
+ * What the packet path needs to know about a host besides its ruleset:
+ * interfaces and addresses, routes, sysctls, local listeners (docker-proxy),
+ * and the neighbours that sit behind its interfaces (containers, outer hosts).
+ */
+import type { CounterDelta, Ruleset, TableName } from './types.ts';
+
+export type InterfaceKind = 'loopback' | 'bridge' | 'ether';
+
+export interface InterfaceAddress {
+  address: string;
+  prefix: number;
+}
+
+export interface HostInterface {
+  name: string;
+  /** 'bridge' means a Linux bridge: br_netfilter applies to traffic between its ports. */
+  kind: InterfaceKind;
+  addresses: InterfaceAddress[];
+  up?: boolean;
+}
+
+export interface Route {
+  /** CIDR, "default" for 0.0.0.0/0. */
+  destination: string;
+  dev: string;
+  via?: string;
+  /** Preferred source address for host-originated packets. */
+  src?: string;
+}
+
+export type L4Protocol = 'tcp' | 'udp';
+export type FlowProtocol = 'icmp' | L4Protocol;
+
+/** A socket listening on the host (docker-proxy, sshd …). */
+export interface Listener {
+  protocol: L4Protocol;
+  /** "0.0.0.0" for any. */
+  address: string;
+  port: number;
+  /**
+   * docker-proxy: every accepted connection is relayed as a new host-originated
+   * connection to this address and port.
+   */
+  forwardTo?: { address: string; port: number };
+  /** Who owns it, for humans ("docker-proxy", "sshd"). */
+  owner?: string;
+}
+
+/**
+ * Something that sends and receives packets behind one of the host's interfaces:
+ * a container on a bridge, or another machine on eth0's network.
+ */
+export interface Neighbour {
+  name: string;
+  address: string;
+  /** The host interface it is reached through (a bridge or eth0). */
+  dev: string;
+  /** Sockets it serves; a neighbour with no listener on a port answers TCP with RST. */
+  listeners?: Array<{ protocol: L4Protocol; port: number }>;
+  /** Neighbours answer ICMP echo unless this is false. */
+  answersPing?: boolean;
+}
+
+export interface HostState {
+  ruleset: Ruleset;
+  interfaces: HostInterface[];
+  /** Explicit routes; connected routes are derived from interface addresses when absent. */
+  routes: Route[];
+  /** e.g. {"net.ipv4.ip_forward": "1"} */
+  sysctls: Record<string, string>;
+  listeners: Listener[];
+  neighbours: Neighbour[];
+  /**
+   * iptables-nft creates a built-in chain in the kernel only once it has a rule or a
+   * non-ACCEPT policy; until then nothing counts on it (seen in ground truth e3: filter
+   * INPUT stays [0:0] while traffic reaches a local docker-proxy). Default true.
+   */
+  nftLazyBuiltinChains?: boolean;
+}
+
+/** Where a flow starts: a neighbour's address, or the host itself. */
+export interface FlowSpec {
+  protocol: FlowProtocol;
+  from: string;
+  to: string;
+  /** Destination port (tcp/udp). */
+  port?: number;
+  /** ICMP echo requests to send (default 1); for tcp/udp the number of attempts. */
+  count?: number;
+  /** Application payload bytes of the request (tcp/udp). */
+  requestBytes?: number;
+  /** Application payload bytes of the response (tcp/udp). */
+  responseBytes?: number;
+}
+
+export type FlowVerdict =
+  /** Every request answered. */
+  | 'delivered'
+  /** Some answered, some not. */
+  | 'partial'
+  /** Dropped somewhere: the client times out. */
+  | 'timeout'
+  /** TCP RST or ICMP port-unreachable came back: the client sees "connection refused". */
+  | 'refused'
+  /** No route to the destination. */
+  | 'unreachable';
+
+export interface PathStep {
+  /** Which packet of the flow (1-based) and in which direction. */
+  packet: number;
+  direction: 'request' | 'reply';
+  /** What the packet looked like here. */
+  src: string;
+  dst: string;
+  kind: 'hook' | 'rule' | 'policy' | 'route' | 'conntrack' | 'nat' | 'deliver' | 'drop' | 'socket' | 'note';
+  table?: TableName;
+  chain?: string;
+  /** 1-based rule number for kind 'rule'. */
+  rule?: number;
+  text: string;
+}
+
+export interface FlowResult {
+  verdict: FlowVerdict;
+  /** Requests sent (ICMP echo requests, TCP connection attempts, UDP datagrams). */
+  sent: number;
+  /** Requests answered. */
+  delivered: number;
+  /** Source address the final receiver saw (after any SNAT/MASQUERADE), if anything arrived. */
+  seenSource?: string;
+  /** Which endpoint finally received the request (neighbour name, "host", or a docker-proxy relay). */
+  receiver?: string;
+  /** Per-rule and per-policy deltas for every rule or policy that counted (zeros omitted). */
+  counters: CounterDelta[];
+  path: PathStep[];
+}
