@@ -1,0 +1,53 @@
+/** iptables-save parse and serialize, canonical rule text, the extension registry. */
+export { AddressError, canonicalCidr, listingAddress } from './address.ts';
+export { RulesetParseError } from './errors.ts';
+export {
+  type ExtensionDef,
+  findMatch,
+  findOption,
+  findTarget,
+  IMPLICIT_PROTOCOL_MATCHES,
+  MATCHES,
+  type OptionDef,
+  STANDARD_VERDICTS,
+  TARGETS,
+} from './extensions.ts';
+export { type ParseRulesetOptions, parseRuleset } from './parse.ts';
+export { canonicalProtocol, ProtocolError, protocolNumber } from './protocol.ts';
+export {
+  type ForeignOptionHook,
+  formatRuleSpec,
+  parseRuleArgs,
+  parseRuleSpec,
+  RuleSpecError,
+  type RuleSpecErrorKind,
+} from './rule-spec.ts';
+export { type SerializeOptions, serializeRuleset } from './serialize.ts';
+export {
+  byteOrder,
+  cloneRuleset,
+  countReferences,
+  emptyRuleset,
+  ensureBuiltinChain,
+  ensureTable,
+  findChain,
+  findTable,
+  insertUserChain,
+  isBuiltinChain,
+  isTableName,
+  newBuiltinChain,
+  newUserChain,
+  TABLE_NAMES,
+  TABLE_SAVE_ORDER,
+  zeroCounters,
+} from './tables.ts';
+export { quoteIfNeeded, quoteSaveString, type Token, TokenizeError, tokenize } from './tokenize.ts';
+export {
+  parseTranscript,
+  type Transcript,
+  type TranscriptDump,
+  type TranscriptEntry,
+  TranscriptParseError,
+  type TranscriptSetup,
+  type TranscriptStep,
+} from './transcript.ts';

@@ -1,0 +1,34 @@
+/**
+ * Prints a Ruleset as iptables-save text. With `counters: true` the `-c` form: every
+ * rule prefixed by `[packets:bytes]`. Chain lines show their counters either way, as
+ * iptables-save does.
+ */
+import type { Counters, Ruleset } from '../types.ts';
+
+export interface SerializeOptions {
+  counters?: boolean;
+}
+
+const bracket = (c: Counters) => `[${c.packets}:${c.bytes}]`;
+
+export function serializeRuleset(rs: Ruleset, options: SerializeOptions = {}): string {
+  const out: string[] = [];
+  for (const table of rs.tables) {
+    out.push(...table.leadingComments);
+    out.push(`*${table.name}`);
+    for (const chain of table.chains) {
+      out.push(
+        `:${chain.name} ${chain.builtin ? (chain.policy ?? 'ACCEPT') : '-'} ${bracket(chain.counters)}`,
+      );
+    }
+    for (const chain of table.chains) {
+      for (const rule of chain.rules) {
+        const body = rule.text === '' ? `-A ${chain.name}` : `-A ${chain.name} ${rule.text}`;
+        out.push(options.counters ? `${bracket(rule.counters)} ${body}` : body);
+      }
+    }
+    out.push('COMMIT');
+    out.push(...table.trailingComments);
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
