@@ -106,7 +106,12 @@ export interface Backend {
   /** HTTP GET; url host may be an address or a container name. */
   httpGet(from: Actor, url: string): Promise<RequestResult>;
   /** Send `payload` over TCP to a container's nc listener; returns what the server saw. */
-  tcpSend(from: Actor, to: string, port: number, payload: string): Promise<RequestResult & { seenSource?: string }>;
+  tcpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<RequestResult & { seenSource?: string }>;
   /** Source address the named container saw on its last received connection or ping. */
   lastSeenSource(container: string): Promise<string | undefined>;
   listeners(): Promise<Listener[]>;

@@ -77,6 +77,8 @@ export interface HostState {
    * INPUT stays [0:0] while traffic reaches a local docker-proxy). Default true.
    */
   nftLazyBuiltinChains?: boolean;
+  /** ipset name → members ("10.0.0.1", "10.0.0.0/8", "10.0.0.1,tcp:80") for `-m set --match-set`. */
+  ipsets?: Record<string, string[]>;
 }
 
 /** Where a flow starts: a neighbour's address, or the host itself. */
@@ -92,6 +94,10 @@ export interface FlowSpec {
   requestBytes?: number;
   /** Application payload bytes of the response (tcp/udp). */
   responseBytes?: number;
+  /** TCP: segments the response is sent in (default 1; busybox httpd sends headers and body apart: 2). */
+  responseSegments?: number;
+  /** TCP: who sends the first FIN (default 'client', like `nc -q`; HTTP servers such as busybox httpd: 'server'). */
+  closer?: 'client' | 'server';
 }
 
 export type FlowVerdict =

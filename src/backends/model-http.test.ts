@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { busyboxResponseBytes, curlGetRequestBytes, ncPayloadBytes, servedFile } from './model-http.ts';
+
+// Ground truth e3 "external client GETs host:8080": client 6 packets / 401 bytes,
+// server 6 packets / 533 bytes; SYN and SYN-ACK 60 bytes, every other segment 52 + payload.
+const clientBytes = 401 - 60 - 5 * 52;
+const serverBytes = 533 - 60 - 5 * 52;
+
+test('curl GET request size matches ground truth e3', () => {
+  assert.equal(curlGetRequestBytes(new URL('http://192.168.70.6:8080/')), clientBytes);
+});
+
+test('the Host header leaves out the default port', () => {
+  assert.equal(
+    curlGetRequestBytes(new URL('http://192.168.70.6:80/')),
+    curlGetRequestBytes(new URL('http://192.168.70.6:8080/')) - ':8080'.length,
+  );
+});
+
+test('busybox httpd response size for "hello" matches ground truth e3', () => {
+  assert.equal(busyboxResponseBytes(servedFile('hello')), serverBytes);
+});
+
+test('nc payload carries echo\'s newline (ground truth e2: "hi" is 3 bytes)', () => {
+  // e2: client 5 packets / 271 bytes = SYN 60 + 4 × 52 + payload.
+  assert.equal(ncPayloadBytes('hi'), 271 - 60 - 4 * 52);
+});

@@ -1,0 +1,54 @@
+/**
+ * Payload sizes of the traffic the workload image really sends, so the model's TCP
+ * counters come out in bytes, not just packets.
+ *
+ * Calibrated on ground truth e3 "external client GETs host:8080": client → server
+ * 6 packets / 401 bytes, server → client 6 packets / 533 bytes for a page holding
+ * "hello\n". With Linux TCP timestamps (SYN 60 bytes, other segments 52 + payload) and
+ * busybox httpd answering in two segments and closing first, that leaves 81 request
+ * bytes (401 − 60 − 5×52) and 213 response bytes (533 − 60 − 5×52). Both are what the
+ * formulas below give:
+ *
+ * - curl 7.88 `GET /` : "GET / HTTP/1.1\r\nHost: 192.168.70.6:8080\r\n"
+ *   "User-Agent: curl/7.88.1\r\nAccept: (star/star)\r\n\r\n" = 81 bytes (the Host header omits
+ *   ":80" for the default port).
+ * - busybox 1.35 httpd 200 for a static file: status line, Date, Connection: close,
+ *   Content-type: text/html, Accept-Ranges, Last-Modified, ETag "<mtime hex>-<size hex>",
+ *   Content-Length, blank line = 205 bytes + hex digits + decimal digits of the size, then
+ *   the body: "hello\n" → 205 + 1 + 1 + 6 = 213.
+ * - `echo PAYLOAD | nc -q 1 …` sends the payload and a newline (e2: "hi" → 3 bytes).
+ *
+ * Dates are fixed-width (RFC 1123) and the mtime is 8 hex digits until 2038, so the
+ * sizes are exact; HTTP_BYTE_TOLERANCE allows for other curl/busybox builds.
+ */
+
+export const CURL_USER_AGENT = 'curl/7.88.1';
+
+/** Allowed per-row byte difference for HTTP steps (compare/counter-compare.ts). */
+export const HTTP_BYTE_TOLERANCE = 16;
+
+/** Segments busybox httpd answers in: headers, then the file. */
+export const BUSYBOX_RESPONSE_SEGMENTS = 2;
+
+export function curlGetRequestBytes(url: URL): number {
+  const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+  const path = `${url.pathname || '/'}${url.search}`;
+  const request = `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${CURL_USER_AGENT}\r\nAccept: */*\r\n\r\n`;
+  return Buffer.byteLength(request);
+}
+
+/** The file a workload container serves: the body written with `echo`, so with a newline. */
+export function servedFile(body: string): string {
+  return `${body}\n`;
+}
+
+export function busyboxResponseBytes(file: string): number {
+  const size = Buffer.byteLength(file);
+  const headers = 205 + size.toString(16).length + String(size).length;
+  return headers + size;
+}
+
+/** `echo PAYLOAD | nc …`: the payload and echo's newline. */
+export function ncPayloadBytes(payload: string): number {
+  return Buffer.byteLength(payload) + 1;
+}

@@ -1,0 +1,487 @@
+/**
+ * The model backend: the embedded twin. Docker's control plane is DockerDaemonModel
+ * (src/docker), traffic is runFlow (src/netfilter/path) over the daemon's live host
+ * state. No Docker, no I/O: a scenario runs in milliseconds.
+ *
+ * The world around the DinD host is fixed as in the ground truth: the host is
+ * 192.168.70.6/24 on eth0 with a default route via 192.168.70.1, and the outer client
+ * ("external") is the neighbour 192.168.70.10 on eth0.
+ */
+import debug from 'debug';
+import { parse as parseShell } from 'shell-quote';
+import { countersOf } from '../compare/counter-deltas.ts';
+import { DockerDaemonModel } from '../docker/daemon-model.ts';
+import type {
+  FlowResult,
+  FlowSpec,
+  HostInterface,
+  HostState,
+  Listener,
+  Neighbour,
+} from '../netfilter/host-types.ts';
+import { runIptables } from '../netfilter/iptables/index.ts';
+import { runFlow } from '../netfilter/path/index.ts';
+import { isIPv4, parseIPv4 } from '../netfilter/path/ipv4.ts';
+import { RoutingTable } from '../netfilter/path/routing.ts';
+import {
+  cloneRuleset,
+  emptyRuleset,
+  parseRuleset,
+  serializeRuleset,
+  zeroCounters,
+} from '../netfilter/ruleset/index.ts';
+import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import type {
+  Actor,
+  Backend,
+  ContainerInfo,
+  ContainerOptions,
+  ExecResult,
+  HostOptions,
+  NetworkInfo,
+  NetworkOptions,
+  PingResult,
+  RequestResult,
+} from './backend.ts';
+import {
+  BUSYBOX_RESPONSE_SEGMENTS,
+  busyboxResponseBytes,
+  curlGetRequestBytes,
+  ncPayloadBytes,
+  servedFile,
+} from './model-http.ts';
+
+const log = debug('nettwin:model');
+
+export const DIND_HOST_ADDRESS = '192.168.70.6';
+export const DIND_HOST_PREFIX = 24;
+export const DIND_DEFAULT_VIA = '192.168.70.1';
+export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.10';
+export const EXTERNAL_CLIENT_NAME = 'external';
+
+/**
+ * What the backend needs of DockerDaemonModel (docs/ARCHITECTURE.md "docker model").
+ * Kept structural so the backend only depends on the documented surface.
+ */
+export interface DaemonModel {
+  createNetwork(o: NetworkOptions): NetworkInfo;
+  removeNetwork(name: string): void;
+  run(o: ContainerOptions): ContainerInfo;
+  remove(name: string): void;
+  restart(name: string): void;
+  iptables(argv: string[]): ExecResult;
+  sysctl(key: string, value: string): void;
+  killDockerProxy(hostPort?: number): void;
+  learnBridgeName(network: string, bridge: string): void;
+  learnDnsPorts(tcp: number, udp: number): void;
+  host(): HostState;
+  ruleset(): Ruleset;
+}
+
+export interface DaemonModelFactory {
+  start(options: {
+    version: string;
+    daemonOptions?: string[];
+    uplink?: HostInterface;
+    defaultVia?: string;
+    baseline?: 'bare' | 'dind';
+  }): DaemonModel;
+}
+
+export interface ModelBackendOptions {
+  /** Override how the daemon model is made (tests); default DockerDaemonModel from src/docker. */
+  daemonFactory?: DaemonModelFactory;
+  /** The outer client's address on eth0 (default 192.168.70.10). */
+  externalAddress?: string;
+}
+
+/** A host not built by Docker (a replayed dump, a Linux router): steps/lib/capabilities.ts. */
+export interface StandaloneHostSpec {
+  rulesetText: string;
+  file?: string;
+  interfaces: HostInterface[];
+  routes: HostState['routes'];
+  sysctls: Record<string, string>;
+  neighbours: Neighbour[];
+}
+
+/** The model backend plus what the twin, the steps and the report use beyond `Backend`. */
+export interface ModelBackend extends Backend {
+  readonly name: 'model';
+  /** The daemon model (twin: learnBridgeName, learnDnsPorts). Throws before startHost(). */
+  daemon(): DaemonModel;
+  /** The live host state runFlow uses. */
+  hostState(): HostState;
+  /** The last flow run, with its packet path and counter deltas. */
+  lastFlow(): FlowResult | undefined;
+  /** Containers as the model placed them. */
+  container(name: string): ContainerInfo | undefined;
+  loadStandaloneHost(spec: StandaloneHostSpec): Promise<void>;
+  pingFromAddress(from: string, to: string, count: number): Promise<PingResult>;
+}
+
+export class ModelBackendError extends Error {
+  override name = 'ModelBackendError';
+}
+
+export function createModelBackend(options: ModelBackendOptions = {}): ModelBackend {
+  return new ModelBackendImpl(options);
+}
+
+type Host = { kind: 'docker'; daemon: DaemonModel } | { kind: 'standalone'; state: HostState };
+
+class ModelBackendImpl implements ModelBackend {
+  readonly name = 'model' as const;
+  private host: Host | undefined;
+  private readonly containers = new Map<string, { info: ContainerInfo; options: ContainerOptions }>();
+  private readonly networks = new Map<string, NetworkInfo>();
+  private readonly seen = new Map<string, string>();
+  private flow: FlowResult | undefined;
+  private readonly external: string;
+
+  constructor(private readonly options: ModelBackendOptions) {
+    this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
+  }
+
+  daemon(): DaemonModel {
+    if (this.host?.kind !== 'docker') {
+      throw new ModelBackendError(
+        'the model has no Docker daemon yet: start the host first (Given a Docker host …)',
+      );
+    }
+    return this.host.daemon;
+  }
+
+  hostState(): HostState {
+    if (!this.host)
+      throw new ModelBackendError('the model has no host yet: start one first (Given a Docker host …)');
+    const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
+    if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
+      // The outer client: a machine beside the DinD host on eth0, answering ping only.
+      state.neighbours.push({
+        name: EXTERNAL_CLIENT_NAME,
+        address: this.external,
+        dev: 'eth0',
+        listeners: [],
+      });
+    }
+    return state;
+  }
+
+  lastFlow(): FlowResult | undefined {
+    return this.flow;
+  }
+
+  container(name: string): ContainerInfo | undefined {
+    return this.containers.get(name)?.info;
+  }
+
+  async startHost(options: HostOptions): Promise<void> {
+    if (this.host) throw new ModelBackendError('the model host is already started; one host per scenario');
+    const factory = this.options.daemonFactory ?? DockerDaemonModel;
+    const daemon = factory.start({
+      version: options.dockerVersion,
+      daemonOptions: options.daemonOptions,
+      uplink: {
+        name: 'eth0',
+        kind: 'ether',
+        addresses: [{ address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX }],
+        up: true,
+      },
+      defaultVia: DIND_DEFAULT_VIA,
+      // The DinD host sits on a user-defined outer network: the outer engine's DNS rules come first.
+      baseline: 'dind',
+    });
+    this.host = { kind: 'docker', daemon };
+    log(
+      'Started model host "%s" (Docker %s %o)',
+      DIND_HOST_ADDRESS,
+      options.dockerVersion,
+      options.daemonOptions,
+    );
+  }
+
+  async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
+    if (this.host)
+      throw new ModelBackendError('this scenario already has a host; describe one host per scenario');
+    const ruleset = spec.rulesetText.trim()
+      ? parseRuleset(spec.rulesetText, spec.file ? { file: spec.file } : {})
+      : emptyRuleset(['filter', 'nat']);
+    this.host = {
+      kind: 'standalone',
+      state: {
+        ruleset,
+        interfaces: spec.interfaces,
+        routes: spec.routes,
+        sysctls: { ...spec.sysctls },
+        listeners: [],
+        neighbours: spec.neighbours,
+      },
+    };
+  }
+
+  async createNetwork(options: NetworkOptions): Promise<NetworkInfo> {
+    const info = this.daemon().createNetwork(options);
+    this.networks.set(info.name, info);
+    return info;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.daemon().removeNetwork(name);
+    this.networks.delete(name);
+  }
+
+  async runContainer(options: ContainerOptions): Promise<ContainerInfo> {
+    const info = this.daemon().run(options);
+    this.containers.set(options.name, { info, options });
+    return info;
+  }
+
+  async removeContainer(name: string): Promise<void> {
+    this.daemon().remove(name);
+    this.containers.delete(name);
+    this.seen.delete(name);
+  }
+
+  async restartContainer(name: string): Promise<void> {
+    this.daemon().restart(name);
+  }
+
+  async hostCommand(line: string): Promise<ExecResult> {
+    const argv = splitCommand(line);
+    const [command, ...args] = argv;
+    if (command === undefined) return { exitCode: 0, stdout: '', stderr: '' };
+    if (command === 'iptables') return this.iptables(argv);
+    if (command === 'iptables-save') return this.iptablesSave(args);
+    if (command === 'sysctl') return this.sysctl(args);
+    return { exitCode: 127, stdout: '', stderr: `sh: 1: ${command}: not found\n` };
+  }
+
+  private iptables(argv: string[]): ExecResult {
+    if (this.host?.kind === 'docker') return this.host.daemon.iptables(argv);
+    return runIptables(this.hostState().ruleset, argv);
+  }
+
+  private iptablesSave(args: string[]): ExecResult {
+    const counters = args.includes('-c') || args.includes('--counters');
+    return { exitCode: 0, stdout: serializeRuleset(this.hostState().ruleset, { counters }), stderr: '' };
+  }
+
+  /** `sysctl -w key=value` (and `sysctl key` to read), with procps' messages. */
+  private sysctl(args: string[]): ExecResult {
+    const write = args[0] === '-w';
+    const settings = write ? args.slice(1) : args.filter((a) => !a.startsWith('-'));
+    let stdout = '';
+    let stderr = '';
+    let exitCode = 0;
+    for (const setting of settings) {
+      const eq = setting.indexOf('=');
+      if (write && eq < 0) {
+        stderr += `sysctl: "${setting}" must be of the form name=value\n`;
+        exitCode = 255;
+        continue;
+      }
+      const key = (write ? setting.slice(0, eq) : setting).replace(/\//g, '.');
+      if (!/^net\.(ipv4|ipv6|bridge|core|netfilter)\.[\w.-]+$/.test(key)) {
+        stderr += `sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`;
+        exitCode = 255;
+        continue;
+      }
+      if (write) {
+        const value = setting.slice(eq + 1);
+        if (this.host?.kind === 'docker') this.host.daemon.sysctl(key, value);
+        else this.hostState().sysctls[key] = value;
+        stdout += `${key} = ${value}\n`;
+      } else {
+        stdout += `${key} = ${this.hostState().sysctls[key] ?? '0'}\n`;
+      }
+    }
+    return { exitCode, stdout, stderr };
+  }
+
+  async killDockerProxy(hostPort?: number): Promise<void> {
+    this.daemon().killDockerProxy(hostPort);
+  }
+
+  async zeroCounters(): Promise<void> {
+    zeroCounters(this.hostState().ruleset);
+  }
+
+  async readRuleset(): Promise<Ruleset> {
+    return cloneRuleset(this.hostState().ruleset);
+  }
+
+  async readCounters(): Promise<CounterDelta[]> {
+    return countersOf(this.hostState().ruleset);
+  }
+
+  async ping(from: Actor, to: string, count: number): Promise<PingResult> {
+    const dst = await this.resolveAddress(to);
+    const result = this.run({ protocol: 'icmp', from: this.sourceOf(from, dst), to: dst, count });
+    return { sent: result.sent, received: result.delivered, path: result.path };
+  }
+
+  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
+    const result = this.run({ protocol: 'icmp', from, to, count });
+    return { sent: result.sent, received: result.delivered, path: result.path };
+  }
+
+  async httpGet(from: Actor, url: string): Promise<RequestResult> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ModelBackendError(`"${url}" is not a URL (expected http://HOST[:PORT]/PATH)`);
+    }
+    if (parsed.protocol !== 'http:')
+      throw new ModelBackendError(`only http:// URLs are modelled, got "${url}"`);
+    const dst = await this.resolveAddress(parsed.hostname);
+    const port = parsed.port ? Number(parsed.port) : 80;
+    const server = this.serverFor(dst, port);
+    const file = servedFile(server?.options.httpBody ?? '');
+    const result = this.run({
+      protocol: 'tcp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: curlGetRequestBytes(parsed),
+      responseBytes: busyboxResponseBytes(file),
+      responseSegments: BUSYBOX_RESPONSE_SEGMENTS,
+      closer: 'server',
+    });
+    const outcome = outcomeOf(result);
+    const receiver = finalReceiver(result.receiver);
+    const body = outcome === 'ok' ? this.containers.get(receiver ?? '')?.options.httpBody : undefined;
+    return { outcome, ...(body !== undefined ? { body } : {}), path: result.path };
+  }
+
+  async tcpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<RequestResult & { seenSource?: string }> {
+    const dst = await this.resolveAddress(to);
+    const result = this.run({
+      protocol: 'tcp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: ncPayloadBytes(payload),
+      responseBytes: 0,
+      closer: 'client',
+    });
+    const outcome = outcomeOf(result);
+    return {
+      outcome,
+      ...(outcome === 'ok' && result.seenSource ? { seenSource: result.seenSource } : {}),
+      path: result.path,
+    };
+  }
+
+  async lastSeenSource(container: string): Promise<string | undefined> {
+    return this.seen.get(container);
+  }
+
+  async listeners(): Promise<Listener[]> {
+    return structuredClone(this.hostState().listeners);
+  }
+
+  async interfaces(): Promise<HostInterface[]> {
+    return structuredClone(this.hostState().interfaces);
+  }
+
+  async resolveAddress(nameOrAddress: string): Promise<string> {
+    if (isIPv4(nameOrAddress)) return nameOrAddress;
+    const container = this.containers.get(nameOrAddress)?.info;
+    if (container?.address) return container.address;
+    if (container)
+      throw new ModelBackendError(`container "${nameOrAddress}" has no IPv4 address (network none?)`);
+    const network = this.networks.get(nameOrAddress);
+    if (network) return network.gateway;
+    if (nameOrAddress === 'host') return DIND_HOST_ADDRESS;
+    if (nameOrAddress === EXTERNAL_CLIENT_NAME) return this.external;
+    throw new ModelBackendError(
+      `cannot resolve "${nameOrAddress}": not an IPv4 address, nor a container or network of this scenario ` +
+        `(known containers: ${[...this.containers.keys()].join(', ') || 'none'})`,
+    );
+  }
+
+  async dispose(): Promise<void> {
+    this.host = undefined;
+  }
+
+  /** Runs one flow on the live host and remembers what its receiver saw. */
+  private run(spec: FlowSpec): FlowResult {
+    const result = runFlow(this.hostState(), spec);
+    this.flow = result;
+    const receiver = finalReceiver(result.receiver);
+    if (receiver && result.seenSource) this.seen.set(receiver, result.seenSource);
+    log(
+      'flow %o → %s (%d/%d) seen %s by %s',
+      spec,
+      result.verdict,
+      result.delivered,
+      result.sent,
+      result.seenSource,
+      receiver,
+    );
+    return result;
+  }
+
+  /** The address an actor sends from; the host picks its source as the kernel does. */
+  private sourceOf(actor: Actor, dst: string): string {
+    if (actor.kind === 'external') return this.external;
+    if (actor.kind === 'container') {
+      const c = this.containers.get(actor.name)?.info;
+      if (!c) throw new ModelBackendError(`no container "${actor.name}" in this scenario; run it first`);
+      if (!c.address)
+        throw new ModelBackendError(`container "${actor.name}" has no IPv4 address to send from`);
+      return c.address;
+    }
+    const routing = new RoutingTable(this.hostState());
+    const daddr = parseIPv4(dst);
+    const source = routing.sourceFor(daddr, routing.lookup(daddr));
+    if (source === undefined) return DIND_HOST_ADDRESS;
+    return [source >>> 24, (source >>> 16) & 255, (source >>> 8) & 255, source & 255].join('.');
+  }
+
+  /** The container that will answer an HTTP request to dst:port (directly or published). */
+  private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
+    const all = [...this.containers.values()];
+    const direct = all.find((c) => c.info.address === dst);
+    if (direct) return direct;
+    return all.find((c) => c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'));
+  }
+}
+
+function outcomeOf(result: FlowResult): RequestResult['outcome'] {
+  switch (result.verdict) {
+    case 'delivered':
+    case 'partial':
+      return 'ok';
+    case 'refused':
+      return 'refused';
+    case 'unreachable':
+      return 'unreachable';
+    case 'timeout':
+      return 'timeout';
+  }
+}
+
+/** runFlow names a proxied receiver "docker-proxy -> NAME"; the container is the last hop. */
+export function finalReceiver(receiver: string | undefined): string | undefined {
+  if (!receiver) return undefined;
+  const hops = receiver.split(' -> ');
+  return hops[hops.length - 1];
+}
+
+function splitCommand(line: string): string[] {
+  const parts = parseShell(line.trim());
+  return parts.map((p) => {
+    if (typeof p === 'string') return p;
+    throw new ModelBackendError(
+      `host command "${line}": only a simple command is modelled (no pipes, redirections or globs)`,
+    );
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * A line diff by longest common subsequence: enough for iptables chains (tens of
+ * rules), and it shows a moved rule as one removal plus one addition, as `diff -u` does.
+ */
+
+export type DiffOp<T> =
+  | { op: 'same'; a: T; b: T; aIndex: number; bIndex: number }
+  | { op: 'del'; a: T; aIndex: number }
+  | { op: 'add'; b: T; bIndex: number };
+
+export function diffSequences<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): DiffOp<T>[] {
+  const ka = a.map(key);
+  const kb = b.map(key);
+  const n = ka.length;
+  const m = kb.length;
+  // lcs[i][j] = LCS length of a[i..] and b[j..]
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    const row = lcs[i] as number[];
+    for (let j = m - 1; j >= 0; j--) {
+      row[j] = ka[i] === kb[j] ? at(lcs, i + 1, j + 1) + 1 : Math.max(at(lcs, i + 1, j), at(lcs, i, j + 1));
+    }
+  }
+  const ops: DiffOp<T>[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && ka[i] === kb[j]) {
+      ops.push({ op: 'same', a: a[i] as T, b: b[j] as T, aIndex: i, bIndex: j });
+      i++;
+      j++;
+    } else if (i < n && (j === m || at(lcs, i + 1, j) >= at(lcs, i, j + 1))) {
+      ops.push({ op: 'del', a: a[i] as T, aIndex: i });
+      i++;
+    } else {
+      ops.push({ op: 'add', b: b[j] as T, bIndex: j });
+      j++;
+    }
+  }
+  return ops;
+}
+
+function at(table: number[][], i: number, j: number): number {
+  return (table[i] as number[])[j] as number;
+}

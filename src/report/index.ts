@@ -1,0 +1,14 @@
+/** Report pieces: packet-path pictures, counter tables, the failure summary. */
+export { renderCounterTable } from './counter-table.ts';
+export { escapeXml } from './escape.ts';
+export { type FailureSummaryInput, renderFailureSummary } from './failure-summary.ts';
+export { type PathSvgOptions, renderPathSvg, splitLanes, splitStages } from './path-svg.ts';
+export {
+  HOOK_WORDS,
+  stepWords,
+  TABLE_WORDS,
+  TONE_COLOURS,
+  TONE_WORDS,
+  type Tone,
+  toneOf,
+} from './path-words.ts';
