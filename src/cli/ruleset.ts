@@ -1,0 +1,93 @@
+/**
+ * `nettwin ruleset --docker-version V --script FILE [--save]`: runs a docker command
+ * script through the Docker model and prints the ruleset that Docker of that version
+ * would leave behind. Default output: a short summary of the host, then the dump;
+ * `--save`: only the dump, in `iptables-save -c` form.
+ * Standalone: `npx tsx src/cli/ruleset.ts --docker-version 20.10 --script FILE`.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import type { DockerDaemonModel } from '../docker/daemon-model.ts';
+import { runDockerScript } from '../docker/script.ts';
+import { serializeRuleset } from '../netfilter/ruleset/index.ts';
+
+export interface RulesetCliOptions {
+  dockerVersion: string;
+  script: string;
+  save?: boolean;
+  baseline?: 'bare' | 'dind';
+}
+
+/** Human summary: bridges, containers and docker-proxy listeners of the modelled host. */
+export function describeHost(model: DockerDaemonModel): string {
+  const host = model.host();
+  const lines = [
+    `# Docker ${model.profile.version} model (${model.profile.engine}), baseline ${model.baseline}`,
+  ];
+  for (const n of model.listNetworks())
+    lines.push(`# network ${n.name}: bridge ${n.bridge} ${n.subnet} gateway ${n.gateway}`);
+  for (const nb of host.neighbours) {
+    const ports = (nb.listeners ?? []).map((l) => `${l.port}/${l.protocol}`).join(' ');
+    lines.push(`# container ${nb.name}: ${nb.address} on ${nb.dev}${ports ? ` serving ${ports}` : ''}`);
+  }
+  for (const l of host.listeners) {
+    const to = l.forwardTo ? ` -> ${l.forwardTo.address}:${l.forwardTo.port}` : '';
+    lines.push(
+      `# listener ${l.owner ?? '?'} ${l.protocol} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${to}`,
+    );
+  }
+  for (const [k, v] of Object.entries(host.sysctls)) lines.push(`# sysctl ${k}=${v.replace('\t', ' ')}`);
+  for (const note of model.profile.notes) lines.push(`# note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function runRulesetCommand(o: RulesetCliOptions): string {
+  const text = readFileSync(o.script, 'utf8');
+  const model = runDockerScript(text, {
+    version: o.dockerVersion,
+    file: o.script,
+    ...(o.baseline ? { baseline: o.baseline } : {}),
+  });
+  if (o.save) return serializeRuleset(model.ruleset(), { counters: true });
+  return `${describeHost(model)}${serializeRuleset(model.ruleset())}`;
+}
+
+export function rulesetCommand(program: Command): Command {
+  return program
+    .command('ruleset')
+    .description('print the iptables ruleset a Docker version would leave after a script of docker commands')
+    .requiredOption('--docker-version <version>', 'version profile: 20.10, 26.1, 17.06, 17.03')
+    .requiredOption('--script <file>', 'docker command script (one command per line, # comments)')
+    .option('--save', 'print only the ruleset, in iptables-save -c form')
+    .addOption(
+      new Option(
+        '--baseline <kind>',
+        'host before dockerd starts (default: dind, or the script pragma)',
+      ).choices(['bare', 'dind']),
+    )
+    .action((opts: RulesetCliOptions) => {
+      try {
+        process.stdout.write(runRulesetCommand(opts));
+      } catch (e) {
+        process.stderr.write(`nettwin ruleset: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  const program = new Command('nettwin');
+  rulesetCommand(program);
+  program.parse(['node', 'nettwin', 'ruleset', ...process.argv.slice(2)]);
+}

@@ -1,0 +1,115 @@
+/**
+ * Property: whatever networks and containers were created (with ports, options, in any
+ * order, with removals in between), removing every container and every user network
+ * brings the ruleset back to exactly what it was right after daemon start.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { DockerDaemonModel, DockerModelError } from './daemon-model.ts';
+import { PortAllocationError } from './port-allocator.ts';
+
+type Step =
+  | { op: 'net'; icc: boolean; masq: boolean; internal: boolean }
+  | { op: 'run'; net: number; ports: Array<{ host?: number; container: number; udp: boolean }> }
+  | { op: 'rm'; index: number }
+  | { op: 'stop'; index: number }
+  | { op: 'rmnet'; index: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    op: fc.constant('net' as const),
+    icc: fc.boolean(),
+    masq: fc.boolean(),
+    internal: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constant('run' as const),
+    net: fc.nat(6),
+    ports: fc.array(
+      fc.record(
+        {
+          host: fc.integer({ min: 8000, max: 8010 }),
+          container: fc.constantFrom(80, 443, 53),
+          udp: fc.boolean(),
+        },
+        { requiredKeys: ['container', 'udp'] },
+      ),
+      { maxLength: 3 },
+    ),
+  }),
+  fc.record({ op: fc.constant('rm' as const), index: fc.nat(10) }),
+  fc.record({ op: fc.constant('stop' as const), index: fc.nat(10) }),
+  fc.record({ op: fc.constant('rmnet' as const), index: fc.nat(6) }),
+);
+
+test('removing all containers and networks restores the ruleset right after start', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom('20.10', '26.1', '17.06', '17.03'),
+      fc.constantFrom<string[]>([], ['--userland-proxy=false'], ['--icc=false']),
+      fc.constantFrom('bare' as const, 'dind' as const),
+      fc.array(step, { maxLength: 25 }),
+      (version, daemonOptions, baseline, steps) => {
+        const m = DockerDaemonModel.start({ version, daemonOptions, baseline });
+        const initial = serializeRuleset(m.ruleset());
+        const networks: string[] = ['bridge'];
+        const containers: string[] = [];
+        let k = 0;
+        for (const s of steps) {
+          try {
+            if (s.op === 'net') {
+              const name = `n${k++}`;
+              m.createNetwork({
+                name,
+                internal: s.internal,
+                options: {
+                  'com.docker.network.bridge.enable_icc': String(s.icc),
+                  'com.docker.network.bridge.enable_ip_masquerade': String(s.masq),
+                },
+              });
+              networks.push(name);
+            } else if (s.op === 'run') {
+              const name = `c${k++}`;
+              m.run({
+                name,
+                network: networks[s.net % networks.length] as string,
+                publish: s.ports.map((p) => ({
+                  ...(p.host ? { hostPort: p.host } : {}),
+                  containerPort: p.container,
+                  protocol: p.udp ? ('udp' as const) : ('tcp' as const),
+                })),
+              });
+              containers.push(name);
+            } else if (s.op === 'rm' && containers.length > 0) {
+              const [name] = containers.splice(s.index % containers.length, 1);
+              m.remove(name as string, { force: true });
+            } else if (s.op === 'stop' && containers.length > 0) {
+              m.stop(containers[s.index % containers.length] as string);
+            } else if (s.op === 'rmnet' && networks.length > 1) {
+              const name = networks[1 + (s.index % (networks.length - 1))] as string;
+              m.removeNetwork(name);
+              networks.splice(networks.indexOf(name), 1);
+            }
+          } catch (e) {
+            // Port clashes, a `run` that fails after `create`, and busy networks are real
+            // Docker errors; they must leave the model consistent.
+            if (!(e instanceof PortAllocationError || e instanceof DockerModelError)) throw e;
+            if (s.op === 'run') {
+              const name = `c${k - 1}`;
+              try {
+                m.remove(name, { force: true });
+              } catch {}
+            }
+          }
+        }
+        for (const c of containers) m.remove(c, { force: true });
+        for (const n of networks.slice(1)) m.removeNetwork(n);
+        assert.equal(serializeRuleset(m.ruleset()), initial);
+        assert.equal(m.host().listeners.length, 0);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -1,0 +1,33 @@
+/** The Docker control-plane model: daemon, version profiles, docker scripts. */
+export {
+  arrangeUserFilterRule,
+  type BridgeRuleConfig,
+  forwardPort,
+  isolateNetwork,
+  removeIPChains,
+  removeNetworkRules,
+  setupIPChains,
+  setupNetworkRules,
+} from './bridge-rules.ts';
+export {
+  DockerDaemonModel,
+  DockerModelError,
+  type DockerStartOptions,
+  type HostBaseline,
+  SUPPORTED_NETWORK_OPTIONS,
+} from './daemon-model.ts';
+export { DaemonOptionError, type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
+export { Firewall, type IptablesRunner } from './firewall.ts';
+export { type AddressPool, DEFAULT_ADDRESS_POOLS, IpamError } from './ipam.ts';
+export { PortAllocationError } from './port-allocator.ts';
+export { getProfile, PROFILES, UnknownDockerVersionError, type VersionProfile } from './profile.ts';
+export { PublishError, parsePublish } from './publish.ts';
+export {
+  applyAction,
+  type DockerAction,
+  DockerScriptError,
+  parseDockerScript,
+  type RunScriptOptions,
+  runDockerScript,
+  servedPorts,
+} from './script.ts';

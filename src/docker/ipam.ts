@@ -1,0 +1,133 @@
+/**
+ * Docker's default IPAM for local bridge networks: subnets from the predefined pools
+ * (first one that overlaps nothing in use), addresses from a subnet (lowest free,
+ * network and broadcast addresses reserved, freed addresses reused).
+ */
+import {
+  type Cidr,
+  contains,
+  formatCidr,
+  formatIPv4,
+  mask,
+  overlaps,
+  parseCidr,
+  parseIPv4,
+  size,
+} from './ipv4.ts';
+
+export interface AddressPool {
+  base: string;
+  size: number;
+}
+
+/** dockerd's built-in local pools: 172.17–172.31 as /16s, then 192.168.0.0/16 in /20s. */
+export const DEFAULT_ADDRESS_POOLS: readonly AddressPool[] = [
+  { base: '172.17.0.0/16', size: 16 },
+  { base: '172.18.0.0/16', size: 16 },
+  { base: '172.19.0.0/16', size: 16 },
+  { base: '172.20.0.0/16', size: 16 },
+  { base: '172.21.0.0/16', size: 16 },
+  { base: '172.22.0.0/16', size: 16 },
+  { base: '172.23.0.0/16', size: 16 },
+  { base: '172.24.0.0/16', size: 16 },
+  { base: '172.25.0.0/16', size: 16 },
+  { base: '172.26.0.0/16', size: 16 },
+  { base: '172.27.0.0/16', size: 16 },
+  { base: '172.28.0.0/16', size: 16 },
+  { base: '172.29.0.0/16', size: 16 },
+  { base: '172.30.0.0/16', size: 16 },
+  { base: '172.31.0.0/16', size: 16 },
+  { base: '192.168.0.0/16', size: 20 },
+];
+
+export class IpamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IpamError';
+  }
+}
+
+/** Every candidate subnet of the pools, in order. */
+export function predefinedSubnets(pools: readonly AddressPool[]): Cidr[] {
+  const out: Cidr[] = [];
+  for (const pool of pools) {
+    const base = parseCidr(pool.base);
+    if (pool.size < base.prefix)
+      throw new IpamError(`pool ${pool.base}: size ${pool.size} is larger than the pool`);
+    const step = 2 ** (32 - pool.size);
+    for (let i = 0; i < size(base) / step; i++)
+      out.push({ base: (base.base + i * step) >>> 0, prefix: pool.size });
+  }
+  return out;
+}
+
+/** The address bitmap of one subnet (or of its --ip-range), as libnetwork keeps it. */
+export class SubnetAddresses {
+  readonly subnet: Cidr;
+  readonly range: Cidr;
+  private readonly used = new Set<number>();
+
+  constructor(subnet: string, ipRange?: string) {
+    this.subnet = parseCidr(subnet);
+    this.range = ipRange ? parseCidr(ipRange) : this.subnet;
+    if (!contains(this.subnet, this.range.base)) {
+      throw new IpamError(`ip-range ${ipRange} is not inside subnet ${subnet}`);
+    }
+  }
+
+  private broadcast(): number {
+    return (this.subnet.base | ~mask(this.subnet.prefix)) >>> 0;
+  }
+
+  /** Reserve a specific address (the gateway, or `--ip`). */
+  reserve(address: string): string {
+    const n = parseIPv4(address);
+    if (!contains(this.subnet, n)) {
+      throw new IpamError(`address ${address} is not in subnet ${formatCidr(this.subnet)}`);
+    }
+    if (this.subnet.prefix < 31 && (n === this.subnet.base || n === this.broadcast())) {
+      throw new IpamError(
+        `address ${address} is the network or broadcast address of ${formatCidr(this.subnet)}`,
+      );
+    }
+    if (this.used.has(n)) throw new IpamError(`Address already in use: ${address}`);
+    this.used.add(n);
+    return address;
+  }
+
+  /** The lowest free address of the range. */
+  allocate(): string {
+    const first = this.range.base;
+    const last = (this.range.base + size(this.range) - 1) >>> 0;
+    for (let n = first; n <= last; n++) {
+      if (this.subnet.prefix < 31 && (n === this.subnet.base || n === this.broadcast())) continue;
+      if (!this.used.has(n)) {
+        this.used.add(n);
+        return formatIPv4(n);
+      }
+    }
+    throw new IpamError(
+      `no available IPv4 addresses on this network's address pools: ${formatCidr(this.range)}`,
+    );
+  }
+
+  release(address: string): void {
+    this.used.delete(parseIPv4(address));
+  }
+}
+
+/** Picks a subnet for a network without --subnet: the first predefined one free of overlaps. */
+export function allocateSubnet(pools: readonly AddressPool[], inUse: readonly string[]): string {
+  const taken = inUse.map(parseCidr);
+  for (const candidate of predefinedSubnets(pools)) {
+    if (!taken.some((t) => overlaps(t, candidate))) return formatCidr(candidate);
+  }
+  throw new IpamError(
+    'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
+  );
+}
+
+/** The default gateway: the first address of the subnet. */
+export function firstHost(subnet: string): string {
+  return formatIPv4(parseCidr(subnet).base + 1);
+}

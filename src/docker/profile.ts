@@ -1,0 +1,95 @@
+/**
+ * Version profiles: what differs between Docker releases in the rules the bridge driver
+ * writes, as data. The rule-writing code (bridge-rules.ts) reads these flags; a release
+ * with a different chain layout (28.x/29.x: DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE,
+ * DOCKER-INTERNAL, raw PREROUTING drops, ipsets) gets `layout: 'forward-chains'` and its
+ * own rule writer behind the same `BridgeRuleWriter` seam — not implemented yet.
+ */
+export type IsolationStyle =
+  /** 17.03–17.12: one DOCKER-ISOLATION chain with a DROP per ordered pair of bridges. */
+  | 'pairwise'
+  /** 18.03+: DOCKER-ISOLATION-STAGE-1 (-i br ! -o br → STAGE-2) and STAGE-2 (-o br DROP). */
+  | 'two-stage';
+
+export interface VersionProfile {
+  /** "20.10", "26.1", "17.06", "17.03". */
+  version: string;
+  /** What `docker version` reports for the engine this profile models. */
+  engine: string;
+  isolation: IsolationStyle;
+  /** DOCKER-USER chain with RETURN and the FORWARD jump at the top (17.06+). */
+  dockerUserChain: boolean;
+  /**
+   * With the userland proxy on and an unspecified host IP, a second binding on [::] is
+   * proxied to the container's IPv4 address (20.10+).
+   */
+  ipv6ProxyTwin: boolean;
+  /** Port range used when /proc/sys/net/ipv4/ip_local_port_range cannot be read. */
+  fallbackPortRange: [number, number];
+  /** Chain layout family; only 'legacy' is implemented. */
+  layout: 'legacy' | 'forward-chains';
+  /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
+  notes: string[];
+}
+
+const V20_10: VersionProfile = {
+  version: '20.10',
+  engine: '20.10.24+dfsg1 (Debian bookworm)',
+  isolation: 'two-stage',
+  dockerUserChain: true,
+  ipv6ProxyTwin: true,
+  fallbackPortRange: [49153, 65535],
+  layout: 'legacy',
+  notes: [],
+};
+
+export const PROFILES: Readonly<Record<string, VersionProfile>> = {
+  '20.10': V20_10,
+  '26.1': {
+    ...V20_10,
+    version: '26.1',
+    engine: '26.1.5+dfsg1 (Debian trixie docker.io)',
+    notes: [
+      'Same IPv4 rules and order as 20.10: checked by reading moby v26.1.5 against v20.10.24 ' +
+        '(setup_ip_tables_linux.go, iptables.go Forward/ProgramChain, port_mapping_linux.go, ' +
+        'NewNetwork → setupUserChain, daemon_unix.go stale-bridge delete); not yet against a recorded ' +
+        '26.1 ruleset (fixtures/golden/26.1).',
+    ],
+  },
+  '17.06': {
+    ...V20_10,
+    version: '17.06',
+    engine: '17.06',
+    isolation: 'pairwise',
+    ipv6ProxyTwin: false,
+    notes: ['Seed 001 listing (single DOCKER-ISOLATION chain plus DOCKER-USER).'],
+  },
+  '17.03': {
+    ...V20_10,
+    version: '17.03',
+    engine: '17.03',
+    isolation: 'pairwise',
+    dockerUserChain: false,
+    ipv6ProxyTwin: false,
+    notes: ['Seed 003 listing (single DOCKER-ISOLATION chain, no DOCKER-USER).'],
+  },
+};
+
+export class UnknownDockerVersionError extends Error {
+  constructor(readonly version: string) {
+    super(
+      `unknown Docker version "${version}": the model has profiles for ${Object.keys(PROFILES).join(', ')} ` +
+        '(use one of them, e.g. --docker-version 20.10)',
+    );
+    this.name = 'UnknownDockerVersionError';
+  }
+}
+
+/** The profile for "20.10", "20.10.24", "26.1.5", "17.06.2-ce" … (major.minor decides). */
+export function getProfile(version: string): VersionProfile {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  const key = m ? `${Number(m[1])}.${m[2]?.padStart(2, '0')}` : version;
+  const profile = PROFILES[key] ?? PROFILES[m ? `${Number(m[1])}.${Number(m[2])}` : version];
+  if (!profile) throw new UnknownDockerVersionError(version);
+  return profile;
+}

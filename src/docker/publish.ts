@@ -1,0 +1,54 @@
+/**
+ * `-p/--publish` values as the docker CLI reads them (nat.ParsePortSpec):
+ * `[IP:][HOSTPORT[-END]:]CONTAINERPORT[-END][/PROTO]`; a range gives one mapping per port.
+ */
+import type { PortMapping } from '../backends/backend.ts';
+
+export class PublishError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+function range(text: string, what: string, spec: string): [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m)
+    throw new PublishError(
+      `invalid ${what} "${text}" in "${spec}" (expected e.g. 8080:80 or 8000-8001:80-81/udp)`,
+    );
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo < 1 || hi > 65535 || hi < lo) throw new PublishError(`invalid ${what} range "${text}" in "${spec}"`);
+  return [lo, hi];
+}
+
+export function parsePublish(spec: string): PortMapping[] {
+  const [body, proto = 'tcp'] = spec.split('/');
+  if (proto !== 'tcp' && proto !== 'udp') {
+    throw new PublishError(`protocol "${proto}" in "${spec}" is not modelled (tcp or udp)`);
+  }
+  const parts = (body ?? '').split(':');
+  let hostIp: string | undefined;
+  let hostPart = '';
+  let containerPart: string;
+  if (parts.length === 1) containerPart = parts[0] as string;
+  else if (parts.length === 2) [hostPart, containerPart] = parts as [string, string];
+  else if (parts.length === 3) [hostIp, hostPart, containerPart] = parts as [string, string, string];
+  else throw new PublishError(`invalid port spec "${spec}" (IPv6 host addresses are not modelled)`);
+  const [c0, c1] = range(containerPart, 'container port', spec);
+  const out: PortMapping[] = [];
+  if (hostPart === '') {
+    for (let p = c0; p <= c1; p++)
+      out.push({ ...(hostIp ? { hostIp } : {}), containerPort: p, protocol: proto });
+    return out;
+  }
+  const [h0, h1] = range(hostPart, 'host port', spec);
+  if (h1 - h0 !== c1 - c0) {
+    throw new PublishError(`host and container port ranges of "${spec}" differ in length (not modelled)`);
+  }
+  for (let k = 0; k <= c1 - c0; k++) {
+    out.push({ ...(hostIp ? { hostIp } : {}), hostPort: h0 + k, containerPort: c0 + k, protocol: proto });
+  }
+  return out;
+}

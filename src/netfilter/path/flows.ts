@@ -1,0 +1,92 @@
+/**
+ * Packet sizes of the flows, as Linux sends them (IP header included: that is what
+ * iptables counters add).
+ *
+ * - ICMP echo (default ping, 56 data bytes): request and reply 84 bytes each.
+ * - TCP with timestamps (Linux default): SYN and SYN-ACK 60 bytes, every other segment
+ *   52 + payload. Checked against ground truth e2 "test1 connects to test3:9000"
+ *   (`echo hi | nc`: client 5 packets 271 bytes = 60+52+55+52+52, server 3 packets
+ *   164 bytes = 60+52+52) and e3's HTTP steps (curl → busybox httpd: 6 + 6 packets;
+ *   the server answers in 2 segments and closes first).
+ * - A RST answering a SYN carries no options: 40 bytes.
+ * - UDP: 28 + payload. ICMP errors: 28 + the offending datagram (up to 576 in all).
+ */
+
+export const ICMP_ECHO_BYTES = 84;
+export const TCP_SYN_BYTES = 60;
+export const TCP_SEGMENT_BYTES = 52;
+export const TCP_RST_BYTES = 40;
+export const UDP_HEADER_BYTES = 28;
+
+export function icmpErrorBytes(offendingLength: number): number {
+  return 28 + Math.min(offendingLength, 576 - 28);
+}
+
+export type Side = 'client' | 'server';
+
+export interface Segment {
+  from: Side;
+  /** Flag names as tcpdump would list them. */
+  flags: Array<'SYN' | 'ACK' | 'FIN' | 'PSH' | 'RST'>;
+  payload: number;
+  length: number;
+  label: string;
+}
+
+export interface TcpShape {
+  /** Bytes the client sends after the handshake (0 = none). */
+  requestBytes: number;
+  /** Bytes the server answers with (0 = none). */
+  responseBytes: number;
+  /** How many segments the response takes (busybox httpd: headers, then body → 2). */
+  responseSegments: number;
+  /** Who closes first: the client (nc -q) or the server (HTTP/1.0-style servers). */
+  closer: Side;
+}
+
+function seg(from: Side, flags: Segment['flags'], payload: number, label: string): Segment {
+  const length = (flags.includes('SYN') ? TCP_SYN_BYTES : TCP_SEGMENT_BYTES) + payload;
+  return { from, flags, payload, length, label };
+}
+
+/** The SYN the client (re)sends: one per connection attempt. */
+export function synSegment(): Segment {
+  return seg('client', ['SYN'], 0, 'SYN');
+}
+
+/** Everything after the client's SYN, up to the request and its ACK. */
+export function tcpOpening(shape: TcpShape): Segment[] {
+  const out = [seg('server', ['SYN', 'ACK'], 0, 'SYN-ACK'), seg('client', ['ACK'], 0, 'ACK')];
+  if (shape.requestBytes > 0) {
+    out.push(seg('client', ['PSH', 'ACK'], shape.requestBytes, 'request'));
+    out.push(seg('server', ['ACK'], 0, 'ACK of request'));
+  }
+  return out;
+}
+
+/** The response (split into segments) and the close handshake. */
+export function tcpClosing(shape: TcpShape): Segment[] {
+  const out: Segment[] = [];
+  if (shape.responseBytes > 0) {
+    const parts = Math.max(1, Math.min(shape.responseSegments, shape.responseBytes));
+    const base = Math.floor(shape.responseBytes / parts);
+    for (let i = 0; i < parts; i++) {
+      const payload = i === parts - 1 ? shape.responseBytes - base * (parts - 1) : base;
+      out.push(
+        seg('server', ['PSH', 'ACK'], payload, parts === 1 ? 'response' : `response ${i + 1}/${parts}`),
+      );
+    }
+    out.push(seg('client', ['ACK'], 0, 'ACK of response'));
+  }
+  if (shape.closer === 'client') {
+    out.push(seg('client', ['FIN', 'ACK'], 0, 'FIN'));
+    out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN-ACK'));
+    out.push(seg('client', ['ACK'], 0, 'last ACK'));
+  } else {
+    out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN'));
+    out.push(seg('client', ['ACK'], 0, 'ACK of FIN'));
+    out.push(seg('client', ['FIN', 'ACK'], 0, 'FIN'));
+    out.push(seg('server', ['ACK'], 0, 'last ACK'));
+  }
+  return out;
+}

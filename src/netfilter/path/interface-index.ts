@@ -1,0 +1,73 @@
+/**
+ * Rules indexed by the interface they name. Docker writes a quartet of FORWARD rules
+ * and more per network, each pinned to one bridge (`-o br-x`, `-i br-x`); with 1,000
+ * networks a packet would test 4,000 rules it can never match. The kernel scans
+ * linearly; this index skips only rules whose exact, non-inverted -o/-i names another
+ * interface, and keeps the candidates in rule order, so first-match semantics and every
+ * counter stay the same.
+ */
+import type { RuleSpec } from '../types.ts';
+
+/** Chains shorter than this are scanned as they are: indexing would cost more than it saves. */
+const MIN_INDEXED_RULES = 24;
+
+function pinnedInterface(spec: RuleSpec): string | undefined {
+  const exact = (i: RuleSpec['inInterface']) =>
+    i && !i.invert && !i.value.endsWith('+') ? i.value : undefined;
+  const out = exact(spec.outInterface);
+  if (out !== undefined) return `o\u0000${out}`;
+  const inn = exact(spec.inInterface);
+  return inn === undefined ? undefined : `i\u0000${inn}`;
+}
+
+export class InterfaceIndex {
+  private readonly all: number[];
+  private readonly free: number[] = [];
+  private readonly byInterface = new Map<string, number[]>();
+  private readonly memo = new Map<string, number[]>();
+
+  constructor(specs: readonly RuleSpec[]) {
+    this.all = specs.map((_, i) => i);
+    if (specs.length < MIN_INDEXED_RULES) return;
+    specs.forEach((spec, i) => {
+      const key = pinnedInterface(spec);
+      if (key === undefined) {
+        this.free.push(i);
+        return;
+      }
+      let list = this.byInterface.get(key);
+      if (!list) {
+        list = [];
+        this.byInterface.set(key, list);
+      }
+      list.push(i);
+    });
+  }
+
+  /** 0-based rule positions that may match a packet with these interfaces, in rule order. */
+  candidates(inDev: string, outDev: string): readonly number[] {
+    if (this.byInterface.size === 0) return this.all;
+    const key = `${inDev}\u0000${outDev}`;
+    let list = this.memo.get(key);
+    if (!list) {
+      list = mergeSorted(
+        mergeSorted(this.free, this.byInterface.get(`o\u0000${outDev}`) ?? []),
+        this.byInterface.get(`i\u0000${inDev}`) ?? [],
+      );
+      if (this.memo.size > 4096) this.memo.clear();
+      this.memo.set(key, list);
+    }
+    return list;
+  }
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && (a[i] as number) < (b[j] as number))) out.push(a[i++] as number);
+    else out.push(b[j++] as number);
+  }
+  return out;
+}

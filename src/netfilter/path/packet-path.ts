@@ -1,0 +1,284 @@
+/**
+ * The hooks a packet crosses, in kernel order (tables by hook priority):
+ *
+ *  from a neighbour on DEV                        host-originated
+ *  raw PREROUTING                                 routing decision (source chosen)
+ *  conntrack (lookup / new unconfirmed entry)     raw OUTPUT
+ *  mangle PREROUTING                              conntrack
+ *  nat PREROUTING (DNAT; NEW + not yet set up)    mangle OUTPUT
+ *  routing decision ──────────────┐               nat OUTPUT (DNAT; first packet)
+ *  local:                         │ forward:      filter OUTPUT, security OUTPUT
+ *   mangle INPUT                  │  ip_forward=1 reroute if DNAT changed the destination
+ *   filter INPUT, security INPUT  │  (or bridged: mangle POSTROUTING
+ *   nat INPUT (SNAT; first pkt)   │  br_netfilter) nat POSTROUTING (SNAT; first packet)
+ *   conntrack confirm → socket    │  mangle/filter/ conntrack confirm → out (lo: back in
+ *                                 │  security FORWARD  at PREROUTING, NAT already done)
+ *                                 └→ POSTROUTING (as on the right) → out to the neighbour
+ *
+ * A packet between two ports of one Linux bridge crosses PREROUTING, FORWARD (-i br -o br)
+ * and POSTROUTING too (br_netfilter) and needs no ip_forward (ground truth e1).
+ */
+import type { HostState } from '../host-types.ts';
+import type { Hook, TableName } from '../types.ts';
+import { type HookVerdict, type WalkContext, walkHook } from './chain-walk.ts';
+import { type ConntrackTable, ctStateOf, formatTuple, type NatManip } from './conntrack.ts';
+import { formatIPv4 } from './ipv4.ts';
+import { describePacket, type Packet } from './packet.ts';
+import type { RouteDecision } from './routing.ts';
+import type { RejectWith } from './targets/target.ts';
+
+export type PathOutcome =
+  /** Reached the host's socket layer. */
+  | { kind: 'local'; p: Packet }
+  /** Left the host on `dev` toward `p.daddr` (through the gateway `via` if set). */
+  | { kind: 'out'; p: Packet; dev: string; via?: number }
+  | { kind: 'drop'; p: Packet; reason: string }
+  /** Dropped by REJECT (or by the routing code): the host answers the sender with an error. */
+  | { kind: 'reject'; p: Packet; with: RejectWith; by: string }
+  /** Host-originated with no route: the sender's connect()/sendto() fails at once. */
+  | { kind: 'unreachable'; p: Packet; reason: string };
+
+const PREROUTING_TABLES: TableName[] = ['raw', 'mangle', 'nat'];
+const FILTER_TABLES: TableName[] = ['filter', 'security'];
+
+export class PacketPath {
+  constructor(
+    private readonly host: HostState,
+    private readonly conntrack: ConntrackTable,
+    private readonly ctx: WalkContext,
+  ) {}
+
+  private get tracer() {
+    return this.ctx.tracer;
+  }
+
+  /** A packet a neighbour sent to the host's interface `dev`. */
+  receive(p: Packet, dev: string): PathOutcome {
+    p.inDev = dev;
+    p.outDev = '';
+    this.tracer.step(p, 'note', `arrives on ${dev}: ${describePacket(p)}`);
+    const routing = this.ctx.routing;
+    if (this.host.sysctls['net.bridge.bridge-nf-call-iptables'] === '0' && routing.kindOf(dev) === 'bridge') {
+      const route = routing.lookup(p.daddr);
+      if (route.kind === 'unicast' && route.dev === dev) {
+        // br_netfilter is told to stay out: the bridge forwards the frame, no hook sees it.
+        p.outDev = dev;
+        p.bridged = true;
+        this.tracer.step(
+          p,
+          'note',
+          `bridged on ${dev} without iptables (net.bridge.bridge-nf-call-iptables=0)`,
+        );
+        return { kind: 'out', p, dev };
+      }
+    }
+    return this.prerouting(p, false);
+  }
+
+  /** A packet the host itself sends (saddr already chosen by the caller). */
+  send(p: Packet): PathOutcome {
+    p.inDev = '';
+    this.tracer.step(p, 'note', `sent by the host: ${describePacket(p)}`);
+    let route = this.ctx.routing.lookup(p.daddr);
+    if (route.kind === 'unreachable') {
+      return { kind: 'unreachable', p, reason: `no route to ${formatIPv4(p.daddr)}` };
+    }
+    p.outDev = route.kind === 'local' ? 'lo' : route.dev;
+    this.traceRoute(p, route);
+    let v = this.walk('raw', 'OUTPUT', p);
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    this.conntrackIn(p);
+    v = this.walk('mangle', 'OUTPUT', p);
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    const daddr = p.daddr;
+    v = this.nat(p, 'OUTPUT', 'dst');
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    for (const table of FILTER_TABLES) {
+      v = this.walk(table, 'OUTPUT', p);
+      if (v.kind !== 'accept') return this.stopped(p, v);
+    }
+    if (p.daddr !== daddr) {
+      // ip_route_me_harder: the destination changed, so does the way out.
+      route = this.ctx.routing.lookup(p.daddr);
+      if (route.kind === 'unreachable')
+        return { kind: 'unreachable', p, reason: `no route to ${formatIPv4(p.daddr)}` };
+      p.outDev = route.kind === 'local' ? 'lo' : route.dev;
+      this.traceRoute(p, route, 'reroute after DNAT');
+    }
+    const out = this.postrouting(p, route);
+    if (out.kind !== 'out' || out.dev !== 'lo') return out;
+    // Over loopback the packet comes back in; its conntrack entry (and NAT) travel with it.
+    p.inDev = 'lo';
+    p.outDev = '';
+    this.tracer.step(p, 'note', 'loops back in on lo');
+    return this.prerouting(p, true);
+  }
+
+  private prerouting(p: Packet, looped: boolean): PathOutcome {
+    const origDaddr = p.daddr;
+    const dev = p.inDev;
+    for (const table of PREROUTING_TABLES) {
+      const v = table === 'nat' ? this.nat(p, 'PREROUTING', 'dst') : this.walk(table, 'PREROUTING', p);
+      if (v.kind !== 'accept') return this.stopped(p, v);
+      if (table === 'raw' && !looped) this.conntrackIn(p);
+    }
+    const route = this.ctx.routing.lookup(p.daddr);
+    this.traceRoute(p, route);
+    if (route.kind === 'local') return this.input(p);
+    if (route.kind === 'unreachable') {
+      return {
+        kind: 'reject',
+        p,
+        with: 'icmp-net-unreachable',
+        by: `routing: no route to ${formatIPv4(p.daddr)}`,
+      };
+    }
+    const routing = this.ctx.routing;
+    const bridged = routing.kindOf(dev) === 'bridge' && route.dev === dev && !routing.isLocal(origDaddr);
+    if (!bridged && this.host.sysctls['net.ipv4.ip_forward'] !== '1') {
+      return { kind: 'drop', p, reason: 'not forwarded: net.ipv4.ip_forward is not 1' };
+    }
+    p.bridged = bridged;
+    if (bridged) this.tracer.step(p, 'note', `bridged on ${dev} (br_netfilter: FORWARD -i ${dev} -o ${dev})`);
+    p.outDev = route.dev;
+    for (const table of ['mangle', 'filter', 'security'] as TableName[]) {
+      const v = this.walk(table, 'FORWARD', p);
+      if (v.kind !== 'accept') return this.stopped(p, v);
+    }
+    return this.postrouting(p, route);
+  }
+
+  private input(p: Packet): PathOutcome {
+    p.outDev = '';
+    for (const table of ['mangle', 'filter', 'security'] as TableName[]) {
+      const v = this.walk(table, 'INPUT', p);
+      if (v.kind !== 'accept') return this.stopped(p, v);
+    }
+    const v = this.nat(p, 'INPUT', 'src');
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    this.confirm(p);
+    this.tracer.step(p, 'deliver', `delivered to the host (${describePacket(p)})`);
+    return { kind: 'local', p };
+  }
+
+  private postrouting(p: Packet, route: RouteDecision): PathOutcome {
+    let v = this.walk('mangle', 'POSTROUTING', p);
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    v = this.nat(p, 'POSTROUTING', 'src');
+    if (v.kind !== 'accept') return this.stopped(p, v);
+    this.confirm(p);
+    const via = route.kind === 'unicast' ? route.via : undefined;
+    this.tracer.step(
+      p,
+      'deliver',
+      `leaves on ${p.outDev}${via === undefined ? '' : ` via ${formatIPv4(via)}`}: ${describePacket(p)}`,
+    );
+    return { kind: 'out', p, dev: p.outDev, via };
+  }
+
+  private walk(table: TableName, hook: Hook, p: Packet): HookVerdict {
+    return walkHook(this.ctx, table, hook, p);
+  }
+
+  private stopped(p: Packet, v: HookVerdict): PathOutcome {
+    if (v.kind === 'reject') {
+      this.tracer.step(p, 'drop', `rejected (${v.with}) by ${v.by}`);
+      return { kind: 'reject', p, with: v.with, by: v.by };
+    }
+    const by = v.kind === 'drop' ? v.by : 'unexpected verdict';
+    this.tracer.step(p, 'drop', `dropped by ${by}`);
+    return { kind: 'drop', p, reason: `dropped by ${by}` };
+  }
+
+  /** The conntrack hook: find the entry (and direction) or start a new, unconfirmed one. */
+  private conntrackIn(p: Packet): void {
+    if (p.notrack || p.relatedTo) {
+      this.tracer.step(p, 'conntrack', `conntrack: ${ctStateOf(p)}`);
+      return;
+    }
+    if (p.ct) return;
+    const found = this.conntrack.lookup(p);
+    if (found) {
+      p.ct = found.entry;
+      p.ctDir = found.dir;
+      if (found.dir === 'reply') found.entry.seenReply = true;
+    } else {
+      p.ct = this.conntrack.create(p);
+      p.ctDir = 'original';
+    }
+    this.tracer.step(
+      p,
+      'conntrack',
+      `conntrack: ${ctStateOf(p)} (${p.ctDir} of ${formatTuple(p.ct.original)})`,
+    );
+  }
+
+  private confirm(p: Packet): void {
+    if (p.ct && p.ctDir === 'original' && !p.ct.confirmed) {
+      this.conntrack.confirm(p.ct);
+      this.tracer.step(p, 'conntrack', `conntrack: entry confirmed (${formatTuple(p.ct.original)})`);
+    }
+  }
+
+  /**
+   * A nat hook: the nat chain runs only for a NEW packet whose entry has no binding of
+   * this kind yet; then every packet of the flow (either direction) is rewritten from
+   * the entry's tuples, as nf_nat_packet does.
+   */
+  private nat(p: Packet, hook: Hook, manip: NatManip): HookVerdict {
+    const ct = p.ct ?? p.relatedTo;
+    if (!ct || p.notrack) return ACCEPT;
+    if (!p.relatedTo && ctStateOf(p) === 'NEW' && !ct.natInitialized[manip]) {
+      const v = this.walk('nat', hook, p);
+      if (v.kind === 'drop' || v.kind === 'reject') return v;
+      ct.natInitialized[manip] = true;
+      if (v.kind === 'nat') {
+        if (v.manip !== manip) {
+          throw new Error(
+            `${v.target} (${v.by}) cannot be used in nat ${hook}: it changes the ${v.manip === 'src' ? 'source' : 'destination'}`,
+          );
+        }
+        if (manip === 'dst') {
+          if (v.address !== undefined) ct.reply.src = v.address;
+          if (v.port !== undefined && ct.original.protocol !== 'icmp') ct.reply.sport = v.port;
+          ct.nat.dst = true;
+        } else {
+          if (v.address !== undefined) ct.reply.dst = v.address;
+          if (v.port !== undefined && ct.original.protocol !== 'icmp') ct.reply.dport = v.port;
+          ct.nat.src = true;
+        }
+      }
+    }
+    // Which NAT applies here: in the original direction the kind of this hook, in the
+    // reply direction the other kind (un-DNAT the source, un-SNAT the destination).
+    const dir = p.relatedTo ? 'reply' : p.ctDir;
+    const bound = dir === 'original' ? ct.nat[manip] : ct.nat[manip === 'src' ? 'dst' : 'src'];
+    if (!bound) return ACCEPT;
+    const other = dir === 'original' ? ct.reply : ct.original;
+    const before = describePacket(p);
+    if (manip === 'dst') {
+      p.daddr = other.src;
+      if (p.protocol !== 'icmp') p.dport = other.sport;
+    } else {
+      p.saddr = other.dst;
+      if (p.protocol !== 'icmp') p.sport = other.dport;
+    }
+    const after = describePacket(p);
+    if (before !== after)
+      this.tracer.step(p, 'nat', `${manip === 'dst' ? 'DNAT' : 'SNAT'} ${hook}: ${before} -> ${after}`);
+    return ACCEPT;
+  }
+
+  private traceRoute(p: Packet, route: RouteDecision, why = 'routing'): void {
+    if (!this.tracer.enabled) return;
+    const text =
+      route.kind === 'local'
+        ? `${why}: ${formatIPv4(p.daddr)} is local`
+        : route.kind === 'unreachable'
+          ? `${why}: no route to ${formatIPv4(p.daddr)}`
+          : `${why}: ${formatIPv4(p.daddr)} via ${route.route}`;
+    this.tracer.step(p, 'route', text);
+  }
+}
+
+const ACCEPT: HookVerdict = { kind: 'accept' };
