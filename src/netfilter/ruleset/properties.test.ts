@@ -18,7 +18,8 @@ const cidr = fc
 const iface = fc.constantFrom('docker0', 'eth0', 'test_web', 'br-cbd0f56841ce', 'veth+', 'lo');
 const maybeNot = fc.boolean().map((b) => (b ? ['!'] : []));
 const port = fc.integer({ min: 1, max: 65535 }).map(String);
-const text = fc.string({ minLength: 1, maxLength: 12 });
+// A lone "!" or a leading "-" is read as an option by iptables itself, quoted or not.
+const text = fc.string({ minLength: 1, maxLength: 12 }).filter((t) => t.trim() !== '!' && !t.startsWith('-'));
 
 const header = fc.record({
   s: fc.option(fc.tuple(maybeNot, cidr)),
@@ -39,6 +40,7 @@ const extraMatch = fc.oneof(
   text.map((t) => ['-m', 'comment', '--comment', t]),
   fc
     .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('src', 'dst', 'src,dst'))
+    .filter(([n]) => n.trim() !== '!' && !n.startsWith('-'))
     .map(([n, f]) => ['-m', 'set', '--match-set', n.replace(/\s/g, 'x'), f]),
   fc.constantFrom(['-m', 'mark', '--mark', '0x1'], ['-m', 'pkttype', '--pkt-type', 'broadcast']),
 );
@@ -68,8 +70,10 @@ const ruleArgv = fc
     if (h.i) argv.push(...h.i[0], '-i', h.i[1]);
     if (h.o) argv.push(...h.o[0], '-o', h.o[1]);
     if (h.p) argv.push('-p', h.p);
-    for (const m of ms) argv.push(...m);
+    // Right after -p, as Docker writes it: later, `--dport` could be a prefix of another
+    // loaded match's option (multiport --dports), which real iptables rejects too.
     if (dport && (h.p === 'tcp' || h.p === 'udp')) argv.push('--dport', dport);
+    for (const m of ms) argv.push(...m);
     argv.push(...t);
     return argv;
   });
