@@ -1,0 +1,47 @@
+@seed-002
+Feature: Opening isolation between two chosen bridges
+  Seed 002 connects two of four bridge networks without touching Docker's own rules: it
+  inserts an ACCEPT at the top of DOCKER-ISOLATION-STAGE-1 for each direction, so those
+  packets never reach STAGE-2's DROPs, while every other pair of bridges stays isolated.
+
+  On the receiving side the request does not come from the sender's address. The
+  request leaves through the other bridge, so the sender bridge's rule
+  `-s 172.19.0.0/16 ! -o br-9559b3f84d38 -j MASQUERADE` matches and rewrites the source
+  to the receiving bridge's gateway: seed 002 captured `_gateway > ubuntu` on the
+  receiver with tcpdump, and `172.18.0.2 > 172.19.0.2` for the replies on the sender's
+  bridge, because conntrack undoes the translation.
+
+  The bridge names are those of the article (set with com.docker.network.bridge.name so
+  they do not depend on random network ids).
+
+  Background:
+    Given a Docker host
+    And a bridge network "net18" with subnet 172.18.0.0/16 named bridge "br-cbd0f56841ce"
+    And a bridge network "net19" with subnet 172.19.0.0/16 named bridge "br-9559b3f84d38"
+    And a bridge network "net21" with subnet 172.21.0.0/16 named bridge "br-cfcd23a5f04c"
+    And container "b18" on network "net18"
+    And container "b19" on network "net19"
+    And container "b21" on network "net21"
+
+  Scenario: Bridges are isolated until ACCEPT rules are inserted into STAGE-1
+    When "b19" pings "b18"
+    Then the ping fails
+    And the counters match the model
+    When I run on the host:
+      """
+      iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
+      iptables -I DOCKER-ISOLATION-STAGE-1 -i br-cbd0f56841ce -o br-9559b3f84d38 -j ACCEPT
+      """
+    And "b19" pings "b18" 2 times
+    Then the ping succeeds
+    And "b18" sees the ping come from 172.18.0.1
+    And the counters match the model
+    When "b19" pings "b21"
+    Then the ping fails
+    And the counters match the model
+
+  Scenario: One ACCEPT is not enough: the replies are dropped on the way back
+    When I run on the host: iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
+    And "b19" pings "b18"
+    Then the ping fails
+    And the counters match the model

@@ -1,0 +1,77 @@
+/** Containers: network, fixed address, published ports, what they serve; remove, restart. */
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ContainerOptions } from '../src/backends/backend.ts';
+import { parseIp, parseName, parsePortMappings } from './lib/values.ts';
+import type { NettwinWorld } from './world.ts';
+
+// One sentence with optional parts, in the order `docker run` options are usually written.
+const CONTAINER =
+  'container "([^"]+)"(?: on network "([^"]+)"| with network (host|none))?(?: with ip (\\S+))?' +
+  '(?: publishing (.+?))?(?: serving "([^"]*)" over http(?: on port (\\d+))?)?(?: listening on tcp port (\\d+))?';
+
+type Captures = (string | null | undefined)[];
+
+function containerOptions(world: NettwinWorld, captures: Captures): ContainerOptions {
+  const [nameText = '', network, special, ip, publish, body, httpPort, tcpPort] = captures;
+  const name = world.value(() => parseName(nameText ?? '', 'container'));
+  if (world.containers.has(name)) world.fail(`container "${name}" already exists in this scenario`);
+  const options: ContainerOptions = { name, network: special ?? 'bridge' };
+  if (network) options.network = world.knownNetwork(world.value(() => parseName(network, 'network'))).name;
+  if (ip) options.ip = world.value(() => parseIp(ip));
+  if (publish) options.publish = world.value(() => parsePortMappings(publish));
+  if (body != null) {
+    options.httpBody = body;
+    options.httpPort = httpPort ? Number(httpPort) : 80;
+  }
+  if (tcpPort) options.tcpListenPorts = [Number(tcpPort)];
+  return options;
+}
+
+// Cucumber passes null for an optional group that did not match.
+type Arg = string | null;
+
+// Cucumber checks a step function's arity against the regexp's groups, so the eight
+// optional parts are spelled out.
+Given(
+  new RegExp(`^${CONTAINER}$`),
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
+    const options = containerOptions(this, [a, b, c, d, e, f, g, h]);
+    const backend = await this.host();
+    this.containers.set(options.name, await backend.runContainer(options));
+  },
+);
+
+// The same sentence, when Docker is expected to refuse it (e.g. --ip on the default bridge).
+When(
+  new RegExp(`^I try to run ${CONTAINER}$`),
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
+    const options = containerOptions(this, [a, b, c, d, e, f, g, h]);
+    const backend = await this.host();
+    try {
+      this.containers.set(options.name, await backend.runContainer(options));
+      this.refusal = undefined;
+    } catch (error) {
+      this.refusal = { action: `docker run ${options.name}`, error: error as Error };
+    }
+  },
+);
+
+Then('docker refuses with {string}', function (this: NettwinWorld, expected: string) {
+  const refusal = this.refusal ?? this.fail('Docker accepted the last action; expected it to refuse');
+  if (!refusal.error.message.includes(expected)) {
+    this.fail(
+      `${refusal.action} was refused with "${refusal.error.message}", which does not say "${expected}"`,
+    );
+  }
+});
+
+When('I remove container {container}', async function (this: NettwinWorld, name: string) {
+  this.knownContainer(name);
+  await (await this.host()).removeContainer(name);
+  this.containers.delete(name);
+});
+
+When('I restart container {container}', async function (this: NettwinWorld, name: string) {
+  this.knownContainer(name);
+  await (await this.host()).restartContainer(name);
+});

@@ -1,0 +1,95 @@
+/**
+ * Counter assertions read the deltas of the last traffic step (counters are zeroed
+ * before it). Exact numbers belong only to features whose expectation comes from a
+ * real recording; elsewhere, `the counters match the model`.
+ */
+import { type DataTable, Then } from '@cucumber/cucumber';
+import { HTTP_BYTE_TOLERANCE } from '../src/backends/model-http.ts';
+import {
+  type CounterCompareOptions,
+  compareCounters,
+  renderCounterComparisonText,
+} from '../src/compare/index.ts';
+import type { NettwinWorld } from './world.ts';
+
+// Cucumber turns a regexp group written `(\d+)` into a number (it matches {int}).
+function count(
+  world: NettwinWorld,
+  value: string | number | null | undefined,
+  what: string,
+): number | undefined {
+  if (value == null || String(value).trim() === '') return undefined;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text)) world.fail(`${what} "${text}" is not a whole number`);
+  return Number(text);
+}
+
+Then('the counters match the model', function (this: NettwinWorld) {
+  const o = this.lastObservation();
+  if (this.backendName !== 'twin') {
+    this.log(
+      `${this.backendName} backend: there is no second side to compare the counters of ${o.description} with`,
+    );
+    return;
+  }
+  const model =
+    o.modelCounters ??
+    this.fail(
+      'the twin backend returned no model counters (it needs modelCounters(); see steps/lib/capabilities.ts)',
+    );
+  // The judgement the twin backend applies (src/compare): ICMP exact; HTTP bytes within
+  // the tolerance for other curl/busybox builds; nc payloads exact.
+  const options: CounterCompareOptions =
+    o.kind === 'ping'
+      ? { protocol: 'icmp' }
+      : { protocol: 'tcp', byteTolerance: o.kind === 'http' ? HTTP_BYTE_TOLERANCE : 0 };
+  const comparison = compareCounters(o.counters, model, options);
+  if (!comparison.equal) {
+    this.fail(
+      `real and model counters differ after ${o.description}:\n${renderCounterComparisonText(comparison)}`,
+    );
+  }
+});
+
+// `rule "-A …" counted 3 packets`, `… counted 3 packets and 252 bytes`, `rule "…" in table nat counted 1 packet`
+Then(
+  /^rule "(.+)"(?: in table (\w+))? counted (\d+) packets?(?: and (\d+) bytes)?(?: in table (\w+))?$/,
+  async function (
+    this: NettwinWorld,
+    rule: string,
+    tableBefore: string | null,
+    packets: number,
+    bytes: number | null,
+    tableAfter: string | null,
+  ) {
+    const table = await this.tableOf(rule, tableBefore ?? tableAfter ?? undefined);
+    this.expectCounted(table, rule, Number(packets), count(this, bytes, 'bytes'));
+  },
+);
+
+Then(
+  /^rule "(.+)"(?: in table (\w+))? counted nothing$/,
+  async function (this: NettwinWorld, rule: string, table: string | null) {
+    this.expectCounted(await this.tableOf(rule, table ?? undefined), rule, 0, 0);
+  },
+);
+
+Then(
+  /^the (\w+) table's ([A-Z]+) policy counted (\d+) packets?(?: and (\d+) bytes)?$/,
+  async function (this: NettwinWorld, table: string, chain: string, packets: number, bytes: number | null) {
+    const t = await this.tableOf(`:${chain}`, table);
+    this.expectCounted(t, `:${chain}`, Number(packets), count(this, bytes, 'bytes'));
+  },
+);
+
+// | table | rule | packets | bytes |   (table may be empty: inferred; bytes optional)
+Then('these rules counted packets:', async function (this: NettwinWorld, table: DataTable) {
+  for (const row of table.hashes() as Record<string, string | undefined>[]) {
+    const rule = row.rule?.trim() || this.fail('every row needs a "rule" column');
+    const packets = count(this, row.packets, 'packets') ?? this.fail(`row "${rule}" needs a packets value`);
+    const t = rule.startsWith(':')
+      ? await this.tableOf(rule, row.table?.trim() || 'filter')
+      : await this.tableOf(rule, row.table?.trim() || undefined);
+    this.expectCounted(t, rule, packets, count(this, row.bytes, 'bytes'));
+  }
+});

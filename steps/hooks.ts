@@ -1,0 +1,105 @@
+/**
+ * Scenario life cycle: where each step is written (for StepError), what traffic steps
+ * put in the report, and disposing the backend however the scenario ended.
+ */
+import {
+  After,
+  AfterStep,
+  Before,
+  BeforeAll,
+  BeforeStep,
+  setDefaultTimeout,
+  setDefinitionFunctionWrapper,
+} from '@cucumber/cucumber';
+import type { GherkinDocument } from '@cucumber/messages';
+import debug from 'debug';
+import { chooseBackendName } from './lib/backend-factory.ts';
+import { attachObservation } from './lib/report-attachments.ts';
+import { StepError } from './lib/step-error.ts';
+import { indexDocumentSteps, locatePickleStep } from './lib/step-location.ts';
+import type { NettwinWorld } from './world.ts';
+
+const log = debug('nettwin:hooks');
+
+// Real hosts take seconds per step (a dropped 3-ping step ~1.4 s, a fresh daemon ~0.5 s,
+// image preparation on first use much longer); the model takes milliseconds.
+setDefaultTimeout(Number(process.env.NETTWIN_STEP_TIMEOUT_MS ?? 180_000));
+
+// Variables, so the type checker does not require the modules while they are being written.
+const IMAGES_MODULES = ['../src/dind/images/index.ts', '../src/dind/images/ensure-images.ts'];
+
+// Any error a step throws (a backend's, an assertion's) names the step and its
+// feature file:line; cucumber keeps the wrapped function's arity.
+setDefinitionFunctionWrapper(
+  (code: (...args: unknown[]) => unknown) =>
+    async function (this: { step?: NettwinWorld['step'] } | undefined, ...args: unknown[]) {
+      try {
+        return await code.apply(this, args);
+      } catch (error) {
+        const step = this?.step;
+        if (!step || !(error instanceof Error) || error instanceof StepError) throw error;
+        const wrapped = new StepError(`${error.name}: ${error.message}`, step, { cause: error });
+        wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+        throw wrapped;
+      }
+    },
+);
+
+const stepIndexes = new WeakMap<GherkinDocument, ReturnType<typeof indexDocumentSteps>>();
+
+BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, async function () {
+  const backend = chooseBackendName(this.parameters.backend, process.env.NETTWIN_BACKEND);
+  if (backend === 'model') return;
+  const ensureImages = await findEnsureImages();
+  if (!ensureImages) {
+    log('no ensureImages() in src/dind/images: the %s backend prepares its own images', backend);
+    return;
+  }
+  // Real profiles skip @model-only, so the features need the 20.10 engine unless told otherwise.
+  const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? '20.10').split(',').map((v) => v.trim());
+  log('preparing images for backend "%s", Docker %o', backend, versions);
+  await ensureImages(versions);
+});
+
+async function findEnsureImages(): Promise<((versions: string[]) => Promise<void>) | undefined> {
+  for (const specifier of IMAGES_MODULES) {
+    try {
+      const module = (await import(specifier)) as Record<string, unknown>;
+      if (typeof module.ensureImages === 'function') {
+        return module.ensureImages as (versions: string[]) => Promise<void>;
+      }
+    } catch (cause) {
+      if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    }
+  }
+  return undefined;
+}
+
+Before(function (this: NettwinWorld, { pickle }) {
+  // The backend itself is created lazily by the first step that needs it.
+  log('scenario "%s" (%s) on backend "%s"', pickle.name, pickle.uri, this.backendName);
+});
+
+BeforeStep(function (this: NettwinWorld, { gherkinDocument, pickle, pickleStep }) {
+  let index = stepIndexes.get(gherkinDocument);
+  if (!index) {
+    index = indexDocumentSteps(gherkinDocument);
+    stepIndexes.set(gherkinDocument, index);
+  }
+  this.step = locatePickleStep(gherkinDocument, pickle, pickleStep, index);
+});
+
+AfterStep(async function (this: NettwinWorld) {
+  const observation = this.observation;
+  if (observation?.unreported) {
+    observation.unreported = false;
+    await attachObservation(this, observation);
+  }
+  // Errors in the After hooks belong to no step.
+  this.step = undefined;
+});
+
+// After hooks run whatever the outcome, so real hosts never outlive their scenario.
+After(async function (this: NettwinWorld) {
+  await this.dispose();
+});

@@ -1,0 +1,57 @@
+/** Commands run on the Docker host itself: iptables, sysctl. */
+import { Then, When } from '@cucumber/cucumber';
+import type { ExecResult } from '../src/backends/backend.ts';
+import type { NettwinWorld } from './world.ts';
+
+/** Lines of a doc string that are commands (blank lines and # comments skipped). */
+function commandLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+async function runOnHost(
+  world: NettwinWorld,
+  lines: string[],
+  expectSuccess: boolean,
+): Promise<ExecResult[]> {
+  const backend = await world.activeBackend();
+  const results: ExecResult[] = [];
+  for (const line of lines) {
+    const result = await backend.hostCommand(line);
+    results.push(result);
+    if (expectSuccess && result.exitCode !== 0) {
+      world.fail(`host command failed (exit ${result.exitCode}): ${line}\n${result.stderr.trim()}`);
+    }
+  }
+  return results;
+}
+
+When(/^I run on the host: (.+)$/, async function (this: NettwinWorld, line: string) {
+  await runOnHost(this, [line], true);
+});
+
+When('I run on the host:', async function (this: NettwinWorld, script: string) {
+  await runOnHost(this, commandLines(script), true);
+});
+
+When(/^I try to run on the host: (.+)$/, async function (this: NettwinWorld, line: string) {
+  const [result] = await runOnHost(this, [line], false);
+  this.refusal =
+    result && result.exitCode !== 0
+      ? { action: line, error: new Error(`${result.stderr}${result.stdout}`.trim()) }
+      : undefined;
+});
+
+Then('the host command fails with {string}', function (this: NettwinWorld, message: string) {
+  const failure = this.refusal ?? this.fail('the last host command succeeded; expected it to fail');
+  if (!failure.error.message.includes(message)) {
+    this.fail(`"${failure.action}" failed with "${failure.error.message}", which does not say "${message}"`);
+  }
+});
+
+When(/^I set ([a-z0-9_.]+) to (\S+)$/, async function (this: NettwinWorld, key: string, value: string) {
+  if (!key.startsWith('net.')) this.fail(`only net.* sysctls are meaningful here, not "${key}"`);
+  await runOnHost(this, [`sysctl -w ${key}=${value}`], true);
+});

@@ -1,0 +1,38 @@
+/** Docker hosts, and hosts that are not built by Docker (a replayed dump, a netns router). */
+import { type DataTable, Given, When } from '@cucumber/cucumber';
+import { parseCount, parseIp } from './lib/values.ts';
+import type { NettwinWorld } from './world.ts';
+
+Given(
+  /^a Docker host(?: running Docker (\d+\.\d+))?(?: with daemon options "([^"]*)")?$/,
+  async function (this: NettwinWorld, version: string | null, options: string | null) {
+    await this.host({
+      dockerVersion: version ?? '20.10',
+      daemonOptions: options?.split(/\s+/).filter(Boolean) ?? [],
+    });
+  },
+);
+
+Given(
+  'a host restored from the iptables-save in {string} with interfaces:',
+  async function (this: NettwinWorld, file: string, table: DataTable) {
+    await this.restoreHost(file, table);
+  },
+);
+
+Given('a Linux router with interfaces:', async function (this: NettwinWorld, table: DataTable) {
+  await this.linuxRouter(table);
+});
+
+Given('its default route goes via {ip} on {string}', function (this: NettwinWorld, via: string, dev: string) {
+  this.standaloneDefaultRoute(via, dev);
+});
+
+When(
+  /^(\S+) sends a ping to (\S+) on that host(?: (\d+) times?)?$/,
+  async function (this: NettwinWorld, from: string, to: string, count: number | null) {
+    const src = this.value(() => parseIp(from));
+    const dst = this.value(() => parseIp(to));
+    await this.pingFromAddress(src, dst, count == null ? 1 : this.value(() => parseCount(String(count))));
+  },
+);

@@ -1,0 +1,72 @@
+/**
+ * Rules as people write them in features: `-A CHAIN spec` lines, exactly as
+ * iptables-save prints them. Helpers to find them in a ruleset and in counter deltas.
+ */
+import type { CounterDelta, Counters, Ruleset, TableName } from '../../src/netfilter/types.ts';
+
+/** Collapse runs of blanks so a hand-written line compares equal to iptables-save's. */
+export function normalizeRuleLine(line: string): string {
+  return line.trim().replace(/\s+/g, ' ');
+}
+
+/** `-A CHAIN …` for every rule of one table, in iptables-save order. */
+export function tableRuleLines(ruleset: Ruleset, table: TableName): string[] {
+  const t = ruleset.tables.find((x) => x.name === table);
+  if (!t) return [];
+  return t.chains.flatMap((chain) =>
+    chain.rules.map((rule) => normalizeRuleLine(`-A ${chain.name} ${rule.text}`)),
+  );
+}
+
+/** Tables of `ruleset` holding `line` (a chain such as DOCKER exists in nat and filter). */
+export function tablesHoldingRule(ruleset: Ruleset, line: string): TableName[] {
+  const wanted = normalizeRuleLine(line);
+  return ruleset.tables.filter((t) => tableRuleLines(ruleset, t.name).includes(wanted)).map((t) => t.name);
+}
+
+export type SubsequenceResult =
+  | { ok: true }
+  | { ok: false; missing: string; afterLine?: string; index: number };
+
+/**
+ * Are the `expected` lines present in `actual` in the same order (other lines may sit
+ * between them)? On failure, names the first expected line that could not be found
+ * after the previous match.
+ */
+export function findOrderedLines(actual: readonly string[], expected: readonly string[]): SubsequenceResult {
+  let at = 0;
+  let previous: string | undefined;
+  for (const [index, raw] of expected.entries()) {
+    const line = normalizeRuleLine(raw);
+    const found = actual.indexOf(line, at);
+    if (found < 0) {
+      const result: SubsequenceResult = { ok: false, missing: line, index };
+      if (previous !== undefined) result.afterLine = previous;
+      return result;
+    }
+    at = found + 1;
+    previous = line;
+  }
+  return { ok: true };
+}
+
+/** The delta of one rule (or `:CHAIN POLICY` line) in one table; rules that did not count are absent = 0. */
+export function counterFor(deltas: readonly CounterDelta[], table: TableName, line: string): Counters {
+  const wanted = normalizeRuleLine(line);
+  const isPolicy = wanted.startsWith(':');
+  const hits = deltas.filter((d) => {
+    if (d.table !== table) return false;
+    if (isPolicy) return d.rule === 0 && normalizeRuleLine(d.text).split(' ')[0] === wanted.split(' ')[0];
+    return normalizeRuleLine(d.text) === wanted;
+  });
+  return hits.reduce((sum, d) => ({ packets: sum.packets + d.packets, bytes: sum.bytes + d.bytes }), {
+    packets: 0,
+    bytes: 0,
+  });
+}
+
+/** Human listing of the deltas of one step, for failure messages. */
+export function describeDeltas(deltas: readonly CounterDelta[]): string {
+  if (deltas.length === 0) return '  (no rule or policy counted anything)';
+  return deltas.map((d) => `  [${d.packets}:${d.bytes}] ${d.table}: ${d.text}`).join('\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * Parameter types turn the words of a sentence into validated values once, so steps
+ * receive typed values. Transformers run with the World as `this`, so a malformed
+ * value fails with the step's text and feature file:line.
+ */
+import { defineParameterType } from '@cucumber/cucumber';
+import type { PortMapping } from '../src/backends/backend.ts';
+import {
+  type HttpUrl,
+  parseCidr,
+  parseCount,
+  parseHttpUrl,
+  parseIp,
+  parseName,
+  parsePortMapping,
+} from './lib/values.ts';
+import type { NettwinWorld } from './world.ts';
+
+const QUOTED = /"([^"]*)"/;
+
+defineParameterType({
+  name: 'ip',
+  regexp: /\d+\.\d+\.\d+\.\d+/,
+  transformer(this: NettwinWorld, text: string): string {
+    return this.value(() => parseIp(text));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'cidr',
+  regexp: /\d+\.\d+\.\d+\.\d+\/\d+/,
+  transformer(this: NettwinWorld, text: string): string {
+    return this.value(() => parseCidr(text));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'container',
+  regexp: QUOTED,
+  transformer(this: NettwinWorld, text: string): string {
+    return this.value(() => parseName(text, 'container'));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'network',
+  regexp: QUOTED,
+  transformer(this: NettwinWorld, text: string): string {
+    return this.value(() => parseName(text, 'network'));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'port-mapping',
+  regexp: /(?:\d+\.\d+\.\d+\.\d+:)?\d*:?\d+(?:\/[a-z]+)?/,
+  transformer(this: NettwinWorld, text: string): PortMapping {
+    return this.value(() => parsePortMapping(text));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'count',
+  regexp: /\d+/,
+  transformer(this: NettwinWorld, text: string): number {
+    return this.value(() => parseCount(text));
+  },
+  useForSnippets: false,
+});
+
+defineParameterType({
+  name: 'url',
+  regexp: /https?:\/\/\S+/,
+  transformer(this: NettwinWorld, text: string): HttpUrl {
+    return this.value(() => parseHttpUrl(text));
+  },
+  useForSnippets: false,
+});

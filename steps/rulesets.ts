@@ -1,0 +1,67 @@
+/** What Docker wrote into iptables: ordered rule listings, policies, real vs model. */
+import { Then } from '@cucumber/cucumber';
+import { compareRulesets } from '../src/compare/index.ts';
+import type { Ruleset, TableName } from '../src/netfilter/types.ts';
+import { hasMethod } from './lib/capabilities.ts';
+import { findOrderedLines, normalizeRuleLine, tableRuleLines } from './lib/rule-lines.ts';
+import type { NettwinWorld } from './world.ts';
+
+function ruleLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map(normalizeRuleLine)
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * The listed `-A` lines appear in the table in this order; other rules may sit between
+ * them (an ordered subsequence, not a contiguous block).
+ */
+Then(/^the (\w+) table contains:$/, async function (this: NettwinWorld, tableText: string, listing: string) {
+  const table = (await this.tableOf('', tableText)) as TableName;
+  const actual = tableRuleLines(await this.ruleset(), table);
+  const result = findOrderedLines(actual, ruleLines(listing));
+  if (!result.ok) {
+    const where = result.afterLine ? ` after "${result.afterLine}"` : '';
+    this.fail(
+      `the ${table} table lacks "${result.missing}"${where} (listed lines must appear in this order).\n` +
+        `The ${table} table holds:\n  ${actual.join('\n  ')}`,
+    );
+  }
+});
+
+Then(
+  /^the (\w+) table does not contain "(.+)"$/,
+  async function (this: NettwinWorld, tableText: string, line: string) {
+    const table = (await this.tableOf('', tableText)) as TableName;
+    if (tableRuleLines(await this.ruleset(), table).includes(normalizeRuleLine(line))) {
+      this.fail(`the ${table} table still contains "${line}"`);
+    }
+  },
+);
+
+Then(
+  /^the (\w+) table's ([A-Z]+) policy is (ACCEPT|DROP)$/,
+  async function (this: NettwinWorld, tableText: string, chain: string, policy: string) {
+    const table = (await this.tableOf('', tableText)) as TableName;
+    const found = (await this.ruleset()).tables
+      .find((t) => t.name === table)
+      ?.chains.find((c) => c.name === chain);
+    if (found?.policy !== policy)
+      this.fail(`${table} ${chain} policy is ${found?.policy ?? 'missing'}; expected ${policy}`);
+  },
+);
+
+Then('the ruleset matches the model', async function (this: NettwinWorld) {
+  const backend = await this.activeBackend();
+  if (this.backendName !== 'twin') {
+    this.log(`${this.backendName} backend: there is no second ruleset to compare with`);
+    return;
+  }
+  if (!hasMethod(backend, 'modelRuleset')) {
+    this.fail('the twin backend offers no modelRuleset() (see steps/lib/capabilities.ts)');
+  }
+  const model = await (backend.modelRuleset as () => Promise<Ruleset>)();
+  const comparison = compareRulesets(await backend.readRuleset(), model);
+  if (!comparison.equal) this.fail(`real and model rulesets differ:\n${comparison.unified}`);
+});

@@ -1,0 +1,330 @@
+/**
+ * The per-scenario state: the backend the scenario runs on, the containers and
+ * networks it created (by name), and what the last traffic step observed. Steps stay
+ * one or two lines by calling the methods here.
+ */
+import { readFile } from 'node:fs/promises';
+import { type DataTable, type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import debug from 'debug';
+import type {
+  Actor,
+  Backend,
+  BackendName,
+  ContainerInfo,
+  HostOptions,
+  NetworkInfo,
+  PingResult,
+  RequestResult,
+} from '../src/backends/backend.ts';
+import type { PathStep } from '../src/netfilter/host-types.ts';
+import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
+import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
+import {
+  hasMethod,
+  type NameResolutionCapabilities,
+  type StandaloneHostCapabilities,
+  type StandaloneHostSpec,
+} from './lib/capabilities.ts';
+import { counterFor, describeDeltas, tablesHoldingRule } from './lib/rule-lines.ts';
+import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
+import { StepError, type StepLocation } from './lib/step-error.ts';
+import { ValueError } from './lib/values.ts';
+
+const log = debug('nettwin:steps');
+
+export interface NettwinParameters {
+  backend?: BackendName;
+}
+
+export type TrafficKind = 'ping' | 'http' | 'tcp';
+
+/** What one traffic step saw: its outcome and the counter deltas it caused. */
+export interface Observation {
+  kind: TrafficKind;
+  /** e.g. `"test1" pings 172.30.0.2 3 times`. */
+  description: string;
+  ping?: PingResult;
+  request?: RequestResult & { seenSource?: string };
+  /** The traffic step itself failed (e.g. a name that does not resolve). */
+  error?: Error;
+  counters: CounterDelta[];
+  /** Twin only: the model's deltas of the same step. */
+  modelCounters?: CounterDelta[];
+  path?: PathStep[];
+  /** Set until the AfterStep hook has attached path and counters to the report. */
+  unreported: boolean;
+}
+
+/** A failed Docker action kept for a following `Then docker refuses …` step. */
+export interface Refusal {
+  action: string;
+  error: Error;
+}
+
+export class NettwinWorld extends World<NettwinParameters> {
+  readonly backendName: BackendName;
+  readonly containers = new Map<string, ContainerInfo>();
+  readonly networks = new Map<string, NetworkInfo>();
+  /** The step being run (set by a BeforeStep hook), for error messages. */
+  step: StepLocation | undefined;
+  observation: Observation | undefined;
+  refusal: Refusal | undefined;
+  /** Set by `Given a host restored from …` / `Given a Linux router …`. */
+  standalone: StandaloneHostSpec | undefined;
+  private backendInstance: Promise<Backend> | undefined;
+  private standaloneBackend:
+    | Promise<Backend & Pick<StandaloneHostCapabilities, 'pingFromAddress'>>
+    | undefined;
+  private hostStarted = false;
+  private disposed = false;
+
+  constructor(options: IWorldOptions<NettwinParameters>) {
+    super(options);
+    this.backendName = chooseBackendName(options.parameters?.backend, process.env.NETTWIN_BACKEND);
+  }
+
+  /** A StepError naming the current step and its feature file:line. */
+  fail(detail: string, cause?: unknown): never {
+    throw new StepError(detail, this.step, cause === undefined ? undefined : { cause });
+  }
+
+  /** Run a value parser; a ValueError becomes a StepError naming this step. */
+  value<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof ValueError) this.fail(error.message, error);
+      throw error;
+    }
+  }
+
+  /** The backend, created on first use (lazily imported: see lib/backend-factory.ts). */
+  backend(): Promise<Backend> {
+    this.backendInstance ??= createBackend(this.backendName);
+    return this.backendInstance;
+  }
+
+  /** The backend with a started Docker host (a default 20.10 host unless a step chose one). */
+  async host(options?: Partial<HostOptions>): Promise<Backend> {
+    const backend = await this.backend();
+    if (options && this.hostStarted) this.fail('the Docker host is already started; describe it in one step');
+    if (!this.hostStarted) {
+      const chosen: HostOptions = { dockerVersion: options?.dockerVersion ?? '20.10', daemonOptions: [] };
+      chosen.daemonOptions = options?.daemonOptions ?? [];
+      log('starting host %o on backend "%s"', chosen, this.backendName);
+      await backend.startHost(chosen);
+      this.hostStarted = true;
+    }
+    return backend;
+  }
+
+  knownContainer(name: string): ContainerInfo {
+    const container = this.containers.get(name);
+    if (!container) {
+      const known = [...this.containers.keys()].map((n) => `"${n}"`).join(', ') || 'none yet';
+      this.fail(
+        `no container "${name}" in this scenario (known: ${known}); create it first with Given container "${name}" …`,
+      );
+    }
+    return container;
+  }
+
+  knownNetwork(name: string): NetworkInfo {
+    const network = this.networks.get(name);
+    if (!network) {
+      const known = [...this.networks.keys()].map((n) => `"${n}"`).join(', ') || 'none yet';
+      this.fail(
+        `no network "${name}" in this scenario (known: ${known}); create it first with Given a bridge network "${name}" …`,
+      );
+    }
+    return network;
+  }
+
+  /** A container's address on its network, for steps that address it like the articles do. */
+  async addressOf(name: string): Promise<string> {
+    const container = this.knownContainer(name);
+    if (container.address) return container.address;
+    const backend = await this.backend();
+    return backend.resolveAddress(name);
+  }
+
+  actor(name: string): Actor {
+    this.knownContainer(name);
+    return { kind: 'container', name };
+  }
+
+  /**
+   * Run one traffic step the way the recordings were made: zero every counter, send,
+   * then read the deltas. The result becomes the observation `Then` steps assert on.
+   */
+  async observe(
+    kind: TrafficKind,
+    description: string,
+    send: (backend: Backend) => Promise<{ ping?: PingResult; request?: Observation['request'] }>,
+    options: { keepError?: boolean } = {},
+  ): Promise<void> {
+    const backend = await this.activeBackend();
+    await backend.zeroCounters();
+    const observation: Observation = { kind, description, counters: [], unreported: true };
+    try {
+      Object.assign(observation, await send(backend));
+    } catch (error) {
+      if (!options.keepError) throw error;
+      observation.error = error as Error;
+    }
+    observation.counters = await backend.readCounters();
+    if (hasMethod(backend, 'modelCounters')) {
+      observation.modelCounters = await (backend.modelCounters as () => Promise<CounterDelta[]>)();
+    }
+    observation.path = observation.ping?.path ?? observation.request?.path;
+    this.observation = observation;
+    log('observed %s: %o', description, { ping: observation.ping, request: observation.request?.outcome });
+  }
+
+  /**
+   * A ping by name goes through the sender's resolver, which only the backend can run
+   * (backends resolve names themselves in ping()); a name that does not resolve is kept
+   * as the observation's error for `Then the name … cannot be resolved`.
+   */
+  async pingByName(from: Actor, name: string, count: number): Promise<void> {
+    const backend = await this.host();
+    if (!hasMethod(backend, 'pingByName')) {
+      this.fail(
+        `the ${this.backendName} backend cannot ping by name yet: it needs pingByName() (steps/lib/capabilities.ts)`,
+      );
+    }
+    const resolver = backend as unknown as NameResolutionCapabilities;
+    const who = from.kind === 'container' ? `"${from.name}"` : 'the host';
+    await this.observe(
+      'ping',
+      `${who} pings "${name}" by name ${count} times`,
+      async () => ({
+        ping: await resolver.pingByName(from, name, count),
+      }),
+      { keepError: true },
+    );
+  }
+
+  lastObservation(kind?: TrafficKind): Observation {
+    const o = this.observation;
+    if (!o) this.fail('no traffic step ran before this one; send a ping or a request first');
+    if (kind && o.kind !== kind) this.fail(`the last traffic step was ${o.description}, not a ${kind}`);
+    return o;
+  }
+
+  /** The table a rule lives in: explicit, or the one table of the current ruleset holding it. */
+  async tableOf(rule: string, explicit?: string): Promise<TableName> {
+    if (explicit) {
+      if (!['raw', 'mangle', 'nat', 'filter', 'security'].includes(explicit)) {
+        this.fail(`"${explicit}" is not an iptables table (raw, mangle, nat, filter, security)`);
+      }
+      return explicit as TableName;
+    }
+    const ruleset = await this.ruleset();
+    const tables = tablesHoldingRule(ruleset, rule);
+    if (tables.length === 1 && tables[0]) return tables[0];
+    if (tables.length === 0) {
+      this.fail(
+        `no table holds the rule "${rule}"; check its text against iptables-save (or add "in table nat")`,
+      );
+    }
+    return this.fail(
+      `the rule "${rule}" is in tables ${tables.join(' and ')}; add "in table …" to say which`,
+    );
+  }
+
+  async ruleset(): Promise<Ruleset> {
+    return (await this.activeBackend()).readRuleset();
+  }
+
+  /** The backend the scenario acts on: the standalone host if one was described, else the Docker host. */
+  async activeBackend(): Promise<Backend> {
+    return this.standalone ? this.standaloneHost() : this.host();
+  }
+
+  /** `Given a host restored from the iptables-save in FILE with interfaces:` */
+  async restoreHost(file: string, table: DataTable): Promise<void> {
+    let rulesetText: string;
+    try {
+      rulesetText = await readFile(file, 'utf8');
+    } catch (cause) {
+      this.fail(
+        `cannot read the iptables-save dump "${file}" (paths are relative to ${process.cwd()})`,
+        cause,
+      );
+    }
+    this.describeStandalone({ rulesetText, file, sysctls: { 'net.ipv4.ip_forward': '1' } }, table);
+  }
+
+  /** `Given a Linux router with interfaces:` — no rules, forwarding on, as seed 002 sets it up. */
+  linuxRouter(table: DataTable): void {
+    this.describeStandalone({ rulesetText: '', sysctls: { 'net.ipv4.ip_forward': '1' } }, table);
+  }
+
+  private describeStandalone(
+    base: Pick<StandaloneHostSpec, 'rulesetText' | 'sysctls'> & { file?: string },
+    table: DataTable,
+  ): void {
+    if (this.standalone || this.hostStarted)
+      this.fail('this scenario already has a host; describe one host per scenario');
+    const { interfaces, neighbours } = this.value(() => interfacesFromRows(table.hashes() as InterfaceRow[]));
+    this.standalone = { ...base, interfaces, neighbours, routes: [] };
+  }
+
+  standaloneDefaultRoute(via: string, dev: string): void {
+    const spec =
+      this.standalone ?? this.fail('describe the host (restored dump or Linux router) before its routes');
+    if (!spec.interfaces.some((i) => i.name === dev)) this.fail(`the host has no interface "${dev}"`);
+    spec.routes.push({ destination: 'default', dev, via });
+  }
+
+  private async standaloneHost(): Promise<Backend & Pick<StandaloneHostCapabilities, 'pingFromAddress'>> {
+    const spec = this.standalone ?? this.fail('no restored host or Linux router in this scenario');
+    this.standaloneBackend ??= (async () => {
+      const backend = await this.backend();
+      if (!hasMethod(backend, 'loadStandaloneHost') || !hasMethod(backend, 'pingFromAddress')) {
+        this.fail(
+          `the ${this.backendName} backend cannot build a host from a dump or a router yet: ` +
+            'it needs loadStandaloneHost() and pingFromAddress() (steps/lib/capabilities.ts)',
+        );
+      }
+      await (backend as unknown as StandaloneHostCapabilities).loadStandaloneHost(spec);
+      return backend as Backend & StandaloneHostCapabilities;
+    })();
+    return this.standaloneBackend;
+  }
+
+  /** `When A sends a ping to B on that host`. */
+  async pingFromAddress(from: string, to: string, count: number): Promise<void> {
+    const spec =
+      this.standalone ?? this.fail('this step needs a restored host or a Linux router; describe one first');
+    ensureNeighbours(spec, [from, to]);
+    const backend = await this.standaloneHost();
+    await this.observe('ping', `${from} pings ${to} ${count} times`, async () => ({
+      ping: await backend.pingFromAddress(from, to, count),
+    }));
+  }
+
+  /** Assert one rule's (or policy's) delta in the last traffic step. */
+  expectCounted(table: TableName, line: string, packets: number, bytes?: number): void {
+    const o = this.lastObservation();
+    const got = counterFor(o.counters, table, line);
+    if (got.packets !== packets || (bytes !== undefined && got.bytes !== bytes)) {
+      const want = bytes === undefined ? `${packets} packets` : `${packets} packets and ${bytes} bytes`;
+      this.fail(
+        `${table}: "${line}" counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${want}.\n` +
+          `Deltas of that step:\n${describeDeltas(o.counters)}`,
+      );
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    // The standalone host lives in the same backend instance: one dispose covers both.
+    const backend = await this.backendInstance?.catch(() => undefined);
+    await backend?.dispose();
+  }
+}
+
+setWorldConstructor(NettwinWorld);
