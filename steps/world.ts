@@ -15,16 +15,12 @@ import type {
   NetworkInfo,
   PingResult,
   RequestResult,
+  StandaloneHostSpec,
 } from '../src/backends/backend.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
-import {
-  hasMethod,
-  type NameResolutionCapabilities,
-  type StandaloneHostCapabilities,
-  type StandaloneHostSpec,
-} from './lib/capabilities.ts';
+import { hasMethod } from './lib/capabilities.ts';
 import { counterFor, describeDeltas, tablesHoldingRule } from './lib/rule-lines.ts';
 import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
@@ -72,9 +68,7 @@ export class NettwinWorld extends World<NettwinParameters> {
   /** Set by `Given a host restored from …` / `Given a Linux router …`. */
   standalone: StandaloneHostSpec | undefined;
   private backendInstance: Promise<Backend> | undefined;
-  private standaloneBackend:
-    | Promise<Backend & Pick<StandaloneHostCapabilities, 'pingFromAddress'>>
-    | undefined;
+  private standaloneBackend: Promise<Backend> | undefined;
   private hostStarted = false;
   private disposed = false;
 
@@ -188,18 +182,12 @@ export class NettwinWorld extends World<NettwinParameters> {
    */
   async pingByName(from: Actor, name: string, count: number): Promise<void> {
     const backend = await this.host();
-    if (!hasMethod(backend, 'pingByName')) {
-      this.fail(
-        `the ${this.backendName} backend cannot ping by name yet: it needs pingByName() (steps/lib/capabilities.ts)`,
-      );
-    }
-    const resolver = backend as unknown as NameResolutionCapabilities;
     const who = from.kind === 'container' ? `"${from.name}"` : 'the host';
     await this.observe(
       'ping',
       `${who} pings "${name}" by name ${count} times`,
       async () => ({
-        ping: await resolver.pingByName(from, name, count),
+        ping: await backend.pingByName(from, name, count),
       }),
       { keepError: true },
     );
@@ -278,18 +266,12 @@ export class NettwinWorld extends World<NettwinParameters> {
     spec.routes.push({ destination: 'default', dev, via });
   }
 
-  private async standaloneHost(): Promise<Backend & Pick<StandaloneHostCapabilities, 'pingFromAddress'>> {
+  private async standaloneHost(): Promise<Backend> {
     const spec = this.standalone ?? this.fail('no restored host or Linux router in this scenario');
     this.standaloneBackend ??= (async () => {
       const backend = await this.backend();
-      if (!hasMethod(backend, 'loadStandaloneHost') || !hasMethod(backend, 'pingFromAddress')) {
-        this.fail(
-          `the ${this.backendName} backend cannot build a host from a dump or a router yet: ` +
-            'it needs loadStandaloneHost() and pingFromAddress() (steps/lib/capabilities.ts)',
-        );
-      }
-      await (backend as unknown as StandaloneHostCapabilities).loadStandaloneHost(spec);
-      return backend as Backend & StandaloneHostCapabilities;
+      await backend.loadStandaloneHost(spec);
+      return backend;
     })();
     return this.standaloneBackend;
   }

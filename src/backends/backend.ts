@@ -2,7 +2,7 @@
  * The small interface every backend implements (model, dind, twin). A step is
  * written once against it; `Then` steps assert on the observations it returns.
  */
-import type { HostInterface, Listener, PathStep } from '../netfilter/host-types.ts';
+import type { HostInterface, Listener, Neighbour, PathStep, Route } from '../netfilter/host-types.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 
 export type BackendName = 'model' | 'dind' | 'twin';
@@ -78,6 +78,23 @@ export interface RequestResult {
 /** Who sends traffic: a container by name, the Docker host itself, or the outer client. */
 export type Actor = { kind: 'container'; name: string } | { kind: 'host' } | { kind: 'external' };
 
+/**
+ * A host not built by Docker: a replayed production dump, or a plain Linux router
+ * (seed 002's netns experiment). The model builds a HostState from it; a real backend
+ * restores the dump and builds the interfaces on a fresh host.
+ */
+export interface StandaloneHostSpec {
+  /** iptables-save text (may be empty: no rules, ACCEPT policies). */
+  rulesetText: string;
+  /** Where the text came from, for error messages. */
+  file?: string;
+  interfaces: HostInterface[];
+  routes: Route[];
+  sysctls: Record<string, string>;
+  /** Hosts behind the interfaces (a container on a bridge, a netns behind a veth). */
+  neighbours: Neighbour[];
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -103,6 +120,16 @@ export interface Backend {
   /** Counter deltas since the last zeroCounters() (rules and policies that counted). */
   readCounters(): Promise<CounterDelta[]>;
   ping(from: Actor, to: string, count: number): Promise<PingResult>;
+  /**
+   * Ping a container by name through the sender's own resolver: Docker's embedded DNS
+   * answers only on user-defined networks. Rejects with the resolver's words when the
+   * name does not resolve.
+   */
+  pingByName(from: Actor, name: string, count: number): Promise<PingResult>;
+  /** Replace the Docker host with a standalone host (before any Docker step). */
+  loadStandaloneHost(spec: StandaloneHostSpec): Promise<void>;
+  /** ICMP echo from a neighbour address (or a local address) of a standalone host. */
+  pingFromAddress(from: string, to: string, count: number): Promise<PingResult>;
   /** HTTP GET; url host may be an address or a container name. */
   httpGet(from: Actor, url: string): Promise<RequestResult>;
   /** Send `payload` over TCP to a container's nc listener; returns what the server saw. */

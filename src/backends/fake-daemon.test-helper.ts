@@ -49,6 +49,7 @@ export function fakeDaemon(f: Fixture): DaemonModelFactory {
           gateway: '',
         }),
         removeNetwork() {},
+        resolveName: () => undefined,
         run(o: ContainerOptions): ContainerInfo {
           const c = f.containers[o.name];
           assert.ok(c, `fixture has no container ${o.name}`);

@@ -42,6 +42,7 @@ import type {
   NetworkOptions,
   PingResult,
   RequestResult,
+  StandaloneHostSpec,
 } from './backend.ts';
 import {
   BUSYBOX_RESPONSE_SEGMENTS,
@@ -67,8 +68,10 @@ export interface DaemonModel {
   createNetwork(o: NetworkOptions): NetworkInfo;
   removeNetwork(name: string): void;
   run(o: ContainerOptions): ContainerInfo;
-  remove(name: string): void;
+  remove(name: string, options?: { force?: boolean }): void;
   restart(name: string): void;
+  /** Docker's embedded DNS: the address `from` gets for `name`, if any. */
+  resolveName(from: string, name: string): string | undefined;
   iptables(argv: string[]): ExecResult;
   sysctl(key: string, value: string): void;
   killDockerProxy(hostPort?: number): void;
@@ -95,16 +98,6 @@ export interface ModelBackendOptions {
   externalAddress?: string;
 }
 
-/** A host not built by Docker (a replayed dump, a Linux router): steps/lib/capabilities.ts. */
-export interface StandaloneHostSpec {
-  rulesetText: string;
-  file?: string;
-  interfaces: HostInterface[];
-  routes: HostState['routes'];
-  sysctls: Record<string, string>;
-  neighbours: Neighbour[];
-}
-
 /** The model backend plus what the twin, the steps and the report use beyond `Backend`. */
 export interface ModelBackend extends Backend {
   readonly name: 'model';
@@ -116,8 +109,6 @@ export interface ModelBackend extends Backend {
   lastFlow(): FlowResult | undefined;
   /** Containers as the model placed them. */
   container(name: string): ContainerInfo | undefined;
-  loadStandaloneHost(spec: StandaloneHostSpec): Promise<void>;
-  pingFromAddress(from: string, to: string, count: number): Promise<PingResult>;
 }
 
 export class ModelBackendError extends Error {
@@ -237,8 +228,9 @@ class ModelBackendImpl implements ModelBackend {
     return info;
   }
 
+  /** `docker rm -f`: a scenario removes running containers. */
   async removeContainer(name: string): Promise<void> {
-    this.daemon().remove(name);
+    this.daemon().remove(name, { force: true });
     this.containers.delete(name);
     this.seen.delete(name);
   }
@@ -319,6 +311,15 @@ class ModelBackendImpl implements ModelBackend {
     const dst = await this.resolveAddress(to);
     const result = this.run({ protocol: 'icmp', from: this.sourceOf(from, dst), to: dst, count });
     return { sent: result.sent, received: result.delivered, path: result.path };
+  }
+
+  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+    const address = from.kind === 'container' ? this.daemon().resolveName(from.name, name) : undefined;
+    if (address === undefined) {
+      // iputils' words when no resolver knows the name.
+      throw new ModelBackendError(`ping: ${name}: Name or service not known`);
+    }
+    return this.ping(from, address, count);
   }
 
   async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {

@@ -34,6 +34,7 @@ import type {
   NetworkOptions,
   PingResult,
   RequestResult,
+  StandaloneHostSpec,
 } from './backend.ts';
 import { createModelBackend, type ModelBackend } from './model.ts';
 import { HTTP_BYTE_TOLERANCE } from './model-http.ts';
@@ -158,6 +159,17 @@ export class TwinBackend implements Backend {
   }
 
   /** Both sides act; one failing alone is a mismatch, both failing rethrows the real error. */
+  /** A ping on both sides; connectivity and every counter must agree. */
+  private async comparePings(action: string, ping: (b: Backend) => Promise<PingResult>): Promise<PingResult> {
+    const { real, model, backend } = await this.both(action, ping, ping);
+    const diff = compareConnectivity(
+      { sent: real.sent, received: real.received },
+      { sent: model.sent, received: model.received },
+    );
+    await this.checkTraffic(action, backend, diff, { protocol: 'icmp' });
+    return { ...real, ...(model.path ? { path: model.path } : {}) };
+  }
+
   private async both<R, M>(
     action: string,
     real: (b: Backend) => Promise<R>,
@@ -356,17 +368,28 @@ export class TwinBackend implements Backend {
 
   async ping(from: Actor, to: string, count: number): Promise<PingResult> {
     const action = `ping from ${describeActor(from)} to ${to} ×${count}`;
-    const { real, model, backend } = await this.both(
+    return this.comparePings(action, (b) => b.ping(from, to, count));
+  }
+
+  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+    const action = `ping by name from ${describeActor(from)} to ${name} ×${count}`;
+    return this.comparePings(action, (b) => b.pingByName(from, name, count));
+  }
+
+  async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
+    const action = `restoring a standalone host${spec.file ? ` from ${spec.file}` : ''}`;
+    const { backend } = await this.both(
       action,
-      (b) => b.ping(from, to, count),
-      (m) => m.ping(from, to, count),
+      (b) => b.loadStandaloneHost(spec),
+      (m) => m.loadStandaloneHost(spec),
     );
-    const diff = compareConnectivity(
-      { sent: real.sent, received: real.received },
-      { sent: model.sent, received: model.received },
-    );
-    await this.checkTraffic(action, backend, diff, { protocol: 'icmp' });
-    return { ...real, ...(model.path ? { path: model.path } : {}) };
+    await Promise.all([backend.zeroCounters(), this.model.zeroCounters()]);
+    await this.checkRuleset(action, backend);
+  }
+
+  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
+    const action = `ping from ${from} to ${to} ×${count}`;
+    return this.comparePings(action, (b) => b.pingFromAddress(from, to, count));
   }
 
   async httpGet(from: Actor, url: string): Promise<RequestResult> {

@@ -515,6 +515,25 @@ export class DockerDaemonModel {
     return { name: c.name, id: c.id, network: c.mode, ...(address ? { address } : {}) };
   }
 
+  /**
+   * What Docker's embedded DNS (127.0.0.11) answers `from` for `name`: the address of a
+   * running container with that name on a user-defined network both share. Containers
+   * on the default bridge get the host's resolvers instead, which know no container
+   * names — the reason seed 000 cannot ping test2 by name on docker0.
+   */
+  resolveName(from: string, name: string): string | undefined {
+    const sender = this.container(from);
+    const target = this.containers.find((c) => c.name === name && c.running);
+    if (!target) return undefined;
+    for (const network of sender.networks) {
+      const state = this.networks.find((n) => n.name === network);
+      if (!state || state.isDefault) continue;
+      const address = target.endpoints.get(network);
+      if (address) return address;
+    }
+    return undefined;
+  }
+
   inspectContainer(name: string): ContainerInfo & { endpoints: Record<string, string>; running: boolean } {
     const c = this.container(name);
     return { ...this.containerInfo(c), endpoints: Object.fromEntries(c.endpoints), running: c.running };

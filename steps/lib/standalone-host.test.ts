@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StandaloneHostSpec } from './capabilities.ts';
+import type { StandaloneHostSpec } from '../../src/backends/backend.ts';
 import { ensureNeighbours, interfaceFor, interfacesFromRows } from './standalone-host.ts';
 
 test('interfacesFromRows reads the table and adds loopback', () => {

@@ -3,8 +3,8 @@
  * dump, or of a Linux router between two network namespaces (seed 002). Pure.
  */
 import ipaddr from 'ipaddr.js';
+import type { StandaloneHostSpec } from '../../src/backends/backend.ts';
 import type { HostInterface, InterfaceKind, Neighbour } from '../../src/netfilter/host-types.ts';
-import type { StandaloneHostSpec } from './capabilities.ts';
 import { parseIp, parseName, ValueError } from './values.ts';
 
 const KINDS: readonly InterfaceKind[] = ['bridge', 'ether', 'loopback'];
