@@ -1,0 +1,389 @@
+/**
+ * The dind backend: every step on a real Docker-in-Docker host (src/dind). Containers
+ * run the workload image in the inner daemon; 'external' is the outer client
+ * container on the outer network, 'host' execs on the DinD host itself.
+ */
+import createDebug from 'debug';
+import { quote } from 'shell-quote';
+import { DindExecError } from '../dind/errors.ts';
+import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
+import { parsePingStatistics } from '../dind/parse/ping.ts';
+import type { DindSession } from '../dind/session.ts';
+import { sharedDindSession } from '../dind/session.ts';
+import {
+  interfaceFor,
+  interfaceScript,
+  neighbourNamespace,
+  neighbourScript,
+} from '../dind/standalone-host.ts';
+import type { StartedDindHost } from '../dind/started-dind-host.ts';
+import type { HostInterface, Listener } from '../netfilter/host-types.ts';
+import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import type {
+  Actor,
+  Backend,
+  ContainerInfo,
+  ContainerOptions,
+  ExecResult,
+  HostOptions,
+  NetworkInfo,
+  NetworkOptions,
+  PingResult,
+  RequestResult,
+  StandaloneHostSpec,
+} from './backend.ts';
+
+const log = createDebug('nettwin:dind');
+
+export const EXTERNAL = 'external';
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+interface Started {
+  options: ContainerOptions;
+  id: string;
+  address?: string;
+}
+
+export interface DindBackendOptions {
+  session?: DindSession;
+}
+
+export function createDindBackend(options: DindBackendOptions = {}): DindBackend {
+  return new DindBackend(options.session ?? sharedDindSession());
+}
+
+/** The command a workload container runs for the servers it was asked for. */
+export function workloadCommand(options: ContainerOptions): string[] {
+  const parts: string[] = [];
+  for (const port of options.tcpListenPorts ?? []) {
+    // netcat-openbsd -v logs "Connection received on ADDR PORT" per connection.
+    parts.push(`nc -lkv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log &`);
+  }
+  if (options.httpBody !== undefined) {
+    const port = options.httpPort ?? 80;
+    parts.push(
+      `mkdir -p /www; echo ${quote([options.httpBody])} > /www/index.html; exec busybox httpd -f -p ${port} -h /www`,
+    );
+  } else {
+    parts.push('exec sleep infinity');
+  }
+  return ['sh', '-c', parts.join(' ')];
+}
+
+function publishArg(p: NonNullable<ContainerOptions['publish']>[number]): string {
+  const host = [p.hostIp, p.hostPort ?? ''].filter((x) => x !== undefined).join(':');
+  return `${host ? `${host}:` : ''}${p.containerPort}/${p.protocol}`;
+}
+
+export class DindBackend implements Backend {
+  readonly name = 'dind' as const;
+  private host?: StartedDindHost;
+  private readonly containers = new Map<string, Started>();
+  /** Set once a standalone host was built: its interfaces and namespaces outlive reset(). */
+  private standalone?: StandaloneHostSpec;
+
+  constructor(readonly session: DindSession) {}
+
+  /** The started host; steps that need one before `startHost` get a clear error. */
+  dindHost(): StartedDindHost {
+    if (!this.host)
+      throw new Error(
+        'No Docker host started yet: a scenario must start a host first (Given a Docker … host)',
+      );
+    return this.host;
+  }
+
+  async startHost(options: HostOptions): Promise<void> {
+    if (this.host) await this.session.release(this.host);
+    this.containers.clear();
+    this.host = await this.session.acquire({
+      dockerVersion: options.dockerVersion,
+      daemonOptions: options.daemonOptions,
+    });
+    await this.host.ensureImage(this.session.config.workloadImage);
+  }
+
+  async createNetwork(o: NetworkOptions): Promise<NetworkInfo> {
+    const args = ['network', 'create', '-d', o.driver ?? 'bridge'];
+    if (o.subnet) args.push('--subnet', o.subnet);
+    if (o.gateway) args.push('--gateway', o.gateway);
+    if (o.ipRange) args.push('--ip-range', o.ipRange);
+    if (o.internal) args.push('--internal');
+    for (const [k, v] of Object.entries(o.options ?? {})) args.push('-o', `${k}=${v}`);
+    args.push(o.name);
+    const host = this.dindHost();
+    const id = await host.dockerOrThrow(args);
+    const ipam = await host.dockerOrThrow([
+      'network',
+      'inspect',
+      '-f',
+      '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}',
+      o.name,
+    ]);
+    const [subnet = '', gateway = ''] = ipam.split(' ');
+    return { name: o.name, id, bridge: await host.bridgeName(o.name), subnet, gateway };
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.dindHost().dockerOrThrow(['network', 'rm', name]);
+  }
+
+  async runContainer(o: ContainerOptions): Promise<ContainerInfo> {
+    const host = this.dindHost();
+    const args = ['run', '-d', '--name', o.name];
+    if (o.network) args.push('--network', o.network);
+    if (o.ip) args.push('--ip', o.ip);
+    for (const p of o.publish ?? []) args.push('-p', publishArg(p));
+    args.push(this.session.config.workloadImage, ...workloadCommand(o));
+    const id = await host.dockerOrThrow(args);
+    const network = o.network ?? 'bridge';
+    const address = await this.containerAddress(o.name);
+    this.containers.set(o.name, { options: o, id, ...(address ? { address } : {}) });
+    if (o.httpBody !== undefined || o.tcpListenPorts?.length) await this.waitForServers(o);
+    return { name: o.name, id, network, ...(address ? { address } : {}) };
+  }
+
+  /** Servers inside a fresh container need a moment to bind; wait until ss shows them. */
+  private async waitForServers(o: ContainerOptions): Promise<void> {
+    const ports = [...(o.tcpListenPorts ?? []), ...(o.httpBody !== undefined ? [o.httpPort ?? 80] : [])];
+    const script = `for i in $(seq 1 50); do ok=1; for p in ${ports.join(' ')}; do ss -Hltn "sport = :$p" | grep -q . || ok=0; done; [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 1`;
+    const r = await this.dindHost().docker(['exec', o.name, 'sh', '-c', script]);
+    if (r.exitCode !== 0) log('Servers of "%s" on ports %o did not show up in ss', o.name, ports);
+  }
+
+  private async containerAddress(name: string): Promise<string | undefined> {
+    const out = await this.dindHost().dockerOrThrow([
+      'inspect',
+      '-f',
+      '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+      name,
+    ]);
+    return out.split(' ').find((a) => a !== '');
+  }
+
+  async removeContainer(name: string): Promise<void> {
+    await this.dindHost().dockerOrThrow(['rm', '-f', name]);
+    this.containers.delete(name);
+  }
+
+  async restartContainer(name: string): Promise<void> {
+    // sleep as PID 1 ignores SIGTERM: do not wait the default 10 s for it.
+    await this.dindHost().dockerOrThrow(['restart', '-t', '0', name]);
+  }
+
+  hostCommand(line: string): Promise<ExecResult> {
+    return this.dindHost().exec(line);
+  }
+
+  async killDockerProxy(hostPort?: number): Promise<void> {
+    await this.dindHost().killDockerProxy(hostPort);
+  }
+
+  zeroCounters(): Promise<void> {
+    return this.dindHost().zeroCounters();
+  }
+
+  readRuleset(): Promise<Ruleset> {
+    return this.dindHost().iptablesSave();
+  }
+
+  readCounters(): Promise<CounterDelta[]> {
+    return this.dindHost().readCounters();
+  }
+
+  /** Run argv as an actor: in a container, on the host, or on the outer client. */
+  async execAs(from: Actor, argv: string[]): Promise<ExecResult> {
+    if (from.kind === 'host') return this.dindHost().exec(argv);
+    if (from.kind === 'external') return (await this.session.outerClient()).exec(argv);
+    return this.dindHost().exec(['docker', 'exec', from.name, ...argv]);
+  }
+
+  async ping(from: Actor, to: string, count: number): Promise<PingResult> {
+    const address = await this.resolveAddress(to);
+    // -i 0.2: the same packets as a default ping in a fifth of the time (root may).
+    const r = await this.execAs(from, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', address]);
+    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
+    if (/unreachable|No route/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
+    throw new DindExecError(
+      this.dindHost().name,
+      `ping ${address} as ${from.kind}`,
+      r.exitCode,
+      r.stdout,
+      r.stderr,
+    );
+  }
+
+  /** Ping by name from inside the container: its own resolver decides. */
+  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+    const r = await this.execAs(from, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', name]);
+    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
+    const words = (r.stderr || r.stdout).trim();
+    if (/resolution|not known|bad address|unknown host/i.test(words)) throw new Error(words);
+    throw new DindExecError(
+      this.dindHost().name,
+      `ping ${name} as ${from.kind}`,
+      r.exitCode,
+      r.stdout,
+      r.stderr,
+    );
+  }
+
+  /**
+   * A host from a dump or a router description: the dump goes in with iptables-restore,
+   * interfaces become bridges or veth pairs; neighbours are made on first use.
+   */
+  async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
+    if (!this.host) await this.startHost({ dockerVersion: '20.10', daemonOptions: [] });
+    const host = this.dindHost();
+    this.standalone = spec;
+    await host.run(['sh', '-ec', interfaceScript(spec).join('\n')]);
+    const rules = spec.rulesetText.trim() ? spec.rulesetText : EMPTY_RULESET;
+    await host.run(['sh', '-ec', 'printf %s "$1" | iptables-restore', 'sh', rules]);
+    await host.zeroCounters();
+  }
+
+  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
+    const spec = this.standalone;
+    if (!spec) throw new Error('pingFromAddress needs a standalone host: load one first');
+    const host = this.dindHost();
+    const local = spec.interfaces.some((i) => i.addresses.some((a) => a.address === from));
+    for (const address of local ? [to] : [from, to]) {
+      const isLocal = spec.interfaces.some((i) => i.addresses.some((a) => a.address === address));
+      if (!isLocal && interfaceFor(spec.interfaces, address)) {
+        await host.run(['sh', '-ec', neighbourScript(spec, address).join('\n')]);
+      }
+    }
+    // Creating a namespace may count (IGMP, ND): zero again so the step counts only its ping.
+    await host.zeroCounters();
+    const prefix = local ? [] : ['ip', 'netns', 'exec', neighbourNamespace(from)];
+    const r = await host.exec([...prefix, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', to]);
+    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
+    if (/unreachable/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
+    throw new DindExecError(host.name, `ping ${to} from ${from}`, r.exitCode, r.stdout, r.stderr);
+  }
+
+  async httpGet(from: Actor, url: string): Promise<RequestResult> {
+    const parsed = new URL(url);
+    const address = await this.resolveAddress(parsed.hostname);
+    parsed.hostname = address;
+    const r = await this.execAs(from, ['curl', '-sS', '-m', '3', parsed.toString()]);
+    return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
+  }
+
+  async tcpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<RequestResult & { seenSource?: string }> {
+    const address = await this.resolveAddress(to);
+    const script = 'printf %s "$1" | nc -v -q 1 -w 2 "$2" "$3"';
+    const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
+    const outcome = netcatOutcome(r);
+    const result: RequestResult & { seenSource?: string } = { outcome };
+    if (outcome === 'ok') {
+      const receiver = this.containerAt(to, address);
+      if (receiver) {
+        const seen = await this.listenerPeer(receiver, port);
+        if (seen) result.seenSource = seen;
+      }
+    }
+    return result;
+  }
+
+  private containerAt(to: string, address: string): string | undefined {
+    if (this.containers.has(to)) return to;
+    return [...this.containers].find(([, c]) => c.address === address)?.[0];
+  }
+
+  private async listenerPeer(container: string, port: number): Promise<string | undefined> {
+    const r = await this.dindHost().docker(['exec', container, 'cat', `/tmp/nc-${port}.log`]);
+    return r.exitCode === 0 ? lastNetcatPeer(r.stdout) : undefined;
+  }
+
+  async lastSeenSource(container: string): Promise<string | undefined> {
+    const address = await this.resolveAddress(container);
+    const r = await this.dindHost().exec(['conntrack', '-L']);
+    return seenSourceFor(parseConntrack(r.stdout), address);
+  }
+
+  listeners(): Promise<Listener[]> {
+    return this.dindHost().listeners();
+  }
+
+  interfaces(): Promise<HostInterface[]> {
+    return this.dindHost().interfaces();
+  }
+
+  async resolveAddress(nameOrAddress: string): Promise<string> {
+    if (IPV4.test(nameOrAddress)) return nameOrAddress;
+    if (nameOrAddress === EXTERNAL) return (await this.session.outerClient()).address;
+    if (nameOrAddress === 'host') return this.dindHost().address;
+    const host = this.dindHost();
+    const container = await host.docker([
+      'inspect',
+      '-f',
+      '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+      nameOrAddress,
+    ]);
+    const address = container.stdout
+      .split(' ')
+      .find((a) => IPV4.test(a.trim()))
+      ?.trim();
+    if (container.exitCode === 0 && address) return address;
+    const network = await host.docker([
+      'network',
+      'inspect',
+      '-f',
+      '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
+      nameOrAddress,
+    ]);
+    if (network.exitCode === 0 && IPV4.test(network.stdout.trim())) return network.stdout.trim();
+    throw new Error(
+      `Cannot resolve "${nameOrAddress}" on DinD host "${host.name}": not an address, a container with an address, or a network`,
+    );
+  }
+
+  async dispose(): Promise<void> {
+    const host = this.host;
+    this.host = undefined;
+    this.containers.clear();
+    const reusable = this.standalone === undefined;
+    this.standalone = undefined;
+    if (host) await this.session.release(host, { reusable });
+  }
+}
+
+/** What iptables-restore gets for a router with no rules: empty tables, ACCEPT policies. */
+const EMPTY_RULESET = [
+  '*filter',
+  ':INPUT ACCEPT [0:0]',
+  ':FORWARD ACCEPT [0:0]',
+  ':OUTPUT ACCEPT [0:0]',
+  'COMMIT',
+  '*nat',
+  ':PREROUTING ACCEPT [0:0]',
+  ':INPUT ACCEPT [0:0]',
+  ':OUTPUT ACCEPT [0:0]',
+  ':POSTROUTING ACCEPT [0:0]',
+  'COMMIT',
+  '',
+].join('\n');
+
+/** curl exit codes: 7 could not connect (refused or no route), 28 timed out. */
+export function curlOutcome(r: ExecResult): RequestResult['outcome'] {
+  if (r.exitCode === 0) return 'ok';
+  if (r.exitCode === 28) return 'timeout';
+  if (r.exitCode === 7) return /No route|unreachable/i.test(r.stderr) ? 'unreachable' : 'refused';
+  if (r.exitCode === 52 || r.exitCode === 56) return 'refused';
+  throw new Error(`curl exited with ${r.exitCode}: ${r.stderr.trim()}`);
+}
+
+/** netcat-openbsd -v: "… failed: Connection refused" / "timed out". */
+export function netcatOutcome(r: ExecResult): RequestResult['outcome'] {
+  if (r.exitCode === 0) return 'ok';
+  if (/refused/i.test(r.stderr)) return 'refused';
+  if (/No route|unreachable/i.test(r.stderr)) return 'unreachable';
+  if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
+  throw new Error(`nc exited with ${r.exitCode}: ${r.stderr.trim()}`);
+}

@@ -1,0 +1,74 @@
+/**
+ * Settings of the Docker I/O layer: image names, the outer network, host reuse.
+ * Defaults come from the recipes under docker/ (tags carry the recipe hash); every
+ * value can be overridden from the environment so a user with a registry can point
+ * at e.g. `docker:20.10-dind`.
+ */
+import { z } from 'zod';
+import { recipeTag } from './images/recipes.ts';
+
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR');
+
+export const DindConfigSchema = z.object({
+  /** Docker version profile → DinD image. */
+  dindImages: z.record(z.string(), z.string().min(1)),
+  workloadImage: z.string().min(1),
+  outerSubnet: cidr,
+  outerGateway: ipv4,
+  /** Address of the (first) DinD host on the outer network, as in seed 004. */
+  hostAddress: ipv4,
+  /** The "outside world": a client container on the outer network. */
+  clientAddress: ipv4,
+  /** Reuse started hosts between scenarios (reset instead of a fresh host). */
+  reuseHosts: z.boolean(),
+  /** Milliseconds to wait for the inner `docker info`. */
+  startupTimeoutMs: z.number().int().positive(),
+});
+
+export type DindConfig = z.infer<typeof DindConfigSchema>;
+
+export const DOCKER_VERSIONS = ['20.10', '26.1'] as const;
+
+function envFlag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+/** The settings in effect: defaults, then `overrides`, then the environment. */
+export function loadDindConfig(
+  overrides: Partial<DindConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): DindConfig {
+  const dindImages: Record<string, string> = {};
+  for (const version of DOCKER_VERSIONS) {
+    dindImages[version] =
+      env[`NETTWIN_DIND_IMAGE_${version.replace('.', '_')}`] ||
+      env.NETTWIN_DIND_IMAGE ||
+      overrides.dindImages?.[version] ||
+      recipeTag(`dind-${version}`);
+  }
+  const raw = {
+    dindImages,
+    workloadImage: env.NETTWIN_WORKLOAD_IMAGE || overrides.workloadImage || recipeTag('workload'),
+    outerSubnet: env.NETTWIN_OUTER_SUBNET || overrides.outerSubnet || '192.168.70.0/24',
+    outerGateway: env.NETTWIN_OUTER_GATEWAY || overrides.outerGateway || '192.168.70.1',
+    hostAddress: env.NETTWIN_HOST_ADDRESS || overrides.hostAddress || '192.168.70.6',
+    clientAddress: env.NETTWIN_CLIENT_ADDRESS || overrides.clientAddress || '192.168.70.10',
+    reuseHosts: envFlag(env.NETTWIN_REUSE_HOSTS, overrides.reuseHosts ?? true),
+    startupTimeoutMs: Number(env.NETTWIN_DIND_STARTUP_TIMEOUT_MS || overrides.startupTimeoutMs || 60_000),
+  };
+  const parsed = DindConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
+  }
+  const subnetStart = parsed.data.outerSubnet.split('.').slice(0, 2).map(Number);
+  if (subnetStart[0] === 172 && subnetStart[1]! >= 16 && subnetStart[1]! <= 31) {
+    throw new Error(
+      `Outer subnet ${parsed.data.outerSubnet} lies in 172.16–172.31: the inner docker0 and user ` +
+        'networks would collide with it. Choose e.g. 192.168.70.0/24 (NETTWIN_OUTER_SUBNET).',
+    );
+  }
+  return parsed.data;
+}

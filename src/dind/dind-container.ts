@@ -1,0 +1,39 @@
+/**
+ * A DinD host as a testcontainers GenericContainer (modelled on the k3s module): the
+ * defaults are set in the constructor, a fixed address on the outer network, a tmpfs
+ * /var/lib/docker (overlay on overlay does not work) and readiness = the inner
+ * `docker info` answers.
+ */
+import { GenericContainer, Wait } from 'testcontainers';
+import type { StartStrategy } from './start-strategies.ts';
+
+export interface DindContainerOptions {
+  image: string;
+  name: string;
+  networkName: string;
+  address: string;
+  daemonOptions: string[];
+  labels: Record<string, string>;
+  strategy: StartStrategy;
+  startupTimeoutMs: number;
+}
+
+export class DindContainer extends GenericContainer {
+  constructor(options: DindContainerOptions) {
+    super(options.image);
+    this.withName(options.name)
+      .withHostname(options.name)
+      .withLabels(options.labels)
+      .withEnvironment({ NETTWIN_DOCKERD_OPTS: options.daemonOptions.join(' ') })
+      .withTmpFs({ '/var/lib/docker': 'rw,exec' })
+      .withNetworkMode(options.networkName)
+      .withWaitStrategy(Wait.forSuccessfulCommand('docker info >/dev/null 2>&1'))
+      .withStartupTimeout(options.startupTimeoutMs)
+      .withAutoRemove(false);
+    // testcontainers has no setter for a static address; the create options take one.
+    this.createOpts.NetworkingConfig = {
+      EndpointsConfig: { [options.networkName]: { IPAMConfig: { IPv4Address: options.address } } },
+    };
+    options.strategy.apply(this);
+  }
+}

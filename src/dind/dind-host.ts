@@ -1,0 +1,98 @@
+/**
+ * `DindHost` → `start()` → `StartedDindHost`: a throwaway Docker engine of a given
+ * version on the outer network, started with the first strategy that works.
+ */
+import createDebug from 'debug';
+import { type DindConfig, loadDindConfig } from './config.ts';
+import { DindContainer } from './dind-container.ts';
+import { requireDocker } from './docker-client.ts';
+import { DindStartError } from './errors.ts';
+import { sessionLabels } from './labels.ts';
+import type { StartedOuterNetwork } from './outer-network.ts';
+import { rememberStrategy, strategiesToTry } from './start-strategies.ts';
+import { StartedDindHost } from './started-dind-host.ts';
+
+const log = createDebug('nettwin:dind');
+
+export interface DindHostOptions {
+  name: string;
+  dockerVersion: string;
+  daemonOptions?: string[];
+  network: StartedOuterNetwork;
+  address: string;
+  /** Defaults to the configured image of dockerVersion. */
+  image?: string;
+  config?: DindConfig;
+}
+
+export class DindHost {
+  constructor(private readonly options: DindHostOptions) {}
+
+  async start(): Promise<StartedDindHost> {
+    const config = this.options.config ?? loadDindConfig();
+    const { name, dockerVersion, network, address } = this.options;
+    const daemonOptions = this.options.daemonOptions ?? [];
+    const image = this.options.image ?? config.dindImages[dockerVersion];
+    if (!image) {
+      throw new Error(
+        `No DinD image for Docker ${dockerVersion}; known versions: ${Object.keys(config.dindImages).join(', ')}`,
+      );
+    }
+    const docker = await requireDocker();
+    const attempts: Array<{ strategy: string; error: string }> = [];
+    for (const strategy of strategiesToTry()) {
+      log(
+        'Starting DinD host "%s" (Docker %s, %s, %s at %s)...',
+        name,
+        dockerVersion,
+        image,
+        strategy.name,
+        address,
+      );
+      const started = Date.now();
+      const container = new DindContainer({
+        image,
+        name,
+        networkName: network.name,
+        address,
+        daemonOptions,
+        labels: sessionLabels('dind-host'),
+        strategy,
+        startupTimeoutMs: config.startupTimeoutMs,
+      });
+      // Registry images (docker:*-dind) take daemon options as arguments, ours from the env.
+      if (!image.startsWith('nettwin/')) container.withCommand(daemonOptions);
+      try {
+        const startedContainer = await container.start();
+        rememberStrategy(strategy);
+        const host = new StartedDindHost(startedContainer, {
+          name,
+          dockerVersion,
+          daemonOptions,
+          address,
+          strategy: strategy.name,
+        });
+        host.startSeconds = (Date.now() - started) / 1000;
+        await host.recordStartState();
+        log(
+          'Started DinD host "%s" with ID "%s" using %s in %ds',
+          name,
+          host.id,
+          strategy.name,
+          host.startSeconds,
+        );
+        return host;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        attempts.push({ strategy: strategy.name, error: message });
+        log('DinD host "%s" failed with %s: %s', name, strategy.name, message.split('\n')[0]);
+        // A failed start leaves a created (or exited) container behind.
+        await docker
+          .getContainer(name)
+          .remove({ force: true, v: true })
+          .catch(() => undefined);
+      }
+    }
+    throw new DindStartError(name, attempts);
+  }
+}

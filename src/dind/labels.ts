@@ -1,0 +1,51 @@
+/**
+ * Labels on everything we create, so cleanup finds it: managed, the session id, and
+ * the owning process (pid@hostname) so a later run can tell a dead session's leftovers
+ * from a live one's.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+export const LABEL_MANAGED = 'org.nettwin.managed';
+export const LABEL_SESSION = 'org.nettwin.session';
+export const LABEL_OWNER = 'org.nettwin.owner';
+export const LABEL_ROLE = 'org.nettwin.role';
+
+/** One id per process; a child may inherit its parent's with NETTWIN_SESSION_ID. */
+export const SESSION_ID: string = process.env.NETTWIN_SESSION_ID || randomBytes(6).toString('hex');
+
+export function ownerLabel(pid: number = process.pid, host: string = hostname()): string {
+  return `${pid}@${host}`;
+}
+
+export function sessionLabels(role?: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL_MANAGED]: 'true',
+    [LABEL_SESSION]: SESSION_ID,
+    [LABEL_OWNER]: ownerLabel(),
+  };
+  if (role) labels[LABEL_ROLE] = role;
+  return labels;
+}
+
+/** `--label k=v` words for the docker CLI. */
+export function labelArgs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+
+/**
+ * Is the owner of a label alive? Only decidable on this machine: a pid on another
+ * host is treated as alive (never sweep what might be someone else's live run).
+ */
+export function ownerAlive(owner: string | undefined, host: string = hostname()): boolean {
+  if (!owner) return false;
+  const match = /^(\d+)@(.+)$/.exec(owner);
+  if (!match) return false;
+  if (match[2] !== host) return true;
+  try {
+    process.kill(Number(match[1]), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

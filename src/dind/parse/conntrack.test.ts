@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lastNetcatPeer, parseConntrack, seenSourceFor } from './conntrack.ts';
+
+const LIST = `icmp     1 25 src=172.17.0.2 dst=192.168.70.10 type=8 code=0 id=7 src=192.168.70.10 dst=192.168.70.6 type=0 code=0 id=7 mark=0 use=1
+tcp      6 116 TIME_WAIT src=192.168.70.10 dst=192.168.70.6 sport=40000 dport=8080 src=172.18.0.66 dst=192.168.70.10 sport=80 dport=40000 [ASSURED] mark=0 use=1
+icmp     1 29 src=172.17.0.2 dst=172.17.0.3 type=8 code=0 id=9 src=172.17.0.3 dst=172.17.0.2 type=0 code=0 id=9 mark=0 use=1
+icmp     1 12 src=172.17.0.4 dst=172.17.0.3 type=8 code=0 id=3 src=172.17.0.3 dst=172.17.0.4 type=0 code=0 id=3 mark=0 use=1`;
+
+test('the external client saw the masqueraded host address', () => {
+  const entries = parseConntrack(LIST);
+  assert.equal(entries.length, 4);
+  assert.equal(seenSourceFor(entries, '192.168.70.10'), '192.168.70.6');
+});
+
+test('the most recent ICMP flow wins; a DNATed tcp receiver sees the original client', () => {
+  const entries = parseConntrack(LIST);
+  assert.equal(seenSourceFor(entries, '172.17.0.3'), '172.17.0.2');
+  assert.equal(seenSourceFor(entries, '172.18.0.66'), '192.168.70.10');
+  assert.equal(seenSourceFor(entries, '10.0.0.1'), undefined);
+});
+
+test('netcat -v log: the last peer', () => {
+  const log =
+    'Listening on 0.0.0.0 9000\nConnection received on 172.17.0.3 47720\nConnection received on 172.17.0.1 47730\n';
+  assert.equal(lastNetcatPeer(log), '172.17.0.1');
+  assert.equal(lastNetcatPeer('Listening on 0.0.0.0 9000\n'), undefined);
+});

@@ -1,0 +1,236 @@
+/**
+ * A running DinD host and what can be asked of it: exec, the inner docker CLI,
+ * iptables (save, zero, counters), interfaces, routes, sysctls, docker-proxy, reset.
+ */
+import createDebug from 'debug';
+import { execa } from 'execa';
+import type { StartedTestContainer } from 'testcontainers';
+import { countersOf } from '../compare/counter-deltas.ts';
+import { findDnsPorts } from '../compare/dns-ports.ts';
+import type { HostInterface, Listener, Route } from '../netfilter/host-types.ts';
+import { parseRuleset } from '../netfilter/ruleset/index.ts';
+import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import { DindExecError } from './errors.ts';
+import { commandText, toArgv } from './exec-result.ts';
+import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
+import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
+import type { StartStrategy } from './start-strategies.ts';
+import { StoppedDindHost } from './stopped-dind-host.ts';
+
+const log = createDebug('nettwin:dind');
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Sysctls a scenario may set: per network namespace, so the runner's own stay untouched. */
+const SETTABLE_SYSCTL = /^net\.ipv[46]\./;
+
+const START_RULES = '/run/nettwin-start.rules';
+
+/** Zero every table iptables-save shows (zeroing an absent table would create it). */
+const ZERO_ALL = 'for t in $(iptables-save | sed -n "s/^\\*//p"); do iptables -t "$t" -Z || exit 1; done';
+
+function withoutComments(save: string): string {
+  return save
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n')
+    .trim();
+}
+
+export interface HostIdentity {
+  name: string;
+  dockerVersion: string;
+  daemonOptions: string[];
+  address: string;
+  strategy: StartStrategy['name'];
+}
+
+export class StartedDindHost implements AsyncDisposable {
+  private startRuleset = '';
+  private startSysctls: Record<string, string> = {};
+  /** Seconds the inner daemon took to answer, for the bench. */
+  startSeconds = 0;
+
+  constructor(
+    private readonly container: StartedTestContainer,
+    readonly identity: HostIdentity,
+  ) {}
+
+  get name(): string {
+    return this.identity.name;
+  }
+  get address(): string {
+    return this.identity.address;
+  }
+  get id(): string {
+    return this.container.getId();
+  }
+
+  /** Run argv (or a shell line) on the host; never throws for a non-zero exit. */
+  async exec(command: string | string[]): Promise<ExecResult> {
+    const result = await this.container.exec(toArgv(command));
+    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** exec, throwing DindExecError (with the command and output) on a non-zero exit. */
+  async run(command: string | string[]): Promise<string> {
+    const result = await this.exec(command);
+    if (result.exitCode !== 0) {
+      throw new DindExecError(this.name, commandText(command), result.exitCode, result.stdout, result.stderr);
+    }
+    return result.stdout;
+  }
+
+  /** The inner docker CLI. */
+  docker(args: string[]): Promise<ExecResult> {
+    return this.exec(['docker', ...args]);
+  }
+
+  async dockerOrThrow(args: string[]): Promise<string> {
+    return (await this.run(['docker', ...args])).trim();
+  }
+
+  /** Record the daemon-start state that reset() restores and checks. */
+  async recordStartState(): Promise<void> {
+    // Our entrypoint already did this before dockerd; registry images (docker:*-dind) did not.
+    // New bridges' IGMP reports would otherwise count on filter OUTPUT for a second.
+    await this.exec('sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0');
+    this.startRuleset = withoutComments(await this.run(`iptables-save | tee ${START_RULES}`));
+    this.startSysctls = { 'net.ipv4.ip_forward': await this.sysctlGet('net.ipv4.ip_forward') };
+  }
+
+  async iptablesSaveText(options: { counters?: boolean } = {}): Promise<string> {
+    return this.run(options.counters === false ? ['iptables-save'] : ['iptables-save', '-c']);
+  }
+
+  /** `iptables-save -c`, parsed. */
+  async iptablesSave(): Promise<Ruleset> {
+    return parseRuleset(await this.iptablesSaveText(), {
+      file: `iptables-save -c on DinD host "${this.name}"`,
+    });
+  }
+
+  async zeroCounters(): Promise<void> {
+    await this.run(ZERO_ALL);
+  }
+
+  /** Rules and policies that counted since the last zeroCounters(). */
+  async readCounters(): Promise<CounterDelta[]> {
+    return countersOf(await this.iptablesSave());
+  }
+
+  async interfaces(): Promise<HostInterface[]> {
+    return parseIpAddrJson(await this.run(['ip', '-j', '-d', 'addr']));
+  }
+
+  async routes(): Promise<Route[]> {
+    return parseIpRouteJson(await this.run(['ip', '-j', 'route']));
+  }
+
+  async sysctlGet(key: string): Promise<string> {
+    return (await this.run(['sysctl', '-n', key])).trim();
+  }
+
+  async sysctlSet(key: string, value: string): Promise<void> {
+    if (!SETTABLE_SYSCTL.test(key)) {
+      throw new Error(
+        `Refusing to set sysctl ${key} on DinD host "${this.name}": only net.ipv4.* and net.ipv6.* are ` +
+          "per network namespace; others could change the runner's own kernel.",
+      );
+    }
+    await this.run(['sysctl', '-w', `${key}=${value}`]);
+  }
+
+  async dockerProxies(): Promise<DockerProxyProcess[]> {
+    return parseDockerProxies(await this.run(['ps', '-eo', 'pid=,args=']));
+  }
+
+  async listeners(): Promise<Listener[]> {
+    const out = await this.run('ss -Hltnup; echo "--- ps"; ps -eo pid=,args=');
+    const [ss, ps] = out.split('--- ps\n');
+    return parseListeners(ss ?? '', parseDockerProxies(ps ?? ''));
+  }
+
+  /** Kill docker-proxy processes: all, or those serving one host port. Returns the pids. */
+  async killDockerProxy(hostPort?: number): Promise<number[]> {
+    const pids = (await this.dockerProxies())
+      .filter((p) => hostPort === undefined || p.hostPort === hostPort)
+      .map((p) => p.pid);
+    if (pids.length > 0) await this.run(['kill', '-9', ...pids.map(String)]);
+    log('Killed docker-proxy %o on DinD host "%s"', pids, this.name);
+    return pids;
+  }
+
+  /** The Linux bridge behind an inner network: docker0, br-<12 hex>, or its bridge.name option. */
+  async bridgeName(network: string): Promise<string> {
+    const out = await this.dockerOrThrow([
+      'network',
+      'inspect',
+      '-f',
+      '{{.Id}} {{index .Options "com.docker.network.bridge.name"}}',
+      network,
+    ]);
+    const [id, option] = out.split(' ');
+    if (option && option !== '<no value>') return option;
+    return network === 'bridge' ? 'docker0' : `br-${(id ?? '').slice(0, 12)}`;
+  }
+
+  /** The embedded-DNS ports of the DOCKER_OUTPUT DNAT rules (random per daemon). */
+  async dnsPorts(): Promise<{ tcp?: number; udp?: number }> {
+    return findDnsPorts(await this.iptablesSave());
+  }
+
+  /** Make `image` available to the inner daemon: pre-seeded images cost nothing. */
+  async ensureImage(image: string): Promise<'present' | 'loaded'> {
+    if ((await this.docker(['image', 'inspect', image])).exitCode === 0) return 'present';
+    log('Loading image "%s" into DinD host "%s"...', image, this.name);
+    await execa('sh', ['-c', 'docker save "$1" | docker exec -i "$2" docker load', 'sh', image, this.id]);
+    return 'loaded';
+  }
+
+  /**
+   * Back to the daemon-start state: remove inner containers, networks and volumes,
+   * flush conntrack, restore the start ruleset and sysctls, zero counters. Returns
+   * false when the ruleset still differs from the one recorded at start (the caller
+   * then replaces the host).
+   */
+  async reset(): Promise<boolean> {
+    const sysctls = Object.entries(this.startSysctls)
+      .map(([k, v]) => `sysctl -qw ${k}=${v}`)
+      .join('; ');
+    const script = [
+      'ids=$(docker ps -aq); if [ -n "$ids" ]; then docker rm -f -v $ids >/dev/null; fi',
+      'docker network prune -f >/dev/null',
+      'docker volume prune -f >/dev/null',
+      'conntrack -F >/dev/null 2>&1 || true',
+      `iptables-restore < ${START_RULES}`,
+      sysctls,
+      ZERO_ALL,
+      'iptables-save',
+    ].join('\n');
+    const result = await this.exec(script);
+    if (result.exitCode !== 0) {
+      log('Reset of DinD host "%s" failed: %s', this.name, result.stderr);
+      return false;
+    }
+    const same = withoutComments(result.stdout) === this.startRuleset;
+    if (!same) log('DinD host "%s" ruleset differs from its start ruleset after reset', this.name);
+    return same;
+  }
+
+  async stop(): Promise<StoppedDindHost> {
+    log('Stopping DinD host "%s"...', this.name);
+    // The inner daemon's state lives in a tmpfs: nothing to save, so no graceful stop.
+    await this.container.stop({ timeout: 0, remove: true, removeVolumes: true });
+    log('Stopped DinD host "%s"', this.name);
+    return new StoppedDindHost(this.identity);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
