@@ -117,7 +117,7 @@ Then('the name {string} cannot be resolved', function (this: NettwinWorld, name:
     );
   }
   // Only a resolver's refusal counts; any other failure of the step is reported as such.
-  if (!/bad address|unknown host|resolve|not known/i.test(o.error.message)) {
+  if (!/bad address|unknown host|resolve|resolution|not known/i.test(o.error.message)) {
     this.fail(`${o.description} failed, but not for want of a name: ${o.error.message}`);
   }
 });

@@ -8,6 +8,7 @@ import { quote } from 'shell-quote';
 import { DindExecError } from '../dind/errors.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
+import { CURL_MAX_TIME_SECONDS, NC_WAIT_SECONDS } from './model-http.ts';
 import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import {
@@ -56,8 +57,12 @@ export function createDindBackend(options: DindBackendOptions = {}): DindBackend
 export function workloadCommand(options: ContainerOptions): string[] {
   const parts: string[] = [];
   for (const port of options.tcpListenPorts ?? []) {
+    // One nc per connection, as ground truth e2 ran it: it closes when the client does
+    // (a FIN of its own), where `nc -k` would keep the connection half open.
     // netcat-openbsd -v logs "Connection received on ADDR PORT" per connection.
-    parts.push(`nc -lkv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log &`);
+    parts.push(
+      `while true; do nc -lv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`,
+    );
   }
   if (options.httpBody !== undefined) {
     const port = options.httpPort ?? 80;
@@ -120,8 +125,17 @@ export class DindBackend implements Backend {
       '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}',
       o.name,
     ]);
-    const [subnet = '', gateway = ''] = ipam.split(' ');
-    return { name: o.name, id, bridge: await host.bridgeName(o.name), subnet, gateway };
+    const [subnet = '', configured = ''] = ipam.split(' ');
+    const bridge = await host.bridgeName(o.name);
+    // With --subnet but no --gateway, Docker picks the gateway without recording it in
+    // the IPAM config: the bridge's own address is the answer.
+    const gateway = configured || (await this.bridgeAddress(bridge));
+    return { name: o.name, id, bridge, subnet, gateway };
+  }
+
+  private async bridgeAddress(bridge: string): Promise<string> {
+    const out = await this.dindHost().run(['ip', '-4', '-o', 'addr', 'show', 'dev', bridge]);
+    return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(out)?.[1] ?? '';
   }
 
   async removeNetwork(name: string): Promise<void> {
@@ -266,7 +280,7 @@ export class DindBackend implements Backend {
     const parsed = new URL(url);
     const address = await this.resolveAddress(parsed.hostname);
     parsed.hostname = address;
-    const r = await this.execAs(from, ['curl', '-sS', '-m', '3', parsed.toString()]);
+    const r = await this.execAs(from, ['curl', '-sS', '-m', String(CURL_MAX_TIME_SECONDS), parsed.toString()]);
     return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
   }
 
@@ -277,7 +291,8 @@ export class DindBackend implements Backend {
     payload: string,
   ): Promise<RequestResult & { seenSource?: string }> {
     const address = await this.resolveAddress(to);
-    const script = 'printf %s "$1" | nc -v -q 1 -w 2 "$2" "$3"';
+    // echo, as in ground truth e2: the payload goes out with its newline.
+    const script = `echo "$1" | nc -v -q 1 -w ${NC_WAIT_SECONDS} "$2" "$3"`;
     const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
     const outcome = netcatOutcome(r);
     const result: RequestResult & { seenSource?: string } = { outcome };

@@ -52,3 +52,13 @@ export function busyboxResponseBytes(file: string): number {
 export function ncPayloadBytes(payload: string): number {
   return Buffer.byteLength(payload) + 1;
 }
+
+/**
+ * How long the clients wait, and so how many SYNs an unanswered connection sends.
+ * Linux retransmits a SYN after 1 s, then 2 s later: within 2.5 s (`curl -m 2.5`,
+ * `nc -w 2`) that is the first SYN and one retransmit, with half a second to spare on
+ * either side so the count does not depend on timing.
+ */
+export const CURL_MAX_TIME_SECONDS = 2.5;
+export const NC_WAIT_SECONDS = 2;
+export const TCP_CONNECT_ATTEMPTS = 2;

@@ -4,8 +4,9 @@
  * state. No Docker, no I/O: a scenario runs in milliseconds.
  *
  * The world around the DinD host is fixed as in the ground truth: the host is
- * 192.168.70.6/24 on eth0 with a default route via 192.168.70.1, and the outer client
- * ("external") is the neighbour 192.168.70.10 on eth0.
+ * 192.168.70.6/24 on eth0 with no default route (the outer network is internal: the
+ * real hosts cannot reach beyond it either), and the outer client ("external") is the
+ * neighbour 192.168.70.10 on eth0.
  */
 import debug from 'debug';
 import { parse as parseShell } from 'shell-quote';
@@ -47,6 +48,7 @@ import type {
 import {
   BUSYBOX_RESPONSE_SEGMENTS,
   busyboxResponseBytes,
+  TCP_CONNECT_ATTEMPTS,
   curlGetRequestBytes,
   ncPayloadBytes,
   servedFile,
@@ -56,7 +58,6 @@ const log = debug('nettwin:model');
 
 export const DIND_HOST_ADDRESS = '192.168.70.6';
 export const DIND_HOST_PREFIX = 24;
-export const DIND_DEFAULT_VIA = '192.168.70.1';
 export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.10';
 export const EXTERNAL_CLIENT_NAME = 'external';
 
@@ -179,7 +180,6 @@ class ModelBackendImpl implements ModelBackend {
         addresses: [{ address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX }],
         up: true,
       },
-      defaultVia: DIND_DEFAULT_VIA,
       // The DinD host sits on a user-defined outer network: the outer engine's DNS rules come first.
       baseline: 'dind',
     });
@@ -207,6 +207,9 @@ class ModelBackendImpl implements ModelBackend {
         sysctls: { ...spec.sysctls },
         listeners: [],
         neighbours: spec.neighbours,
+        // A dump is loaded with iptables-restore, which creates every chain it names:
+        // empty built-in chains then exist in nf_tables and count their policy.
+        nftLazyBuiltinChains: false,
       },
     };
   }
@@ -349,6 +352,7 @@ class ModelBackendImpl implements ModelBackend {
       responseBytes: busyboxResponseBytes(file),
       responseSegments: BUSYBOX_RESPONSE_SEGMENTS,
       closer: 'server',
+      count: TCP_CONNECT_ATTEMPTS,
     });
     const outcome = outcomeOf(result);
     const receiver = finalReceiver(result.receiver);
@@ -371,6 +375,7 @@ class ModelBackendImpl implements ModelBackend {
       requestBytes: ncPayloadBytes(payload),
       responseBytes: 0,
       closer: 'client',
+      count: TCP_CONNECT_ATTEMPTS,
     });
     const outcome = outcomeOf(result);
     return {

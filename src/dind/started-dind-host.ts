@@ -33,6 +33,21 @@ const START_RULES = '/run/nettwin-start.rules';
 /** Zero every table iptables-save shows (zeroing an absent table would create it). */
 const ZERO_ALL = 'for t in $(iptables-save | sed -n "s/^\\*//p"); do iptables -t "$t" -Z || exit 1; done';
 
+/**
+ * iptables-restore creates every built-in chain it names, and a built-in chain that
+ * exists in nf_tables counts its policy; on a fresh host the empty ones do not exist
+ * (ground truth e3: filter INPUT stays [0:0]). Deleting the empty ACCEPT built-ins
+ * (iptables-nft allows -X on them) gives back a fresh host's counting.
+ */
+const UNMATERIALIZE_EMPTY_BUILTINS = [
+  'for t in $(iptables-save | sed -n "s/^\\*//p"); do',
+  '  for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do',
+  '    rules=$(iptables -t "$t" -S "$c" 2>/dev/null) || continue',
+  '    [ "$rules" = "-P $c ACCEPT" ] && iptables -t "$t" -X "$c"',
+  '  done',
+  'done; true',
+].join('\n');
+
 function withoutComments(save: string): string {
   return save
     .split('\n')
@@ -208,6 +223,7 @@ export class StartedDindHost implements AsyncDisposable {
       'docker volume prune -f >/dev/null',
       'conntrack -F >/dev/null 2>&1 || true',
       `iptables-restore < ${START_RULES}`,
+      UNMATERIALIZE_EMPTY_BUILTINS,
       sysctls,
       ZERO_ALL,
       'iptables-save',
