@@ -8,7 +8,6 @@ import { quote } from 'shell-quote';
 import { DindExecError } from '../dind/errors.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
-import { CURL_MAX_TIME_SECONDS, NC_WAIT_SECONDS } from './model-http.ts';
 import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import {
@@ -33,6 +32,7 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
+import { CLIENT_WAIT_SECONDS } from './model-http.ts';
 
 const log = createDebug('nettwin:dind');
 
@@ -60,9 +60,7 @@ export function workloadCommand(options: ContainerOptions): string[] {
     // One nc per connection, as ground truth e2 ran it: it closes when the client does
     // (a FIN of its own), where `nc -k` would keep the connection half open.
     // netcat-openbsd -v logs "Connection received on ADDR PORT" per connection.
-    parts.push(
-      `while true; do nc -lv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`,
-    );
+    parts.push(`while true; do nc -lv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`);
   }
   if (options.httpBody !== undefined) {
     const port = options.httpPort ?? 80;
@@ -280,7 +278,7 @@ export class DindBackend implements Backend {
     const parsed = new URL(url);
     const address = await this.resolveAddress(parsed.hostname);
     parsed.hostname = address;
-    const r = await this.execAs(from, ['curl', '-sS', '-m', String(CURL_MAX_TIME_SECONDS), parsed.toString()]);
+    const r = await this.execAs(from, ['curl', '-sS', '-m', String(CLIENT_WAIT_SECONDS), parsed.toString()]);
     return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
   }
 
@@ -292,11 +290,18 @@ export class DindBackend implements Backend {
   ): Promise<RequestResult & { seenSource?: string }> {
     const address = await this.resolveAddress(to);
     // echo, as in ground truth e2: the payload goes out with its newline.
-    const script = `echo "$1" | nc -v -q 1 -w ${NC_WAIT_SECONDS} "$2" "$3"`;
+    const script = `echo "$1" | timeout ${CLIENT_WAIT_SECONDS} nc -v -q 1 "$2" "$3"`;
     const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
     const outcome = netcatOutcome(r);
     const result: RequestResult & { seenSource?: string } = { outcome };
     if (outcome === 'ok') {
+      // The server closes after the client: wait for its FIN and the last ACK (ground
+      // truth e2 waited too), or the counters are read half a connection early.
+      await this.dindHost().exec([
+        'sh',
+        '-c',
+        `for i in $(seq 1 30); do conntrack -L -p tcp --dport ${port} 2>/dev/null | grep -q TIME_WAIT && exit 0; sleep 0.1; done; exit 1`,
+      ]);
       const receiver = this.containerAt(to, address);
       if (receiver) {
         const seen = await this.listenerPeer(receiver, port);
@@ -397,6 +402,7 @@ export function curlOutcome(r: ExecResult): RequestResult['outcome'] {
 /** netcat-openbsd -v: "… failed: Connection refused" / "timed out". */
 export function netcatOutcome(r: ExecResult): RequestResult['outcome'] {
   if (r.exitCode === 0) return 'ok';
+  if (r.exitCode === 124) return 'timeout'; // timeout(1) ended it
   if (/refused/i.test(r.stderr)) return 'refused';
   if (/No route|unreachable/i.test(r.stderr)) return 'unreachable';
   if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';

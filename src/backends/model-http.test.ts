@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { busyboxResponseBytes, curlGetRequestBytes, ncPayloadBytes, servedFile } from './model-http.ts';
+import { describe, it, test } from 'node:test';
+import {
+  busyboxResponseBytes,
+  curlGetRequestBytes,
+  ncPayloadBytes,
+  servedFile,
+  synAttemptsWithin,
+} from './model-http.ts';
 
 // Ground truth e3 "external client GETs host:8080": client 6 packets / 401 bytes,
 // server 6 packets / 533 bytes; SYN and SYN-ACK 60 bytes, every other segment 52 + payload.
@@ -25,4 +31,20 @@ test('busybox httpd response size for "hello" matches ground truth e3', () => {
 test('nc payload carries echo\'s newline (ground truth e2: "hi" is 3 bytes)', () => {
   // e2: client 5 packets / 271 bytes = SYN 60 + 4 × 52 + payload.
   assert.equal(ncPayloadBytes('hi'), 271 - 60 - 4 * 52);
+});
+
+describe('synAttemptsWithin', () => {
+  it('counts SYNs at 0, 1, 2 s on kernels with linear SYN timeouts (6.5+)', () => {
+    assert.equal(synAttemptsWithin(2.5, 4), 3);
+  });
+  it('counts SYNs at 0, 1, 3, 7 s on kernels that back off from the start', () => {
+    assert.equal(synAttemptsWithin(2.5, 0), 2);
+    assert.equal(synAttemptsWithin(3.5, 0), 3);
+    assert.equal(synAttemptsWithin(7.5, 0), 4);
+  });
+  it('backs off only after the linear retransmits', () => {
+    // One linear timeout: SYNs at 0, 1, 2, then 2 + 2 = 4.
+    assert.equal(synAttemptsWithin(3.5, 1), 3);
+    assert.equal(synAttemptsWithin(4.5, 1), 4);
+  });
 });

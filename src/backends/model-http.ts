@@ -54,11 +54,28 @@ export function ncPayloadBytes(payload: string): number {
 }
 
 /**
- * How long the clients wait, and so how many SYNs an unanswered connection sends.
- * Linux retransmits a SYN after 1 s, then 2 s later: within 2.5 s (`curl -m 2.5`,
- * `nc -w 2`) that is the first SYN and one retransmit, with half a second to spare on
- * either side so the count does not depend on timing.
+ * How long the clients wait for a connection: `curl -m 2.5`, and nc under
+ * `timeout 2.5`. Half a second away from every SYN retransmission time of both
+ * schedules below, so the number of SYNs does not depend on timing.
  */
-export const CURL_MAX_TIME_SECONDS = 2.5;
-export const NC_WAIT_SECONDS = 2;
-export const TCP_CONNECT_ATTEMPTS = 2;
+export const CLIENT_WAIT_SECONDS = 2.5;
+
+/**
+ * Linux since 6.5 retransmits the first `net.ipv4.tcp_syn_linear_timeouts` (default
+ * 4) SYNs after the initial 1 s RTO without backoff, then doubles it; older kernels
+ * double from the start. SYNs sent before `seconds` run out: 0, 1, 2, … or 0, 1, 3, 7 ….
+ */
+export function synAttemptsWithin(seconds: number, linearTimeouts: number): number {
+  let at = 0;
+  let rto = 1;
+  let sent = 0;
+  for (let retransmit = 0; at < seconds; retransmit++) {
+    sent++;
+    at += rto;
+    if (retransmit >= linearTimeouts) rto *= 2;
+  }
+  return sent;
+}
+
+/** The default of `net.ipv4.tcp_syn_linear_timeouts` on the kernels that have it. */
+export const DEFAULT_SYN_LINEAR_TIMEOUTS = 4;

@@ -18,7 +18,6 @@ import type {
   HostInterface,
   HostState,
   Listener,
-  Neighbour,
 } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
 import { runFlow } from '../netfilter/path/index.ts';
@@ -48,10 +47,12 @@ import type {
 import {
   BUSYBOX_RESPONSE_SEGMENTS,
   busyboxResponseBytes,
-  TCP_CONNECT_ATTEMPTS,
+  CLIENT_WAIT_SECONDS,
   curlGetRequestBytes,
+  DEFAULT_SYN_LINEAR_TIMEOUTS,
   ncPayloadBytes,
   servedFile,
+  synAttemptsWithin,
 } from './model-http.ts';
 
 const log = debug('nettwin:model');
@@ -110,6 +111,8 @@ export interface ModelBackend extends Backend {
   lastFlow(): FlowResult | undefined;
   /** Containers as the model placed them. */
   container(name: string): ContainerInfo | undefined;
+  /** The clients' kernel: `net.ipv4.tcp_syn_linear_timeouts` (0 on kernels before 6.5). */
+  setSynLinearTimeouts(value: number): void;
 }
 
 export class ModelBackendError extends Error {
@@ -130,6 +133,7 @@ class ModelBackendImpl implements ModelBackend {
   private readonly seen = new Map<string, string>();
   private flow: FlowResult | undefined;
   private readonly external: string;
+  private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
 
   constructor(private readonly options: ModelBackendOptions) {
     this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
@@ -158,6 +162,15 @@ class ModelBackendImpl implements ModelBackend {
       });
     }
     return state;
+  }
+
+  setSynLinearTimeouts(value: number): void {
+    this.synLinearTimeouts = value;
+  }
+
+  /** SYNs an unanswered client sends before it gives up. */
+  private connectAttempts(): number {
+    return synAttemptsWithin(CLIENT_WAIT_SECONDS, this.synLinearTimeouts);
   }
 
   lastFlow(): FlowResult | undefined {
@@ -207,9 +220,10 @@ class ModelBackendImpl implements ModelBackend {
         sysctls: { ...spec.sysctls },
         listeners: [],
         neighbours: spec.neighbours,
-        // A dump is loaded with iptables-restore, which creates every chain it names:
-        // empty built-in chains then exist in nf_tables and count their policy.
-        nftLazyBuiltinChains: false,
+        // A dump is loaded with iptables-restore, which creates the chains it names, so
+        // empty built-ins count their policy; a dump with no rule at all (a plain
+        // router) creates none (seen on the real host: its nat policies stay 0).
+        nftLazyBuiltinChains: !hasRules(ruleset),
       },
     };
   }
@@ -352,7 +366,7 @@ class ModelBackendImpl implements ModelBackend {
       responseBytes: busyboxResponseBytes(file),
       responseSegments: BUSYBOX_RESPONSE_SEGMENTS,
       closer: 'server',
-      count: TCP_CONNECT_ATTEMPTS,
+      count: this.connectAttempts(),
     });
     const outcome = outcomeOf(result);
     const receiver = finalReceiver(result.receiver);
@@ -375,7 +389,7 @@ class ModelBackendImpl implements ModelBackend {
       requestBytes: ncPayloadBytes(payload),
       responseBytes: 0,
       closer: 'client',
-      count: TCP_CONNECT_ATTEMPTS,
+      count: this.connectAttempts(),
     });
     const outcome = outcomeOf(result);
     return {
@@ -459,6 +473,10 @@ class ModelBackendImpl implements ModelBackend {
     if (direct) return direct;
     return all.find((c) => c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'));
   }
+}
+
+function hasRules(ruleset: Ruleset): boolean {
+  return ruleset.tables.some((t) => t.chains.some((c) => c.rules.length > 0));
 }
 
 function outcomeOf(result: FlowResult): RequestResult['outcome'] {

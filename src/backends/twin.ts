@@ -206,6 +206,9 @@ export class TwinBackend implements Backend {
       (b) => b.startHost(options),
       (m) => m.startHost(options),
     );
+    // The clients' SYN retransmission schedule decides how many SYNs a timeout sends.
+    const linear = await backend.hostCommand('sysctl -n net.ipv4.tcp_syn_linear_timeouts');
+    this.model.setSynLinearTimeouts(linear.exitCode === 0 ? Number(linear.stdout.trim()) : 0);
     const ports = findDnsPorts(await backend.readRuleset());
     if (ports.tcp !== undefined && ports.udp !== undefined)
       this.model.daemon().learnDnsPorts(ports.tcp, ports.udp);

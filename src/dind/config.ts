@@ -4,11 +4,12 @@
  * value can be overridden from the environment so a user with a registry can point
  * at e.g. `docker:20.10-dind`.
  */
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { recipeTag } from './images/recipes.ts';
 
-const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
-const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR');
+const ipv4 = z.string().refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), 'expected an IPv4 address');
+const cidr = z.string().refine((s) => ipaddr.IPv4.isValidCIDRFourPartDecimal(s), 'expected an IPv4 CIDR');
 
 export const DindConfigSchema = z.object({
   /** Docker version profile → DinD image. */
@@ -63,12 +64,18 @@ export function loadDindConfig(
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
   }
-  const subnetStart = parsed.data.outerSubnet.split('.').slice(0, 2).map(Number);
-  if (subnetStart[0] === 172 && subnetStart[1]! >= 16 && subnetStart[1]! <= 31) {
+  if (overlapsDockerPools(parsed.data.outerSubnet)) {
     throw new Error(
       `Outer subnet ${parsed.data.outerSubnet} lies in 172.16–172.31: the inner docker0 and user ` +
         'networks would collide with it. Choose e.g. 192.168.70.0/24 (NETTWIN_OUTER_SUBNET).',
     );
   }
   return parsed.data;
+}
+
+/** Docker's own pools start at 172.16.0.0/12; an outer subnet there would shadow inner networks. */
+function overlapsDockerPools(cidr: string): boolean {
+  const [address, length] = ipaddr.IPv4.parseCIDR(cidr);
+  const pool = ipaddr.IPv4.parse('172.16.0.0');
+  return address.match(pool, 12) || pool.match(address, length);
 }

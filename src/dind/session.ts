@@ -67,6 +67,12 @@ export class DindSession implements AsyncDisposable {
         log('Replacing DinD host "%s": reset did not restore its start ruleset', host.name);
         await this.discard(host);
       }
+      // Idle hosts of other versions or daemon options hold the low addresses: features
+      // name the host 192.168.70.6, so the new host must get the first slot.
+      for (const [key, others] of this.idle) {
+        for (const other of others) await this.discard(other);
+        this.idle.delete(key);
+      }
     }
     return this.startHost(request);
   }
