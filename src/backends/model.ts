@@ -12,13 +12,7 @@ import debug from 'debug';
 import { parse as parseShell } from 'shell-quote';
 import { countersOf } from '../compare/counter-deltas.ts';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
-import type {
-  FlowResult,
-  FlowSpec,
-  HostInterface,
-  HostState,
-  Listener,
-} from '../netfilter/host-types.ts';
+import type { FlowResult, FlowSpec, HostInterface, HostState, Listener } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
 import { runFlow } from '../netfilter/path/index.ts';
 import { isIPv4, parseIPv4 } from '../netfilter/path/ipv4.ts';
