@@ -1,25 +1,30 @@
 /**
  * `npm test`: the unit tests (node:test, no Docker), then the features on the twin
- * backend (NETTWIN_BACKEND=model for a quick run). The very last line is
- * `N passed, N failed`, counting unit tests and scenarios together.
+ * backend (NETTWIN_BACKEND=model for a quick run), then — on a real backend — the
+ * Docker tests (*.docker-test.ts: ground truth replayed on real hosts, Ctrl-C
+ * cleanup), a leak check and a check that the runner's own iptables did not change.
+ * The very last line is `N passed, N failed`, counting all of them together.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { effectiveBackend, formatRunReport, runFeatures } from '../src/cli/run.ts';
 import { countOutcomes } from '../src/cli/run-summary.ts';
+import { disposeSharedDindSession } from '../src/dind/session.ts';
+import { type CheckResult, leakCheck, runnerIptablesCheck, runnerRuleset } from './docker-checks.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const UNIT_ROOTS = ['src', 'steps', 'scripts'];
-const TAP_FILE = 'reports/unit.tap';
 
-/** Every *.test.ts under the unit roots (Node 20's test runner does not expand globs). */
-async function unitTestFiles(): Promise<string[]> {
+type Totals = { passed: number; failed: number };
+
+/** Every file ending in `suffix` under the unit roots (Node 20's test runner does not expand globs). */
+async function testFiles(suffix: string): Promise<string[]> {
   const files: string[] = [];
   for (const root of UNIT_ROOTS) {
     const entries = await readdir(path.join(ROOT, root), { recursive: true, withFileTypes: true });
     for (const e of entries) {
-      if (e.isFile() && e.name.endsWith('.test.ts')) {
+      if (e.isFile() && e.name.endsWith(suffix)) {
         files.push(path.relative(ROOT, path.join(e.parentPath ?? (e as { path: string }).path, e.name)));
       }
     }
@@ -33,10 +38,10 @@ export function tapTotals(tap: string): { passed: number; failed: number } {
   return { passed: total('pass'), failed: total('fail') + total('cancelled') };
 }
 
-async function runUnitTests(): Promise<{ passed: number; failed: number }> {
-  const files = await unitTestFiles();
+/** node:test over `files`, its spec output on stdout and its totals read from a TAP file. */
+async function runNodeTests(label: string, files: string[], tapFile: string): Promise<Totals> {
   await mkdir(path.join(ROOT, 'reports'), { recursive: true });
-  process.stdout.write(`Unit tests: ${files.length} files\n`);
+  process.stdout.write(`${label}: ${files.length} files\n`);
   const result = await execa(
     'node',
     [
@@ -46,12 +51,12 @@ async function runUnitTests(): Promise<{ passed: number; failed: number }> {
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
-      `--test-reporter-destination=${TAP_FILE}`,
+      `--test-reporter-destination=${tapFile}`,
       ...files,
     ],
     { cwd: ROOT, reject: false, stdout: 'inherit', stderr: 'inherit' },
   );
-  const totals = tapTotals(await readFile(path.join(ROOT, TAP_FILE), 'utf8').catch(() => ''));
+  const totals = tapTotals(await readFile(path.join(ROOT, tapFile), 'utf8').catch(() => ''));
   if (result.exitCode !== 0 && totals.failed === 0) {
     // The runner itself failed (e.g. a file that does not load): count it as a failure.
     return { passed: totals.passed, failed: 1 };
@@ -59,10 +64,27 @@ async function runUnitTests(): Promise<{ passed: number; failed: number }> {
   return totals;
 }
 
+function reportChecks(checks: CheckResult[]): Totals {
+  for (const c of checks) process.stdout.write(`${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}\n`);
+  const failed = checks.filter((c) => !c.ok).length;
+  return { passed: checks.length - failed, failed };
+}
+
+/** After the features on a real backend: the Docker tests, then what the run left behind. */
+async function runDockerChecks(rulesetBefore: string | undefined): Promise<Totals> {
+  await disposeSharedDindSession();
+  const docker = await runNodeTests('Docker tests', await testFiles('.docker-test.ts'), 'reports/docker.tap');
+  process.stdout.write(`\nDocker tests: ${docker.passed} passed, ${docker.failed} failed\n\n`);
+  const checks = reportChecks([await leakCheck(), runnerIptablesCheck(rulesetBefore, await runnerRuleset())]);
+  return { passed: docker.passed + checks.passed, failed: docker.failed + checks.failed };
+}
+
 async function main(): Promise<void> {
-  const unit = await runUnitTests();
+  const unit = await runNodeTests('Unit tests', await testFiles('.test.ts'), 'reports/unit.tap');
   process.stdout.write(`\nUnit tests: ${unit.passed} passed, ${unit.failed} failed\n\n`);
   const backend = effectiveBackend('twin');
+  const real = backend !== 'model';
+  const rulesetBefore = real ? await runnerRuleset() : undefined;
   process.stdout.write(`Features on the ${backend} backend\n`);
   let scenarios = { passed: 0, failed: 0 };
   try {
@@ -79,8 +101,15 @@ async function main(): Promise<void> {
     );
     scenarios = { passed: 0, failed: 1 };
   }
-  const passed = unit.passed + scenarios.passed;
-  const failed = unit.failed + scenarios.failed;
+  let docker: Totals = { passed: 0, failed: 0 };
+  if (real) {
+    docker = await runDockerChecks(rulesetBefore).catch((error: unknown) => {
+      process.stdout.write(`The Docker checks could not run: ${(error as Error).message}\n`);
+      return { passed: 0, failed: 1 };
+    });
+  }
+  const passed = unit.passed + scenarios.passed + docker.passed;
+  const failed = unit.failed + scenarios.failed + docker.failed;
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -59,8 +59,10 @@ export function workloadCommand(options: ContainerOptions): string[] {
   for (const port of options.tcpListenPorts ?? []) {
     // One nc per connection, as ground truth e2 ran it: it closes when the client does
     // (a FIN of its own), where `nc -k` would keep the connection half open.
-    // netcat-openbsd -v logs "Connection received on ADDR PORT" per connection.
-    parts.push(`while true; do nc -lv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`);
+    // netcat-openbsd -v logs "Connection received on ADDR PORT" per connection; -n
+    // because -v otherwise looks the peer up in DNS first, and DinD hosts have no
+    // resolver that answers: the connection would wait in the accept queue for seconds.
+    parts.push(`while true; do nc -nlv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`);
   }
   if (options.httpBody !== undefined) {
     const port = options.httpPort ?? 80;
@@ -290,7 +292,7 @@ export class DindBackend implements Backend {
   ): Promise<RequestResult & { seenSource?: string }> {
     const address = await this.resolveAddress(to);
     // echo, as in ground truth e2: the payload goes out with its newline.
-    const script = `echo "$1" | timeout ${CLIENT_WAIT_SECONDS} nc -v -q 1 "$2" "$3"`;
+    const script = `echo "$1" | timeout ${CLIENT_WAIT_SECONDS} nc -nv -q 1 "$2" "$3"`;
     const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
     const outcome = netcatOutcome(r);
     const result: RequestResult & { seenSource?: string } = { outcome };

@@ -214,10 +214,11 @@ class ModelBackendImpl implements ModelBackend {
         sysctls: { ...spec.sysctls },
         listeners: [],
         neighbours: spec.neighbours,
-        // A dump is loaded with iptables-restore, which creates the chains it names, so
-        // empty built-ins count their policy; a dump with no rule at all (a plain
-        // router) creates none (seen on the real host: its nat policies stay 0).
-        nftLazyBuiltinChains: !hasRules(ruleset),
+        // Loaded with iptables-restore: the filter built-ins it names exist and count
+        // even when empty; other tables' only once they hold rules (measured on a DinD
+        // host: after restoring an empty dump, a ping counts filter INPUT, not nat PREROUTING).
+        nftLazyBuiltinChains: true,
+        materializedBuiltins: restoredBuiltins(ruleset),
       },
     };
   }
@@ -469,8 +470,9 @@ class ModelBackendImpl implements ModelBackend {
   }
 }
 
-function hasRules(ruleset: Ruleset): boolean {
-  return ruleset.tables.some((t) => t.chains.some((c) => c.rules.length > 0));
+function restoredBuiltins(ruleset: Ruleset): string[] {
+  const filter = ruleset.tables.find((t) => t.name === 'filter');
+  return (filter?.chains ?? []).filter((c) => c.policy !== undefined).map((c) => `filter/${c.name}`);
 }
 
 function outcomeOf(result: FlowResult): RequestResult['outcome'] {

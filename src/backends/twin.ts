@@ -145,6 +145,7 @@ export class TwinBackend implements Backend {
   readonly model: ModelBackend;
   private realBackend: Promise<Backend> | undefined;
   private lastModelCounters: CounterDelta[] | undefined;
+  private lastTimingExtra: CounterDelta[] = [];
   private cachedRealCounters: CounterDelta[] | undefined;
 
   constructor(private readonly options: TwinBackendOptions) {
@@ -315,6 +316,7 @@ export class TwinBackend implements Backend {
   }
 
   async zeroCounters(): Promise<void> {
+    this.lastTimingExtra = [];
     await this.both(
       'zeroing counters',
       (b) => b.zeroCounters(),
@@ -330,6 +332,14 @@ export class TwinBackend implements Backend {
     if (this.cachedRealCounters) return this.cachedRealCounters;
     this.lastModelCounters = await this.model.readCounters();
     return (await this.real()).readCounters();
+  }
+
+  /**
+   * Deltas of the timing-dependent packets (e.g. a second ACK) the real kernel sent on
+   * top of the model's prediction in the last traffic step; empty when it sent none.
+   */
+  timingExtra(): CounterDelta[] {
+    return this.lastTimingExtra;
   }
 
   /** The model's deltas for the same period as the last readCounters() (steps/lib/capabilities.ts). */
@@ -354,9 +364,16 @@ export class TwinBackend implements Backend {
     ]);
     this.cachedRealCounters = realCounters;
     this.lastModelCounters = modelCounters;
-    const counters = compareCounters(realCounters, modelCounters, counterOptions);
+    const flow = this.model.lastFlow();
+    const variations = flow?.variations;
+    const counters = compareCounters(realCounters, modelCounters, {
+      ...counterOptions,
+      ...(variations ? { variations } : {}),
+    });
+    // Later assertions of the step compare with what the real kernel was matched against.
+    if (counters.variationCounters) this.lastModelCounters = counters.variationCounters;
+    this.lastTimingExtra = counters.variationExtra ?? [];
     if (connectivity.length > 0 || !counters.equal) {
-      const flow = this.model.lastFlow();
       throw new TwinMismatchError({
         action,
         connectivity,

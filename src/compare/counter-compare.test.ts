@@ -124,3 +124,29 @@ test('the text rendering puts disagreeing rows first', () => {
   );
   assert.match(text, /\(rows that agree\)/);
 });
+
+test('timing variations: the prediction plus 0..upTo extra packets, the same number on every row', () => {
+  const model = tcpStep();
+  const extraRows = model
+    .filter((r) => r.table === 'filter' && /DOCKER-USER|ISOLATION-STAGE-1 -j RETURN/.test(r.text))
+    .map((r) => ({ ...r, packets: 1, bytes: 52 }));
+  assert.ok(extraRows.length >= 2);
+  const variations = [{ reason: 'ACK of response to 192.168.70.6:8080', upTo: 1, counters: extraRows }];
+  const plus = (n: number, rows: CounterDelta[]) =>
+    model.map((r) => {
+      const e = rows.find((x) => x.text === r.text && x.table === r.table);
+      return e ? { ...r, packets: r.packets + n * e.packets, bytes: r.bytes + n * e.bytes } : r;
+    });
+  const once = compareCounters(plus(1, extraRows), model, { protocol: 'tcp', variations });
+  assert.equal(once.equal, true);
+  assert.match(once.variation ?? '', /^\+1 ACK of response/);
+  assert.deepEqual(once.variationExtra, extraRows);
+  assert.match(renderCounterComparisonText(once), /timing-dependent packets: \+1 ACK/);
+  // Two extra ACKs where at most one is possible, or an extra packet on only some rows: a mismatch.
+  assert.equal(compareCounters(plus(2, extraRows), model, { protocol: 'tcp', variations }).equal, false);
+  const partial = plus(1, extraRows.slice(0, 1));
+  assert.equal(compareCounters(partial, model, { protocol: 'tcp', variations }).equal, false);
+  // Without variations the same counters are a mismatch, and an exact match names none.
+  assert.equal(compareCounters(plus(1, extraRows), model, { protocol: 'tcp' }).equal, false);
+  assert.equal(compareCounters(model, model, { protocol: 'tcp', variations }).variation, undefined);
+});

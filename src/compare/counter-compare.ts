@@ -7,8 +7,12 @@
  *   exact, bytes may differ by `byteTolerance` (application payload the step cannot
  *   know to the byte, e.g. an HTTP server's headers).
  * Policies are rows too (`:FORWARD ACCEPT`).
+ *
+ * Where the model says a real kernel may send a few more packets depending on timing
+ * (`variations`: delayed vs quick ACKs), the counters also match when they equal the
+ * prediction plus some of those packets — the same number on every row they pass.
  */
-import type { FlowProtocol } from '../netfilter/host-types.ts';
+import type { CounterVariation, FlowProtocol } from '../netfilter/host-types.ts';
 import type { CounterDelta, Counters, TableName } from '../netfilter/types.ts';
 import { maskDnsPorts } from './dns-ports.ts';
 
@@ -17,6 +21,8 @@ export interface CounterCompareOptions {
   protocol: FlowProtocol | 'none';
   /** Allowed |real − model| bytes per row, TCP/UDP outside nat only. Default 0. */
   byteTolerance?: number;
+  /** Timing-dependent extra packets the model predicts (FlowResult.variations). */
+  variations?: readonly CounterVariation[];
 }
 
 export type CounterRowStatus =
@@ -49,7 +55,16 @@ export interface CounterComparison {
   rows: CounterRow[];
   /** The rows whose status is a failure: missed and extra hits first, then packet and byte differences. */
   mismatches: CounterRow[];
+  /** When the match needed timing-dependent extra packets: which, e.g. "+1 ACK of response to …". */
+  variation?: string;
+  /** The model's deltas with those extra packets added (what the real side was compared with). */
+  variationCounters?: CounterDelta[];
+  /** Only the extra packets' deltas. */
+  variationExtra?: CounterDelta[];
 }
+
+/** Enough for a few variations of a few packets each; more would hide real differences. */
+const MAX_VARIANTS = 64;
 
 const ZERO: Counters = { packets: 0, bytes: 0 };
 const STATUS_RANK: Record<CounterRowStatus, number> = {
@@ -70,6 +85,65 @@ export function counterRowKey(row: Pick<CounterDelta, 'table' | 'chain' | 'rule'
 }
 
 export function compareCounters(
+  real: readonly CounterDelta[],
+  model: readonly CounterDelta[],
+  options: CounterCompareOptions,
+): CounterComparison {
+  const exact = compareOnce(real, model, options);
+  if (exact.equal || !options.variations?.length) return exact;
+  for (const variant of variants(options.variations)) {
+    const withExtra = addDeltas(model, variant.counters);
+    const adjusted = compareOnce(real, withExtra, options);
+    if (adjusted.equal)
+      return {
+        ...adjusted,
+        variation: variant.description,
+        variationCounters: withExtra,
+        variationExtra: variant.counters,
+      };
+  }
+  return exact;
+}
+
+/** Every combination of 0..upTo extra packets per variation, the prediction itself excluded. */
+function variants(
+  variations: readonly CounterVariation[],
+): Array<{ counters: CounterDelta[]; description: string }> {
+  let combos: Array<{ counters: CounterDelta[]; parts: string[] }> = [{ counters: [], parts: [] }];
+  for (const v of variations) {
+    const next: typeof combos = [];
+    for (const c of combos) {
+      for (let n = 0; n <= v.upTo && next.length < MAX_VARIANTS; n++) {
+        next.push({
+          counters: n === 0 ? c.counters : addDeltas(c.counters, scaleDeltas(v.counters, n)),
+          parts: n === 0 ? c.parts : [...c.parts, `+${n} ${v.reason}`],
+        });
+      }
+    }
+    combos = next;
+  }
+  return combos
+    .filter((c) => c.parts.length > 0)
+    .map((c) => ({ counters: c.counters, description: c.parts.join(', ') }));
+}
+
+function scaleDeltas(deltas: readonly CounterDelta[], n: number): CounterDelta[] {
+  return deltas.map((d) => ({ ...d, packets: d.packets * n, bytes: d.bytes * n }));
+}
+
+/** base + extra, row by row; rows only `extra` has are appended. */
+export function addDeltas(base: readonly CounterDelta[], extra: readonly CounterDelta[]): CounterDelta[] {
+  const key = (d: CounterDelta) => `${d.table}\u0000${d.chain}\u0000${d.rule}`;
+  const more = new Map(extra.map((d) => [key(d), d]));
+  const out = base.map((d) => {
+    const e = more.get(key(d));
+    more.delete(key(d));
+    return e ? { ...d, packets: d.packets + e.packets, bytes: d.bytes + e.bytes } : { ...d };
+  });
+  return [...out, ...more.values()];
+}
+
+function compareOnce(
   real: readonly CounterDelta[],
   model: readonly CounterDelta[],
   options: CounterCompareOptions,

@@ -35,7 +35,8 @@ export function renderCounterComparisonText(cmp: CounterComparison): string {
   if (bad.length > 0 && good.length > 0) body.push(['--', '', '', '', '', '', '(rows that agree)']);
   body.push(...good.map(line));
   if (body.length === 0) return '(no rule or policy counted on either side)';
-  return columns([header, ...body]);
+  const table = columns([header, ...body]);
+  return cmp.variation ? `${table}\nmodel column includes timing-dependent packets: ${cmp.variation}` : table;
 }
 
 /** Left-aligned columns, the last one left ragged. */

@@ -158,3 +158,10 @@ export function sharedDindSession(): DindSession {
   shared ??= new DindSession();
   return shared;
 }
+
+/** Dispose the process-wide session if one was made (npm test does, before its leak check). */
+export async function disposeSharedDindSession(): Promise<void> {
+  const session = shared;
+  shared = undefined;
+  await session?.dispose();
+}

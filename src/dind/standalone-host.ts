@@ -85,7 +85,11 @@ export function neighbourScript(spec: StandaloneHostSpec, address: string): stri
   const inside = 'eth0';
   const lines = [`ip netns list | grep -qw ${ns} && exit 0`, `ip netns add ${ns}`];
   if (at.iface.kind === 'bridge') {
-    const hostEnd = check(`v${address.split('.').slice(1).join('')}`.slice(0, IFNAMSIZ));
+    // The address in hex: unique per neighbour and short enough for IFNAMSIZ.
+    const hostEnd = `v${ipaddr.IPv4.parse(address)
+      .toByteArray()
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('')}`;
     lines.push(
       `ip link add ${hostEnd} type veth peer name ${inside} netns ${ns}`,
       `ip link set ${hostEnd} master ${at.iface.name} up`,

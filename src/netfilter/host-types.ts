@@ -77,6 +77,12 @@ export interface HostState {
    * INPUT stays [0:0] while traffic reaches a local docker-proxy). Default true.
    */
   nftLazyBuiltinChains?: boolean;
+  /**
+   * Built-in chains ("filter/INPUT") that exist and count although empty, e.g. after an
+   * iptables-restore: iptables-nft 1.8.9 creates the filter table's built-ins a dump
+   * names, but a nat built-in only once it holds a rule (measured on a DinD host).
+   */
+  materializedBuiltins?: string[];
   /** ipset name → members ("10.0.0.1", "10.0.0.0/8", "10.0.0.1,tcp:80") for `-m set --match-set`. */
   ipsets?: Record<string, string[]>;
 }
@@ -140,4 +146,14 @@ export interface FlowResult {
   /** Per-rule and per-policy deltas for every rule or policy that counted (zeros omitted). */
   counters: CounterDelta[];
   path: PathStep[];
+  /** Packets a real kernel may send more of, depending on timing; `counters` counts none of them. */
+  variations?: CounterVariation[];
+}
+
+/** Up to `upTo` more packets like one the flow sent, each counting `counters` once more. */
+export interface CounterVariation {
+  /** What the extra packets would be, e.g. "ACK of response (client → 172.18.0.66:80)". */
+  reason: string;
+  upTo: number;
+  counters: CounterDelta[];
 }

@@ -8,6 +8,8 @@ import type { CounterDelta, Ruleset } from '../../src/netfilter/types.ts';
 export interface TwinCapabilities {
   /** Twin: the model's counter deltas for the same step as the last readCounters(). */
   modelCounters(): Promise<CounterDelta[]> | CounterDelta[];
+  /** Twin: deltas of timing-dependent packets the real kernel sent beyond the model's prediction. */
+  timingExtra(): CounterDelta[];
   /** Twin: the model's ruleset, to compare with readRuleset(). */
   modelRuleset(): Promise<Ruleset> | Ruleset;
 }

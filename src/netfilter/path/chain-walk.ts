@@ -53,6 +53,8 @@ export interface WalkContext {
   compiled?: Map<Chain, CompiledChain>;
   /** iptables-nft: empty ACCEPT built-in chains do not exist and count nothing. */
   lazyBuiltins: boolean;
+  /** "table/CHAIN" built-ins that exist although empty (HostState.materializedBuiltins). */
+  materialized?: ReadonlySet<string>;
   routing: RoutingTable;
   ipsets: Readonly<Record<string, readonly string[]>>;
   counters: CounterRecorder;
@@ -81,7 +83,14 @@ function compiledOf(ctx: WalkContext, chain: Chain, table: TableName): CompiledC
 export function hookActive(ctx: WalkContext, table: TableName, hook: Hook): Chain | undefined {
   const base = ctx.index.chain(table, hook);
   if (!base) return undefined;
-  if (ctx.lazyBuiltins && base.rules.length === 0 && base.policy !== 'DROP') return undefined;
+  if (
+    ctx.lazyBuiltins &&
+    base.rules.length === 0 &&
+    base.policy !== 'DROP' &&
+    !ctx.materialized?.has(`${table}/${hook}`)
+  ) {
+    return undefined;
+  }
   return base;
 }
 

@@ -31,6 +31,12 @@ export interface Segment {
   payload: number;
   length: number;
   label: string;
+  /**
+   * Copies of this segment a real kernel may send on top, depending on timing: the
+   * client ACKs a response of n segments once (delayed ACK) or up to n times (quick
+   * ACKs early in a connection, or segments that arrive apart).
+   */
+  mayRepeat?: number;
 }
 
 export interface TcpShape {
@@ -76,7 +82,10 @@ export function tcpClosing(shape: TcpShape): Segment[] {
         seg('server', ['PSH', 'ACK'], payload, parts === 1 ? 'response' : `response ${i + 1}/${parts}`),
       );
     }
-    out.push(seg('client', ['ACK'], 0, 'ACK of response'));
+    out.push({
+      ...seg('client', ['ACK'], 0, 'ACK of response'),
+      ...(parts > 1 ? { mayRepeat: parts - 1 } : {}),
+    });
   }
   if (shape.closer === 'client') {
     out.push(seg('client', ['FIN', 'ACK'], 0, 'FIN'));

@@ -78,6 +78,32 @@ describe('runFlow', () => {
     );
   });
 
+  it('a response in n segments may be ACKed up to n times: the extra ACKs are a variation', () => {
+    const host = testHost(
+      filter(['-o br-web -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-o br-web -j ACCEPT']),
+      NEIGHBOURS,
+    );
+    const flow = { protocol: 'tcp' as const, from: '192.168.70.10', to: '192.168.70.6', port: 8080 };
+    const two = runFlow(host, {
+      ...flow,
+      requestBytes: 10,
+      responseBytes: 100,
+      responseSegments: 2,
+      closer: 'server',
+    });
+    assert.equal(two.variations?.length, 1);
+    const [v] = two.variations ?? [];
+    assert.equal(v?.upTo, 1);
+    assert.match(v?.reason ?? '', /ACK of response/);
+    // The extra ACK is an established client → server segment: FORWARD rule 1, 52 bytes, and no nat.
+    assert.deepEqual(
+      v?.counters.map((d) => `${d.table} ${d.chain}#${d.rule} ${d.packets}:${d.bytes}`),
+      ['filter FORWARD#1 1:52'],
+    );
+    const one = runFlow(host, { ...flow, requestBytes: 10, responseBytes: 100, responseSegments: 1 });
+    assert.equal(one.variations, undefined);
+  });
+
   it('REJECT answers the client: tcp-reset is refused, icmp-host-prohibited is unreachable', () => {
     const reset = testHost(filter(['-p tcp -j REJECT --reject-with tcp-reset']), NEIGHBOURS);
     const r1 = runFlow(reset, { protocol: 'tcp', from: '172.17.0.2', to: '172.30.0.2', port: 80, count: 3 });

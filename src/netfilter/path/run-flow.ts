@@ -12,7 +12,16 @@
  * Not modelled: TCP retransmissions after the handshake (a later lost segment ends the
  * flow as a timeout); a SYN-ACK retransmitted by the server on its own (timing-dependent).
  */
-import type { FlowResult, FlowSpec, FlowVerdict, HostState, Listener, Neighbour } from '../host-types.ts';
+import type {
+  CounterVariation,
+  FlowResult,
+  FlowSpec,
+  FlowVerdict,
+  HostState,
+  Listener,
+  Neighbour,
+} from '../host-types.ts';
+import type { CounterDelta } from '../types.ts';
 import { indexRuleset, type WalkContext } from './chain-walk.ts';
 import { ConntrackTable } from './conntrack.ts';
 import { HostStateError } from './errors.ts';
@@ -84,13 +93,21 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     index,
     compiled: new Map(),
     lazyBuiltins: host.nftLazyBuiltinChains !== false,
+    materialized: new Set(host.materializedBuiltins ?? []),
     routing,
     ipsets: host.ipsets ?? {},
     counters,
     tracer,
   };
   const conntrack = options.conntrack ?? new ConntrackTable();
-  const runner = new FlowRunner(host, routing, new PacketPath(host, conntrack, ctx), conntrack, tracer);
+  const runner = new FlowRunner(
+    host,
+    routing,
+    new PacketPath(host, conntrack, ctx),
+    conntrack,
+    tracer,
+    counters,
+  );
   const outcome = runner.run(flow);
   if (tracer.enabled) {
     const seen = outcome.seenSource ? `, seen source ${outcome.seenSource}` : '';
@@ -103,7 +120,13 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
       text: `outcome: ${outcome.verdict}, ${outcome.delivered}/${outcome.sent} answered${seen}`,
     });
   }
-  return { ...outcome, counters: counters.list(), path: tracer.steps };
+  const variations = runner.variations;
+  return {
+    ...outcome,
+    counters: counters.list(),
+    path: tracer.steps,
+    ...(variations.length > 0 ? { variations } : {}),
+  };
 }
 
 function isRefusal(w: RejectWith): boolean {
@@ -111,12 +134,15 @@ function isRefusal(w: RejectWith): boolean {
 }
 
 class FlowRunner {
+  readonly variations: CounterVariation[] = [];
+
   constructor(
     private readonly host: HostState,
     private readonly routing: RoutingTable,
     private readonly path: PacketPath,
     private readonly conntrack: ConntrackTable,
     private readonly tracer: PathTracer,
+    private readonly counters: CounterRecorder,
   ) {}
 
   run(flow: FlowSpec): Outcome {
@@ -372,7 +398,17 @@ class FlowRunner {
     for (const s of segments) {
       const fromClient = s.from === 'client';
       const p = this.segmentPacket(s, fromClient ? clientView : serverView);
+      const before = s.mayRepeat ? this.counters.list() : undefined;
       const a = this.transmit(fromClient ? client : server, p, fromClient ? 'request' : 'reply');
+      if (before && s.mayRepeat) {
+        // An established packet takes the same path every time: a copy counts what this one did.
+        const peer = formatIPv4(fromClient ? clientView.daddr : serverView.daddr);
+        this.variations.push({
+          reason: `${s.label} to ${peer}:${fromClient ? clientView.dport : serverView.dport}`,
+          upTo: s.mayRepeat,
+          counters: subtractDeltas(this.counters.list(), before),
+        });
+      }
       if (a.kind === 'arrived' && this.same(a.at, fromClient ? server : client)) continue;
       this.tracer.step(
         p,
@@ -495,4 +531,17 @@ function aggregate(out: Outcome, errors: Array<'refused' | 'unreachable'>): Flow
   if (errors.includes('refused')) return 'refused';
   if (errors.length > 0) return 'unreachable';
   return 'timeout';
+}
+
+/** after − before, row by row (rows are the same rule when table, chain and number agree). */
+function subtractDeltas(after: CounterDelta[], before: CounterDelta[]): CounterDelta[] {
+  const key = (d: CounterDelta) => `${d.table} ${d.chain} ${d.rule}`;
+  const earlier = new Map(before.map((d) => [key(d), d]));
+  const out: CounterDelta[] = [];
+  for (const d of after) {
+    const b = earlier.get(key(d));
+    const packets = d.packets - (b?.packets ?? 0);
+    if (packets > 0) out.push({ ...d, packets, bytes: d.bytes - (b?.bytes ?? 0) });
+  }
+  return out;
 }
