@@ -1,0 +1,46 @@
+/**
+ * Golden rulesets recorded from real engines (scripts/record-golden.ts writes
+ * fixtures/golden/<version>/<script>.txt): the model, given the same script on a DinD
+ * host baseline, must print the same rules in the same order. Bridge names of networks
+ * created without a name are random on both sides, so they are compared by order of
+ * first appearance; embedded-DNS ports are masked by compareRulesets.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { compareRulesets } from '../compare/ruleset-diff.ts';
+import { parseRuleset, serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { runDockerScript } from './script.ts';
+
+const fixtures = new URL('../../fixtures/', import.meta.url);
+const golden = new URL('golden/', fixtures);
+
+/** br-<12 hex> → br-N in order of first appearance. */
+export function canonicalBridgeNames(text: string): string {
+  const seen = new Map<string, string>();
+  return text.replace(/\bbr-[0-9a-f]{12}\b/g, (name) => {
+    if (!seen.has(name)) seen.set(name, `br-${seen.size + 1}`);
+    return seen.get(name) as string;
+  });
+}
+
+const versions = existsSync(golden) ? readdirSync(golden).sort() : [];
+
+test('golden rulesets are recorded for the real-engine profiles', () => {
+  assert.deepEqual(versions, ['20.10', '26.1']);
+});
+
+for (const version of versions) {
+  for (const file of readdirSync(new URL(`${version}/`, golden)).filter((f) => f.endsWith('.txt'))) {
+    test(`golden ${version}/${file}: the model prints the rules the real engine wrote`, () => {
+      const name = file.replace(/\.txt$/, '.docker');
+      const script = readFileSync(new URL(`scripts/${name}`, fixtures), 'utf8');
+      const model = runDockerScript(script, { version, file: name, baseline: 'dind' });
+      const realText = canonicalBridgeNames(readFileSync(new URL(`${version}/${file}`, golden), 'utf8'));
+      const real = parseRuleset(realText, { file: `fixtures/golden/${version}/${file}` });
+      const predicted = parseRuleset(canonicalBridgeNames(serializeRuleset(model.ruleset())));
+      const cmp = compareRulesets(real, predicted);
+      assert.ok(cmp.equal, `${version}/${file}:\n${cmp.unified}`);
+    });
+  }
+}
