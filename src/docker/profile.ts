@@ -50,10 +50,8 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
     version: '26.1',
     engine: '26.1.5+dfsg1 (Debian trixie docker.io)',
     notes: [
-      'Same IPv4 rules and order as 20.10: checked by reading moby v26.1.5 against v20.10.24 ' +
-        '(setup_ip_tables_linux.go, iptables.go Forward/ProgramChain, port_mapping_linux.go, ' +
-        'NewNetwork → setupUserChain, daemon_unix.go stale-bridge delete); not yet against a recorded ' +
-        '26.1 ruleset (fixtures/golden/26.1).',
+      'Same IPv4 rules and order as 20.10: read in moby v26.1.5 against v20.10.24, and checked ' +
+        'against rulesets recorded from a real 26.1.5 engine (fixtures/golden/26.1, src/docker/golden.test.ts).',
     ],
   },
   '17.06': {
