@@ -7,6 +7,7 @@ import { listingAddress } from '../ruleset/address.ts';
 import { formatRuleSpec } from '../ruleset/rule-spec.ts';
 import { countReferences } from '../ruleset/tables.ts';
 import type { Chain, Counters, Inverted, MatchSpec, Option, Rule, Table, TargetSpec } from '../types.ts';
+import { networkName, serviceName } from './names.ts';
 
 export interface ListFlags {
   numeric: boolean;
@@ -83,13 +84,14 @@ function listRule(rule: Rule, num: number, flags: ListFlags): string {
     line += ` ${pad(iface(s.inInterface), 6)} ${pad(iface(s.outInterface), 6)} `;
   }
   const addr = (v: Inverted<string> | undefined) => {
-    const text = v === undefined && !flags.numeric ? 'anywhere' : listingAddress(v?.value);
+    const numeric = listingAddress(v?.value);
+    const text = flags.numeric ? numeric : v === undefined ? 'anywhere' : networkName(numeric);
     return `${v?.invert ? '!' : ' '}${pad(text, 19)} `;
   };
   line += addr(s.source);
   line += addr(s.destination);
   if (s.target?.goto) line += '[goto] ';
-  for (const m of s.matches) line += matchText(m);
+  for (const m of s.matches) line += matchText(m, flags.numeric);
   if (s.target) line += targetText(s.target);
   return line;
 }
@@ -97,9 +99,9 @@ function listRule(rule: Rule, num: number, flags: ListFlags): string {
 const opt = (m: { options: Option[] }, name: string) => m.options.find((o) => o.name === name);
 const bang = (o: Option) => (o.invert ? '!' : '');
 
-function ports(label: string, o: Option | undefined): string {
+function ports(label: string, o: Option | undefined, numeric: boolean): string {
   if (!o) return '';
-  const v = o.args[0] ?? '';
+  const v = numeric ? (o.args[0] ?? '') : serviceName(o.args[0] ?? '');
   return v.includes(':') ? ` ${label}s:${bang(o)}${v}` : ` ${label}:${bang(o)}${v}`;
 }
 
@@ -119,12 +121,15 @@ function tcpFlagBits(list: string | undefined): string {
   return `0x${bits.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
-/** The text a match adds to a listing line, each part with its leading space. */
-export function matchText(m: MatchSpec): string {
+/**
+ * The text a match adds to a listing line, each part with its leading space; ports by
+ * service name unless `numeric` (-n).
+ */
+export function matchText(m: MatchSpec, numeric = true): string {
   switch (m.name) {
     case 'tcp':
     case 'udp': {
-      let t = ` ${m.name}${ports('spt', opt(m, 'sport'))}${ports('dpt', opt(m, 'dport'))}`;
+      let t = ` ${m.name}${ports('spt', opt(m, 'sport'), numeric)}${ports('dpt', opt(m, 'dport'), numeric)}`;
       const flags = opt(m, 'tcp-flags');
       if (flags) t += ` flags:${bang(flags)}${tcpFlagBits(flags.args[0])}/${tcpFlagBits(flags.args[1])}`;
       return t;
@@ -151,7 +156,12 @@ export function matchText(m: MatchSpec): string {
     case 'comment':
       return ` /* ${opt(m, 'comment')?.args[0] ?? ''} */`;
     case 'multiport':
-      return ` multiport${m.options.map((o) => ` ${o.name} ${bang(o)}${o.args[0]}`).join('')}`;
+      return ` multiport${m.options
+        .map((o) => {
+          const list = o.args[0] ?? '';
+          return ` ${o.name} ${bang(o)}${numeric ? list : list.split(',').map(serviceName).join(',')}`;
+        })
+        .join('')}`;
     case 'set':
       return m.options
         .map((o) => (o.name === 'match-set' ? ` ${bang(o)}match-set ${o.args.join(' ')}` : ` ${o.name}`))
