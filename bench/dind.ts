@@ -57,6 +57,9 @@ export async function benchDind(): Promise<BenchRow[]> {
     });
     const [reset] = await seconds(() => host.reset());
     await backend.dispose();
+    // The suites run in child processes whose features name 192.168.70.6: this session
+    // must give the outer network (and its subnet) back first.
+    await session.dispose();
     const [withReuse, withoutReuse] = [await suite(true), await suite(false)];
     return [
       { name: 'fresh DinD 20.10 host start', value: fresh, unit: 's' },

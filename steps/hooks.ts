@@ -57,6 +57,8 @@ BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, as
   }
   // Real profiles skip @model-only, so the features need the 20.10 engine unless told otherwise.
   const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? '20.10').split(',').map((v) => v.trim());
+  const chosen = this.parameters.dockerVersion;
+  if (typeof chosen === 'string' && !versions.includes(chosen)) versions.push(chosen);
   log('preparing images for backend "%s", Docker %o', backend, versions);
   await ensureImages(versions);
 });

@@ -7,7 +7,7 @@ Given(
   /^a Docker host(?: running Docker (\d+\.\d+))?(?: with daemon options "([^"]*)")?$/,
   async function (this: NettwinWorld, version: string | null, options: string | null) {
     await this.host({
-      dockerVersion: version ?? '20.10',
+      dockerVersion: version ?? this.parameters.dockerVersion ?? '20.10',
       daemonOptions: options?.split(/\s+/).filter(Boolean) ?? [],
     });
   },

@@ -18,6 +18,8 @@ export interface RunOptions {
   features?: string[];
   backend?: RunBackend;
   tags?: string;
+  /** Docker version of hosts whose step names none ("Given a Docker host"); default 20.10. */
+  dockerVersion?: string;
   cwd?: string;
   stdout?: Writable;
   stderr?: Writable;
@@ -72,7 +74,12 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   // Set after loading: a provided `paths` would be appended to the profile's, not replace them.
   if (options.features && options.features.length > 0) runConfiguration.sources.paths = options.features;
   runConfiguration.sources.tagExpression = combineTags(useConfiguration.tags, options.tags);
-  runConfiguration.runtime.worldParameters = { ...runConfiguration.runtime.worldParameters, backend };
+  const dockerVersion = options.dockerVersion ?? env.NETTWIN_DOCKER_VERSION;
+  runConfiguration.runtime.worldParameters = {
+    ...runConfiguration.runtime.worldParameters,
+    backend,
+    ...(dockerVersion ? { dockerVersion } : {}),
+  };
   const collector = new RunSummaryCollector();
   const { success } = await runCucumber(runConfiguration, environment, (envelope) => collector.add(envelope));
   const html = useConfiguration.format
@@ -114,9 +121,18 @@ export function runCommand(program: Command): Command {
     .argument('[features...]', 'feature files or directories (default: features/)')
     .option('--backend <name>', `backend: ${BACKENDS.join(' | ')} (env NETTWIN_BACKEND overrides)`)
     .option('--tags <expression>', 'cucumber tag expression, combined with the profile’s')
-    .action(async (features: string[], opts: { backend?: string; tags?: string }) => {
+    .option(
+      '--docker-version <version>',
+      'Docker of hosts whose step names no version (20.10 | 26.1; env NETTWIN_DOCKER_VERSION)',
+    )
+    .action(async (features: string[], opts: { backend?: string; tags?: string; dockerVersion?: string }) => {
       const backend = effectiveBackend(opts.backend);
-      const outcome = await runFeatures({ features, backend, ...(opts.tags ? { tags: opts.tags } : {}) });
+      const outcome = await runFeatures({
+        features,
+        backend,
+        ...(opts.tags ? { tags: opts.tags } : {}),
+        ...(opts.dockerVersion ? { dockerVersion: opts.dockerVersion } : {}),
+      });
       process.stdout.write(`${formatRunReport(outcome)}\n`);
       if (!outcome.success) process.exitCode = 1;
     });

@@ -61,6 +61,14 @@ export async function createOuterNetwork(config: DindConfig): Promise<StartedOut
         Labels: sessionLabels('outer-network'),
       });
       log('Started network "%s" with ID "%s"', name, network.id);
+      if (k > 0) {
+        // Features name 192.168.70.6 (seed 004's host): on a shifted subnet they would
+        // time out with no hint why.
+        console.warn(
+          `nettwin: ${config.outerSubnet} is held by another network (another nettwin run?); this run uses ${subnet}, ` +
+            `so steps that name addresses in ${config.outerSubnet} will not reach its hosts.`,
+        );
+      }
       const firstHost = shiftSubnet(config.hostAddress, k);
       const clientAddress = shiftSubnet(config.clientAddress, k);
       return {

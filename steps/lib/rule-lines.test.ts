@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CounterDelta, Ruleset } from '../../src/netfilter/types.ts';
 import {
+  acceptedCounts,
   counterFor,
   findOrderedLines,
   normalizeRuleLine,
@@ -76,4 +77,15 @@ test('counterFor sums the matching deltas and reads absent rules as zero', () =>
   assert.deepEqual(counterFor(deltas, 'nat', ':PREROUTING'), { packets: 1, bytes: 84 });
   assert.deepEqual(counterFor(deltas, 'nat', '-A FORWARD -j DOCKER-USER'), { packets: 0, bytes: 0 });
   assert.equal(normalizeRuleLine('  -A X   -j Y '), '-A X -j Y');
+});
+
+test('acceptedCounts: the recording, plus matched extras, plus up to slack pure ACKs', () => {
+  assert.deepEqual(acceptedCounts({ packets: 12 }, { packets: 0, bytes: 0 }, 0), [{ packets: 12 }]);
+  assert.deepEqual(acceptedCounts({ packets: 12, bytes: 934 }, { packets: 1, bytes: 52 }, 0), [
+    { packets: 13, bytes: 986 },
+  ]);
+  assert.deepEqual(acceptedCounts({ packets: 5, bytes: 341 }, { packets: 0, bytes: 0 }, 1), [
+    { packets: 5, bytes: 341 },
+    { packets: 6, bytes: 393 },
+  ]);
 });
