@@ -8,7 +8,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { effectiveBackend, formatRunReport, runFeatures } from '../src/cli/run.ts';
+import { effectiveBackend, formatRunReport, type RunOutcome, runFeatures } from '../src/cli/run.ts';
 import { countOutcomes } from '../src/cli/run-summary.ts';
 import { disposeSharedDindSession } from '../src/dind/session.ts';
 import { type CheckResult, leakCheck, runnerIptablesCheck, runnerRuleset } from './docker-checks.ts';
@@ -85,21 +85,32 @@ async function main(): Promise<void> {
   const backend = effectiveBackend('twin');
   const real = backend !== 'model';
   const rulesetBefore = real ? await runnerRuleset() : undefined;
-  process.stdout.write(`Features on the ${backend} backend\n`);
-  let scenarios = { passed: 0, failed: 0 };
-  try {
-    const outcome = await runFeatures({ backend, cwd: ROOT });
-    process.stdout.write(`${formatRunReport(outcome)}\n`);
-    const counts = countOutcomes(outcome.summary.scenarios);
-    scenarios = {
-      passed: counts.passed,
-      failed: counts.failed + (outcome.success || counts.failed > 0 ? 0 : 1),
-    };
-  } catch (error) {
-    process.stdout.write(
-      `The features could not run on the ${backend} backend: ${(error as Error).message}\n`,
-    );
-    scenarios = { passed: 0, failed: 1 };
+  // On real hosts every Docker profile verified against a real engine runs the features.
+  const versions = real ? (process.env.NETTWIN_TEST_DOCKER_VERSIONS ?? '20.10,26.1').split(',') : [undefined];
+  const scenarios: Totals = { passed: 0, failed: 0 };
+  let support: RunOutcome['support'] | undefined;
+  for (const version of versions.map((v) => v?.trim())) {
+    const on = version ? ` with Docker ${version}` : '';
+    process.stdout.write(`Features on the ${backend} backend${on}\n`);
+    try {
+      const outcome = await runFeatures({
+        backend,
+        cwd: ROOT,
+        ...(version ? { dockerVersion: version } : {}),
+        ...(version && version !== versions[0] ? { reportSuffix: `-${version}` } : {}),
+        ...(support ? { support } : {}),
+      });
+      support = outcome.support ?? support;
+      process.stdout.write(`${formatRunReport(outcome)}\n`);
+      const counts = countOutcomes(outcome.summary.scenarios);
+      scenarios.passed += counts.passed;
+      scenarios.failed += counts.failed + (outcome.success || counts.failed > 0 ? 0 : 1);
+    } catch (error) {
+      process.stdout.write(
+        `The features could not run on the ${backend} backend${on}: ${(error as Error).message}\n`,
+      );
+      scenarios.failed += 1;
+    }
   }
   let docker: Totals = { passed: 0, failed: 0 };
   if (real) {

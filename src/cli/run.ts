@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
 import { closestSteps } from './closest-steps.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
@@ -20,6 +20,13 @@ export interface RunOptions {
   tags?: string;
   /** Docker version of hosts whose step names none ("Given a Docker host"); default 20.10. */
   dockerVersion?: string;
+  /** Inserted before the extension of every report file (`-26.1`: reports/cucumber-26.1.html). */
+  reportSuffix?: string;
+  /**
+   * The step definitions of an earlier run in this process: ES modules load once, so a
+   * second run must be handed them (RunOutcome.support).
+   */
+  support?: ISupportCodeLibrary;
   cwd?: string;
   stdout?: Writable;
   stderr?: Writable;
@@ -32,6 +39,8 @@ export interface RunOutcome {
   summary: RunSummary;
   /** The HTML report, relative to the working directory. */
   report: string;
+  /** Step definitions as loaded, for a further run in this process (RunOptions.support). */
+  support?: ISupportCodeLibrary;
 }
 
 export class RunUsageError extends Error {
@@ -80,14 +89,31 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
     backend,
     ...(dockerVersion ? { dockerVersion } : {}),
   };
+  if (options.reportSuffix) {
+    const suffix = options.reportSuffix;
+    runConfiguration.formats.files = Object.fromEntries(
+      Object.entries(runConfiguration.formats.files).map(([file, format]) => [
+        file.replace(/(\.[^./]+)$/, `${suffix}$1`),
+        format,
+      ]),
+    );
+  }
   const collector = new RunSummaryCollector();
-  const { success } = await runCucumber(runConfiguration, environment, (envelope) => collector.add(envelope));
+  const { success, support } = await runCucumber(
+    options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
+    environment,
+    (envelope) => collector.add(envelope),
+  );
   const html = useConfiguration.format
     .map((f) => (typeof f === 'string' ? f : f.join(':')))
     .find((f) => f.startsWith('html:'));
-  const report = html ? html.slice('html:'.length) : 'reports/cucumber.html';
+  const report = (html ? html.slice('html:'.length) : 'reports/cucumber.html').replace(
+    /(\.[^./]+)$/,
+    `${options.reportSuffix ?? ''}$1`,
+  );
   return {
     success,
+    support,
     backend,
     summary: collector.summary(),
     report: path.relative(cwd, path.resolve(cwd, report)),

@@ -371,3 +371,26 @@ test('an explicit 0.0.0.0 host IP gets no [::] docker-proxy twin', () => {
     ['0.0.0.0'],
   );
 });
+
+describe('internal networks and default routes', () => {
+  const build = (version: string) => {
+    const m = start({ version });
+    m.createNetwork({ name: 'backend', internal: true, subnet: '172.25.0.0/16' });
+    m.createNetwork({ name: 'front', subnet: '172.26.0.0/16' });
+    m.run({ name: 'db', network: 'backend' });
+    m.run({ name: 'both', network: 'backend' });
+    m.connect('front', 'both');
+    return m.host().neighbours;
+  };
+
+  test('20.10: a container on an internal network still has a default route', () => {
+    assert.ok(build('20.10').every((n) => n.reaches === undefined));
+  });
+
+  test('26.1: on internal networks only, a container reaches just their subnets', () => {
+    const neighbours = build('26.1');
+    assert.deepEqual(neighbours.find((n) => n.name === 'db')?.reaches, ['172.25.0.0/16']);
+    // One non-internal network gives it a default route again.
+    assert.ok(neighbours.filter((n) => n.name === 'both').every((n) => n.reaches === undefined));
+  });
+});

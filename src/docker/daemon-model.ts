@@ -743,6 +743,7 @@ export class DockerDaemonModel {
           listeners.push({ protocol: 'tcp', address: '0.0.0.0', port, owner: c.name });
         continue;
       }
+      const reaches = this.routesWithoutDefault(c);
       for (const [network, address] of c.endpoints) {
         neighbours.push({
           name: c.name,
@@ -750,6 +751,7 @@ export class DockerDaemonModel {
           dev: this.network(network).bridge,
           listeners: served.map((port) => ({ protocol: 'tcp' as const, port })),
           answersPing: true,
+          ...(reaches ? { reaches } : {}),
         });
       }
     }
@@ -773,6 +775,16 @@ export class DockerDaemonModel {
       neighbours,
       nftLazyBuiltinChains: true,
     };
+  }
+
+  /**
+   * The subnets a container routes to when it has no default route: on internal
+   * networks only, with a profile that gives them none. undefined: it has one.
+   */
+  private routesWithoutDefault(c: ContainerState): string[] | undefined {
+    if (this.profile.internalDefaultRoute || c.endpoints.size === 0) return undefined;
+    const networks = [...c.endpoints.keys()].map((n) => this.network(n));
+    return networks.every((n) => n.internal) ? networks.map((n) => n.subnet) : undefined;
   }
 
   private servedPorts(c: ContainerState): number[] {

@@ -24,6 +24,11 @@ export interface VersionProfile {
    * proxied to the container's IPv4 address (20.10+).
    */
   ipv6ProxyTwin: boolean;
+  /**
+   * Containers on internal networks get a default route via the bridge (until 24.x);
+   * since 25.0 (moby#46603) they get none, so off-subnet traffic fails inside them.
+   */
+  internalDefaultRoute: boolean;
   /** Port range used when /proc/sys/net/ipv4/ip_local_port_range cannot be read. */
   fallbackPortRange: [number, number];
   /** Chain layout family; only 'legacy' is implemented. */
@@ -38,6 +43,7 @@ const V20_10: VersionProfile = {
   isolation: 'two-stage',
   dockerUserChain: true,
   ipv6ProxyTwin: true,
+  internalDefaultRoute: true,
   fallbackPortRange: [49153, 65535],
   layout: 'legacy',
   notes: [],
@@ -49,9 +55,12 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
     ...V20_10,
     version: '26.1',
     engine: '26.1.5+dfsg1 (Debian trixie docker.io)',
+    internalDefaultRoute: false,
     notes: [
       'Same IPv4 rules and order as 20.10: read in moby v26.1.5 against v20.10.24, and checked ' +
         'against rulesets recorded from a real 26.1.5 engine (fixtures/golden/26.1, src/docker/golden.test.ts).',
+      'Containers on internal networks have no default route (moby#46603, 25.0): found by running ' +
+        'the features on a real 26.1.5 engine under the twin backend.',
     ],
   },
   '17.06': {

@@ -60,6 +60,12 @@ export interface Neighbour {
   listeners?: Array<{ protocol: L4Protocol; port: number }>;
   /** Neighbours answer ICMP echo unless this is false. */
   answersPing?: boolean;
+  /**
+   * CIDRs it has routes to, when it has no default route (a container on internal
+   * networks only, Docker 25+): a packet to anywhere else fails inside the neighbour
+   * ("Network is unreachable") and never reaches the host. Absent: it sends everything.
+   */
+  reaches?: string[];
 }
 
 export interface HostState {

@@ -104,6 +104,17 @@ describe('runFlow', () => {
     assert.equal(one.variations, undefined);
   });
 
+  it('a neighbour without a default route cannot send off its subnets: nothing reaches the host', () => {
+    const isolated = NEIGHBOURS.map((n) =>
+      n.address === '172.17.0.2' ? { ...n, reaches: ['172.17.0.0/16'] } : n,
+    );
+    const host = testHost(filter(['-j ACCEPT']), isolated);
+    const r = runFlow(host, { protocol: 'icmp', from: '172.17.0.2', to: '172.30.0.2', count: 2 });
+    assert.equal(r.verdict, 'unreachable');
+    assert.deepEqual(r.counters, []);
+    assert.match(r.path.find((s) => s.kind === 'drop')?.text ?? '', /no route to 172\.30\.0\.2/);
+  });
+
   it('REJECT answers the client: tcp-reset is refused, icmp-host-prohibited is unreachable', () => {
     const reset = testHost(filter(['-p tcp -j REJECT --reject-with tcp-reset']), NEIGHBOURS);
     const r1 = runFlow(reset, { protocol: 'tcp', from: '172.17.0.2', to: '172.30.0.2', port: 80, count: 3 });

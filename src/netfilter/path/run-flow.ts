@@ -36,7 +36,7 @@ import {
   tcpOpening,
   UDP_HEADER_BYTES,
 } from './flows.ts';
-import { formatIPv4, isIPv4, parseIPv4 } from './ipv4.ts';
+import { cidrContains, formatIPv4, isIPv4, parseCidr, parseIPv4 } from './ipv4.ts';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
@@ -190,6 +190,12 @@ class FlowRunner {
   /** One packet from an endpoint through the host, to wherever it ends up. */
   private transmit(from: Endpoint, p: Packet, direction: 'request' | 'reply'): Arrival {
     this.tracer.begin(direction);
+    const reaches = from.kind === 'neighbour' ? from.neighbour.reaches : undefined;
+    if (reaches && !reaches.some((cidr) => cidrContains(parseCidr(cidr), p.daddr))) {
+      const reason = `${from.kind === 'neighbour' ? from.neighbour.name : 'host'} has no route to ${formatIPv4(p.daddr)} (no default route): the packet never leaves it`;
+      this.tracer.step(p, 'drop', reason);
+      return { kind: 'unreachable', reason };
+    }
     const out = from.kind === 'host' ? this.path.send(p) : this.path.receive(p, from.neighbour.dev);
     switch (out.kind) {
       case 'local':
