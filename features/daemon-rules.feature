@@ -17,6 +17,11 @@ Feature: The rules a Docker daemon installs, and what network options change
   20.10: an internal network gets isolation rules and no MASQUERADE, and icc=false turns
   the same-bridge ACCEPT into a DROP.
 
+  On Docker 25 and later (26.1 here) a container on internal networks only gets no
+  default route at all: its ping to test1 fails inside the container with "Network is
+  unreachable" and no rule counts, where 20.10 forwards it and STAGE-1 drops it. The
+  scenario holds on both; the model knows which one it is.
+
   The expected listings below are copied from a real Docker 20.10.24 (ground truth e1),
   in iptables-save order; other rules may sit between the listed ones.
 
