@@ -23,9 +23,10 @@ test('comparableRuleset drops comments and chain counters, keeps rules', () => {
 
 test('runnerIptablesCheck passes on equal rulesets and lists the rules that changed', () => {
   const before = comparableRuleset(save('[0:0]'));
-  assert.equal(runnerIptablesCheck(before, before).ok, true);
+  assert.equal(runnerIptablesCheck(before, before)?.ok, true);
+  assert.equal(runnerIptablesCheck(undefined, before), undefined);
   const after = comparableRuleset(save('[0:0]', '-A INPUT -s 10.0.0.1/32 -j DROP'));
   const result = runnerIptablesCheck(before, after);
-  assert.equal(result.ok, false);
-  assert.match(result.detail, /\+ -A INPUT -s 10\.0\.0\.1\/32 -j DROP/);
+  assert.equal(result?.ok, false);
+  assert.match(result?.detail ?? '', /\+ -A INPUT -s 10\.0\.0\.1\/32 -j DROP/);
 });
