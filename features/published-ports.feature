@@ -68,7 +68,8 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
     And the counters match the model
 
   Scenario: A container on docker0 reaches the published port through docker-proxy (hairpin)
-    When "box" requests http://192.168.70.6:8080/
+    # <host ip> is the Docker host's own address on eth0 (here 192.168.70.6).
+    When "box" requests http://<host ip>:8080/
     Then the request succeeds with body "hello"
     And these rules counted packets:
       | table  | rule                                                 | packets |

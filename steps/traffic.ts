@@ -71,10 +71,11 @@ When(
 );
 
 When(
-  /^(an external client|the host|"[^"]+") requests (\S+)$/,
+  /^(an external client|the host|"[^"]+") requests (\S+|\S*<host ip>\S*)$/,
   async function (this: NettwinWorld, who: string, urlText: string) {
     const from = actorFrom(this, who);
-    const parsed: HttpUrl = this.value(() => parseHttpUrl(urlText));
+    const expanded = await this.expandHostIp(urlText);
+    const parsed: HttpUrl = this.value(() => parseHttpUrl(expanded));
     await this.observe('http', `${label(from)} requests ${parsed.url}`, async (b) => ({
       request: await b.httpGet(from, parsed.url),
     }));

@@ -155,6 +155,19 @@ export class NettwinWorld extends World<NettwinParameters> {
     return backend.resolveAddress(name);
   }
 
+  /**
+   * `<host ip>` in a step stands for the Docker host's own address on its uplink (eth0),
+   * so a feature need not spell 192.168.70.6.
+   */
+  async expandHostIp(text: string): Promise<string> {
+    if (!text.includes('<host ip>')) return text;
+    const interfaces = await (await this.activeBackend()).interfaces();
+    const uplink = interfaces.find((i) => i.name === 'eth0') ?? interfaces.find((i) => i.kind === 'ether');
+    const address =
+      uplink?.addresses[0]?.address ?? this.fail('<host ip>: the host has no eth0 address to stand for');
+    return text.replaceAll('<host ip>', address);
+  }
+
   actor(name: string): Actor {
     this.knownContainer(name);
     return { kind: 'container', name };
