@@ -4,12 +4,8 @@
  * real recording; elsewhere, `the counters match the model`.
  */
 import { type DataTable, Then } from '@cucumber/cucumber';
-import { HTTP_BYTE_TOLERANCE } from '../src/backends/model-http.ts';
-import {
-  type CounterCompareOptions,
-  compareCounters,
-  renderCounterComparisonText,
-} from '../src/compare/index.ts';
+import { compareCounters, renderCounterComparisonText } from '../src/compare/index.ts';
+import { counterOptionsFor } from './lib/report-attachments.ts';
 import type { NettwinWorld } from './world.ts';
 
 // Cucumber turns a regexp group written `(\d+)` into a number (it matches {int}).
@@ -39,11 +35,7 @@ Then('the counters match the model', function (this: NettwinWorld) {
     );
   // The judgement the twin backend applies (src/compare): ICMP exact; HTTP bytes within
   // the tolerance for other curl/busybox builds; nc payloads exact.
-  const options: CounterCompareOptions =
-    o.kind === 'ping'
-      ? { protocol: 'icmp' }
-      : { protocol: 'tcp', byteTolerance: o.kind === 'http' ? HTTP_BYTE_TOLERANCE : 0 };
-  const comparison = compareCounters(o.counters, model, options);
+  const comparison = compareCounters(o.counters, model, counterOptionsFor(o.kind));
   if (!comparison.equal) {
     this.fail(
       `real and model counters differ after ${o.description}:\n${renderCounterComparisonText(comparison)}`,

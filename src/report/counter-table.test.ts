@@ -56,3 +56,13 @@ test('with model deltas: model columns, and the disagreeing row first and highli
 test('with equal model deltas the caption says they agree', () => {
   assert.match(renderCounterTable(rows, structuredClone(rows)), /Real and model counters agree/);
 });
+
+test('judged with the step’s exactness, with a note under the caption', () => {
+  const tcp = rows.map((r) => (r.table === 'filter' ? { ...r, bytes: r.bytes + 10 } : r));
+  const loose = renderCounterTable(tcp, rows, { protocol: 'tcp', byteTolerance: 16 }, 'one <more> ACK');
+  assertWellFormedXml(loose);
+  assert.match(loose, /Real and model counters agree/);
+  assert.match(loose, /<small>one &lt;more&gt; ACK<\/small>/);
+  const exact = renderCounterTable(tcp, rows, { protocol: 'icmp' });
+  assert.match(exact, /2 row\(s\) disagree/);
+});

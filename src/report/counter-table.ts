@@ -33,6 +33,8 @@ export function renderCounterTable(
   deltas: CounterDelta[],
   model?: CounterDelta[],
   options: CounterCompareOptions = { protocol: 'icmp' },
+  /** A sentence under the caption, e.g. why the model columns include an extra ACK. */
+  note?: string,
 ): string {
   if (!model) {
     const rows = deltas.map(
@@ -90,7 +92,7 @@ export function renderCounterTable(
       cmp.equal
         ? 'Real and model counters agree'
         : `${cmp.mismatches.length} row(s) disagree between real host and model`,
-    )}</caption>`,
+    )}${note ? `<br/><small>${escapeXml(note)}</small>` : ''}</caption>`,
     `<thead><tr>${head.map(th).join('')}</tr></thead>`,
     `<tbody>\n${rows.join('\n')}\n</tbody>`,
     '</table>',
