@@ -83,3 +83,16 @@ test('commonFailures groups a shared cause, most common first', () => {
   assert.deepEqual(commonFailures(scenarios), [{ message: 'no engine', count: 2 }]);
   assert.deepEqual(countOutcomes(scenarios), { passed: 1, failed: 3, skipped: 0 });
 });
+
+test('a feature cucumber cannot parse is a run error naming its file and line', () => {
+  const collector = new RunSummaryCollector();
+  collector.add({
+    parseError: {
+      source: { uri: 'features/broken.feature', location: { line: 5, column: 7 } },
+      message: '(5:7): inconsistent cell count within the table',
+    },
+  } as Parameters<RunSummaryCollector['add']>[0]);
+  assert.deepEqual(collector.summary().runErrors, [
+    'features/broken.feature:5:7: inconsistent cell count within the table (fix the Gherkin there; none of its scenarios ran)',
+  ]);
+});

@@ -86,6 +86,16 @@ export class RunSummaryCollector {
         if (message && run.message === undefined && status === 'FAILED') run.message = message.split('\n')[0];
       }
     }
+    if (envelope.parseError) {
+      // A feature cucumber could not read: its scenarios never ran, so name the file.
+      const { source, message } = envelope.parseError;
+      const first = message.split('\n')[0] ?? message;
+      const at = /^\((\d+):(\d+)\): (.*)$/.exec(first);
+      const where = `${source.uri ?? 'a feature file'}${at ? `:${at[1]}:${at[2]}` : ''}`;
+      this.runErrors.push(
+        `${where}: ${at ? at[3] : first} (fix the Gherkin there; none of its scenarios ran)`,
+      );
+    }
     const hookResult = envelope.testRunHookFinished?.result;
     if (hookResult && hookResult.status !== 'PASSED') {
       const message = hookResult.exception?.message ?? hookResult.message ?? hookResult.status;
