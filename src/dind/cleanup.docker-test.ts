@@ -1,13 +1,15 @@
 /**
  * Needs Docker (npm test runs it after the features). A real run of `nettwin run
  * --backend dind`, interrupted with SIGINT while its scenario is under way, must leave
- * no container, network or volume of its session behind.
+ * no container, network or volume of its session behind; one killed with SIGKILL
+ * (nothing of it can clean up) is swept by the next run.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
+import { sweepStaleSessions } from './cleanup.ts';
 import { LABEL_SESSION } from './labels.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -36,9 +38,9 @@ async function waitFor(what: string, check: () => Promise<boolean>, seconds: num
   throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
-test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources', async () => {
-  const session = `sigint-${randomBytes(4).toString('hex')}`;
-  const child = execa(
+/** `nettwin run --backend dind` on one feature, in the background, under its own session id. */
+function startRun(session: string) {
+  return execa(
     'npx',
     ['tsx', 'src/cli/main.ts', 'run', '--backend', 'dind', 'features/custom-bridge.feature'],
     {
@@ -49,12 +51,28 @@ test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources'
       cleanup: true,
     },
   );
+}
+
+/** Sends `signal` to every process of the run (npx, tsx and the node that owns the session). */
+async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Signals): Promise<void> {
+  const pids = await execa('pgrep', ['-f', 'src/cli/main.ts run --backend dind'], { reject: false });
+  for (const pid of pids.stdout.split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), signal);
+    } catch {
+      // Gone already.
+    }
+  }
+  child.kill(signal);
+}
+
+test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources', async () => {
+  const session = `sigint-${randomBytes(4).toString('hex')}`;
+  const child = startRun(session);
   // A DinD host and the outer network exist: the scenario is under way.
   await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 2, 180);
   // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group.
-  const tsxNode = await execa('pgrep', ['-f', '-n', 'src/cli/main.ts run --backend dind'], { reject: false });
-  for (const pid of tsxNode.stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGINT');
-  child.kill('SIGINT');
+  await signalRun(child, 'SIGINT');
   const result = await child;
   assert.notEqual(result.exitCode, 0, 'an interrupted run must not report success');
   await waitFor(
@@ -63,4 +81,22 @@ test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources'
     60,
   ).catch(() => undefined);
   assert.deepEqual(await labelled(session), [], `resources of session ${session} outlived the run`);
+});
+
+test('a run killed with SIGKILL leaves resources that the next run sweeps', async () => {
+  const session = `sigkill-${randomBytes(4).toString('hex')}`;
+  const child = startRun(session);
+  await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 2, 180);
+  await signalRun(child, 'SIGKILL');
+  await child;
+  // Its owner pid must be gone before a sweep may take its resources.
+  await waitFor(
+    'the killed processes to be gone',
+    async () =>
+      (await execa('pgrep', ['-f', 'src/cli/main.ts run --backend dind'], { reject: false })).stdout === '',
+    30,
+  );
+  assert.ok((await labelled(session)).length > 0, 'a killed run cannot clean up after itself');
+  await sweepStaleSessions();
+  assert.deepEqual(await labelled(session), [], `resources of the killed session ${session} were not swept`);
 });

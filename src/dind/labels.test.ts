@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { test } from 'node:test';
 import {
   LABEL_MANAGED,
@@ -27,4 +28,21 @@ test('ownerAlive: this process is alive, an exited one is not, another host is a
   assert.equal(ownerAlive(`${deadPid}@some-other-machine`), true);
   assert.equal(ownerAlive(undefined), false);
   assert.equal(ownerAlive('garbage'), false);
+});
+
+test('ownerAlive: a zombie owner (killed, never reaped) is dead', async () => {
+  // `exec sleep` replaces the shell with a parent that never reaps its child.
+  const child = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 3'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const pid = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  );
+  try {
+    assert.equal(ownerAlive(`${pid}@${hostname()}`), true, 'alive while it sleeps');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(ownerAlive(`${pid}@${hostname()}`), false, 'a zombie after it exits');
+  } finally {
+    child.kill();
+  }
 });

@@ -4,6 +4,7 @@
  * from a live one's.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export const LABEL_MANAGED = 'org.nettwin.managed';
@@ -42,10 +43,25 @@ export function ownerAlive(owner: string | undefined, host: string = hostname())
   const match = /^(\d+)@(.+)$/.exec(owner);
   if (!match) return false;
   if (match[2] !== host) return true;
+  const pid = Number(match[1]);
   try {
-    process.kill(Number(match[1]), 0);
-    return true;
+    process.kill(pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process whose parent died too may stay a zombie until init reaps it: it
+ * still answers kill(pid, 0), but it will never clean up after itself.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) S …": the state follows the last ')' (comm may contain one).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
