@@ -24,7 +24,7 @@ export class DindContainer extends GenericContainer {
     this.withName(options.name)
       .withHostname(options.name)
       .withLabels(options.labels)
-      .withEnvironment({ NETTWIN_DOCKERD_OPTS: options.daemonOptions.join(' ') })
+      .withEnvironment({ NETTWIN_DOCKERD_OPTS: dockerdOptions(options).join(' ') })
       .withTmpFs({ '/var/lib/docker': 'rw,exec' })
       .withNetworkMode(options.networkName)
       .withWaitStrategy(Wait.forSuccessfulCommand('docker info >/dev/null 2>&1'))
@@ -36,4 +36,16 @@ export class DindContainer extends GenericContainer {
     };
     options.strategy.apply(this);
   }
+}
+
+/**
+ * The inner dockerd's options: the scenario's, after a nameserver of our own. The outer
+ * network is internal, so no nameserver answers; without one Docker would give its
+ * containers 8.8.8.8 and a failed lookup would wait out 20 s of timeouts. The host's
+ * own address refuses at once (nothing listens on port 53) and keeps every query on
+ * the project's own test host. It writes no rule.
+ */
+export function dockerdOptions(options: Pick<DindContainerOptions, 'address' | 'daemonOptions'>): string[] {
+  const ownDns = options.daemonOptions.some((o) => o === '--dns' || o.startsWith('--dns='));
+  return [...(ownDns ? [] : ['--dns', options.address]), ...options.daemonOptions];
 }
