@@ -20,9 +20,25 @@ export interface RemovedCounts {
 
 type Selector = (labels: Record<string, string> | undefined) => boolean;
 
+/**
+ * Remove what `select` picks, again while something is left: a container whose
+ * creation was under way when the first pass listed them (Ctrl-C mid-start) shows up
+ * later and keeps its network in use until it is gone too.
+ */
 async function removeWhere(select: Selector): Promise<RemovedCounts> {
-  const docker = await requireDocker();
   const counts: RemovedCounts = { containers: 0, networks: 0, volumes: 0, images: 0 };
+  for (let pass = 0; pass < 6; pass++) {
+    const left = await removePass(select, counts);
+    if (left === 0) break;
+    log('%d resources still there after pass %d; once more', left, pass + 1);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return counts;
+}
+
+/** One pass: containers first (they hold networks), then networks, volumes, images. Returns what is left. */
+async function removePass(select: Selector, counts: RemovedCounts): Promise<number> {
+  const docker = await requireDocker();
   const filters = { label: [`${LABEL_MANAGED}=true`, LABEL_SESSION] };
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(
@@ -61,7 +77,11 @@ async function removeWhere(select: Selector): Promise<RemovedCounts> {
       .then(() => counts.images++)
       .catch(() => undefined);
   }
-  return counts;
+  const still = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  return still.flat().filter((r) => select(r.Labels)).length;
 }
 
 /** Remove every labelled resource of a session (default: this one). */
@@ -83,6 +103,34 @@ export async function sweepStaleSessions(): Promise<RemovedCounts> {
 }
 
 let installed = false;
+let interrupted: NodeJS.Signals | undefined;
+const starting = new Set<Promise<unknown>>();
+
+/** Throws once SIGINT/SIGTERM arrived: nothing new may be started while we clean up. */
+export function assertNotInterrupted(what: string): void {
+  if (interrupted) throw new Error(`${what}: not started, the run was interrupted (${interrupted})`);
+}
+
+/**
+ * Register a container start under way. Ctrl-C waits for these before it cleans up:
+ * the daemon finishes a create it was asked for even if we exit, and a container made
+ * after the cleanup listed them would outlive the run.
+ */
+export function trackStart<T>(start: Promise<T>): Promise<T> {
+  starting.add(start);
+  const done = () => starting.delete(start);
+  start.then(done, done);
+  return start;
+}
+
+async function settleStarts(seconds: number): Promise<void> {
+  if (starting.size === 0) return;
+  log('Waiting for %d container start(s) to settle before cleaning up', starting.size);
+  await Promise.race([
+    Promise.allSettled([...starting]),
+    new Promise((r) => setTimeout(r, seconds * 1000).unref()),
+  ]);
+}
 
 /**
  * On SIGINT/SIGTERM: remove this session's resources, then exit with 130/143 (the
@@ -92,18 +140,29 @@ export function installCleanupHandlers(): void {
   if (installed) return;
   installed = true;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Ctrl-C reaches us twice (from the terminal and relayed by tsx/npx): a second signal
+    // must not kill the process half-way through its cleanup.
+    if (interrupted) {
+      log('Received %s again: the cleanup after %s is under way', signal, interrupted);
+      return;
+    }
     log('Received %s: removing session "%s" resources', signal, SESSION_ID);
+    interrupted = signal;
     const code = signal === 'SIGINT' ? 130 : 143;
-    const timer = setTimeout(() => process.exit(code), 20_000);
+    const timer = setTimeout(() => process.exit(code), 30_000);
+    // Remove what exists now (the process may not get much longer), then once more
+    // after the starts under way have settled.
     removeSession()
+      .then(() => settleStarts(10))
+      .then(() => removeSession())
       .catch((e: unknown) => console.error(`nettwin: cleanup after ${signal} failed: ${String(e)}`))
       .finally(() => {
         clearTimeout(timer);
         process.exit(code);
       });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.once('beforeExit', () => {
     void removeSession().catch(() => undefined);
   });
@@ -114,10 +173,12 @@ export function installCleanupHandlers(): void {
 /** The docker CLI, synchronously: containers, then networks and volumes of this session. */
 export function removeSessionSync(): void {
   const filter = `label=${LABEL_SESSION}=${SESSION_ID}`;
-  const script = [
+  const pass = [
     `docker ps -aq --filter "${filter}" | xargs -r docker rm -f -v`,
     `docker network ls -q --filter "${filter}" | xargs -r docker network rm`,
     `docker volume ls -q --filter "${filter}" | xargs -r docker volume rm`,
   ].join('; ');
+  // A network can stay "in use" for a moment after its last container went: retry.
+  const script = `for i in 1 2 3 4; do ${pass}; [ -z "$(docker network ls -q --filter "${filter}")" ] && break; sleep 0.5; done`;
   spawnSync('sh', ['-c', script], { stdio: 'ignore', timeout: 30_000 });
 }

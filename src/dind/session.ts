@@ -5,7 +5,13 @@
  * options; a host whose reset does not restore its start ruleset is replaced.
  */
 import createDebug from 'debug';
-import { installCleanupHandlers, removeSession, sweepStaleSessions } from './cleanup.ts';
+import {
+  assertNotInterrupted,
+  installCleanupHandlers,
+  removeSession,
+  sweepStaleSessions,
+  trackStart,
+} from './cleanup.ts';
 import { type DindConfig, loadDindConfig } from './config.ts';
 import { DindHost } from './dind-host.ts';
 import { requireDocker } from './docker-client.ts';
@@ -39,10 +45,11 @@ export class DindSession implements AsyncDisposable {
 
   private init(): Promise<StartedOuterNetwork> {
     this.setup ??= (async () => {
+      assertNotInterrupted('outer network');
       await requireDocker();
       installCleanupHandlers();
       await sweepStaleSessions();
-      this.network = await createOuterNetwork(this.config);
+      this.network = await trackStart(createOuterNetwork(this.config));
       return this.network;
     })();
     return this.setup;
@@ -79,6 +86,7 @@ export class DindSession implements AsyncDisposable {
 
   /** A fresh host (never a reused one). */
   async startHost(request: HostRequest): Promise<StartedDindHost> {
+    assertNotInterrupted('DinD host');
     const network = await this.init();
     await this.ensureImagesFor(request.dockerVersion);
     let slot = 0;
@@ -86,14 +94,16 @@ export class DindSession implements AsyncDisposable {
     this.usedSlots.add(slot);
     const name = `nettwin-${SESSION_ID}-host${slot}-${process.pid}`;
     try {
-      const host = await new DindHost({
-        name,
-        dockerVersion: request.dockerVersion,
-        daemonOptions: request.daemonOptions ?? [],
-        network,
-        address: network.hostAddress(slot),
-        config: this.config,
-      }).start();
+      const host = await trackStart(
+        new DindHost({
+          name,
+          dockerVersion: request.dockerVersion,
+          daemonOptions: request.daemonOptions ?? [],
+          network,
+          address: network.hostAddress(slot),
+          config: this.config,
+        }).start(),
+      );
       (host as { slot?: number }).slot = slot;
       this.live.add(host);
       return host;
@@ -125,8 +135,9 @@ export class DindSession implements AsyncDisposable {
   async outerClient(): Promise<StartedOuterClient> {
     const network = await this.init();
     this.client ??= (async () => {
+      assertNotInterrupted('outer client');
       await ensureImages([], this.config);
-      return startOuterClient(this.config.workloadImage, network);
+      return trackStart(startOuterClient(this.config.workloadImage, network));
     })();
     return this.client;
   }
