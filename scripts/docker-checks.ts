@@ -4,7 +4,7 @@
  * runner's own iptables must be exactly as before (DinD hosts have their own).
  */
 import { execa } from 'execa';
-import { LABEL_MANAGED } from '../src/dind/labels.ts';
+import { labelledResources } from '../src/dind/cleanup.ts';
 
 export interface CheckResult {
   name: string;
@@ -12,26 +12,10 @@ export interface CheckResult {
   detail: string;
 }
 
-/** Labelled resources still present, as "container <id> <name>" lines. */
-export async function leftoverResources(): Promise<string[]> {
-  const filter = `label=${LABEL_MANAGED}=true`;
-  const kinds = [
-    ['container', ['ps', '-a', '--filter', filter, '--format', '{{.ID}} {{.Names}}']],
-    ['network', ['network', 'ls', '--filter', filter, '--format', '{{.ID}} {{.Name}}']],
-    ['volume', ['volume', 'ls', '--filter', filter, '--format', '{{.Name}}']],
-  ] as const;
-  const lines: string[] = [];
-  for (const [kind, args] of kinds) {
-    const r = await execa('docker', [...args]);
-    for (const line of r.stdout.split('\n').filter(Boolean)) lines.push(`${kind} ${line}`);
-  }
-  return lines;
-}
-
 export async function leakCheck(): Promise<CheckResult> {
   const name = 'no container, network or volume of nettwin outlives the run';
   try {
-    const left = await leftoverResources();
+    const left = await labelledResources();
     return {
       name,
       ok: left.length === 0,

@@ -5,7 +5,7 @@
  */
 import createDebug from 'debug';
 import { quote } from 'shell-quote';
-import { earlyPingArgv } from '../dind/early-ping.ts';
+import { earlyPingArgv, pingArgv } from '../dind/early-ping.ts';
 import { DindExecError } from '../dind/errors.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
@@ -219,7 +219,7 @@ export class DindBackend implements Backend {
     // the host or a container, it stops once the counters show every request dropped.
     const r =
       from.kind === 'external'
-        ? await this.execAs(from, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', address])
+        ? await this.execAs(from, pingArgv(count, address))
         : await this.dindHost().exec(
             earlyPingArgv(count, address, from.kind === 'container' ? from.name : undefined),
           );
@@ -236,7 +236,7 @@ export class DindBackend implements Backend {
 
   /** Ping by name from inside the container: its own resolver decides. */
   async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
-    const r = await this.execAs(from, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', name]);
+    const r = await this.execAs(from, pingArgv(count, name));
     if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
     const words = (r.stderr || r.stdout).trim();
     if (/resolution|not known|bad address|unknown host/i.test(words)) throw new Error(words);
@@ -277,7 +277,7 @@ export class DindBackend implements Backend {
     // Creating a namespace may count (IGMP, ND): zero again so the step counts only its ping.
     await host.zeroCounters();
     const prefix = local ? [] : ['ip', 'netns', 'exec', neighbourNamespace(from)];
-    const r = await host.exec([...prefix, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', to]);
+    const r = await host.exec([...prefix, ...pingArgv(count, to)]);
     if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
     if (/unreachable/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
     throw new DindExecError(host.name, `ping ${to} from ${from}`, r.exitCode, r.stdout, r.stderr);

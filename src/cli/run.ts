@@ -66,6 +66,11 @@ export function combineTags(profile: string | undefined, user: string | undefine
   return parts.length > 1 ? parts.map((t) => `(${t})`).join(' and ') : (parts[0] ?? '');
 }
 
+/** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
+function withSuffix(file: string, suffix: string): string {
+  return suffix ? file.replace(/(\.[^./]+)$/, `${suffix}$1`) : file;
+}
+
 export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -89,15 +94,13 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
     backend,
     ...(dockerVersion ? { dockerVersion } : {}),
   };
-  if (options.reportSuffix) {
-    const suffix = options.reportSuffix;
-    runConfiguration.formats.files = Object.fromEntries(
-      Object.entries(runConfiguration.formats.files).map(([file, format]) => [
-        file.replace(/(\.[^./]+)$/, `${suffix}$1`),
-        format,
-      ]),
-    );
-  }
+  const suffix = options.reportSuffix ?? '';
+  runConfiguration.formats.files = Object.fromEntries(
+    Object.entries(runConfiguration.formats.files).map(([file, format]) => [
+      withSuffix(file, suffix),
+      format,
+    ]),
+  );
   const collector = new RunSummaryCollector();
   const { success, support } = await runCucumber(
     options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
@@ -107,10 +110,7 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   const html = useConfiguration.format
     .map((f) => (typeof f === 'string' ? f : f.join(':')))
     .find((f) => f.startsWith('html:'));
-  const report = (html ? html.slice('html:'.length) : 'reports/cucumber.html').replace(
-    /(\.[^./]+)$/,
-    `${options.reportSuffix ?? ''}$1`,
-  );
+  const report = withSuffix(html ? html.slice('html:'.length) : 'reports/cucumber.html', suffix);
   return {
     success,
     support,

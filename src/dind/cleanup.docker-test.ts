@@ -9,25 +9,13 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
-import { sweepStaleSessions } from './cleanup.ts';
+import { labelledResources, sweepStaleSessions } from './cleanup.ts';
 import { LABEL_SESSION } from './labels.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-async function labelled(session: string): Promise<string[]> {
-  const filter = `label=${LABEL_SESSION}=${session}`;
-  const lists = await Promise.all([
-    execa('docker', ['ps', '-aq', '--filter', filter]),
-    execa('docker', ['network', 'ls', '-q', '--filter', filter]),
-    execa('docker', ['volume', 'ls', '-q', '--filter', filter]),
-  ]);
-  return lists.flatMap((r, i) =>
-    r.stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((id) => `${['container', 'network', 'volume'][i]} ${id}`),
-  );
-}
+/** What of a session's is still there (the run under test has its own session id). */
+const labelled = (session: string) => labelledResources((labels) => labels?.[LABEL_SESSION] === session);
 
 async function waitFor(what: string, check: () => Promise<boolean>, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;

@@ -18,7 +18,7 @@ export interface RemovedCounts {
   images: number;
 }
 
-type Selector = (labels: Record<string, string> | undefined) => boolean;
+export type Selector = (labels: Record<string, string> | undefined) => boolean;
 
 /**
  * Remove what `select` picks, again while something is left: a container whose
@@ -77,11 +77,28 @@ async function removePass(select: Selector, counts: RemovedCounts): Promise<numb
       .then(() => counts.images++)
       .catch(() => undefined);
   }
-  const still = await Promise.all([
+  return (await labelledResources(select)).length;
+}
+
+/**
+ * Our containers, networks and volumes (label org.nettwin.managed) that `select` picks,
+ * one line each: "container <id> <name>", "network <id> <name>", "volume <name>".
+ */
+export async function labelledResources(select: Selector = () => true): Promise<string[]> {
+  const docker = await requireDocker();
+  const filters = { label: [`${LABEL_MANAGED}=true`] };
+  const [containers, networks, { Volumes }] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
   ]);
-  return still.flat().filter((r) => select(r.Labels)).length;
+  return [
+    ...containers
+      .filter((c) => select(c.Labels))
+      .map((c) => `container ${c.Id.slice(0, 12)} ${(c.Names[0] ?? '').replace(/^\//, '')}`),
+    ...networks.filter((n) => select(n.Labels)).map((n) => `network ${n.Id.slice(0, 12)} ${n.Name}`),
+    ...(Volumes ?? []).filter((v) => select(v.Labels)).map((v) => `volume ${v.Name}`),
+  ];
 }
 
 /** Remove every labelled resource of a session (default: this one). */

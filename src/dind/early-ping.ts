@@ -10,6 +10,11 @@
 /** Seconds between requests (root may go below ping's default 1 s). */
 export const PING_INTERVAL_SECONDS = 0.2;
 
+/** ping's argv as every ping of ours runs it: `count` requests, 1 s for the last reply. */
+export function pingArgv(count: number, target: string): string[] {
+  return ['ping', '-c', String(count), '-i', String(PING_INTERVAL_SECONDS), '-W', '1', target];
+}
+
 /** The sum of DROP counters in `iptables-save -c` output, as an awk program. */
 export const SUM_DROPS = [
   '/^\\[/ && / -j DROP( |$)/ { split(substr($1, 2), a, ":"); s += a[1] }',

@@ -22,6 +22,7 @@ export function installDnsRules(fw: Firewall, tcpPort: number, udpPort: number):
 export function writeDnsPortRules(fw: Firewall, tcpPort: number, udpPort: number): void {
   fw.run(['-t', 'nat', '-F', 'DOCKER_OUTPUT']);
   fw.run(['-t', 'nat', '-F', 'DOCKER_POSTROUTING']);
+  // One pair of rules per protocol: DNAT the query to the resolver's port, SNAT its answer back to :53.
   for (const [proto, port] of [
     ['tcp', tcpPort],
     ['udp', udpPort],
@@ -44,11 +45,6 @@ export function writeDnsPortRules(fw: Firewall, tcpPort: number, udpPort: number
       '--to-destination',
       `${DNS_ADDRESS}:${port}`,
     ]);
-  }
-  for (const [proto, port] of [
-    ['tcp', tcpPort],
-    ['udp', udpPort],
-  ] as const) {
     fw.run([
       '-t',
       'nat',

@@ -52,11 +52,14 @@ const KNOWN_COLUMNS = new Set([
 /** What the opt column can hold: `--`, or a fragment flag. */
 const OPT = /^(--|-f|!f)$/;
 
+/** A line as the articles print it: alignment gone, one space between tokens. */
+const collapse = (line: string) => line.trim().replace(/\s+/g, ' ');
+
 export function parseListing(text: string): ListedChain[] {
   const chains: ListedChain[] = [];
   let chain: ListedChain | undefined;
   text.split('\n').forEach((raw, i) => {
-    const line = raw.trim().replace(/\s+/g, ' ');
+    const line = collapse(raw);
     const at = i + 1;
     if (line === '') return;
     const head = CHAIN_LINE.exec(line);
@@ -132,7 +135,7 @@ export function formatListing(chains: readonly ListedChain[]): string {
 export function normalizeListingText(text: string): string {
   return text
     .split('\n')
-    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .map(collapse)
     .filter((l) => l !== '')
     .join('\n');
 }

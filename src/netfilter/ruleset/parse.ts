@@ -36,14 +36,7 @@ export function parseRuleset(text: string, options: ParseRulesetOptions = {}): R
   let pendingComments: string[] = [];
   let jumps: PendingJump[] = [];
 
-  const fail = (
-    lineNo: number,
-    lineText: string,
-    detail: string,
-    token: string,
-    column?: number,
-    hint?: string,
-  ) =>
+  const fail: Fail = (lineNo, lineText, detail, token, column, hint) =>
     new RulesetParseError({
       file,
       line: lineNo,

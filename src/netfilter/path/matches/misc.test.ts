@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import { ConntrackTable } from '../conntrack.ts';
 import { match, matchEnv, opt, packet } from '../test-support.ts';
 import { commentMatch } from './comment.ts';
-import { connmarkMatch } from './connmark.ts';
+
 import { icmpMatch } from './icmp.ts';
 import { iprangeMatch } from './iprange.ts';
 import { limitMatch } from './limit.ts';
-import { markMatch } from './mark.ts';
+import { connmarkMatch, markMatch } from './mark.ts';
 import { physdevMatch } from './physdev.ts';
 import { pkttypeMatch } from './pkttype.ts';
 import { setMatch } from './set.ts';

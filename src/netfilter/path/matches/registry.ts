@@ -1,12 +1,12 @@
 /** Every match the twin knows, by -m name. An unknown name is an error, never a no-op. */
 import { addrtypeMatch } from './addrtype.ts';
 import { commentMatch } from './comment.ts';
-import { connmarkMatch } from './connmark.ts';
+
 import { conntrackMatch } from './conntrack.ts';
 import { icmpMatch } from './icmp.ts';
 import { iprangeMatch } from './iprange.ts';
 import { limitMatch } from './limit.ts';
-import { markMatch } from './mark.ts';
+import { connmarkMatch, markMatch } from './mark.ts';
 import type { MatchModule } from './match.ts';
 import { multiportMatch } from './multiport.ts';
 import { physdevMatch } from './physdev.ts';
