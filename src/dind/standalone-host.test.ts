@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StandaloneHostSpec } from '../backends/backend.ts';
+import type { StandaloneHostSpec } from '../contract.ts';
 import {
   interfaceFor,
   interfaceScript,

@@ -6,7 +6,7 @@
  * This module only writes the shell; the dind backend runs it on the host.
  */
 import ipaddr from 'ipaddr.js';
-import type { StandaloneHostSpec } from '../backends/backend.ts';
+import type { StandaloneHostSpec } from '../contract.ts';
 import type { HostInterface } from '../netfilter/host-types.ts';
 
 export class StandaloneHostError extends Error {

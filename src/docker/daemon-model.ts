@@ -10,7 +10,7 @@ import type {
   NetworkInfo,
   NetworkOptions,
   PortMapping,
-} from '../backends/backend.ts';
+} from '../contract.ts';
 import type { HostInterface, HostState, Listener, Neighbour, Route } from '../netfilter/host-types.ts';
 import { emptyRuleset, formatRuleSpec } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';

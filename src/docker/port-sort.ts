@@ -6,7 +6,7 @@
  * (`80:80` and `443:443` programmed as 443, then 80) shows the effect.
  * Docker starts from map iteration order (random); the model starts from the order given.
  */
-import type { PortMapping } from '../backends/backend.ts';
+import type { PortMapping } from '../contract.ts';
 
 function less(a: PortMapping, b: PortMapping): boolean {
   const ha = a.hostPort ?? 0;

@@ -2,7 +2,7 @@
  * `-p/--publish` values as the docker CLI reads them (nat.ParsePortSpec):
  * `[IP:][HOSTPORT[-END]:]CONTAINERPORT[-END][/PROTO]`; a range gives one mapping per port.
  */
-import type { PortMapping } from '../backends/backend.ts';
+import type { PortMapping } from '../contract.ts';
 
 export class PublishError extends Error {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 /** The actions a docker script is made of (one per command), and their source position. */
-import type { ContainerOptions, NetworkOptions } from '../backends/backend.ts';
+import type { ContainerOptions, NetworkOptions } from '../contract.ts';
 import type { HostBaseline } from './daemon-model.ts';
 
 export interface ActionSource {

@@ -5,7 +5,7 @@
  * (`iptables …`, `sysctl -w k=v`, `kill docker-proxy`, `dockerd restart`).
  * Model settings go in a comment pragma: `# nettwin: baseline=bare seed=7 dns-ports=40669,53707`.
  */
-import type { NetworkOptions } from '../backends/backend.ts';
+import type { NetworkOptions } from '../contract.ts';
 import { all, FlagError, type FlagSpec, flag, last, type ParsedFlags, parseFlags } from './cli-flags.ts';
 import { DockerDaemonModel, DockerModelError, type HostBaseline } from './daemon-model.ts';
 import { DaemonOptionError } from './daemon-options.ts';
