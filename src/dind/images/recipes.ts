@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DOCKER_DIR } from '../../package-paths.ts';
 
-export const DOCKER_DIR = fileURLToPath(new URL('../../../docker/', import.meta.url));
+// Found from the package root, so it works from the sources and from dist/ alike.
+export { DOCKER_DIR };
 
 export interface Recipe {
   name: string;

@@ -1,0 +1,45 @@
+/**
+ * Where nettwin's own files are, whether it runs from its sources (a checkout, through
+ * tsx) or compiled (an installed package: dist/src/…): the package root (package.json,
+ * docker/ recipes), the step vocabulary beside this module's tree (steps/ or
+ * dist/steps/), and which of the two forms is running.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The nearest directory at or above `from` holding nettwin's package.json. */
+export function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'nettwin') return dir;
+      } catch {
+        // not ours: keep looking
+      }
+    }
+    if (dirname(dir) === dir) throw new Error(`nettwin's package.json is not above ${from}`);
+  }
+}
+
+export const PACKAGE_ROOT = findPackageRoot(HERE);
+
+/** True when this module is compiled JavaScript (dist/), false when run from its TypeScript source. */
+export const COMPILED = import.meta.url.endsWith('.js');
+
+/** The image recipes (build.sh per image, common/ scripts): shipped in the package. */
+export const DOCKER_DIR = join(PACKAGE_ROOT, 'docker');
+
+/** nettwin's step vocabulary: steps/ beside src/ (dist/steps/ when compiled). */
+export const VOCABULARY_DIR = join(HERE, '..', 'steps');
+
+/** The file extension of nettwin's own modules as they run (.ts from source, .js compiled). */
+export const MODULE_EXTENSION = COMPILED ? '.js' : '.ts';
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
