@@ -1,6 +1,7 @@
 #!/bin/sh
-# PID 1 of a nettwin DinD host: prepare the kernel views dockerd needs, seed the
-# image store, start dockerd with $NETTWIN_DOCKERD_OPTS, and stay up while it runs.
+# PID 1 of a nettwin DinD host: prepare the kernel views dockerd needs, build the
+# host's outside world, record the pristine state that nettwin-reset returns to, seed
+# the image store, and keep dockerd running (nettwin-reset restarts it).
 set -u
 log() { echo "nettwin-entrypoint: $*" >&2; }
 
@@ -22,31 +23,39 @@ if [ ! -e /sys/fs/cgroup/cgroup.controllers ] && [ -z "$(ls -A /sys/fs/cgroup 2>
   done
 fi
 
+# A host started with no network of the runner gets its eth0 and the machines around
+# it from here (NETTWIN_ETH0 set); the image build's seeding container has Docker's eth0.
+if [ -n "${NETTWIN_ETH0:-}" ]; then
+  /usr/local/bin/nettwin-outside-world up || { log "cannot build the outside world"; exit 1; }
+fi
+
+# What a fresh host looks like before dockerd touches it: nettwin-reset restores it.
+/usr/local/bin/nettwin-reset record
+
 # /var/lib/docker is a fresh tmpfs; a copy of the pre-seeded store (the workload image)
 # is far cheaper than `docker load` of the same image.
 if [ -d /var/lib/docker-seed ] && [ -z "$(ls -A /var/lib/docker 2>/dev/null)" ]; then
   cp -a /var/lib/docker-seed/. /var/lib/docker/
 fi
 
-# shellcheck disable=SC2086 # options are words on purpose
-dockerd ${NETTWIN_DOCKERD_OPTS:-} >/var/log/dockerd.log 2>&1 &
-pid=$!
+pid=
 trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT
 
-i=0
-until docker info >/dev/null 2>&1; do
-  if ! kill -0 "$pid" 2>/dev/null; then
-    log "dockerd exited during start-up:"; tail -n 20 /var/log/dockerd.log >&2; exit 1
+while :; do
+  # shellcheck disable=SC2086 # options are words on purpose
+  dockerd ${NETTWIN_DOCKERD_OPTS:-} >>/var/log/dockerd.log 2>&1 &
+  pid=$!
+  echo "$pid" >/run/nettwin-dockerd.pid
+  wait "$pid"
+  status=$?
+  # nettwin-reset stops dockerd on purpose and says when to start it again.
+  if [ -e /run/nettwin-restart ]; then
+    while [ -e /run/nettwin-restart ]; do sleep 0.02; done
+    continue
   fi
-  i=$((i + 1))
-  if [ "$i" -gt 600 ]; then log "dockerd not ready after 60 s"; exit 1; fi
-  sleep 0.1
+  # The image build stops dockerd to snapshot its store and needs the container to stay.
+  while [ -e /run/nettwin-hold ]; do sleep 1; done
+  log "dockerd exited with status $status; last lines:"
+  tail -n 20 /var/log/dockerd.log >&2
+  exit "$status"
 done
-log "dockerd ready"
-
-wait "$pid"
-status=$?
-# The image build stops dockerd to snapshot its store and needs the container to stay.
-while [ -e /run/nettwin-hold ]; do sleep 1; done
-log "dockerd exited with status $status"
-exit "$status"

@@ -6,7 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bootstrap "$SUITE" "$PACKAGES"
 trim
-install -m 0755 "$(dirname "${BASH_SOURCE[0]}")/dind-entrypoint.sh" "$ROOT/usr/local/bin/nettwin-entrypoint"
+here="$(dirname "${BASH_SOURCE[0]}")"
+install -m 0755 "$here/dind-entrypoint.sh" "$ROOT/usr/local/bin/nettwin-entrypoint"
+install -m 0755 "$here/outside-world.sh" "$ROOT/usr/local/bin/nettwin-outside-world"
+install -m 0755 "$here/reset.sh" "$ROOT/usr/local/bin/nettwin-reset"
 # Debian starts no services in a container; make sure no policy script blocks dockerd.
 rm -f "$ROOT/usr/sbin/policy-rc.d"
 

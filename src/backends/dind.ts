@@ -1,12 +1,14 @@
 /**
  * The dind backend: every step on a real Docker-in-Docker host (src/dind). Containers
- * run the workload image in the inner daemon; 'external' is the outer client
- * container on the outer network, 'host' execs on the DinD host itself.
+ * run the workload image in the inner daemon; 'external' is the client namespace of
+ * the host's own outside world (src/dind/outside-world.ts), 'host' execs on the DinD
+ * host itself.
  */
 import createDebug from 'debug';
 import { quote } from 'shell-quote';
 import { earlyPingArgv, pingArgv } from '../dind/early-ping.ts';
 import { DindExecError } from '../dind/errors.ts';
+import { machineAddress, machineNamespace } from '../dind/outside-world.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
 import type { DindSession } from '../dind/session.ts';
@@ -209,7 +211,7 @@ export class DindBackend implements Backend {
   /** Run argv as an actor: in a container, on the host, or on the outer client. */
   async execAs(from: Actor, argv: string[]): Promise<ExecResult> {
     if (from.kind === 'host') return this.dindHost().exec(argv);
-    if (from.kind === 'external') return (await this.session.outerClient()).exec(argv);
+    if (from.kind === 'external') return this.dindHost().execOn('client', argv);
     return this.dindHost().exec(['docker', 'exec', from.name, ...argv]);
   }
 
@@ -217,12 +219,13 @@ export class DindBackend implements Backend {
     const address = await this.resolveAddress(to);
     // -i 0.2: the same packets as a default ping in a fifth of the time (root may); from
     // the host or a container, it stops once the counters show every request dropped.
-    const r =
-      from.kind === 'external'
-        ? await this.execAs(from, pingArgv(count, address))
-        : await this.dindHost().exec(
-            earlyPingArgv(count, address, from.kind === 'container' ? from.name : undefined),
-          );
+    const place =
+      from.kind === 'container'
+        ? { container: from.name }
+        : from.kind === 'external'
+          ? { namespace: machineNamespace('client') }
+          : undefined;
+    const r = await this.dindHost().exec(earlyPingArgv(count, address, place));
     if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
     if (/unreachable|No route/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
     throw new DindExecError(
@@ -346,7 +349,7 @@ export class DindBackend implements Backend {
 
   async resolveAddress(nameOrAddress: string): Promise<string> {
     if (IPV4.test(nameOrAddress)) return nameOrAddress;
-    if (nameOrAddress === EXTERNAL) return (await this.session.outerClient()).address;
+    if (nameOrAddress === EXTERNAL) return machineAddress(this.session.config, 'client');
     if (nameOrAddress === 'host') return this.dindHost().address;
     const host = this.dindHost();
     const container = await host.docker([

@@ -14,7 +14,8 @@ import type { RequestResult } from './backend.ts';
 import { createModelBackend } from './model.ts';
 
 test("e3 replayed on the model: ruleset and every step's counters as recorded", async () => {
-  const b = createModelBackend();
+  // Recorded on a DinD host on an outer network: its DNS rules, the outer client at .10.
+  const b = createModelBackend({ baseline: 'dind', externalAddress: '192.168.70.10' });
   await b.startHost({ dockerVersion: '20.10', daemonOptions: [] });
   await b.createNetwork({
     name: 'test_net',

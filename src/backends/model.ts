@@ -3,10 +3,9 @@
  * (src/docker), traffic is runFlow (src/netfilter/path) over the daemon's live host
  * state. No Docker, no I/O: a scenario runs in milliseconds.
  *
- * The world around the DinD host is fixed as in the ground truth: the host is
- * 192.168.70.6/24 on eth0 with no default route (the outer network is internal: the
- * real hosts cannot reach beyond it either), and the outer client ("external") is the
- * neighbour 192.168.70.10 on eth0.
+ * The world around the DinD host is fixed as on the real hosts (src/dind/outside-world.ts):
+ * the host is 192.168.70.6/24 on eth0 with no default route (its LAN leads nowhere),
+ * and the external client is the neighbour 192.168.70.9 on eth0.
  */
 import debug from 'debug';
 import { parse as parseShell } from 'shell-quote';
@@ -53,7 +52,7 @@ const log = debug('nettwin:model');
 
 export const DIND_HOST_ADDRESS = '192.168.70.6';
 export const DIND_HOST_PREFIX = 24;
-export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.10';
+export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.9';
 export const EXTERNAL_CLIENT_NAME = 'external';
 
 /**
@@ -90,8 +89,14 @@ export interface DaemonModelFactory {
 export interface ModelBackendOptions {
   /** Override how the daemon model is made (tests); default DockerDaemonModel from src/docker. */
   daemonFactory?: DaemonModelFactory;
-  /** The outer client's address on eth0 (default 192.168.70.10). */
+  /** The external client's address on eth0 (default 192.168.70.9). */
   externalAddress?: string;
+  /**
+   * 'bare' (default): the host as nettwin's DinD hosts are, with no network of the
+   * runner's engine; 'dind': a host on a user-defined network of an outer engine, whose
+   * embedded-DNS rules come first (the ground truth was recorded so).
+   */
+  baseline?: 'bare' | 'dind';
 }
 
 /** The model backend plus what the twin, the steps and the report use beyond `Backend`. */
@@ -187,8 +192,7 @@ class ModelBackendImpl implements ModelBackend {
         addresses: [{ address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX }],
         up: true,
       },
-      // The DinD host sits on a user-defined outer network: the outer engine's DNS rules come first.
-      baseline: 'dind',
+      baseline: this.options.baseline ?? 'bare',
     });
     this.host = { kind: 'docker', daemon };
     log(

@@ -104,7 +104,7 @@ test('an HTTP GET through DNAT agrees on both sides and the receiver saw the out
   const same = await start();
   const ok = await same.httpGet({ kind: 'external' }, 'http://192.168.70.6:8080/');
   assert.equal(ok.outcome, 'ok');
-  assert.equal(await same.lastSeenSource('nginx-demo'), '192.168.70.10');
+  assert.equal(await same.lastSeenSource('nginx-demo'), '192.168.70.9');
 });
 
 test('one side failing alone is a mismatch; both failing rethrows the real error', async () => {

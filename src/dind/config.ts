@@ -1,5 +1,5 @@
 /**
- * Settings of the Docker I/O layer: image names, the outer network, host reuse.
+ * Settings of the Docker I/O layer: image names, each host's outside world, host reuse.
  * Defaults come from the recipes under docker/ (tags carry the recipe hash); every
  * value can be overridden from the environment so a user with a registry can point
  * at e.g. `docker:20.10-dind`.
@@ -15,12 +15,16 @@ export const DindConfigSchema = z.object({
   /** Docker version profile → DinD image. */
   dindImages: z.record(z.string(), z.string().min(1)),
   workloadImage: z.string().min(1),
+  /** The LAN every host sees on its eth0 (its own, inside the host container). */
   outerSubnet: cidr,
+  /** The LAN's gateway: the hosts' default route (it routes nowhere). */
   outerGateway: ipv4,
-  /** Address of the (first) DinD host on the outer network, as in seed 004. */
+  /** The DinD host's eth0 address, as in seed 004. */
   hostAddress: ipv4,
-  /** The "outside world": a client container on the outer network. */
+  /** The "outside world": the external client, a namespace on the host's LAN. */
   clientAddress: ipv4,
+  /** A second machine on the LAN that may route container subnets via the host. */
+  neighbourAddress: ipv4,
   /** Reuse started hosts between scenarios (reset instead of a fresh host). */
   reuseHosts: z.boolean(),
   /** Milliseconds to wait for the inner `docker info`. */
@@ -29,7 +33,7 @@ export const DindConfigSchema = z.object({
 
 export type DindConfig = z.infer<typeof DindConfigSchema>;
 
-export const DOCKER_VERSIONS = ['20.10', '26.1'] as const;
+export const DOCKER_VERSIONS = ['20.10', '26.1', '28.5'] as const;
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
@@ -55,7 +59,8 @@ export function loadDindConfig(
     outerSubnet: env.NETTWIN_OUTER_SUBNET || overrides.outerSubnet || '192.168.70.0/24',
     outerGateway: env.NETTWIN_OUTER_GATEWAY || overrides.outerGateway || '192.168.70.1',
     hostAddress: env.NETTWIN_HOST_ADDRESS || overrides.hostAddress || '192.168.70.6',
-    clientAddress: env.NETTWIN_CLIENT_ADDRESS || overrides.clientAddress || '192.168.70.10',
+    clientAddress: env.NETTWIN_CLIENT_ADDRESS || overrides.clientAddress || '192.168.70.9',
+    neighbourAddress: env.NETTWIN_NEIGHBOUR_ADDRESS || overrides.neighbourAddress || '192.168.70.10',
     reuseHosts: envFlag(env.NETTWIN_REUSE_HOSTS, overrides.reuseHosts ?? true),
     startupTimeoutMs: Number(env.NETTWIN_DIND_STARTUP_TIMEOUT_MS || overrides.startupTimeoutMs || 60_000),
   };
@@ -63,6 +68,14 @@ export function loadDindConfig(
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
+  }
+  const [lan, length] = ipaddr.IPv4.parseCIDR(parsed.data.outerSubnet);
+  for (const key of ['outerGateway', 'hostAddress', 'clientAddress', 'neighbourAddress'] as const) {
+    if (!ipaddr.IPv4.parse(parsed.data[key]).match(lan, length)) {
+      throw new Error(
+        `Invalid nettwin DinD settings: ${key} ${parsed.data[key]} is not in ${parsed.data.outerSubnet}`,
+      );
+    }
   }
   if (overlapsDockerPools(parsed.data.outerSubnet)) {
     throw new Error(

@@ -1,8 +1,8 @@
 /**
  * A DinD host as a testcontainers GenericContainer (modelled on the k3s module): the
- * defaults are set in the constructor, a fixed address on the outer network, a tmpfs
- * /var/lib/docker (overlay on overlay does not work) and readiness = the inner
- * `docker info` answers.
+ * defaults are set in the constructor, no network of the runner (the entrypoint builds
+ * the host's own eth0 and outside world), a tmpfs /var/lib/docker (overlay on overlay
+ * does not work) and readiness = the inner `docker info` answers.
  */
 import { GenericContainer, Wait } from 'testcontainers';
 import type { StartStrategy } from './start-strategies.ts';
@@ -10,8 +10,9 @@ import type { StartStrategy } from './start-strategies.ts';
 export interface DindContainerOptions {
   image: string;
   name: string;
-  networkName: string;
   address: string;
+  /** The entrypoint's outside-world settings (outsideWorldEnvironment). */
+  outside: Record<string, string>;
   daemonOptions: string[];
   labels: Record<string, string>;
   strategy: StartStrategy;
@@ -24,23 +25,19 @@ export class DindContainer extends GenericContainer {
     this.withName(options.name)
       .withHostname(options.name)
       .withLabels(options.labels)
-      .withEnvironment({ NETTWIN_DOCKERD_OPTS: dockerdOptions(options).join(' ') })
+      .withEnvironment({ ...options.outside, NETTWIN_DOCKERD_OPTS: dockerdOptions(options).join(' ') })
       .withTmpFs({ '/var/lib/docker': 'rw,exec' })
-      .withNetworkMode(options.networkName)
+      .withNetworkMode('none')
       .withWaitStrategy(Wait.forSuccessfulCommand('docker info >/dev/null 2>&1'))
       .withStartupTimeout(options.startupTimeoutMs)
       .withAutoRemove(false);
-    // testcontainers has no setter for a static address; the create options take one.
-    this.createOpts.NetworkingConfig = {
-      EndpointsConfig: { [options.networkName]: { IPAMConfig: { IPv4Address: options.address } } },
-    };
     options.strategy.apply(this);
   }
 }
 
 /**
- * The inner dockerd's options: the scenario's, after a nameserver of our own. The outer
- * network is internal, so no nameserver answers; without one Docker would give its
+ * The inner dockerd's options: the scenario's, after a nameserver of our own. The host's
+ * LAN leads nowhere, so no nameserver answers; without one Docker would give its
  * containers 8.8.8.8 and a failed lookup would wait out 20 s of timeouts. The host's
  * own address refuses at once (nothing listens on port 53) and keeps every query on
  * the project's own test host. It writes no rule.

@@ -1,6 +1,6 @@
 /**
  * `DindHost` → `start()` → `StartedDindHost`: a throwaway Docker engine of a given
- * version on the outer network, started with the first strategy that works.
+ * version with an outside world of its own, started with the first strategy that works.
  */
 import createDebug from 'debug';
 import { type DindConfig, loadDindConfig } from './config.ts';
@@ -8,7 +8,7 @@ import { DindContainer } from './dind-container.ts';
 import { requireDocker } from './docker-client.ts';
 import { DindStartError } from './errors.ts';
 import { sessionLabels } from './labels.ts';
-import type { StartedOuterNetwork } from './outer-network.ts';
+import { outsideWorldEnvironment } from './outside-world.ts';
 import { rememberStrategy, strategiesToTry } from './start-strategies.ts';
 import { StartedDindHost } from './started-dind-host.ts';
 
@@ -18,8 +18,6 @@ export interface DindHostOptions {
   name: string;
   dockerVersion: string;
   daemonOptions?: string[];
-  network: StartedOuterNetwork;
-  address: string;
   /** Defaults to the configured image of dockerVersion. */
   image?: string;
   config?: DindConfig;
@@ -30,7 +28,8 @@ export class DindHost {
 
   async start(): Promise<StartedDindHost> {
     const config = this.options.config ?? loadDindConfig();
-    const { name, dockerVersion, network, address } = this.options;
+    const { name, dockerVersion } = this.options;
+    const address = config.hostAddress;
     const daemonOptions = this.options.daemonOptions ?? [];
     const image = this.options.image ?? config.dindImages[dockerVersion];
     if (!image) {
@@ -53,8 +52,8 @@ export class DindHost {
       const container = new DindContainer({
         image,
         name,
-        networkName: network.name,
         address,
+        outside: outsideWorldEnvironment(config),
         daemonOptions,
         labels: sessionLabels('dind-host'),
         strategy,

@@ -25,5 +25,9 @@ test('the script waits until the last request is out, then polls; container empt
   assert.deepEqual([sh, flag, name, count, address, container], ['sh', '-c', 'sh', '3', '172.30.0.2', '']);
   assert.match(script ?? '', /sleep 0\.50\n/);
   assert.match(script ?? '', /kill -INT/);
-  assert.equal(earlyPingArgv(1, '10.0.0.1', 'test1').at(-1), 'test1');
+  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { container: 'test1' }).slice(-2), ['test1', '']);
+  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { namespace: 'nettwin-client' }).slice(-2), [
+    '',
+    'nettwin-client',
+  ]);
 });

@@ -22,17 +22,23 @@ export const SUM_DROPS = [
   'END { print s + 0 }',
 ].join(' ');
 
+/** Where the ping runs: in an inner container, in a namespace of the host (a machine
+ * of its outside world), or on the host itself. */
+export type PingPlace = { container: string } | { namespace: string } | undefined;
+
 /**
- * argv for the DinD host: `sh -c SCRIPT sh COUNT ADDRESS CONTAINER` (container empty
- * for a ping from the host itself).
+ * argv for the DinD host: `sh -c SCRIPT sh COUNT ADDRESS CONTAINER NAMESPACE` (both
+ * empty for a ping from the host itself).
  */
-export function earlyPingArgv(count: number, address: string, container: string | undefined): string[] {
+export function earlyPingArgv(count: number, address: string, place: PingPlace): string[] {
   const settle = (PING_INTERVAL_SECONDS * (count - 1) + 0.1).toFixed(2);
   const ping = `ping -c "$1" -i ${PING_INTERVAL_SECONDS} -W 1 "$2"`;
   const script = [
-    'n="$1"; addr="$2"; c="$3"; out=$(mktemp)',
+    'n="$1"; addr="$2"; c="$3"; ns="$4"; out=$(mktemp)',
     'if [ -n "$c" ]; then',
     `  docker exec "$c" sh -c '${ping} & echo $! >/tmp/.nettwin-ping; wait $!' sh "$n" "$addr" >"$out" 2>&1 &`,
+    'elif [ -n "$ns" ]; then',
+    `  ip netns exec "$ns" ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr" >"$out" 2>&1 &`,
     'else',
     `  ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr" >"$out" 2>&1 &`,
     'fi',
@@ -50,5 +56,7 @@ export function earlyPingArgv(count: number, address: string, container: string 
     'cat "$out"; rm -f "$out"',
     'exit $rc',
   ].join('\n');
-  return ['sh', '-c', script, 'sh', String(count), address, container ?? ''];
+  const container = place && 'container' in place ? place.container : '';
+  const namespace = place && 'namespace' in place ? place.namespace : '';
+  return ['sh', '-c', script, 'sh', String(count), address, container, namespace];
 }

@@ -1,8 +1,11 @@
 /**
- * The Docker side of one run: sweeps stale leftovers, owns the outer network, the
- * outer client and the DinD hosts. With reuse on (NETTWIN_REUSE_HOSTS=1, the default)
- * a released host is reset and handed out again for the same version and daemon
- * options; a host whose reset does not restore its start ruleset is replaced.
+ * The Docker side of one run: sweeps stale leftovers and owns the DinD hosts. Each
+ * host carries its own outside world (src/dind/outside-world.ts), so hosts need no
+ * shared network and any number of them, of any number of runs, coexist. With reuse
+ * on (NETTWIN_REUSE_HOSTS=1, the default) a released host is reset — its daemon
+ * restarted from a clean network store, the kernel state as before the daemon's first
+ * start — and handed out again for the same version and daemon options; a host whose
+ * reset does not give back its start ruleset is replaced.
  */
 import createDebug from 'debug';
 import {
@@ -17,8 +20,6 @@ import { DindHost } from './dind-host.ts';
 import { requireDocker } from './docker-client.ts';
 import { ensureImages } from './images/ensure-images.ts';
 import { SESSION_ID } from './labels.ts';
-import { type StartedOuterClient, startOuterClient } from './outer-client.ts';
-import { createOuterNetwork, type StartedOuterNetwork } from './outer-network.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
 const log = createDebug('nettwin:dind');
@@ -32,25 +33,25 @@ function poolKey(r: HostRequest): string {
   return `${r.dockerVersion}\u0000${(r.daemonOptions ?? []).join(' ')}`;
 }
 
+/** Idle hosts kept for reuse at most; the least recently used goes first. */
+const MAX_IDLE_HOSTS = 4;
+
 export class DindSession implements AsyncDisposable {
-  private network?: StartedOuterNetwork;
-  private client?: Promise<StartedOuterClient>;
-  private readonly idle = new Map<string, StartedDindHost[]>();
+  /** Idle hosts, least recently released first. */
+  private idle: StartedDindHost[] = [];
   private readonly live = new Set<StartedDindHost>();
-  private readonly usedSlots = new Set<number>();
-  private setup?: Promise<StartedOuterNetwork>;
+  private setup?: Promise<void>;
   private readonly imagesReady = new Map<string, Promise<void>>();
+  private hostCount = 0;
 
   constructor(readonly config: DindConfig = loadDindConfig()) {}
 
-  private init(): Promise<StartedOuterNetwork> {
+  private init(): Promise<void> {
     this.setup ??= (async () => {
-      assertNotInterrupted('outer network');
+      assertNotInterrupted('DinD host');
       await requireDocker();
       installCleanupHandlers();
       await sweepStaleSessions();
-      this.network = await trackStart(createOuterNetwork(this.config));
-      return this.network;
     })();
     return this.setup;
   }
@@ -67,18 +68,14 @@ export class DindSession implements AsyncDisposable {
   /** A ready host: a reset idle one when reuse is on, else a fresh one. */
   async acquire(request: HostRequest): Promise<StartedDindHost> {
     if (this.config.reuseHosts) {
-      const pool = this.idle.get(poolKey(request)) ?? [];
-      while (pool.length > 0) {
-        const host = pool.pop() as StartedDindHost;
+      const key = poolKey(request);
+      let index = this.idle.findLastIndex((h) => poolKey(h.identity) === key);
+      while (index >= 0) {
+        const [host] = this.idle.splice(index, 1) as [StartedDindHost];
         if (await host.reset()) return host;
         log('Replacing DinD host "%s": reset did not restore its start ruleset', host.name);
         await this.discard(host);
-      }
-      // Idle hosts of other versions or daemon options hold the low addresses: features
-      // name the host 192.168.70.6, so the new host must get the first slot.
-      for (const [key, others] of this.idle) {
-        for (const other of others) await this.discard(other);
-        this.idle.delete(key);
+        index = this.idle.findLastIndex((h) => poolKey(h.identity) === key);
       }
     }
     return this.startHost(request);
@@ -87,72 +84,40 @@ export class DindSession implements AsyncDisposable {
   /** A fresh host (never a reused one). */
   async startHost(request: HostRequest): Promise<StartedDindHost> {
     assertNotInterrupted('DinD host');
-    const network = await this.init();
+    await this.init();
     await this.ensureImagesFor(request.dockerVersion);
-    let slot = 0;
-    while (this.usedSlots.has(slot)) slot++;
-    this.usedSlots.add(slot);
-    const name = `nettwin-${SESSION_ID}-host${slot}-${process.pid}`;
-    try {
-      const host = await trackStart(
-        new DindHost({
-          name,
-          dockerVersion: request.dockerVersion,
-          daemonOptions: request.daemonOptions ?? [],
-          network,
-          address: network.hostAddress(slot),
-          config: this.config,
-        }).start(),
-      );
-      (host as { slot?: number }).slot = slot;
-      this.live.add(host);
-      return host;
-    } catch (error) {
-      this.usedSlots.delete(slot);
-      throw error;
-    }
+    const name = `nettwin-${SESSION_ID}-host${this.hostCount++}-${process.pid}`;
+    const host = await trackStart(
+      new DindHost({
+        name,
+        dockerVersion: request.dockerVersion,
+        daemonOptions: request.daemonOptions ?? [],
+        config: this.config,
+      }).start(),
+    );
+    this.live.add(host);
+    return host;
   }
 
   /**
    * Hand a host back: kept for reuse, or stopped. `reusable: false` for a host whose
-   * interfaces or namespaces a scenario changed (reset() restores only Docker's state).
+   * interfaces or namespaces a scenario rebuilt (a standalone host).
    */
   async release(host: StartedDindHost, options: { reusable?: boolean } = {}): Promise<void> {
     if (!this.config.reuseHosts || options.reusable === false) return this.discard(host);
-    const key = poolKey(host.identity);
-    const pool = this.idle.get(key) ?? [];
-    pool.push(host);
-    this.idle.set(key, pool);
+    this.idle.push(host);
+    while (this.idle.length > MAX_IDLE_HOSTS) await this.discard(this.idle.shift() as StartedDindHost);
   }
 
   private async discard(host: StartedDindHost): Promise<void> {
     this.live.delete(host);
-    this.usedSlots.delete((host as { slot?: number }).slot ?? -1);
+    this.idle = this.idle.filter((h) => h !== host);
     await host.stop().catch((e: unknown) => log('Stopping "%s" failed: %s', host.name, String(e)));
-  }
-
-  /** The outer client ("external"), started on first use. */
-  async outerClient(): Promise<StartedOuterClient> {
-    const network = await this.init();
-    this.client ??= (async () => {
-      assertNotInterrupted('outer client');
-      await ensureImages([], this.config);
-      return trackStart(startOuterClient(this.config.workloadImage, network));
-    })();
-    return this.client;
-  }
-
-  get outerNetwork(): StartedOuterNetwork | undefined {
-    return this.network;
   }
 
   async dispose(): Promise<void> {
     await Promise.all([...this.live].map((h) => this.discard(h)));
-    this.idle.clear();
-    if (this.client) await (await this.client.catch(() => undefined))?.stop().catch(() => undefined);
-    this.client = undefined;
-    await this.network?.remove();
-    this.network = undefined;
+    this.idle = [];
     this.setup = undefined;
     await removeSession().catch(() => undefined);
   }

@@ -12,6 +12,7 @@ import { parseRuleset } from '../netfilter/ruleset/index.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 import { DindExecError } from './errors.ts';
 import { commandText, toArgv } from './exec-result.ts';
+import { type OutsideMachine, onMachine } from './outside-world.ts';
 import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
 import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
 import type { StartStrategy } from './start-strategies.ts';
@@ -28,25 +29,8 @@ export interface ExecResult {
 /** Sysctls a scenario may set: per network namespace, so the runner's own stay untouched. */
 const SETTABLE_SYSCTL = /^net\.ipv[46]\./;
 
-const START_RULES = '/run/nettwin-start.rules';
-
 /** Zero every table iptables-save shows (zeroing an absent table would create it). */
 const ZERO_ALL = 'for t in $(iptables-save | sed -n "s/^\\*//p"); do iptables -t "$t" -Z || exit 1; done';
-
-/**
- * iptables-restore creates every built-in chain it names, and a built-in chain that
- * exists in nf_tables counts its policy; on a fresh host the empty ones do not exist
- * (ground truth e3: filter INPUT stays [0:0]). Deleting the empty ACCEPT built-ins
- * (iptables-nft allows -X on them) gives back a fresh host's counting.
- */
-const UNMATERIALIZE_EMPTY_BUILTINS = [
-  'for t in $(iptables-save | sed -n "s/^\\*//p"); do',
-  '  for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do',
-  '    rules=$(iptables -t "$t" -S "$c" 2>/dev/null) || continue',
-  '    [ "$rules" = "-P $c ACCEPT" ] && iptables -t "$t" -X "$c"',
-  '  done',
-  'done; true',
-].join('\n');
 
 function withoutComments(save: string): string {
   return save
@@ -66,7 +50,6 @@ export interface HostIdentity {
 
 export class StartedDindHost implements AsyncDisposable {
   private startRuleset = '';
-  private startSysctls: Record<string, string> = {};
   /** Seconds the inner daemon took to answer, for the bench. */
   startSeconds = 0;
 
@@ -100,6 +83,11 @@ export class StartedDindHost implements AsyncDisposable {
     return result.stdout;
   }
 
+  /** Run argv on a machine of the host's outside world (the external client, the neighbour). */
+  execOn(machine: OutsideMachine, argv: string[]): Promise<ExecResult> {
+    return this.exec(onMachine(machine, argv));
+  }
+
   /** The inner docker CLI. */
   docker(args: string[]): Promise<ExecResult> {
     return this.exec(['docker', ...args]);
@@ -111,11 +99,7 @@ export class StartedDindHost implements AsyncDisposable {
 
   /** Record the daemon-start state that reset() restores and checks. */
   async recordStartState(): Promise<void> {
-    // Our entrypoint already did this before dockerd; registry images (docker:*-dind) did not.
-    // New bridges' IGMP reports would otherwise count on filter OUTPUT for a second.
-    await this.exec('sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0');
-    this.startRuleset = withoutComments(await this.run(`iptables-save | tee ${START_RULES}`));
-    this.startSysctls = { 'net.ipv4.ip_forward': await this.sysctlGet('net.ipv4.ip_forward') };
+    this.startRuleset = withoutComments(await this.run('iptables-save'));
   }
 
   async iptablesSaveText(options: { counters?: boolean } = {}): Promise<string> {
@@ -208,27 +192,15 @@ export class StartedDindHost implements AsyncDisposable {
   }
 
   /**
-   * Back to the daemon-start state: remove inner containers, networks and volumes,
-   * flush conntrack, restore the start ruleset and sysctls, zero counters. Returns
-   * false when the ruleset still differs from the one recorded at start (the caller
-   * then replaces the host).
+   * Back to a fresh host: `nettwin-reset` (docker/common/reset.sh) removes the inner
+   * containers, stops dockerd, drops its network store (IPAM included), restores the
+   * kernel state recorded before dockerd's first start (rules, bridges, conntrack,
+   * neighbours, sysctls, the outside world) and starts dockerd again. Returns false
+   * when the ruleset then differs from the one recorded at start (the caller replaces
+   * the host).
    */
   async reset(): Promise<boolean> {
-    const sysctls = Object.entries(this.startSysctls)
-      .map(([k, v]) => `sysctl -qw ${k}=${v}`)
-      .join('; ');
-    const script = [
-      'ids=$(docker ps -aq); if [ -n "$ids" ]; then docker rm -f -v $ids >/dev/null; fi',
-      'docker network prune -f >/dev/null',
-      'docker volume prune -f >/dev/null',
-      'conntrack -F >/dev/null 2>&1 || true',
-      `iptables-restore < ${START_RULES}`,
-      UNMATERIALIZE_EMPTY_BUILTINS,
-      sysctls,
-      ZERO_ALL,
-      'iptables-save',
-    ].join('\n');
-    const result = await this.exec(script);
+    const result = await this.exec(`nettwin-reset && ${ZERO_ALL} && iptables-save`);
     if (result.exitCode !== 0) {
       log('Reset of DinD host "%s" failed: %s', this.name, result.stderr);
       return false;

@@ -26,6 +26,7 @@ export const RECIPES: readonly Recipe[] = [
   { name: 'workload', dir: join(DOCKER_DIR, 'workload'), shared: ['common/lib.sh'], needs: [] },
   { name: 'dind-20.10', dir: join(DOCKER_DIR, 'dind-20.10'), shared: ['common'], needs: ['workload'] },
   { name: 'dind-26.1', dir: join(DOCKER_DIR, 'dind-26.1'), shared: ['common'], needs: ['workload'] },
+  { name: 'dind-28.5', dir: join(DOCKER_DIR, 'dind-28.5'), shared: ['common'], needs: ['workload'] },
 ];
 
 export function findRecipe(name: string): Recipe {

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The DinD host's outside world, built inside the host container: it runs with no
+# network of the runner at all. A "LAN" namespace holds a plain Linux bridge (the
+# switch); the host's eth0 and each outside machine hang on it by a veth pair:
+#
+#   host netns: eth0 192.168.70.6/24 ─┐
+#   nettwin-client:   eth0 .9  ───────┤ nettwin-lan: bridge "lan", .1 (the gateway, routes nowhere)
+#   nettwin-neighbour: eth0 .10 ──────┘
+#
+# The bridge lives in its own namespace so that LAN traffic never crosses the host's
+# own netfilter hooks (br_netfilter would count it there). Nothing here reaches the
+# runner: no test packet can leave the host container.
+#
+# usage: outside-world.sh up|down   (settings from NETTWIN_ETH0, NETTWIN_GATEWAY,
+#                                     NETTWIN_CLIENT, NETTWIN_NEIGHBOUR)
+set -eu
+: "${NETTWIN_ETH0:?address/prefix of the host eth0, e.g. 192.168.70.6/24}"
+prefix="${NETTWIN_ETH0#*/}"
+LAN=nettwin-lan
+
+down() {
+  for ns in nettwin-client nettwin-neighbour "$LAN"; do ip netns del "$ns" 2>/dev/null || true; done
+  ip link del eth0 2>/dev/null || true
+}
+
+# A machine on the LAN: namespace $1 with eth0 at $2, default route via the gateway.
+machine() {
+  ns="$1" address="$2" port="$3"
+  ip netns add "$ns"
+  ip -n "$ns" link add eth0 type veth peer name "$port" netns "$LAN"
+  ip -n "$LAN" link set "$port" master lan up
+  ip -n "$ns" addr add "$address/$prefix" dev eth0
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip -n "$ns" route add default via "$NETTWIN_GATEWAY"; fi
+}
+
+up() {
+  down
+  ip netns add "$LAN"
+  ip -n "$LAN" link add lan type bridge
+  # No STP, no forwarding delay: a port forwards the moment it is up.
+  ip -n "$LAN" link set lan type bridge stp_state 0 forward_delay 0
+  ip -n "$LAN" link set lo up
+  ip -n "$LAN" link set lan up
+  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip -n "$LAN" addr add "$NETTWIN_GATEWAY/$prefix" dev lan; fi
+  ip link add eth0 type veth peer name host netns "$LAN"
+  ip -n "$LAN" link set host master lan up
+  ip addr add "$NETTWIN_ETH0" dev eth0
+  ip link set eth0 up
+  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip route add default via "$NETTWIN_GATEWAY"; fi
+  if [ -n "${NETTWIN_CLIENT:-}" ]; then machine nettwin-client "$NETTWIN_CLIENT" client; fi
+  if [ -n "${NETTWIN_NEIGHBOUR:-}" ]; then machine nettwin-neighbour "$NETTWIN_NEIGHBOUR" neighbour; fi
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

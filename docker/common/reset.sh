@@ -1,0 +1,76 @@
+#!/bin/sh
+# nettwin-reset: give a used DinD host back as a fresh one, with the same daemon. A
+# reused host must be indistinguishable from a fresh host: Docker's IPAM remembers
+# what it handed out (20.10 does not give a freed subnet back at once), so removing
+# containers and networks is not enough; the daemon starts again from an empty
+# network store, on a kernel state equal to the one recorded before its first start.
+#
+# usage: nettwin-reset record   (the entrypoint, before dockerd's first start)
+#        nettwin-reset          (stop dockerd, restore, start dockerd, wait until ready)
+set -u
+STATE=/run/nettwin-pristine
+# Sysctls a scenario or dockerd may change (per network namespace); per-interface keys
+# of interfaces that a reset deletes go with them.
+SYSCTLS='^net\.(ipv4\.(ip_forward|ip_local_port_range|ping_group_range|tcp_|udp_|icmp_|igmp_|conf\.(all|default|eth0|lo)\.)|ipv6\.conf\.(all|default)\.(forwarding|disable_ipv6))'
+
+record() {
+  mkdir -p "$STATE"
+  sysctl -a 2>/dev/null | grep -E "$SYSCTLS" >"$STATE/sysctl"
+  iptables-save | grep -v '^#' >"$STATE/iptables"
+}
+
+fail() { echo "nettwin-reset: $*" >&2; exit 1; }
+
+reset() {
+  [ -d "$STATE" ] || fail "no pristine state recorded (not a nettwin host image?)"
+  # Containers first: dockerd would stop them with a grace period when it stops.
+  ids=$(docker ps -aq 2>/dev/null)
+  if [ -n "$ids" ]; then docker rm -f -v $ids >/dev/null 2>&1; fi
+  touch /run/nettwin-restart
+  pid=$(cat /run/nettwin-dockerd.pid 2>/dev/null)
+  if [ -n "$pid" ]; then
+    # Nothing of its state is kept, so no graceful stop (that takes a second); its
+    # containerd lives on and the next dockerd adopts it.
+    kill -KILL "$pid" 2>/dev/null
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+  fi
+  # The daemon's memory of networks, endpoints and addresses; images stay.
+  rm -rf /var/lib/docker/network /var/lib/docker/containers /var/lib/docker/volumes /var/run/docker/netns
+  # Kernel: Docker's bridges (and every veth on them), rules, connections, neighbours.
+  for link in $(ip -o link show type bridge | awk -F': ' '{ print $2 }'); do ip link del "$link"; done
+  for link in $(ip -o link show type veth | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+    [ "$link" = eth0 ] || ip link del "$link" 2>/dev/null
+  done
+  # Empty every table, then delete its built-in chains: with iptables-nft a built-in
+  # chain that exists counts its policy, and a fresh host has none.
+  for t in $(iptables-save | sed -n 's/^\*//p'); do
+    iptables -t "$t" -F && iptables -t "$t" -X || fail "cannot flush table $t"
+    for c in $(iptables -t "$t" -S | sed -n 's/^-P \([A-Z]*\) .*/\1/p'); do
+      iptables -t "$t" -P "$c" ACCEPT && iptables -t "$t" -X "$c"
+    done
+  done
+  # Rules a scenario wrote with the other backend (a production bug of mixed backends).
+  if command -v iptables-legacy-save >/dev/null 2>&1; then
+    for t in $(iptables-legacy-save 2>/dev/null | sed -n 's/^\*//p'); do
+      iptables-legacy -t "$t" -F && iptables-legacy -t "$t" -X
+    done
+  fi
+  [ -s "$STATE/iptables" ] && iptables-restore <"$STATE/iptables"
+  conntrack -F >/dev/null 2>&1
+  ip neigh flush all >/dev/null 2>&1
+  sysctl -q -p "$STATE/sysctl" >/dev/null 2>&1
+  # The machines outside get their pristine routes, caches and connections too.
+  if [ -n "${NETTWIN_ETH0:-}" ]; then /usr/local/bin/nettwin-outside-world up || fail "cannot rebuild the outside world"; fi
+  rm -f /run/nettwin-restart
+  i=0
+  until docker info >/dev/null 2>&1; do
+    i=$((i + 1)); [ "$i" -gt 1500 ] && fail "dockerd did not come back within 30 s"
+    sleep 0.02
+  done
+}
+
+case "${1:-reset}" in
+  record) record ;;
+  reset) reset ;;
+  *) echo "usage: $0 [record|reset]" >&2; exit 2 ;;
+esac
