@@ -1,10 +1,15 @@
 /**
- * The `nettwin` command line: run (features), trace (one flow through a dump) and
- * ruleset (what Docker would write). trace and ruleset live in their own modules and
- * are registered only if present, so `nettwin run` works while they are being written.
+ * The `nettwin` command line: run (features), trace (one flow through a dump), ruleset
+ * (what Docker would write) and init (a starter for a repository). trace and ruleset
+ * live in their own modules and are registered only if present, so `nettwin run` works
+ * while they are being written. Nothing heavy loads here: cucumber, testcontainers and
+ * dockerode are imported by the command that runs them, so `nettwin --version` and
+ * `--help` start at once.
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../package-paths.ts';
+import { initCommand } from './init.ts';
 import { RunUsageError, runCommand } from './run.ts';
 
 type Register = (program: Command) => unknown;
@@ -44,6 +49,7 @@ export async function buildProgram(): Promise<Command> {
     .description(
       'Scenario-as-code for Docker networking: real Docker-in-Docker hosts checked against a netfilter twin',
     )
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError();
   runCommand(program);
   await registerOptional(program, 'trace', 'traceCommand', 'run one flow through an iptables-save dump');
@@ -53,6 +59,7 @@ export async function buildProgram(): Promise<Command> {
     'rulesetCommand',
     'print the ruleset Docker would write for a script',
   );
+  initCommand(program);
   return program;
 }
 

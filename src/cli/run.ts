@@ -1,15 +1,18 @@
 /**
- * `nettwin run [features…] [--backend model|dind|twin] [--tags EXPR]`: runs the
- * features through cucumber's programmatic API with the profile of the chosen backend,
- * then prints a short summary, the report's path, and for each undefined step the
- * three closest known step sentences.
+ * `nettwin run [features…] [--backend model|dind|twin] [--tags EXPR] [--reports DIR]`:
+ * runs the features of the working directory (features/ by default) through cucumber's
+ * programmatic API with nettwin's step vocabulary and the user's own support code
+ * (support-code.ts), then prints a short summary, the report's path, and for each
+ * undefined step the three closest known step sentences. Cucumber is imported when a
+ * run starts, not when the command line loads.
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
 import { closestSteps } from './closest-steps.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
+import { findSupportCode, registerTypeScript } from './support-code.ts';
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;
 export type RunBackend = (typeof BACKENDS)[number];
@@ -20,6 +23,8 @@ export interface RunOptions {
   tags?: string;
   /** Docker version of hosts whose step names none ("Given a Docker host"); default 20.10. */
   dockerVersion?: string;
+  /** Where reports go, relative to cwd (default reports/). */
+  reportsDir?: string;
   /** Inserted before the extension of every report file (`-26.1`: reports/cucumber-26.1.html). */
   reportSuffix?: string;
   /**
@@ -66,6 +71,32 @@ export function combineTags(profile: string | undefined, user: string | undefine
   return parts.length > 1 ? parts.map((t) => `(${t})`).join(' and ') : (parts[0] ?? '');
 }
 
+/**
+ * The configuration of a run on `backend` (cucumber.js in the checkout mirrors it for
+ * `npx cucumber-js`): scenarios tagged @model-only describe engines that cannot be
+ * started (Docker 17.03's single DOCKER-ISOLATION chain), so real backends skip them.
+ */
+export function cucumberConfiguration(
+  backend: RunBackend,
+  options: { imports: string[]; reportsDir?: string },
+): Partial<IConfiguration> {
+  const dir = (options.reportsDir ?? 'reports').replace(/\/+$/, '') || '.';
+  return {
+    import: options.imports,
+    format: [
+      'progress',
+      'summary',
+      `html:${dir}/cucumber.html`,
+      `junit:${dir}/junit.xml`,
+      `message:${dir}/messages.ndjson`,
+    ],
+    formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'nettwin' } },
+    worldParameters: { backend },
+    tags: backend === 'model' ? 'not @wip' : 'not @model-only and not @wip',
+    strict: true,
+  };
+}
+
 /** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
 function withSuffix(file: string, suffix: string): string {
   return suffix ? file.replace(/(\.[^./]+)$/, `${suffix}$1`) : file;
@@ -81,8 +112,17 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
     stderr: options.stderr ?? process.stderr,
     env,
   };
+  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+  const code = findSupportCode(cwd);
+  if (!options.support && code.needsTypeScript) await registerTypeScript();
   const { useConfiguration, runConfiguration } = await loadConfiguration(
-    { profiles: [backend] },
+    {
+      file: false,
+      provided: cucumberConfiguration(backend, {
+        imports: [...code.vocabulary, ...code.user],
+        ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
+      }),
+    },
     environment,
   );
   // Set after loading: a provided `paths` would be appended to the profile's, not replace them.
@@ -133,11 +173,23 @@ export function formatRunReport(outcome: RunOutcome): string {
   for (const e of outcome.summary.runErrors) lines.push(`The run failed outside the scenarios: ${e}`);
   const shared = commonFailures(scenarios);
   for (const f of shared) lines.push(`${f.count} scenarios failed with: ${f.message}`);
+  if (scenarios.length === 0 && outcome.summary.runErrors.length === 0) {
+    lines.push(
+      'No scenario ran: no feature under features/ (or none matched the tags); `nettwin init` writes one.',
+    );
+  }
   const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
   lines.push(
     `nettwin run (${outcome.backend}): ${counts.passed} scenarios passed, ${counts.failed} failed${skipped}; report: ${outcome.report}`,
   );
   return lines.join('\n');
+}
+
+interface RunCliOptions {
+  backend?: string;
+  tags?: string;
+  dockerVersion?: string;
+  reports?: string;
 }
 
 export function runCommand(program: Command): Command {
@@ -151,13 +203,15 @@ export function runCommand(program: Command): Command {
       '--docker-version <version>',
       'Docker of hosts whose step names no version (20.10 | 26.1; env NETTWIN_DOCKER_VERSION)',
     )
-    .action(async (features: string[], opts: { backend?: string; tags?: string; dockerVersion?: string }) => {
+    .option('--reports <dir>', 'where the HTML, JUnit and message reports go (default: reports/)')
+    .action(async (features: string[], opts: RunCliOptions) => {
       const backend = effectiveBackend(opts.backend);
       const outcome = await runFeatures({
         features,
         backend,
         ...(opts.tags ? { tags: opts.tags } : {}),
         ...(opts.dockerVersion ? { dockerVersion: opts.dockerVersion } : {}),
+        ...(opts.reports ? { reportsDir: opts.reports } : {}),
       });
       process.stdout.write(`${formatRunReport(outcome)}\n`);
       if (!outcome.success) process.exitCode = 1;
