@@ -26,7 +26,16 @@ export interface BridgeRuleConfig {
   snatSource?: string;
   /** --userland-proxy=false. */
   hairpin: boolean;
+  /**
+   * com.docker.network.bridge.gateway_mode_ipv4 (28.x): 'nat' (default), 'nat-unprotected'
+   * (no per-port filtering, no direct-routing drops) or 'routed' (no NAT at all).
+   */
+  gatewayMode?: GatewayMode;
+  /** com.docker.network.bridge.trusted_host_interfaces (28.x): may reach containers directly. */
+  trustedHostInterfaces?: readonly string[];
 }
+
+export type GatewayMode = 'nat' | 'nat-unprotected' | 'routed';
 
 /** The chain that holds the per-network isolation rules in this profile. */
 export function isolationChain(profile: VersionProfile): string {

@@ -14,17 +14,7 @@ import type {
 import type { HostInterface, HostState, Listener, Neighbour, Route } from '../netfilter/host-types.ts';
 import { emptyRuleset, formatRuleSpec } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
-import {
-  arrangeUserFilterRule,
-  type BridgeRuleConfig,
-  forwardPort,
-  isolateNetwork,
-  type PortForward,
-  removeIPChains,
-  removeNetworkRules,
-  setupIPChains,
-  setupNetworkRules,
-} from './bridge-rules.ts';
+import type { BridgeRuleConfig, GatewayMode, PortForward } from './bridge-rules.ts';
 import { type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
 import { installDnsRules, writeDnsPortRules } from './dind-baseline.ts';
 import { Firewall, type IptablesResult, type IptablesRunner } from './firewall.ts';
@@ -34,6 +24,7 @@ import { formatCidr, overlaps, parseCidr } from './ipv4.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { sortPortMappings } from './port-sort.ts';
 import { getProfile, type VersionProfile } from './profile.ts';
+import { type BridgeRuleWriter, ruleWriterFor } from './rule-writer.ts';
 
 export type HostBaseline =
   /** A plain Linux host: empty iptables before dockerd starts. */
@@ -76,6 +67,8 @@ interface NetworkState {
   masquerade: boolean;
   hostBindingIp: string;
   snatSource?: string;
+  gatewayMode: GatewayMode;
+  trustedHostInterfaces: string[];
   isDefault: boolean;
   options: Record<string, string>;
   addresses: SubnetAddresses;
@@ -117,22 +110,42 @@ const ICC_OPT = 'com.docker.network.bridge.enable_icc';
 const MASQ_OPT = 'com.docker.network.bridge.enable_ip_masquerade';
 const HOST_BINDING_OPT = 'com.docker.network.bridge.host_binding_ipv4';
 const HOST_IPV4_OPT = 'com.docker.network.host_ipv4';
+/** 28.x: nat (default), nat-unprotected, routed. */
+const GATEWAY_MODE_V4_OPT = 'com.docker.network.bridge.gateway_mode_ipv4';
+/** 28.x: host interfaces (colon-separated) allowed to address containers directly. */
+const TRUSTED_IFACES_OPT = 'com.docker.network.bridge.trusted_host_interfaces';
+const GATEWAY_MODES: readonly GatewayMode[] = ['nat', 'nat-unprotected', 'routed'];
 export const SUPPORTED_NETWORK_OPTIONS = [
   BRIDGE_NAME_OPT,
   ICC_OPT,
   MASQ_OPT,
   HOST_BINDING_OPT,
   HOST_IPV4_OPT,
+  GATEWAY_MODE_V4_OPT,
+  TRUSTED_IFACES_OPT,
+  'com.docker.network.bridge.gateway_mode_ipv6',
   'com.docker.network.driver.mtu',
   'com.docker.network.bridge.enable_ipv6',
 ];
 
 const optionBool = (v: string | undefined, dflt: boolean): boolean => (v === undefined ? dflt : v === 'true');
 
+function gatewayModeOf(value: string | undefined): GatewayMode {
+  if (value === undefined) return 'nat';
+  if (!(GATEWAY_MODES as readonly string[]).includes(value)) {
+    throw new DockerModelError(
+      `Error response from daemon: failed to parse ${GATEWAY_MODE_V4_OPT} value: ${value} (unknown gateway mode ${value})`,
+    );
+  }
+  return value as GatewayMode;
+}
+
 export class DockerDaemonModel {
   readonly profile: VersionProfile;
   readonly daemon: DaemonOptions;
   readonly fw: Firewall;
+  /** The chain layout's rule writer (legacy or 28.x forward chains). */
+  private readonly writer: BridgeRuleWriter;
   private readonly ids: IdSource;
   private readonly networks: NetworkState[] = [];
   private readonly containers: ContainerState[] = [];
@@ -149,6 +162,7 @@ export class DockerDaemonModel {
   private constructor(options: DockerStartOptions) {
     this.profile = getProfile(options.version);
     this.daemon = parseDaemonOptions(options.daemonOptions ?? []);
+    this.writer = ruleWriterFor(this.profile, { allowDirectRouting: this.daemon.allowDirectRouting });
     this.ids = new IdSource(options.seed);
     this.fw = new Firewall(emptyRuleset(['filter', 'nat']), options.iptables);
     this.uplink = structuredClone(options.uplink ?? DEFAULT_UPLINK);
@@ -179,14 +193,12 @@ export class DockerDaemonModel {
   }
 
   private startDaemon(restoreOrder?: readonly string[]): void {
-    if (this.daemon.iptables) {
-      removeIPChains(this.fw, this.profile);
-      setupIPChains(this.fw, this.profile);
-    }
+    if (this.daemon.iptables) this.writer.startDriver(this.fw, { hairpin: this.hairpin });
     if (this.daemon.ipForward && this.sysctls['net.ipv4.ip_forward'] !== '1') {
       this.sysctls['net.ipv4.ip_forward'] = '1';
-      // Docker turns forwarding on and, to stay safe, makes FORWARD drop by default.
-      if (this.daemon.iptables) this.fw.run(['-P', 'FORWARD', 'DROP']);
+      // Docker turns forwarding on and, to stay safe, makes FORWARD drop by default
+      // (28.x: unless --ip-forward-no-drop).
+      if (this.daemon.iptables && !this.daemon.ipForwardNoDrop) this.fw.run(['-P', 'FORWARD', 'DROP']);
     }
     // Restore the stored bridge networks (their order on a real host is Go map order).
     const order = restoreOrder ? this.orderNetworks(restoreOrder) : [...this.networks];
@@ -195,6 +207,7 @@ export class DockerDaemonModel {
       this.programNetwork(n, restored);
       restored.push(n);
     }
+    if (this.daemon.iptables) this.writer.controllerUp(this.fw);
     const stale = this.networks.find((n) => n.isDefault);
     if (stale) this.deleteNetworkState(stale);
     this.createDefaultBridge();
@@ -234,6 +247,8 @@ export class DockerDaemonModel {
       icc: this.daemon.icc,
       masquerade: this.daemon.ipMasq,
       hostBindingIp: this.daemon.defaultBindIp,
+      gatewayMode: 'nat',
+      trustedHostInterfaces: [],
       isDefault: true,
       options: {},
       addresses,
@@ -299,6 +314,8 @@ export class DockerDaemonModel {
       internal: n.internal,
       hairpin: this.hairpin,
       ...(n.snatSource ? { snatSource: n.snatSource } : {}),
+      gatewayMode: n.gatewayMode,
+      trustedHostInterfaces: n.trustedHostInterfaces,
     };
   }
 
@@ -306,33 +323,25 @@ export class DockerDaemonModel {
   private programNetwork(n: NetworkState, others: readonly NetworkState[]): void {
     if (this.hairpin) this.sysctls[`net.ipv4.conf.${n.bridge}.route_localnet`] = '1';
     if (!this.daemon.iptables) return;
-    const c = this.ruleConfig(n);
-    setupNetworkRules(this.fw, this.profile, c);
-    isolateNetwork(
+    this.writer.addNetwork(
       this.fw,
-      this.profile,
-      c,
+      this.ruleConfig(n),
       others.filter((o) => o !== n).map((o) => this.ruleConfig(o)),
-      true,
     );
   }
 
   private addNetwork(n: NetworkState): void {
     this.programNetwork(n, this.networks);
     this.networks.push(n);
-    if (this.daemon.iptables) arrangeUserFilterRule(this.fw, this.profile);
+    if (this.daemon.iptables) this.writer.networkCreated(this.fw);
   }
 
   private deleteNetworkState(n: NetworkState): void {
     if (this.daemon.iptables) {
-      const c = this.ruleConfig(n);
-      removeNetworkRules(this.fw, this.profile, c);
-      isolateNetwork(
+      this.writer.removeNetwork(
         this.fw,
-        this.profile,
-        c,
+        this.ruleConfig(n),
         this.networks.filter((o) => o !== n).map((o) => this.ruleConfig(o)),
-        false,
       );
     }
     delete this.sysctls[`net.ipv4.conf.${n.bridge}.route_localnet`];
@@ -385,6 +394,8 @@ export class DockerDaemonModel {
       masquerade: optionBool(options[MASQ_OPT], true),
       hostBindingIp: options[HOST_BINDING_OPT] ?? this.daemon.defaultBindIp,
       ...(options[HOST_IPV4_OPT] ? { snatSource: options[HOST_IPV4_OPT] } : {}),
+      gatewayMode: gatewayModeOf(options[GATEWAY_MODE_V4_OPT]),
+      trustedHostInterfaces: (options[TRUSTED_IFACES_OPT] ?? '').split(':').filter((x) => x !== ''),
       isDefault: false,
       options,
       addresses,
@@ -602,12 +613,16 @@ export class DockerDaemonModel {
     const fixed = c.staticIps.get(n.name);
     const address = fixed ? n.addresses.reserve(fixed) : n.addresses.allocate();
     c.endpoints.set(n.name, address);
+    if (this.daemon.iptables) this.writer.addEndpoint(this.fw, this.ruleConfig(n), address);
     return address;
   }
 
   private leaveNetwork(c: ContainerState, n: NetworkState): void {
     const address = c.endpoints.get(n.name);
-    if (address) n.addresses.release(address);
+    if (address) {
+      if (this.daemon.iptables) this.writer.removeEndpoint(this.fw, this.ruleConfig(n), address);
+      n.addresses.release(address);
+    }
     c.endpoints.delete(n.name);
   }
 
@@ -640,8 +655,11 @@ export class DockerDaemonModel {
   }
 
   private bindPort(c: ContainerState, n: NetworkState, containerIp: string, m: PortMapping): void {
-    const hostIp = m.hostIp ?? n.hostBindingIp;
-    const hostPort = this.ports.request(hostIp, m.protocol, m.hostPort);
+    // 28.x gateway mode "routed": no NAT, so no host port; the IPv4 binding is 0.0.0.0:0
+    // and only opens the container's port in the DOCKER chain.
+    const routed = n.gatewayMode === 'routed';
+    const hostIp = routed ? '0.0.0.0' : (m.hostIp ?? n.hostBindingIp);
+    const hostPort = routed ? 0 : this.ports.request(hostIp, m.protocol, m.hostPort);
     const b: Binding = {
       protocol: m.protocol,
       hostIp,
@@ -652,8 +670,8 @@ export class DockerDaemonModel {
       hairpin: this.hairpin,
       listeners: [],
     };
-    if (this.daemon.iptables) forwardPort(this.fw, '-A', b);
-    if (this.daemon.userlandProxy) {
+    if (this.daemon.iptables) this.writer.forwardPort(this.fw, this.ruleConfig(n), '-A', b);
+    if (this.daemon.userlandProxy && !routed) {
       b.listeners.push({
         protocol: m.protocol,
         address: hostIp,
@@ -669,7 +687,7 @@ export class DockerDaemonModel {
       this.profile.ipv6ProxyTwin &&
       this.daemon.userlandProxy &&
       m.hostIp === undefined &&
-      hostIp === '0.0.0.0'
+      (routed ? n.hostBindingIp : hostIp) === '0.0.0.0'
     ) {
       const v6Port = this.ports.request('::', m.protocol, m.hostPort);
       b.v6Port = v6Port;
@@ -685,11 +703,18 @@ export class DockerDaemonModel {
 
   private unpublish(c: ContainerState): void {
     for (const b of c.bindings) {
-      if (this.daemon.iptables) forwardPort(this.fw, '-D', b);
-      this.ports.release(b.hostIp, b.protocol, b.hostPort);
+      if (this.daemon.iptables) this.writer.forwardPort(this.fw, this.bindingNetwork(b), '-D', b);
+      if (b.hostPort !== 0) this.ports.release(b.hostIp, b.protocol, b.hostPort);
       if (b.v6Port !== undefined) this.ports.release('::', b.protocol, b.v6Port);
     }
     c.bindings = [];
+  }
+
+  /** The rule config of the network a binding was made on (found by its bridge). */
+  private bindingNetwork(b: Binding): BridgeRuleConfig {
+    const n = this.networks.find((x) => x.bridge === b.bridge);
+    if (!n) throw new DockerModelError(`no network with bridge ${b.bridge} for a port binding`);
+    return this.ruleConfig(n);
   }
 
   // ---- host edits --------------------------------------------------------------------

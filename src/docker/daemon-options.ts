@@ -8,6 +8,10 @@ export interface DaemonOptions {
   ipForward: boolean;
   ipMasq: boolean;
   userlandProxy: boolean;
+  /** 28.x --allow-direct-routing: no raw PREROUTING drops for container addresses. */
+  allowDirectRouting: boolean;
+  /** 28.x --ip-forward-no-drop: turning ip_forward on leaves the FORWARD policy alone. */
+  ipForwardNoDrop: boolean;
   /** docker0's address with prefix, e.g. "10.1.0.1/24". */
   bip?: string;
   /** --ip: default host address for published ports. */
@@ -31,6 +35,8 @@ export const SUPPORTED_DAEMON_OPTIONS = [
   '--ip-forward',
   '--ip-masq',
   '--userland-proxy',
+  '--allow-direct-routing',
+  '--ip-forward-no-drop',
   '--bip',
   '--ip',
   '--default-address-pools',
@@ -42,6 +48,8 @@ const BOOLEAN: Record<string, keyof DaemonOptions> = {
   '--ip-forward': 'ipForward',
   '--ip-masq': 'ipMasq',
   '--userland-proxy': 'userlandProxy',
+  '--allow-direct-routing': 'allowDirectRouting',
+  '--ip-forward-no-drop': 'ipForwardNoDrop',
 };
 
 export function defaultDaemonOptions(): DaemonOptions {
@@ -51,6 +59,8 @@ export function defaultDaemonOptions(): DaemonOptions {
     ipForward: true,
     ipMasq: true,
     userlandProxy: true,
+    allowDirectRouting: false,
+    ipForwardNoDrop: false,
     defaultBindIp: '0.0.0.0',
     defaultAddressPools: [...DEFAULT_ADDRESS_POOLS],
   };

@@ -1,8 +1,9 @@
 /**
  * Replays the SETUP commands of each ground-truth transcript (real Docker 20.10.24 in
- * DinD, fixtures/groundtruth) through the model and compares the final ruleset with the
- * recorded one: every chain, every rule, in order (counters zeroed on both sides). Only
- * the embedded-DNS ports are taken from the recording (they are random on the real host).
+ * DinD, fixtures/groundtruth; real Docker 28.5.2, fixtures/groundtruth/28.5) through the
+ * model of that version and compares the final ruleset with the recorded one: every table,
+ * chain and rule, in order (counters zeroed on both sides). Only the embedded-DNS ports
+ * are taken from the recording (they are random on the real host).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,24 +25,30 @@ function dnsPorts(dump: string): { tcp: number; udp: number } {
   return { tcp: port('tcp'), udp: port('udp') };
 }
 
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.txt'))) {
-  test(`20.10 model reproduces the final ruleset of ${name}`, () => {
-    const t = parseTranscript(readFileSync(new URL(name, dir), 'utf8'));
-    assert.ok(t.finalDumpText, 'transcript has a RULESET AT END');
-    const expected = parseRuleset(t.finalDumpText, { file: name });
-    zeroCounters(expected);
+const recordings = [
+  { version: '20.10', at: dir },
+  { version: '28.5', at: new URL('28.5/', dir) },
+];
 
-    const model = DockerDaemonModel.start({ version: '20.10', baseline: 'dind' });
-    const ports = dnsPorts(t.finalDumpText);
-    model.learnDnsPorts(ports.tcp, ports.udp);
-    for (const setup of t.setup) {
-      for (const action of parseDockerScript(setup.command, { file: `${name}:${setup.line}` })) {
-        applyAction(model, action, name);
+for (const { version, at } of recordings)
+  for (const name of readdirSync(at).filter((f) => f.endsWith('.txt'))) {
+    test(`${version} model reproduces the final ruleset of ${name}`, () => {
+      const t = parseTranscript(readFileSync(new URL(name, at), 'utf8'));
+      assert.ok(t.finalDumpText, 'transcript has a RULESET AT END');
+      const expected = parseRuleset(t.finalDumpText, { file: name });
+      zeroCounters(expected);
+
+      const model = DockerDaemonModel.start({ version, baseline: 'dind' });
+      const ports = dnsPorts(t.finalDumpText);
+      model.learnDnsPorts(ports.tcp, ports.udp);
+      for (const setup of t.setup) {
+        for (const action of parseDockerScript(setup.command, { file: `${name}:${setup.line}` })) {
+          applyAction(model, action, name);
+        }
       }
-    }
-    assert.equal(serializeRuleset(model.ruleset()), serializeRuleset(expected));
-  });
-}
+      assert.equal(serializeRuleset(model.ruleset()), serializeRuleset(expected));
+    });
+  }
 
 test('e3: the published port has a docker-proxy on 0.0.0.0 and its [::] twin, both to the container', () => {
   const t = parseTranscript(readFileSync(new URL('e3-publish-and-proxy.txt', dir), 'utf8'));

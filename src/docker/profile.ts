@@ -1,9 +1,8 @@
 /**
  * Version profiles: what differs between Docker releases in the rules the bridge driver
- * writes, as data. The rule-writing code (bridge-rules.ts) reads these flags; a release
- * with a different chain layout (28.x/29.x: DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE,
- * DOCKER-INTERNAL, raw PREROUTING drops, ipsets) gets `layout: 'forward-chains'` and its
- * own rule writer behind the same `BridgeRuleWriter` seam — not implemented yet.
+ * writes, as data. The rule-writing code reads these flags behind the `BridgeRuleWriter`
+ * seam (rule-writer.ts): 'legacy' (17.03 … 26.1) is bridge-rules.ts; 28.x's chain layout
+ * (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE, raw PREROUTING drops) is forward-chains.ts.
  */
 export type IsolationStyle =
   /** 17.03–17.12: one DOCKER-ISOLATION chain with a DROP per ordered pair of bridges. */
@@ -12,7 +11,7 @@ export type IsolationStyle =
   | 'two-stage';
 
 export interface VersionProfile {
-  /** "20.10", "26.1", "17.06", "17.03". */
+  /** "28.5", "26.1", "20.10", "17.06", "17.03". */
   version: string;
   /** What `docker version` reports for the engine this profile models. */
   engine: string;
@@ -31,7 +30,7 @@ export interface VersionProfile {
   internalDefaultRoute: boolean;
   /** Port range used when /proc/sys/net/ipv4/ip_local_port_range cannot be read. */
   fallbackPortRange: [number, number];
-  /** Chain layout family; only 'legacy' is implemented. */
+  /** Chain layout family: 'legacy' (rules in FORWARD) or 'forward-chains' (28.x). */
   layout: 'legacy' | 'forward-chains';
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
   notes: string[];
@@ -49,8 +48,23 @@ const V20_10: VersionProfile = {
   notes: [],
 };
 
+/** The Docker version a host or a model gets when none is named: what users run today. */
+export const DEFAULT_DOCKER_VERSION = '28.5';
+
 export const PROFILES: Readonly<Record<string, VersionProfile>> = {
-  '20.10': V20_10,
+  '28.5': {
+    ...V20_10,
+    version: '28.5',
+    engine: '28.5.2+dfsg4 (Debian sid docker.io)',
+    internalDefaultRoute: false,
+    layout: 'forward-chains',
+    notes: [
+      'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
+        'ground truth e1-e3 (fixtures/groundtruth/28.5) and rulesets recorded from a real 28.5.2 engine ' +
+        '(fixtures/golden/28.5, src/docker/golden.test.ts).',
+      'ip6tables rules (on by default since 27.0) are not modelled; the [::] docker-proxy twin is.',
+    ],
+  },
   '26.1': {
     ...V20_10,
     version: '26.1',
@@ -63,6 +77,7 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
         'the features on a real 26.1.5 engine under the twin backend.',
     ],
   },
+  '20.10': V20_10,
   '17.06': {
     ...V20_10,
     version: '17.06',
@@ -86,7 +101,7 @@ export class UnknownDockerVersionError extends Error {
   constructor(readonly version: string) {
     super(
       `unknown Docker version "${version}": the model has profiles for ${Object.keys(PROFILES).join(', ')} ` +
-        '(use one of them, e.g. --docker-version 20.10)',
+        `(use one of them, e.g. --docker-version ${DEFAULT_DOCKER_VERSION})`,
     );
     this.name = 'UnknownDockerVersionError';
   }

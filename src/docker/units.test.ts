@@ -57,5 +57,6 @@ test('version profiles', () => {
   assert.equal(getProfile('17.3').isolation, 'pairwise');
   assert.equal(getProfile('17.06').dockerUserChain, true);
   assert.equal(getProfile('17.03').dockerUserChain, false);
-  assert.throws(() => getProfile('28.0'), /profiles for 20.10, 26.1, 17.06, 17.03/);
+  assert.equal(getProfile('28.5.2').layout, 'forward-chains');
+  assert.throws(() => getProfile('28.0'), /profiles for 28.5, 26.1, 20.10, 17.06, 17.03/);
 });

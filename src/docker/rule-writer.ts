@@ -1,0 +1,75 @@
+/**
+ * The seam between the daemon model and a chain layout: what the bridge driver does to
+ * iptables at each life-cycle event. 'legacy' (17.03 … 26.1) is bridge-rules.ts, 28.x
+ * ('forward-chains') is forward-chains.ts; daemon-model.ts only calls this interface.
+ */
+import {
+  arrangeUserFilterRule,
+  type BridgeRuleConfig,
+  forwardPort,
+  isolateNetwork,
+  type PortForward,
+  removeIPChains,
+  removeNetworkRules,
+  setupIPChains,
+  setupNetworkRules,
+} from './bridge-rules.ts';
+import type { Firewall } from './firewall.ts';
+import { forwardChainsWriter } from './forward-chains.ts';
+import type { VersionProfile } from './profile.ts';
+
+export interface BridgeRuleWriter {
+  /** The driver starts (dockerd start or restart): old chains go, Docker's chains are set up. */
+  startDriver(fw: Firewall, daemon: { hairpin: boolean }): void;
+  /** The network controller is up (restored networks programmed, default bridge not yet). */
+  controllerUp(fw: Firewall): void;
+  /** After a network is created (not restored): where DOCKER-USER is re-arranged (legacy). */
+  networkCreated(fw: Firewall): void;
+  /** A bridge network is programmed; `others` are the networks programmed before it. */
+  addNetwork(fw: Firewall, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
+  /** A bridge network's rules are cleaned up; `others` are the networks that stay. */
+  removeNetwork(fw: Firewall, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
+  /** A container's endpoint with this IPv4 address joins / leaves the network. */
+  addEndpoint(fw: Firewall, c: BridgeRuleConfig, address: string): void;
+  removeEndpoint(fw: Firewall, c: BridgeRuleConfig, address: string): void;
+  /** A published port's rules are added (-A) or removed (-D). */
+  forwardPort(fw: Firewall, c: BridgeRuleConfig, action: '-A' | '-D', p: PortForward): void;
+}
+
+/** 17.03 … 26.1: rules in FORWARD itself, DOCKER-USER re-arranged after every network. */
+function legacyWriter(profile: VersionProfile): BridgeRuleWriter {
+  return {
+    startDriver(fw) {
+      removeIPChains(fw, profile);
+      setupIPChains(fw, profile);
+    },
+    controllerUp() {},
+    addNetwork(fw, c, others) {
+      setupNetworkRules(fw, profile, c);
+      isolateNetwork(fw, profile, c, others, true);
+    },
+    networkCreated(fw) {
+      arrangeUserFilterRule(fw, profile);
+    },
+    removeNetwork(fw, c, others) {
+      removeNetworkRules(fw, profile, c);
+      isolateNetwork(fw, profile, c, others, false);
+    },
+    addEndpoint() {},
+    removeEndpoint() {},
+    forwardPort(fw, _c, action, p) {
+      forwardPort(fw, action, p);
+    },
+  };
+}
+
+export interface WriterOptions {
+  /** dockerd --allow-direct-routing (28.x): no raw PREROUTING drops for container addresses. */
+  allowDirectRouting?: boolean;
+}
+
+export function ruleWriterFor(profile: VersionProfile, options: WriterOptions = {}): BridgeRuleWriter {
+  return profile.layout === 'forward-chains'
+    ? forwardChainsWriter({ allowDirectRouting: options.allowDirectRouting ?? false })
+    : legacyWriter(profile);
+}
