@@ -13,6 +13,7 @@ import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 import { DindExecError } from './errors.ts';
 import { commandText, toArgv } from './exec-result.ts';
 import { type OutsideMachine, onMachine } from './outside-world.ts';
+import { BRIDGE_NAME_FORMAT, bridgeNameFromInspect } from './parse/bridge-name.ts';
 import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
 import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
 import type { StartStrategy } from './start-strategies.ts';
@@ -166,16 +167,8 @@ export class StartedDindHost implements AsyncDisposable {
 
   /** The Linux bridge behind an inner network: docker0, br-<12 hex>, or its bridge.name option. */
   async bridgeName(network: string): Promise<string> {
-    const out = await this.dockerOrThrow([
-      'network',
-      'inspect',
-      '-f',
-      '{{.Id}} {{index .Options "com.docker.network.bridge.name"}}',
-      network,
-    ]);
-    const [id, option] = out.split(' ');
-    if (option && option !== '<no value>') return option;
-    return network === 'bridge' ? 'docker0' : `br-${(id ?? '').slice(0, 12)}`;
+    const out = await this.dockerOrThrow(['network', 'inspect', '-f', BRIDGE_NAME_FORMAT, network]);
+    return bridgeNameFromInspect(network, out);
   }
 
   /** The embedded-DNS ports of the DOCKER_OUTPUT DNAT rules (random per daemon). */
