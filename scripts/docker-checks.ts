@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import { labelledResources } from '../src/dind/cleanup.ts';
+import { LABEL_RUN } from '../src/dind/labels.ts';
 
 export interface CheckResult {
   name: string;
@@ -12,10 +13,11 @@ export interface CheckResult {
   detail: string;
 }
 
-export async function leakCheck(): Promise<CheckResult> {
+/** Resources of run `run` (default: every run) still present. Other runs may be live beside this one. */
+export async function leakCheck(run?: string): Promise<CheckResult> {
   const name = 'no container, network or volume of nettwin outlives the run';
   try {
-    const left = await labelledResources();
+    const left = await labelledResources((labels) => run === undefined || labels?.[LABEL_RUN] === run);
     return {
       name,
       ok: left.length === 0,

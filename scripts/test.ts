@@ -8,10 +8,16 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { effectiveBackend, formatRunReport, type RunOutcome, runFeatures } from '../src/cli/run.ts';
+import { effectiveBackend, pickleOrder } from '../src/cli/run.ts';
 import { countOutcomes } from '../src/cli/run-summary.ts';
+import { ensureImages } from '../src/dind/images/ensure-images.ts';
+import { RUN_ID } from '../src/dind/labels.ts';
 import { disposeSharedDindSession } from '../src/dind/session.ts';
 import { type CheckResult, leakCheck, runnerIptablesCheck, runnerRuleset } from './docker-checks.ts';
+import { runEngines } from './engine-runs.ts';
+
+/** The engines npm test runs the features on: every profile verified against a real engine. */
+export const DEFAULT_TEST_VERSIONS = '20.10,26.1,28.5';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const UNIT_ROOTS = ['src', 'steps', 'scripts'];
@@ -80,11 +86,14 @@ async function runDockerChecks(rulesetBefore: string | undefined): Promise<Total
     process.stdout.write(
       "- the runner's iptables were not compared: iptables-save is not available to this user\n",
     );
-  const checks = reportChecks([await leakCheck(), ...(runner ? [runner] : [])]);
+  const checks = reportChecks([await leakCheck(RUN_ID), ...(runner ? [runner] : [])]);
   return { passed: docker.passed + checks.passed, failed: docker.failed + checks.failed };
 }
 
 async function main(): Promise<void> {
+  // Every process of this run (engines, workers, Docker tests) labels what it makes with
+  // this id; the leak check looks at this run's resources only (others may be live).
+  process.env.NETTWIN_RUN_ID = RUN_ID;
   const unit = await runNodeTests('Unit tests', await testFiles('.test.ts'), 'reports/unit.tap');
   process.stdout.write(`\nUnit tests: ${unit.passed} passed, ${unit.failed} failed\n\n`);
   const backend = effectiveBackend('twin');
@@ -92,32 +101,28 @@ async function main(): Promise<void> {
   const rulesetBefore = real ? await runnerRuleset() : undefined;
   // On real hosts every Docker profile verified against a real engine runs the features.
   const versions = real
-    ? (process.env.NETTWIN_TEST_DOCKER_VERSIONS ?? '20.10,26.1').split(',').map((v) => v.trim())
+    ? (process.env.NETTWIN_TEST_DOCKER_VERSIONS ?? DEFAULT_TEST_VERSIONS).split(',').map((v) => v.trim())
     : [undefined];
+  // Random order with one seed for every engine: a scenario that depends on another's
+  // leftovers fails, and `--order random:SEED` replays the same order.
+  const order = pickleOrder(process.env.NETTWIN_ORDER ?? 'random');
+  const parallel = Number(process.env.NETTWIN_TEST_PARALLEL ?? 1);
+  const on = real ? ` on Docker ${versions.join(', ')} at once` : '';
+  process.stdout.write(
+    `Features on the ${backend} backend${on} (order ${order}, ${parallel} worker(s) each)\n`,
+  );
+  if (real) await ensureImages(versions as string[]);
+  const runs = await runEngines({ root: ROOT, backend, versions, order, parallel });
   const scenarios: Totals = { passed: 0, failed: 0 };
-  let support: RunOutcome['support'] | undefined;
-  for (const version of versions) {
-    const on = version ? ` with Docker ${version}` : '';
-    process.stdout.write(`Features on the ${backend} backend${on}\n`);
-    try {
-      const outcome = await runFeatures({
-        backend,
-        cwd: ROOT,
-        ...(version ? { dockerVersion: version } : {}),
-        ...(version && version !== versions[0] ? { reportSuffix: `-${version}` } : {}),
-        ...(support ? { support } : {}),
-      });
-      support = outcome.support ?? support;
-      process.stdout.write(`${formatRunReport(outcome)}\n`);
-      const counts = countOutcomes(outcome.summary.scenarios);
-      scenarios.passed += counts.passed;
-      scenarios.failed += counts.failed + (outcome.success || counts.failed > 0 ? 0 : 1);
-    } catch (error) {
-      process.stdout.write(
-        `The features could not run on the ${backend} backend${on}: ${(error as Error).message}\n`,
-      );
-      scenarios.failed += 1;
-    }
+  for (const run of runs) {
+    const engine = run.version ? ` with Docker ${run.version}` : '';
+    process.stdout.write(
+      `\n── Features on the ${backend} backend${engine} (${run.seconds.toFixed(0)} s) ──\n${run.output}\n`,
+    );
+    const counts = countOutcomes(run.summary.scenarios);
+    scenarios.passed += counts.passed;
+    // A run that failed without a failed scenario (a hook, a crash) counts once.
+    scenarios.failed += counts.failed + (run.exitCode === 0 || counts.failed > 0 ? 0 : 1);
   }
   let docker: Totals = { passed: 0, failed: 0 };
   if (real) {

@@ -6,13 +6,19 @@
  * undefined step the three closest known step sentences. Cucumber is imported when a
  * run starts, not when the command line loads.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
+import { COMPILED } from '../package-paths.ts';
 import { closestSteps } from './closest-steps.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
 import { findSupportCode, registerTypeScript } from './support-code.ts';
+
+/** A module whose import registers tsx's ESM hooks (src/cli/tsx-register.ts, compiled). */
+const TSX_REGISTER = fileURLToPath(new URL('./tsx-register.js', import.meta.url));
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;
 export type RunBackend = (typeof BACKENDS)[number];
@@ -25,6 +31,12 @@ export interface RunOptions {
   dockerVersion?: string;
   /** Where reports go, relative to cwd (default reports/). */
   reportsDir?: string;
+  /** Worker processes, each with hosts of its own (default 1). */
+  parallel?: number;
+  /** `I/N`: run only the I-th of N deterministic slices of the scenarios (1-based). */
+  shard?: string;
+  /** `defined`, `random` or `random:SEED` (the seed in use is in RunOutcome.order). */
+  order?: string;
   /** Inserted before the extension of every report file (`-26.1`: reports/cucumber-26.1.html). */
   reportSuffix?: string;
   /**
@@ -46,6 +58,8 @@ export interface RunOutcome {
   report: string;
   /** Step definitions as loaded, for a further run in this process (RunOptions.support). */
   support?: ISupportCodeLibrary;
+  /** The scenario order used: `defined` or `random:SEED`. */
+  order: string;
 }
 
 export class RunUsageError extends Error {
@@ -97,6 +111,41 @@ export function cucumberConfiguration(
   };
 }
 
+/**
+ * The scenario order: `random` gets a seed of its own, printed so that a failure that
+ * depends on order can be run again in the same order (`--order random:SEED`).
+ */
+export function pickleOrder(
+  option: string | undefined,
+  seed = () => Math.floor(Math.random() * 1e9),
+): string {
+  const value = option?.trim() || 'defined';
+  if (value === 'defined') return value;
+  if (value === 'random') return `random:${seed()}`;
+  if (/^random:\S+$/.test(value)) return value;
+  throw new RunUsageError(`--order is "${value}"; expected defined, random or random:SEED`);
+}
+
+/** `I/N` with 1 <= I <= N. */
+export function parseShard(text: string): { index: number; total: number; text: string } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || index < 1 || index > total) {
+    throw new RunUsageError(`--shard is "${text}"; expected I/N with 1 <= I <= N, e.g. 2/3`);
+  }
+  return { index, total, text: `${index}/${total}` };
+}
+
+/** Worker count: a positive integer, or `auto` (one per core, at most 4: each worker runs a DinD host). */
+export function parseParallel(text: string, cores: number): number {
+  if (text === 'auto') return Math.max(1, Math.min(4, cores));
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RunUsageError(`--parallel is "${text}"; expected a positive integer or auto`);
+  return n;
+}
+
 /** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
 function withSuffix(file: string, suffix: string): string {
   return suffix ? file.replace(/(\.[^./]+)$/, `${suffix}$1`) : file;
@@ -119,7 +168,13 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
     {
       file: false,
       provided: cucumberConfiguration(backend, {
-        imports: [...code.vocabulary, ...code.user],
+        // Parallel workers are fresh processes: compiled nettwin registers tsx's hooks there
+        // with a module imported first (from sources, workers inherit tsx's own flags).
+        imports: [
+          ...(COMPILED && code.needsTypeScript ? [TSX_REGISTER] : []),
+          ...code.vocabulary,
+          ...code.user,
+        ],
         ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
       }),
     },
@@ -128,6 +183,12 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   // Set after loading: a provided `paths` would be appended to the profile's, not replace them.
   if (options.features && options.features.length > 0) runConfiguration.sources.paths = options.features;
   runConfiguration.sources.tagExpression = combineTags(useConfiguration.tags, options.tags);
+  const order = pickleOrder(options.order ?? env.NETTWIN_ORDER);
+  runConfiguration.sources.order = order as typeof runConfiguration.sources.order;
+  if (options.shard) runConfiguration.sources.shard = parseShard(options.shard).text;
+  if (options.parallel && options.parallel > 1) {
+    runConfiguration.runtime.parallel = options.parallel;
+  }
   const dockerVersion = options.dockerVersion ?? env.NETTWIN_DOCKER_VERSION;
   runConfiguration.runtime.worldParameters = {
     ...runConfiguration.runtime.worldParameters,
@@ -152,6 +213,7 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
     .find((f) => f.startsWith('html:'));
   const report = withSuffix(html ? html.slice('html:'.length) : 'reports/cucumber.html', suffix);
   return {
+    order,
     success,
     support,
     backend,
@@ -179,8 +241,9 @@ export function formatRunReport(outcome: RunOutcome): string {
     );
   }
   const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+  const order = outcome.order === 'defined' ? '' : `, order ${outcome.order}`;
   lines.push(
-    `nettwin run (${outcome.backend}): ${counts.passed} scenarios passed, ${counts.failed} failed${skipped}; report: ${outcome.report}`,
+    `nettwin run (${outcome.backend}${order}): ${counts.passed} scenarios passed, ${counts.failed} failed${skipped}; report: ${outcome.report}`,
   );
   return lines.join('\n');
 }
@@ -190,6 +253,9 @@ interface RunCliOptions {
   tags?: string;
   dockerVersion?: string;
   reports?: string;
+  parallel?: string;
+  shard?: string;
+  order?: string;
 }
 
 export function runCommand(program: Command): Command {
@@ -204,6 +270,9 @@ export function runCommand(program: Command): Command {
       'Docker of hosts whose step names no version (20.10 | 26.1; env NETTWIN_DOCKER_VERSION)',
     )
     .option('--reports <dir>', 'where the HTML, JUnit and message reports go (default: reports/)')
+    .option('--parallel <n>', 'worker processes, each with DinD hosts of its own (a number or auto)')
+    .option('--shard <i/n>', 'run the i-th of n deterministic slices of the scenarios (a CI matrix)')
+    .option('--order <order>', 'defined | random | random:SEED (env NETTWIN_ORDER)')
     .action(async (features: string[], opts: RunCliOptions) => {
       const backend = effectiveBackend(opts.backend);
       const outcome = await runFeatures({
@@ -212,6 +281,9 @@ export function runCommand(program: Command): Command {
         ...(opts.tags ? { tags: opts.tags } : {}),
         ...(opts.dockerVersion ? { dockerVersion: opts.dockerVersion } : {}),
         ...(opts.reports ? { reportsDir: opts.reports } : {}),
+        ...(opts.parallel ? { parallel: parseParallel(opts.parallel, availableParallelism()) } : {}),
+        ...(opts.shard ? { shard: opts.shard } : {}),
+        ...(opts.order ? { order: opts.order } : {}),
       });
       process.stdout.write(`${formatRunReport(outcome)}\n`);
       if (!outcome.success) process.exitCode = 1;

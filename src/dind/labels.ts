@@ -11,9 +11,14 @@ export const LABEL_MANAGED = 'org.nettwin.managed';
 export const LABEL_SESSION = 'org.nettwin.session';
 export const LABEL_OWNER = 'org.nettwin.owner';
 export const LABEL_ROLE = 'org.nettwin.role';
+/** One run of several processes (npm test, its engines, cucumber's workers): its leak check. */
+export const LABEL_RUN = 'org.nettwin.run';
 
 /** One id per process; a child may inherit its parent's with NETTWIN_SESSION_ID. */
 export const SESSION_ID: string = process.env.NETTWIN_SESSION_ID || randomBytes(6).toString('hex');
+
+/** The run this process belongs to: inherited through NETTWIN_RUN_ID, else its own session. */
+export const RUN_ID: string = process.env.NETTWIN_RUN_ID || SESSION_ID;
 
 export function ownerLabel(pid: number = process.pid, host: string = hostname()): string {
   return `${pid}@${host}`;
@@ -24,6 +29,7 @@ export function sessionLabels(role?: string): Record<string, string> {
     [LABEL_MANAGED]: 'true',
     [LABEL_SESSION]: SESSION_ID,
     [LABEL_OWNER]: ownerLabel(),
+    [LABEL_RUN]: RUN_ID,
   };
   if (role) labels[LABEL_ROLE] = role;
   return labels;

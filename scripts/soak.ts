@@ -1,0 +1,94 @@
+/**
+ * `npm run soak -- --runs N [--backend twin] [--docker-version V] [--parallel P] [features…]`:
+ * runs the features N times, each in a new random order, and prints per scenario how
+ * often it failed, so a flake shows up as a row with a count between 0 and N. The last
+ * line says how many scenarios flaked. Every run's reports stay in reports/soak/<n>/.
+ */
+import path from 'node:path';
+import { Command } from 'commander';
+import { countOutcomes } from '../src/cli/run-summary.ts';
+import { RUN_ID } from '../src/dind/labels.ts';
+import { runEngines } from './engine-runs.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface SoakRow {
+  scenario: string;
+  runs: number;
+  failed: number;
+  /** First failure message seen. */
+  message?: string;
+}
+
+/** Per-scenario failure counts over several runs, flakes (0 < failed < runs) first. */
+export function soakTable(
+  runs: Array<Array<{ name: string; uri: string; line: number; outcome: string; message?: string }>>,
+): SoakRow[] {
+  const rows = new Map<string, SoakRow>();
+  for (const scenarios of runs) {
+    for (const s of scenarios) {
+      const key = `${s.uri}:${s.line} ${s.name}`;
+      const row = rows.get(key) ?? { scenario: key, runs: 0, failed: 0 };
+      row.runs += 1;
+      if (s.outcome === 'failed') {
+        row.failed += 1;
+        row.message ??= s.message;
+      }
+      rows.set(key, row);
+    }
+  }
+  const flaky = (r: SoakRow) => r.failed > 0 && r.failed < r.runs;
+  return [...rows.values()].sort(
+    (a, b) =>
+      Number(flaky(b)) - Number(flaky(a)) || b.failed - a.failed || a.scenario.localeCompare(b.scenario),
+  );
+}
+
+export function formatSoakTable(rows: SoakRow[]): string {
+  const width = Math.max(8, ...rows.map((r) => r.scenario.length));
+  const lines = [`${'scenario'.padEnd(width)}  failed/runs`];
+  for (const r of rows) {
+    lines.push(
+      `${r.scenario.padEnd(width)}  ${`${r.failed}/${r.runs}`.padStart(11)}${r.message ? `  ${r.message}` : ''}`,
+    );
+  }
+  const flakes = rows.filter((r) => r.failed > 0 && r.failed < r.runs).length;
+  const always = rows.filter((r) => r.runs > 0 && r.failed === r.runs).length;
+  lines.push(`${flakes} flaky scenario(s), ${always} failing every time, ${rows.length} in all`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const program = new Command('soak')
+    .option('--runs <n>', 'how many times to run the suite', '10')
+    .option('--backend <name>', 'model | dind | twin', 'twin')
+    .option('--docker-version <version>', 'Docker version of the hosts')
+    .option('--parallel <n>', 'cucumber workers per run', '1')
+    .argument('[features...]', 'feature files (default: features/)')
+    .parse();
+  const opts = program.opts<{ runs: string; backend: string; dockerVersion?: string; parallel: string }>();
+  process.env.NETTWIN_RUN_ID = RUN_ID;
+  const results: Parameters<typeof soakTable>[0] = [];
+  const total = Number(opts.runs);
+  for (let n = 1; n <= total; n++) {
+    const seed = Math.floor(Math.random() * 1e9);
+    const [run] = await runEngines({
+      root: ROOT,
+      backend: opts.backend,
+      versions: [opts.dockerVersion],
+      order: `random:${seed}`,
+      parallel: Number(opts.parallel),
+      reportsRoot: path.join('reports', 'soak', String(n)),
+      features: program.args,
+    });
+    if (!run) throw new Error('no run');
+    const counts = countOutcomes(run.summary.scenarios);
+    process.stdout.write(
+      `run ${n}/${total} (order random:${seed}, ${run.seconds.toFixed(0)} s): ${counts.passed} passed, ${counts.failed} failed\n`,
+    );
+    results.push(run.summary.scenarios);
+  }
+  process.stdout.write(`\n${formatSoakTable(soakTable(results))}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();
