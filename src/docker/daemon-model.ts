@@ -22,7 +22,7 @@ import { IdSource } from './ids.ts';
 import { allocateSubnet, firstHost, SubnetAddresses } from './ipam.ts';
 import { formatCidr, overlaps, parseCidr } from './ipv4.ts';
 import { PortAllocator } from './port-allocator.ts';
-import { sortPortMappings } from './port-sort.ts';
+import { orderPortMappings } from './port-sort.ts';
 import { getProfile, type VersionProfile } from './profile.ts';
 import { type BridgeRuleWriter, ruleWriterFor } from './rule-writer.ts';
 
@@ -651,7 +651,7 @@ export class DockerDaemonModel {
     if (!primary || mappings.length === 0) return;
     const n = this.network(primary);
     const address = c.endpoints.get(primary) as string;
-    for (const m of sortPortMappings(mappings)) this.bindPort(c, n, address, m);
+    for (const m of orderPortMappings(mappings, this.profile.portOrder)) this.bindPort(c, n, address, m);
   }
 
   private bindPort(c: ContainerState, n: NetworkState, containerIp: string, m: PortMapping): void {

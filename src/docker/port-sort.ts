@@ -1,6 +1,7 @@
 /**
- * The order in which the daemon programs a container's published ports:
- * go-connections nat.SortPortMap. Its Less is "larger host port first, or larger
+ * The order in which the daemon programs a container's published ports.
+ *
+ * Until 26.x: go-connections nat.SortPortMap. Its Less is "larger host port first, or larger
  * container port, or tcp" — not a strict ordering, so the result depends on Go's
  * algorithm: sort.Sort on fewer than 13 elements is a plain insertion sort. Seed 001
  * (`80:80` and `443:443` programmed as 443, then 80) shows the effect.
@@ -30,4 +31,38 @@ export function sortPortMappings(ports: readonly PortMapping[]): PortMapping[] {
     }
   }
   return s;
+}
+
+/** IPv4 dotted quad as a number; undefined (no host IP given) sorts first, as Go's zero netip.Addr. */
+function hostIpKey(ip: string | undefined): number {
+  if (ip === undefined || ip === '') return -1;
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n))) return 2 ** 32; // IPv6 after IPv4
+  return parts.reduce((acc, n) => acc * 256 + n, 0);
+}
+
+const PROTOCOL_NUMBER: Record<PortMapping['protocol'], number> = { tcp: 6, udp: 17 };
+
+/**
+ * 28.x (libnetwork/drivers/bridge port_mapping_linux.go cmpPortBinding): a total order —
+ * fixed host ports before ephemeral ones, then container port, protocol number (tcp 6 <
+ * udp 17), host port, host address.
+ */
+export function comparePortBindings(a: PortMapping, b: PortMapping): number {
+  const aRange = a.hostPort === undefined || a.hostPort === 0;
+  const bRange = b.hostPort === undefined || b.hostPort === 0;
+  if (aRange !== bRange) return aRange ? 1 : -1;
+  return (
+    a.containerPort - b.containerPort ||
+    PROTOCOL_NUMBER[a.protocol] - PROTOCOL_NUMBER[b.protocol] ||
+    (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
+    hostIpKey(a.hostIp) - hostIpKey(b.hostIp)
+  );
+}
+
+export type PortOrder = 'sort-port-map' | 'port-binding';
+
+/** The container's port mappings in the order this engine programs them. */
+export function orderPortMappings(ports: readonly PortMapping[], order: PortOrder): PortMapping[] {
+  return order === 'port-binding' ? [...ports].sort(comparePortBindings) : sortPortMappings(ports);
 }

@@ -4,6 +4,8 @@
  * seam (rule-writer.ts): 'legacy' (17.03 … 26.1) is bridge-rules.ts; 28.x's chain layout
  * (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE, raw PREROUTING drops) is forward-chains.ts.
  */
+import type { PortOrder } from './port-sort.ts';
+
 export type IsolationStyle =
   /** 17.03–17.12: one DOCKER-ISOLATION chain with a DROP per ordered pair of bridges. */
   | 'pairwise'
@@ -30,6 +32,8 @@ export interface VersionProfile {
   internalDefaultRoute: boolean;
   /** Port range used when /proc/sys/net/ipv4/ip_local_port_range cannot be read. */
   fallbackPortRange: [number, number];
+  /** How a container's published ports are ordered before their rules are written. */
+  portOrder: PortOrder;
   /** Chain layout family: 'legacy' (rules in FORWARD) or 'forward-chains' (28.x). */
   layout: 'legacy' | 'forward-chains';
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
@@ -44,6 +48,7 @@ const V20_10: VersionProfile = {
   ipv6ProxyTwin: true,
   internalDefaultRoute: true,
   fallbackPortRange: [49153, 65535],
+  portOrder: 'sort-port-map',
   layout: 'legacy',
   notes: [],
 };
@@ -58,6 +63,7 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
     engine: '28.5.2+dfsg4 (Debian sid docker.io)',
     internalDefaultRoute: false,
     layout: 'forward-chains',
+    portOrder: 'port-binding',
     notes: [
       'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
         'ground truth e1-e3 (fixtures/groundtruth/28.5) and rulesets recorded from a real 28.5.2 engine ' +
