@@ -59,6 +59,12 @@ export async function buildProgram(): Promise<Command> {
     'rulesetCommand',
     'print the ruleset Docker would write for a script',
   );
+  await registerOptional(
+    program,
+    'snapshot',
+    'snapshotCommand',
+    "record this Docker host's networking for trace --snapshot",
+  );
   initCommand(program);
   return program;
 }

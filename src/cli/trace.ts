@@ -33,12 +33,19 @@ import { formatPath, runFlow } from '../netfilter/path/index.ts';
 import { cidrContains, isIPv4, parseCidr, parseIPv4 } from '../netfilter/path/ipv4.ts';
 import { parseRuleset, serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
+import { SnapshotError } from '../snapshot/errors.ts';
+import { SnapshotNames, UnknownNameError } from '../snapshot/names.ts';
+import { parseSnapshotJson } from '../snapshot/schema.ts';
+import { snapshotToHost } from '../snapshot/to-host.ts';
 
 /** A usage or input problem: printed as one line, exit code 2. */
 export class TraceUsageError extends Error {}
 
 export interface TraceOptions {
-  ruleset: string;
+  /** An iptables-save dump (with --bridge/--iface/--default-via), or … */
+  ruleset?: string;
+  /** … a `nettwin snapshot` file: the host's interfaces, routes and containers come with it. */
+  snapshot?: string;
   bridge: string[];
   iface: string[];
   defaultVia?: string;
@@ -109,19 +116,31 @@ function nftLazy(ruleset: Ruleset): boolean {
   return true;
 }
 
-export function buildTrace(
-  options: TraceOptions,
-  readFile: (path: string) => string,
-): { host: HostState; flow: FlowSpec } {
+/** How placement errors name where subnets and the default route come from. */
+export interface PlacementWording {
+  /** e.g. "--bridge/--iface subnet" */
+  subnets: string;
+  /** e.g. "--default-via" */
+  defaultRoute: string;
+}
+
+const OPTION_WORDING: PlacementWording = {
+  subnets: '--bridge/--iface subnet',
+  defaultRoute: '--default-via',
+};
+
+/** The host the options describe: a dump, interfaces, routes, sysctls, listeners; no neighbours yet. */
+function hostFromOptions(options: TraceOptions, readFile: (path: string) => string): HostState {
+  const file = options.ruleset ?? '';
   let text: string;
   try {
-    text = readFile(options.ruleset);
+    text = readFile(file);
   } catch (error) {
     throw new TraceUsageError(
-      `--ruleset ${options.ruleset}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `--ruleset ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  const ruleset = parseRuleset(text, { file: options.ruleset });
+  const ruleset = parseRuleset(text, { file });
   const interfaces: HostInterface[] = [
     { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
     ...options.bridge.map((b) => parseInterface('--bridge', b, 'bridge')),
@@ -133,24 +152,16 @@ export function buildTrace(
       throw new TraceUsageError(`interface "${i.name}" is given twice (--bridge/--iface)`);
     names.add(i.name);
   }
-  const subnetOf = (address: string) =>
-    interfaces.find(
-      (i) =>
-        i.kind !== 'loopback' &&
-        i.addresses.some((a) => cidrContains(parseCidr(`${a.address}/${a.prefix}`), parseIPv4(address))),
-    );
   const routes: HostState['routes'] = [];
-  let defaultDev: string | undefined;
   if (options.defaultVia !== undefined) {
     if (!isIPv4(options.defaultVia))
       throw new TraceUsageError(`--default-via "${options.defaultVia}": not an IPv4 address`);
-    const dev = subnetOf(options.defaultVia);
+    const dev = subnetOf(interfaces, options.defaultVia);
     if (!dev) {
       throw new TraceUsageError(
         `--default-via ${options.defaultVia}: no --iface/--bridge subnet contains this gateway`,
       );
     }
-    defaultDev = dev.name;
     routes.push({ destination: 'default', dev: dev.name, via: options.defaultVia });
   }
   const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1' };
@@ -159,8 +170,46 @@ export function buildTrace(
     if (!m) throw new TraceUsageError(`--sysctl "${s}": expected KEY=VALUE, e.g. net.ipv4.ip_forward=0`);
     sysctls[(m[1] as string).replaceAll('/', '.')] = m[2] as string;
   }
-  const listeners = options.listen.map(parseListener);
+  return {
+    ruleset,
+    interfaces,
+    routes,
+    sysctls,
+    listeners: options.listen.map(parseListener),
+    neighbours: [],
+    nftLazyBuiltinChains: nftLazy(ruleset),
+  };
+}
 
+/** The non-loopback interface whose subnet holds `address`. */
+function subnetOf(interfaces: readonly HostInterface[], address: string): HostInterface | undefined {
+  return interfaces.find(
+    (i) =>
+      i.kind !== 'loopback' &&
+      i.addresses.some((a) => cidrContains(parseCidr(`${a.address}/${a.prefix}`), parseIPv4(address))),
+  );
+}
+
+export function buildTrace(
+  options: TraceOptions,
+  readFile: (path: string) => string,
+): { host: HostState; flow: FlowSpec } {
+  return placeFlow(hostFromOptions(options, readFile), options, OPTION_WORDING);
+}
+
+/**
+ * The flow of --from/--to/--proto/--count on a described host, and the neighbours it
+ * needs: the sender, the receiver, and whatever a relay or DNAT rule sends into a
+ * subnet. Neighbours the host already has (a snapshot's containers) are kept; a
+ * receiver that is one of them is given the --to port to serve.
+ */
+export function placeFlow(
+  base: HostState,
+  options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count'>,
+  wording: PlacementWording,
+): { host: HostState; flow: FlowSpec } {
+  const { ruleset, interfaces, listeners } = base;
+  const defaultDev = base.routes.find((r) => r.destination === 'default')?.dev;
   const from = parseEndpoint('--from', options.from);
   if (from.port !== undefined)
     throw new TraceUsageError(
@@ -180,32 +229,41 @@ export function buildTrace(
   const isLocal = (address: string) =>
     address.startsWith('127.') || interfaces.some((i) => i.addresses.some((a) => a.address === address));
   const place = (address: string, role: string): string => {
-    const dev = subnetOf(address)?.name ?? defaultDev;
+    const dev = subnetOf(interfaces, address)?.name ?? defaultDev;
     if (!dev) {
       throw new TraceUsageError(
-        `${role} ${address} is in no --bridge/--iface subnet and there is no --default-via to reach it`,
+        `${role} ${address} is in no ${wording.subnets} and there is no ${wording.defaultRoute} to reach it`,
       );
     }
     return dev;
   };
-  const neighbours: Neighbour[] = [];
-  if (!isLocal(from.address))
+  const neighbours: Neighbour[] = base.neighbours.map((n) => ({ ...n }));
+  const known = (address: string) => neighbours.find((n) => n.address === address);
+  if (!isLocal(from.address) && !known(from.address))
     neighbours.push({ name: 'client', address: from.address, dev: place(from.address, '--from') });
   if (!isLocal(to.address) && to.address !== from.address) {
-    const listenersOf: Neighbour['listeners'] =
+    const listenersOf: NonNullable<Neighbour['listeners']> =
       protocol === 'icmp' || to.port === undefined ? [] : [{ protocol, port: to.port }];
-    neighbours.push({
-      name: 'server',
-      address: to.address,
-      dev: place(to.address, '--to'),
-      listeners: listenersOf,
-    });
+    const existing = known(to.address);
+    if (existing) {
+      const serves = existing.listeners ?? [];
+      for (const l of listenersOf)
+        if (!serves.some((s) => s.protocol === l.protocol && s.port === l.port)) serves.push(l);
+      existing.listeners = serves;
+    } else {
+      neighbours.push({
+        name: 'server',
+        address: to.address,
+        dev: place(to.address, '--to'),
+        listeners: listenersOf,
+      });
+    }
   }
   // Whatever a relay or a DNAT rule sends into a bridge/interface subnet is a container
   // serving that port (docker-proxy's backend; the target of a published port).
   const served = new Map<string, Set<number>>();
   const serve = (address: string, port: number | undefined) => {
-    if (isLocal(address) || !subnetOf(address)) return;
+    if (isLocal(address) || !subnetOf(interfaces, address)) return;
     const ports = served.get(address) ?? new Set<number>();
     if (port !== undefined) ports.add(port);
     served.set(address, ports);
@@ -222,25 +280,26 @@ export function buildTrace(
       }
     }
   }
+  const protocols = protocol === 'udp' ? (['udp'] as const) : (['tcp'] as const);
   for (const [address, ports] of served) {
-    if (neighbours.some((n) => n.address === address)) continue;
-    const protocols = protocol === 'udp' ? (['udp'] as const) : (['tcp'] as const);
+    const wanted = [...ports].flatMap((port) => protocols.map((p) => ({ protocol: p, port })));
+    const existing = known(address);
+    if (existing) {
+      // A snapshot's container behind a published port: it serves what the rules send it.
+      const serves = existing.listeners ?? [];
+      for (const l of wanted)
+        if (!serves.some((s) => s.protocol === l.protocol && s.port === l.port)) serves.push(l);
+      existing.listeners = serves;
+      continue;
+    }
     neighbours.push({
       name: `container ${address}`,
       address,
       dev: place(address, 'backend'),
-      listeners: [...ports].flatMap((port) => protocols.map((p) => ({ protocol: p, port }))),
+      listeners: wanted,
     });
   }
-  const host: HostState = {
-    ruleset,
-    interfaces,
-    routes,
-    sysctls,
-    listeners,
-    neighbours,
-    nftLazyBuiltinChains: nftLazy(ruleset),
-  };
+  const host: HostState = { ...base, neighbours };
   const flow: FlowSpec = { protocol, from: from.address, to: to.address, count };
   if (to.port !== undefined) flow.port = to.port;
   return { host, flow };
@@ -278,6 +337,75 @@ export function formatJson(result: FlowResult): string {
   )}\n`;
 }
 
+const SNAPSHOT_WORDING: PlacementWording = {
+  subnets: "subnet of the snapshot's interfaces",
+  defaultRoute: 'default route in the snapshot',
+};
+
+/**
+ * The host of a snapshot file, with --from/--to names resolved to addresses and the
+ * --sysctl/--listen options applied on top (a what-if on the recorded host).
+ */
+export function buildSnapshotTrace(
+  options: TraceOptions,
+  readFile: (path: string) => string,
+): { host: HostState; flow: FlowSpec; names: SnapshotNames; warnings: string[] } {
+  const file = options.snapshot ?? '';
+  for (const [given, option] of [
+    [options.ruleset, '--ruleset'],
+    [options.bridge.length ? 'x' : undefined, '--bridge'],
+    [options.iface.length ? 'x' : undefined, '--iface'],
+    [options.defaultVia, '--default-via'],
+  ] as const) {
+    if (given !== undefined)
+      throw new TraceUsageError(
+        `${option} does not go with --snapshot: the snapshot holds the host's rules, interfaces and routes`,
+      );
+  }
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw new TraceUsageError(
+      `--snapshot ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  const snapshot = parseSnapshotJson(text, file);
+  const { host, endpoints, warnings } = snapshotToHost(snapshot, file);
+  const names = new SnapshotNames(snapshot, endpoints);
+  for (const s of options.sysctl) {
+    const m = /^([\w.\-/]+)=(.*)$/.exec(s);
+    if (!m) throw new TraceUsageError(`--sysctl "${s}": expected KEY=VALUE, e.g. net.ipv4.ip_forward=0`);
+    host.sysctls[(m[1] as string).replaceAll('/', '.')] = m[2] as string;
+  }
+  host.listeners.push(...options.listen.map(parseListener));
+  let from: string;
+  let to: string;
+  try {
+    from = names.resolveEndpoint(options.from, '--from');
+    to = names.resolveEndpoint(options.to, '--to');
+  } catch (error) {
+    if (error instanceof UnknownNameError) throw new TraceUsageError(error.message);
+    throw error;
+  }
+  const placed = placeFlow(host, { ...options, from, to }, SNAPSHOT_WORDING);
+  return { ...placed, names, warnings };
+}
+
+function runSnapshotTrace(options: TraceOptions, readFile: (path: string) => string): TraceOutput {
+  const { host, flow, names, warnings } = buildSnapshotTrace(options, readFile);
+  const result = runFlow(host, flow);
+  const named = names.annotate(result);
+  const stdout = options.save
+    ? serializeRuleset(host.ruleset, { counters: true })
+    : options.json
+      ? // Machines get addresses as they are; only the path's prose carries names.
+        formatJson({ ...result, path: named.path })
+      : `${names.address(flow.from)} → ${names.address(flow.to)}${flow.port ? `:${flow.port}` : ''} (${flow.protocol}, ${flow.count ?? 1}×)\n${formatPath(named)}`;
+  const stderr = warnings.map((w) => `nettwin trace: warning: ${w}\n`).join('');
+  return { exitCode: 0, stdout, stderr };
+}
+
 /** The whole command as a function of its options: what it would print, and its exit code. */
 export function runTrace(
   options: TraceOptions,
@@ -286,6 +414,9 @@ export function runTrace(
   try {
     if (options.save && options.json)
       throw new TraceUsageError('--save and --json exclude each other: pick one');
+    if (options.snapshot !== undefined) return runSnapshotTrace(options, readFile);
+    if (options.ruleset === undefined)
+      throw new TraceUsageError('give the host: --ruleset FILE (an iptables-save dump) or --snapshot FILE');
     const { host, flow } = buildTrace(options, readFile);
     const result = runFlow(host, flow);
     const stdout = options.save
@@ -295,7 +426,10 @@ export function runTrace(
         : formatPath(result);
     return { exitCode: 0, stdout, stderr: '' };
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
+    // A snapshot's own message names the file and field already.
+    const message = (error instanceof SnapshotError ? error.message : (error as Error).message).split(
+      '\n',
+    )[0];
     return { exitCode: 2, stdout: '', stderr: `nettwin trace: ${message}\n` };
   }
 }
@@ -305,9 +439,10 @@ export function traceCommand(program: Command): Command {
   return program
     .command('trace')
     .description('run one flow through an iptables-save dump on the netfilter twin and show its packet path')
-    .requiredOption(
-      '--ruleset <file>',
-      'iptables-save or iptables-save -c dump (counters are the starting values)',
+    .option('--ruleset <file>', 'iptables-save or iptables-save -c dump (counters are the starting values)')
+    .option(
+      '--snapshot <file>',
+      'a `nettwin snapshot` file instead: its rules, interfaces, routes and containers (--from/--to may name containers)',
     )
     .option(
       '--bridge <name=addr/prefix>',
@@ -334,8 +469,14 @@ export function traceCommand(program: Command): Command {
       collect,
       [],
     )
-    .requiredOption('--from <ip>', 'who sends: a neighbour address, or a local address for the host itself')
-    .requiredOption('--to <ip[:port]>', 'destination (with a port: tcp unless --proto says otherwise)')
+    .requiredOption(
+      '--from <ip>',
+      "who sends: a neighbour address, a local address for the host itself, or a snapshot's container name",
+    )
+    .requiredOption(
+      '--to <ip[:port]>',
+      "destination, an address or a snapshot's container name (with a port: tcp unless --proto says otherwise)",
+    )
     .addOption(new Option('--proto <proto>', 'flow protocol').choices(['icmp', 'tcp', 'udp']))
     .option('--count <n>', 'ICMP echo requests, or TCP SYN attempts / UDP datagrams (default 1)')
     .option('--save', 'print the ruleset in iptables-save -c form with the counters after the flow')

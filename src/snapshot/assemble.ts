@@ -1,0 +1,125 @@
+/**
+ * The raw outputs of the commands `nettwin snapshot` runs on a host, put together as a
+ * Snapshot. Pure: collect.ts runs the commands, this reads what they printed, with the
+ * parsers the DinD layer uses on its own hosts.
+ */
+import { parseIpAddrJson, parseIpRouteJson } from '../dind/parse/ip-json.ts';
+import { parseDockerProxies, parseListeners } from '../dind/parse/listeners.ts';
+import { isIPv4 } from '../netfilter/path/ipv4.ts';
+import { reduceContainers, reduceNetworks } from './docker-objects.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, validateSnapshot } from './schema.ts';
+
+/** What each command printed (stdout). */
+export interface RawHostOutputs {
+  takenAt: string;
+  /** `hostname` */
+  hostname: string;
+  /** `uname -r` */
+  kernel?: string;
+  /** `iptables --version` */
+  iptablesVersion: string;
+  /** `iptables-save -c` */
+  iptablesSave: string;
+  /** `iptables-legacy-save -c` where the command exists (on an nft host: the other backend). */
+  legacySave?: string;
+  /** `ip -j -d addr`, `ip -j -d link`, `ip -j route` */
+  ipAddrJson: string;
+  ipLinkJson: string;
+  ipRouteJson: string;
+  /** `sysctl -e KEY…` and `sysctl -a --pattern route_localnet`: `key = value` lines. */
+  sysctl: string;
+  /** `docker version --format '{{json .}}'` */
+  dockerVersionJson: string;
+  /** `docker network inspect <all>` and `docker inspect <all containers>` (JSON arrays). */
+  networksJson: string;
+  containersJson: string;
+  /** `ss -Hltnup` and the docker-proxy lines of `ps -eo pid=,args=` (no other process lines). */
+  ss: string;
+  dockerProxyPs: string;
+}
+
+/** `-A` lines of an iptables-save dump, with or without `-c` counters in front. */
+export const RULE_LINE = /^(?:\[\d+:\d+\] )?-A /gm;
+
+/** A dump holds rules when a chain has a rule or a built-in chain a non-ACCEPT policy. */
+export function dumpHasRules(save: string): boolean {
+  return new RegExp(RULE_LINE.source, 'm').test(save) || /^:\S+ (DROP|REJECT)\b/m.test(save);
+}
+
+/** `key = value` lines of sysctl(8). */
+export function parseSysctlLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([\w.\-/]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[(m[1] as string).replaceAll('/', '.')] = (m[2] as string).replace(/\s+/g, ' ');
+  }
+  return out;
+}
+
+interface IpLinkEntry {
+  ifname?: string;
+  master?: string;
+  linkinfo?: { info_kind?: string };
+}
+
+function parseJsonArray<T>(text: string, what: string): T[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.trim() || '[]');
+  } catch (error) {
+    throw new Error(`${what} did not print JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new Error(`${what} did not print a JSON array`);
+  return value as T[];
+}
+
+export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
+  const links = new Map(
+    parseJsonArray<IpLinkEntry>(raw.ipLinkJson, 'ip -j -d link').map((l) => [l.ifname ?? '', l]),
+  );
+  const interfaces = parseIpAddrJson(raw.ipAddrJson).map((i) => {
+    const link = links.get(i.name);
+    return {
+      name: i.name,
+      kind: i.kind,
+      addresses: i.addresses,
+      up: i.up ?? false,
+      ...(link?.master ? { master: link.master } : {}),
+      ...(link?.linkinfo?.info_kind ? { linkKind: link.linkinfo.info_kind } : {}),
+    };
+  });
+  const version = JSON.parse(raw.dockerVersionJson) as {
+    Server?: { Version?: string; ApiVersion?: string } | null;
+  };
+  const listeners = parseListeners(raw.ss, parseDockerProxies(raw.dockerProxyPs))
+    // IPv4 only, like the twin; the relay's target must be an address too.
+    .filter((l) => isIPv4(l.address) && (!l.forwardTo || isIPv4(l.forwardTo.address)));
+  const legacy = raw.legacySave !== undefined && dumpHasRules(raw.legacySave) ? raw.legacySave : undefined;
+  const snapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    takenAt: raw.takenAt,
+    host: { hostname: raw.hostname.trim(), ...(raw.kernel ? { kernel: raw.kernel.trim() } : {}) },
+    docker: {
+      serverVersion: version.Server?.Version ?? '',
+      ...(version.Server?.ApiVersion ? { apiVersion: version.Server.ApiVersion } : {}),
+    },
+    iptables: {
+      version: raw.iptablesVersion.trim(),
+      backend: /legacy/.test(raw.iptablesVersion) ? 'legacy' : 'nft',
+      save: raw.iptablesSave,
+      ...(legacy ? { legacySave: legacy } : {}),
+    },
+    interfaces,
+    // Only IPv4 routes of the main table: what the twin routes by.
+    routes: parseIpRouteJson(raw.ipRouteJson).filter(
+      (r) => r.destination === 'default' || isIPv4(r.destination.split('/')[0] ?? ''),
+    ),
+    sysctls: parseSysctlLines(raw.sysctl),
+    networks: reduceNetworks(parseJsonArray(raw.networksJson, 'docker network inspect')),
+    containers: reduceContainers(parseJsonArray(raw.containersJson, 'docker inspect')),
+    listeners,
+  };
+  // What we write must be what we can read back.
+  return validateSnapshot(snapshot, '(being taken)');
+}

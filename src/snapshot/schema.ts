@@ -1,0 +1,180 @@
+/**
+ * The snapshot file: what `nettwin snapshot` records of a real Docker host, and the
+ * one place that says what a valid file is. Reading is pure (text in, value or
+ * SnapshotError out): the error names the file and the field path, so a corrupt,
+ * truncated or foreign file is never half-read into a wrong answer.
+ *
+ * Only networking facts are kept. Containers carry names, ids, addresses and published
+ * ports, never environment, labels or commands: a snapshot is meant to be attached to a
+ * bug report.
+ */
+import { z } from 'zod';
+import { isIPv4, parseCidr } from '../netfilter/path/ipv4.ts';
+import { SnapshotError } from './errors.ts';
+
+/** The `format` field of every snapshot: anything else is not ours. */
+export const SNAPSHOT_FORMAT = 'nettwin-snapshot';
+/** Bumped when a field changes meaning; readers refuse versions they do not know. */
+export const SNAPSHOT_VERSION = 1;
+
+const ipv4 = z.string().refine(isIPv4, { message: 'expected an IPv4 address a.b.c.d' });
+const cidr = z.string().refine(
+  (text) => {
+    try {
+      parseCidr(text);
+      return text.includes('/');
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IPv4 CIDR a.b.c.d/len' },
+);
+const port = z.number().int().min(0).max(65535);
+const l4 = z.enum(['tcp', 'udp']);
+/** Linux interface names: at most 15 bytes, no spaces or slashes. */
+const ifname = z.string().regex(/^[^\s/]{1,15}$/, 'expected an interface name (1-15 characters, no spaces)');
+
+export const interfaceSchema = z.object({
+  name: ifname,
+  kind: z.enum(['loopback', 'bridge', 'ether']),
+  addresses: z.array(z.object({ address: ipv4, prefix: z.number().int().min(0).max(32) })),
+  up: z.boolean(),
+  /** The bridge this interface is a port of (a container's veth). */
+  master: ifname.optional(),
+  /** `ip -d link`'s info_kind: veth, bridge, vxlan … */
+  linkKind: z.string().optional(),
+});
+
+export const routeSchema = z.object({
+  destination: z.union([z.literal('default'), cidr, ipv4]),
+  dev: ifname,
+  via: ipv4.optional(),
+  src: ipv4.optional(),
+});
+
+export const listenerSchema = z.object({
+  protocol: l4,
+  address: ipv4,
+  port,
+  owner: z.string().optional(),
+  forwardTo: z.object({ address: ipv4, port }).optional(),
+});
+
+export const networkSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  driver: z.string(),
+  /** The Linux bridge of a bridge network (docker0, br-<12 hex of the id>, or its bridge.name option). */
+  bridge: ifname.optional(),
+  internal: z.boolean(),
+  /** Only the driver options that change rules or addresses (com.docker.network.bridge.*, mtu). */
+  options: z.record(z.string(), z.string()),
+  ipam: z.array(z.object({ subnet: z.string(), gateway: ipv4.optional(), ipRange: z.string().optional() })),
+});
+
+export const endpointSchema = z.object({
+  network: z.string().min(1),
+  address: ipv4.optional(),
+  prefix: z.number().int().min(0).max(32).optional(),
+  gateway: ipv4.optional(),
+});
+
+export const containerSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  running: z.boolean(),
+  endpoints: z.array(endpointSchema),
+  ports: z.array(
+    z.object({ containerPort: port, protocol: l4, hostIp: z.string().optional(), hostPort: port.optional() }),
+  ),
+});
+
+export const snapshotSchema = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  version: z.literal(SNAPSHOT_VERSION),
+  takenAt: z.string(),
+  host: z.object({ hostname: z.string(), kernel: z.string().optional() }),
+  docker: z.object({
+    serverVersion: z.string().min(1),
+    apiVersion: z.string().optional(),
+  }),
+  iptables: z.object({
+    /** `iptables --version`, e.g. "iptables v1.8.9 (nf_tables)". */
+    version: z.string(),
+    backend: z.enum(['nft', 'legacy']),
+    /** `iptables-save -c` of every table. */
+    save: z.string(),
+    /** `iptables-legacy-save -c`, only where the other backend holds rules too. */
+    legacySave: z.string().optional(),
+  }),
+  interfaces: z.array(interfaceSchema),
+  routes: z.array(routeSchema),
+  sysctls: z.record(z.string(), z.string()),
+  networks: z.array(networkSchema),
+  containers: z.array(containerSchema),
+  listeners: z.array(listenerSchema),
+});
+
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotInterface = z.infer<typeof interfaceSchema>;
+export type SnapshotNetwork = z.infer<typeof networkSchema>;
+export type SnapshotContainer = z.infer<typeof containerSchema>;
+
+/** `networks[1].ipam[0].subnet` from zod's path. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out || '(top level)';
+}
+
+/** Why a value at `path` does not fit, in zod's words made shorter. */
+function describe(issue: z.core.$ZodIssue): string {
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Validates a parsed JSON value. Throws SnapshotError naming the first bad field. */
+export function validateSnapshot(value: unknown, file: string): Snapshot {
+  // A foreign file is told apart first, so its error is about what it is, not about field 17.
+  const head = value as { format?: unknown; version?: unknown } | null;
+  if (typeof head !== 'object' || head === null || Array.isArray(head)) {
+    throw new SnapshotError(file, '(top level)', 'expected a JSON object written by `nettwin snapshot`');
+  }
+  if (head.format !== SNAPSHOT_FORMAT) {
+    throw new SnapshotError(
+      file,
+      'format',
+      `expected "${SNAPSHOT_FORMAT}", found ${JSON.stringify(head.format) ?? 'nothing'}: this is not a nettwin snapshot (take one with \`nettwin snapshot --out FILE\`)`,
+    );
+  }
+  if (typeof head.version === 'number' && head.version > SNAPSHOT_VERSION) {
+    throw new SnapshotError(
+      file,
+      'version',
+      `format version ${head.version} is newer than this nettwin reads (${SNAPSHOT_VERSION}): upgrade nettwin`,
+    );
+  }
+  const result = snapshotSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
+  throw new SnapshotError(file, fieldPath(issue.path), `${describe(issue)}${more}`);
+}
+
+/** JSON text → Snapshot, or SnapshotError. */
+export function parseSnapshotJson(text: string, file: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(
+      file,
+      '(top level)',
+      `not JSON (${(error as Error).message}); a snapshot is the JSON file \`nettwin snapshot --out FILE\` writes`,
+    );
+  }
+  return validateSnapshot(value, file);
+}

@@ -1,0 +1,151 @@
+/**
+ * A snapshot as the twin's HostState: its ruleset, interfaces, routes, sysctls and
+ * docker-proxy listeners as they were, and every running container as a neighbour
+ * behind its network's bridge (named after the container, so paths read "api", not
+ * "172.19.0.2"). Pure.
+ */
+import type { HostState, Neighbour } from '../netfilter/host-types.ts';
+import { parseRuleset, RulesetParseError } from '../netfilter/ruleset/index.ts';
+import { SnapshotError } from './errors.ts';
+import type { Snapshot, SnapshotNetwork } from './schema.ts';
+
+export interface SnapshotContainerEndpoint {
+  container: string;
+  network: string;
+  bridge: string;
+  address: string;
+}
+
+export interface SnapshotHost {
+  host: HostState;
+  /** Every running container's address on each bridge network, in snapshot order. */
+  endpoints: SnapshotContainerEndpoint[];
+  /** What the twin cannot replay of this snapshot, for humans. */
+  warnings: string[];
+}
+
+/** iptables-legacy creates every built-in chain; iptables-nft only those holding rules. */
+function nftLazy(snapshot: Snapshot): boolean {
+  return snapshot.iptables.backend === 'nft';
+}
+
+/** "20.10.24+dfsg1" → 20; "" → 0. */
+function majorVersion(version: string): number {
+  return Number(/^(\d+)/.exec(version)?.[1] ?? 0);
+}
+
+function ipv4Subnets(network: SnapshotNetwork): string[] {
+  return network.ipam.map((c) => c.subnet).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+}
+
+export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
+  const warnings: string[] = [];
+  let ruleset: HostState['ruleset'];
+  try {
+    ruleset = parseRuleset(snapshot.iptables.save, { file: `${file} (iptables.save)` });
+  } catch (error) {
+    if (error instanceof RulesetParseError) {
+      throw new SnapshotError(
+        file,
+        'iptables.save',
+        `line ${error.line}: ${error.detail}: ${error.lineText}`,
+      );
+    }
+    throw new SnapshotError(file, 'iptables.save', (error as Error).message);
+  }
+  if (snapshot.iptables.legacySave) {
+    warnings.push(
+      'the host also has iptables-legacy rules (iptables.legacySave); both backends hook netfilter, ' +
+        'but the twin replays only the iptables-save rules',
+    );
+  }
+  const interfaces = snapshot.interfaces.map((i) => ({
+    name: i.name,
+    kind: i.kind,
+    addresses: i.addresses.map((a) => ({ ...a })),
+    up: i.up,
+  }));
+  const names = new Set<string>();
+  snapshot.interfaces.forEach((i, n) => {
+    if (names.has(i.name))
+      throw new SnapshotError(file, `interfaces[${n}].name`, `"${i.name}" appears twice`);
+    names.add(i.name);
+  });
+  snapshot.routes.forEach((r, n) => {
+    if (!names.has(r.dev)) {
+      throw new SnapshotError(file, `routes[${n}].dev`, `no interface "${r.dev}" in interfaces`);
+    }
+  });
+
+  const networks = new Map(snapshot.networks.map((n) => [n.name, n]));
+  const endpoints: SnapshotContainerEndpoint[] = [];
+  const neighbours: Neighbour[] = [];
+  // Docker 25+ gives a container on internal networks only no default route (moby#46603).
+  const internalHasNoRoute = majorVersion(snapshot.docker.serverVersion) >= 25;
+  snapshot.containers.forEach((c, ci) => {
+    if (!c.running) return;
+    const serves = c.ports.map((p) => ({ protocol: p.protocol, port: p.containerPort }));
+    const unique = serves.filter(
+      (p, i) => serves.findIndex((q) => q.protocol === p.protocol && q.port === p.port) === i,
+    );
+    const own = c.endpoints.flatMap((e) => {
+      const network = networks.get(e.network);
+      return network ? [network] : [];
+    });
+    const reaches =
+      internalHasNoRoute && own.length > 0 && own.every((n) => n.internal)
+        ? own.flatMap(ipv4Subnets)
+        : undefined;
+    c.endpoints.forEach((e, ei) => {
+      if (!e.address) return; // host / none / container: networking
+      const network = networks.get(e.network);
+      if (!network) {
+        throw new SnapshotError(
+          file,
+          `containers[${ci}].endpoints[${ei}].network`,
+          `no network "${e.network}" in networks`,
+        );
+      }
+      if (!network.bridge) {
+        warnings.push(
+          `${c.name} is on ${network.driver} network "${network.name}": the twin models bridges only`,
+        );
+        return;
+      }
+      if (!names.has(network.bridge)) {
+        warnings.push(
+          `${c.name}'s network "${network.name}" has no bridge ${network.bridge} among the interfaces; left out`,
+        );
+        return;
+      }
+      endpoints.push({
+        container: c.name,
+        network: network.name,
+        bridge: network.bridge,
+        address: e.address,
+      });
+      neighbours.push({
+        name: c.name,
+        address: e.address,
+        dev: network.bridge,
+        listeners: unique.map((p) => ({ ...p })),
+        ...(reaches ? { reaches } : {}),
+      });
+    });
+  });
+
+  const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1', ...snapshot.sysctls };
+  const host: HostState = {
+    ruleset,
+    interfaces,
+    routes: snapshot.routes.map((r) => ({ ...r })),
+    sysctls,
+    listeners: snapshot.listeners.map((l) => ({
+      ...l,
+      ...(l.forwardTo ? { forwardTo: { ...l.forwardTo } } : {}),
+    })),
+    neighbours,
+    nftLazyBuiltinChains: nftLazy(snapshot),
+  };
+  return { host, endpoints, warnings };
+}
