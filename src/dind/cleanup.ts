@@ -86,7 +86,9 @@ async function removePass(select: Selector, counts: RemovedCounts): Promise<numb
  */
 export async function labelledResources(select: Selector = () => true): Promise<string[]> {
   const docker = await requireDocker();
-  const filters = { label: [`${LABEL_MANAGED}=true`] };
+  // Both labels, as removePass lists them: a container someone runs by hand from one of
+  // our images inherits the image's managed label but belongs to no session of ours.
+  const filters = { label: [`${LABEL_MANAGED}=true`, LABEL_SESSION] };
   const [containers, networks, { Volumes }] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
