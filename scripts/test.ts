@@ -1,5 +1,6 @@
 /**
- * `npm test`: the unit tests (node:test, no Docker), then the features on the twin
+ * `npm test`: the unit tests (node:test, no Docker), the package test (packed and
+ * installed into a fresh project, *.pack-test.ts), then the features on the twin
  * backend (NETTWIN_BACKEND=model for a quick run), then — on a real backend — the
  * Docker tests (*.docker-test.ts: ground truth replayed on real hosts, Ctrl-C
  * cleanup), a leak check and a check that the runner's own iptables did not change.
@@ -96,6 +97,9 @@ async function main(): Promise<void> {
   process.env.NETTWIN_RUN_ID = RUN_ID;
   const unit = await runNodeTests('Unit tests', await testFiles('.test.ts'), 'reports/unit.tap');
   process.stdout.write(`\nUnit tests: ${unit.passed} passed, ${unit.failed} failed\n\n`);
+  // The package as a user installs it (*.pack-test.ts: npm pack, npm install --omit=dev, nettwin run).
+  const pack = await runNodeTests('Package tests', await testFiles('.pack-test.ts'), 'reports/pack.tap');
+  process.stdout.write(`\nPackage tests: ${pack.passed} passed, ${pack.failed} failed\n\n`);
   const backend = effectiveBackend('twin');
   const real = backend !== 'model';
   const rulesetBefore = real ? await runnerRuleset() : undefined;
@@ -131,8 +135,8 @@ async function main(): Promise<void> {
       return { passed: 0, failed: 1 };
     });
   }
-  const passed = unit.passed + scenarios.passed + docker.passed;
-  const failed = unit.failed + scenarios.failed + docker.failed;
+  const passed = unit.passed + pack.passed + scenarios.passed + docker.passed;
+  const failed = unit.failed + pack.failed + scenarios.failed + docker.failed;
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

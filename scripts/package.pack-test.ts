@@ -1,0 +1,134 @@
+/**
+ * The package as a user gets it: packed, installed into a fresh project without
+ * devDependencies (no TypeScript compiler), `nettwin init` there, then the project's
+ * features — an unnamed network and a TypeScript step of the user's importing `Then`
+ * from 'nettwin' — run on the model. The build goes to a staging copy (as prepack would
+ * build it) so the checkout's dist/ is left as it was; type errors are tsc's to report.
+ *
+ * Speed: the project's node_modules (~230 packages) is kept between runs in the
+ * temporary directory and claimed by an atomic rename, so a run installs only the new
+ * nettwin into it (~2 s instead of ~25 s); two runs at once never share one, and
+ * NETTWIN_PACK_TEST_FRESH=1 installs everything anew. The project's own files are
+ * written fresh every time.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { execa } from 'execa';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+// Outside the checkout: a project under it would resolve missing packages from the
+// checkout's node_modules. Kept modules sit one level down, where no project looks.
+const CACHE = path.join(tmpdir(), 'nettwin-pack-test');
+const CACHED_MODULES = path.join(CACHE, 'kept', 'node_modules');
+
+/** Move the cached node_modules into `project` (if there is one and no other run took it). */
+function claimCachedModules(project: string): void {
+  if (process.env.NETTWIN_PACK_TEST_FRESH === '1') return;
+  try {
+    renameSync(CACHED_MODULES, path.join(project, 'node_modules'));
+    rmSync(path.join(project, 'node_modules', 'nettwin'), { recursive: true, force: true });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Keep the project's node_modules for the next run, unless another run already put one back. */
+function returnCachedModules(project: string): void {
+  try {
+    mkdirSync(path.dirname(CACHED_MODULES), { recursive: true });
+    renameSync(path.join(project, 'node_modules'), CACHED_MODULES);
+  } catch {
+    // another run's copy is there already, or the install never got that far
+  }
+}
+
+test('packed, installed with --omit=dev: npx nettwin init, then run features --backend model passes', {
+  timeout: 600_000,
+}, async () => {
+  mkdirSync(CACHE, { recursive: true });
+  // Beside the cache: a rename between the two is atomic (one file system).
+  const tmp = mkdtempSync(path.join(CACHE, 'run-'));
+  const project = path.join(tmp, 'project');
+  try {
+    const stage = path.join(tmp, 'stage');
+    await execa(
+      process.execPath,
+      [TSC, '-p', 'tsconfig.build.json', '--outDir', path.join(stage, 'dist'), '--noCheck'],
+      { cwd: ROOT },
+    );
+    for (const entry of ['package.json', 'README.md', 'bin', 'docker']) {
+      cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
+    }
+    const packed = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: stage,
+    });
+    const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+    const files = info.files.map((f) => f.path);
+    for (const needed of [
+      'bin/nettwin.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'dist/steps/world.js',
+      'dist/steps/world.d.ts',
+      'docker/common/lib.sh',
+      'docker/workload/build.sh',
+    ]) {
+      assert.ok(files.includes(needed), `the package holds ${needed}`);
+    }
+    const sources = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
+    assert.deepEqual(sources, [], 'no TypeScript sources in the package');
+    assert.deepEqual(
+      files.filter((f) => /^(features|fixtures|src|steps)\//.test(f) || /\.test\./.test(f)),
+      [],
+    );
+
+    mkdirSync(project);
+    claimCachedModules(project);
+    writeFileSync(
+      path.join(project, 'package.json'),
+      `${JSON.stringify({ name: 'network-contract', version: '1.0.0', private: true }, null, 2)}\n`,
+    );
+    await execa(
+      'npm',
+      ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', path.join(tmp, info.filename)],
+      { cwd: project },
+    );
+    assert.ok(
+      !existsSync(path.join(project, 'node_modules', 'typescript')),
+      'no TypeScript compiler installed',
+    );
+    const env = { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' };
+    const nettwin = (args: string[]) =>
+      execa('npx', ['--no-install', 'nettwin', ...args], { cwd: project, env, reject: false, all: true });
+
+    const version = await nettwin(['--version']);
+    assert.equal(version.stdout.trim(), '0.1.0');
+    const init = await nettwin(['init']);
+    assert.match(init.stdout, /wrote {3}features\/network-contract\.feature/);
+    assert.match(init.stdout, /wrote {3}steps\/network-contract\.ts/);
+
+    const run = await nettwin(['run', 'features', '--backend', 'model']);
+    assert.equal(run.exitCode, 0, run.all);
+    assert.match(
+      run.stdout,
+      /nettwin run \(model\): 2 scenarios passed, 0 failed; report: reports\/cucumber\.html/,
+    );
+    assert.doesNotMatch(run.all ?? '', /Undefined step/);
+    assert.ok(
+      existsSync(path.join(project, 'reports', 'cucumber.html')),
+      "the report is in the user's reports/",
+    );
+
+    // The public API's declarations type the user's step (`this` is the NettwinWorld).
+    const typecheck = await execa(process.execPath, [TSC, '-p', project], { reject: false, all: true });
+    assert.equal(typecheck.exitCode, 0, typecheck.all);
+  } finally {
+    returnCachedModules(project);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
