@@ -4,7 +4,7 @@
  * `iptables-save` (no counters, no timestamp comments) as
  * fixtures/golden/<version>/<script>.txt.
  *
- *   npx tsx scripts/record-golden.ts [--versions 20.10,26.1] [SCRIPT.docker…]
+ *   npx tsx scripts/record-golden.ts [--versions 20.10,26.1,28.5] [SCRIPT.docker…]
  *
  * Script lines run in the DinD host's shell. Image names are not pullable here: the
  * first "Unable to find image" tags the workload image under that name and retries.
@@ -90,7 +90,7 @@ export async function recordGolden(session: DindSession, version: string, path: 
 
 async function main(): Promise<void> {
   const program = new Command('record-golden')
-    .option('--versions <list>', 'Docker versions', '20.10,26.1')
+    .option('--versions <list>', 'Docker versions', '20.10,26.1,28.5')
     .argument('[scripts...]', 'scripts (default: fixtures/scripts/*.docker)')
     .parse();
   const { versions } = program.opts<{ versions: string }>();

@@ -13,6 +13,7 @@ import {
 } from '@cucumber/cucumber';
 import type { GherkinDocument } from '@cucumber/messages';
 import debug from 'debug';
+import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { chooseBackendName } from './lib/backend-factory.ts';
 import { attachObservation } from './lib/report-attachments.ts';
 import { StepError } from './lib/step-error.ts';
@@ -55,8 +56,10 @@ BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, as
     log('no ensureImages() in src/dind/images: the %s backend prepares its own images', backend);
     return;
   }
-  // Real profiles skip @model-only, so the features need the 20.10 engine unless told otherwise.
-  const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? '20.10').split(',').map((v) => v.trim());
+  // Real profiles skip @model-only, so the features need the default engine unless told otherwise.
+  const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? DEFAULT_DOCKER_VERSION)
+    .split(',')
+    .map((v) => v.trim());
   const chosen = this.parameters.dockerVersion;
   if (typeof chosen === 'string' && !versions.includes(chosen)) versions.push(chosen);
   log('preparing images for backend "%s", Docker %o', backend, versions);

@@ -1,5 +1,6 @@
 /** Docker hosts, and hosts that are not built by Docker (a replayed dump, a netns router). */
 import { type DataTable, Given, When } from '@cucumber/cucumber';
+import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { parseCount, parseIp } from './lib/values.ts';
 import type { NettwinWorld } from './world.ts';
 
@@ -7,7 +8,7 @@ Given(
   /^a Docker host(?: running Docker (\d+\.\d+))?(?: with daemon options "([^"]*)")?$/,
   async function (this: NettwinWorld, version: string | null, options: string | null) {
     await this.host({
-      dockerVersion: version ?? this.parameters.dockerVersion ?? '20.10',
+      dockerVersion: version ?? this.parameters.dockerVersion ?? DEFAULT_DOCKER_VERSION,
       daemonOptions: options?.split(/\s+/).filter(Boolean) ?? [],
     });
   },

@@ -18,6 +18,7 @@ import type {
   StandaloneHostSpec,
 } from '../src/backends/backend.ts';
 import { BUSYBOX_RESPONSE_SEGMENTS } from '../src/backends/model-http.ts';
+import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
@@ -111,12 +112,15 @@ export class NettwinWorld extends World<NettwinParameters> {
     return this.backendInstance;
   }
 
-  /** The backend with a started Docker host (a default 20.10 host unless a step chose one). */
+  /** The backend with a started Docker host (a default 28.5 host unless a step chose one). */
   async host(options?: Partial<HostOptions>): Promise<Backend> {
     const backend = await this.backend();
     if (options && this.hostStarted) this.fail('the Docker host is already started; describe it in one step');
     if (!this.hostStarted) {
-      const chosen: HostOptions = { dockerVersion: options?.dockerVersion ?? '20.10', daemonOptions: [] };
+      const chosen: HostOptions = {
+        dockerVersion: options?.dockerVersion ?? DEFAULT_DOCKER_VERSION,
+        daemonOptions: [],
+      };
       chosen.daemonOptions = options?.daemonOptions ?? [];
       log('starting host %o on backend "%s"', chosen, this.backendName);
       await backend.startHost(chosen);

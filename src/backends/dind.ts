@@ -20,6 +20,7 @@ import {
   neighbourScript,
 } from '../dind/standalone-host.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
+import { DEFAULT_DOCKER_VERSION } from '../docker/profile.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 import type {
@@ -257,7 +258,7 @@ export class DindBackend implements Backend {
    * interfaces become bridges or veth pairs; neighbours are made on first use.
    */
   async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
-    if (!this.host) await this.startHost({ dockerVersion: '20.10', daemonOptions: [] });
+    if (!this.host) await this.startHost({ dockerVersion: DEFAULT_DOCKER_VERSION, daemonOptions: [] });
     const host = this.dindHost();
     this.standalone = spec;
     await host.run(['sh', '-ec', interfaceScript(spec).join('\n')]);

@@ -3,12 +3,13 @@
  * script through the Docker model and prints the ruleset that Docker of that version
  * would leave behind. Default output: a short summary of the host, then the dump;
  * `--save`: only the dump, in `iptables-save -c` form.
- * Standalone: `npx tsx src/cli/ruleset.ts --docker-version 20.10 --script FILE`.
+ * Standalone: `npx tsx src/cli/ruleset.ts --docker-version 28.5 --script FILE`.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { DockerDaemonModel } from '../docker/daemon-model.ts';
+import { DEFAULT_DOCKER_VERSION, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { runDockerScript } from '../docker/script.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 
@@ -57,7 +58,15 @@ export function rulesetCommand(program: Command): Command {
   return program
     .command('ruleset')
     .description('print the iptables ruleset a Docker version would leave after a script of docker commands')
-    .requiredOption('--docker-version <version>', 'version profile: 20.10, 26.1, 17.06, 17.03')
+    .option(
+      '--docker-version <version>',
+      `version profile: ${Object.keys(PROFILES)
+        .map((v) =>
+          VERIFIED_DOCKER_VERSIONS.includes(v) ? `${v} (verified on a real engine)` : `${v} (model only)`,
+        )
+        .join(', ')}`,
+      DEFAULT_DOCKER_VERSION,
+    )
     .requiredOption('--script <file>', 'docker command script (one command per line, # comments)')
     .option('--save', 'print only the ruleset, in iptables-save -c form')
     .addOption(

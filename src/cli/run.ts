@@ -12,6 +12,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
+import { DEFAULT_DOCKER_VERSION, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { COMPILED } from '../package-paths.ts';
 import { closestSteps } from './closest-steps.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
@@ -27,7 +28,7 @@ export interface RunOptions {
   features?: string[];
   backend?: RunBackend;
   tags?: string;
-  /** Docker version of hosts whose step names none ("Given a Docker host"); default 20.10. */
+  /** Docker version of hosts whose step names none ("Given a Docker host"); default 28.5. */
   dockerVersion?: string;
   /** Where reports go, relative to cwd (default reports/). */
   reportsDir?: string;
@@ -189,7 +190,7 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   if (options.parallel && options.parallel > 1) {
     runConfiguration.runtime.parallel = options.parallel;
   }
-  const dockerVersion = options.dockerVersion ?? env.NETTWIN_DOCKER_VERSION;
+  const dockerVersion = options.dockerVersion ?? env.NETTWIN_DOCKER_VERSION ?? DEFAULT_DOCKER_VERSION;
   runConfiguration.runtime.worldParameters = {
     ...runConfiguration.runtime.worldParameters,
     backend,
@@ -267,7 +268,7 @@ export function runCommand(program: Command): Command {
     .option('--tags <expression>', 'cucumber tag expression, combined with the profile’s')
     .option(
       '--docker-version <version>',
-      'Docker of hosts whose step names no version (20.10 | 26.1; env NETTWIN_DOCKER_VERSION)',
+      `Docker of hosts whose step names no version (${VERIFIED_DOCKER_VERSIONS.join(' | ')}; default ${DEFAULT_DOCKER_VERSION}; env NETTWIN_DOCKER_VERSION)`,
     )
     .option('--reports <dir>', 'where the HTML, JUnit and message reports go (default: reports/)')
     .option('--parallel <n>', 'worker processes, each with DinD hosts of its own (a number or auto)')

@@ -20,7 +20,14 @@ export { DaemonOptionError, type DaemonOptions, parseDaemonOptions } from './dae
 export { Firewall, type IptablesRunner } from './firewall.ts';
 export { type AddressPool, DEFAULT_ADDRESS_POOLS, IpamError } from './ipam.ts';
 export { PortAllocationError } from './port-allocator.ts';
-export { getProfile, PROFILES, UnknownDockerVersionError, type VersionProfile } from './profile.ts';
+export {
+  DEFAULT_DOCKER_VERSION,
+  getProfile,
+  PROFILES,
+  UnknownDockerVersionError,
+  VERIFIED_DOCKER_VERSIONS,
+  type VersionProfile,
+} from './profile.ts';
 export { PublishError, parsePublish } from './publish.ts';
 export {
   applyAction,

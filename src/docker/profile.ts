@@ -56,6 +56,9 @@ const V20_10: VersionProfile = {
 /** The Docker version a host or a model gets when none is named: what users run today. */
 export const DEFAULT_DOCKER_VERSION = '28.5';
 
+/** Profiles checked against a real engine (ground truth, golden rulesets); the others are model-only. */
+export const VERIFIED_DOCKER_VERSIONS: readonly string[] = ['28.5', '26.1', '20.10'];
+
 export const PROFILES: Readonly<Record<string, VersionProfile>> = {
   '28.5': {
     ...V20_10,
