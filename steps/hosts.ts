@@ -21,6 +21,10 @@ Given(
   },
 );
 
+Given('a host like the one in snapshot {string}', async function (this: NettwinWorld, file: string) {
+  await this.snapshotHost(file);
+});
+
 Given('a Linux router with interfaces:', async function (this: NettwinWorld, table: DataTable) {
   await this.linuxRouter(table);
 });

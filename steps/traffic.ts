@@ -48,6 +48,11 @@ When(
     let to: string;
     if (target != null) to = await this.addressOf(target);
     else to = this.value(() => parseIp(address ?? ''));
+    if (from.kind === 'container' && this.standalone) {
+      // A snapshot's container: on a standalone host it is a neighbour played by its address.
+      await this.pingFromAddress(await this.addressOf(from.name), to, count);
+      return;
+    }
     await this.observe('ping', `${label(from)} pings ${to} ${count} times`, async (b) => ({
       ping: await b.ping(from, to, count),
     }));

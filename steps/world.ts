@@ -21,6 +21,8 @@ import { BUSYBOX_RESPONSE_SEGMENTS } from '../src/backends/model-http.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
+import { SnapshotError } from '../src/snapshot/errors.ts';
+import { type SnapshotReplay, snapshotReplay } from '../src/snapshot/to-standalone.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
 import { hasMethod } from './lib/capabilities.ts';
 import { acceptedCounts, counterFor, describeDeltas, tablesHoldingRule } from './lib/rule-lines.ts';
@@ -278,6 +280,32 @@ export class NettwinWorld extends World<NettwinParameters> {
       );
     }
     this.describeStandalone({ rulesetText, file, sysctls: { 'net.ipv4.ip_forward': '1' } }, table);
+  }
+
+  /**
+   * `Given a host like the one in snapshot "FILE"`: the host `nettwin snapshot` recorded,
+   * its running containers usable by name in traffic steps (played by namespaces on a
+   * real host).
+   */
+  async snapshotHost(file: string): Promise<void> {
+    if (this.standalone || this.hostStarted)
+      this.fail('this scenario already has a host; describe one host per scenario');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (cause) {
+      this.fail(`cannot read the snapshot "${file}" (paths are relative to ${process.cwd()})`, cause);
+    }
+    let replay: SnapshotReplay;
+    try {
+      replay = snapshotReplay(text, file);
+    } catch (error) {
+      if (error instanceof SnapshotError) this.fail(error.message, error);
+      throw error;
+    }
+    for (const warning of replay.warnings) this.log(`snapshot ${file}: ${warning}`);
+    this.standalone = replay.spec;
+    for (const c of replay.containers) this.containers.set(c.name, c);
   }
 
   /** `Given a Linux router with interfaces:` — no rules, forwarding on, as seed 002 sets it up. */
