@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { DockerDaemonModel } from '../docker/daemon-model.ts';
 import { DEFAULT_DOCKER_VERSION, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
-import { runDockerScript } from '../docker/script.ts';
+import { type DockerScriptError, runDockerScript } from '../docker/script.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 
 export interface RulesetCliOptions {
@@ -43,12 +43,20 @@ export function describeHost(model: DockerDaemonModel): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function runRulesetCommand(o: RulesetCliOptions): string {
+/**
+ * The ruleset after the script. A line Docker refuses goes to `onRefusal` (its message
+ * names file:line) and the script goes on, as a shell would; without `onRefusal` it throws.
+ */
+export function runRulesetCommand(
+  o: RulesetCliOptions,
+  onRefusal?: (error: DockerScriptError) => void,
+): string {
   const text = readFileSync(o.script, 'utf8');
   const model = runDockerScript(text, {
     version: o.dockerVersion,
     file: o.script,
     ...(o.baseline ? { baseline: o.baseline } : {}),
+    ...(onRefusal ? { onRefusal } : {}),
   });
   if (o.save) return serializeRuleset(model.ruleset(), { counters: true });
   return `${describeHost(model)}${serializeRuleset(model.ruleset())}`;
@@ -77,7 +85,14 @@ export function rulesetCommand(program: Command): Command {
     )
     .action((opts: RulesetCliOptions) => {
       try {
-        process.stdout.write(runRulesetCommand(opts));
+        let refused = 0;
+        process.stdout.write(
+          runRulesetCommand(opts, (e) => {
+            refused++;
+            process.stderr.write(`nettwin ruleset: ${e.message}\n`);
+          }),
+        );
+        if (refused > 0) process.exitCode = 1;
       } catch (e) {
         process.stderr.write(`nettwin ruleset: ${(e as Error).message}\n`);
         process.exitCode = 1;

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 import { DockerDaemonModel, DockerModelError } from './daemon-model.ts';
 import { PortAllocationError } from './port-allocator.ts';
+import { DockerRefusal } from './refusals.ts';
 
 type Step =
   | { op: 'net'; icc: boolean; masq: boolean; internal: boolean }
@@ -95,7 +96,14 @@ test('removing all containers and networks restores the ruleset right after star
           } catch (e) {
             // Port clashes, a `run` that fails after `create`, and busy networks are real
             // Docker errors; they must leave the model consistent.
-            if (!(e instanceof PortAllocationError || e instanceof DockerModelError)) throw e;
+            if (
+              !(
+                e instanceof PortAllocationError ||
+                e instanceof DockerModelError ||
+                e instanceof DockerRefusal
+              )
+            )
+              throw e;
             if (s.op === 'run') {
               const name = `c${k - 1}`;
               try {

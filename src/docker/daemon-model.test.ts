@@ -37,7 +37,7 @@ describe('daemon start (20.10)', () => {
   test('--iptables=false writes no rules', () => {
     const m = start({ daemonOptions: ['--iptables=false'] });
     m.createNetwork({ name: 'n' });
-    m.run({ name: 'c', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
+    m.run({ name: 'cc', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
     assert.equal(
       save(m),
       save(
@@ -106,7 +106,7 @@ describe('networks', () => {
     );
   });
 
-  test('IPAM: next free /16, holes reused, then 192.168.x.0/20; bridge br-<12 hex of id>', () => {
+  test('IPAM (20.10): the next pool after the last one handed out, then 192.168.x.0/20; bridge br-<12 hex of id>', () => {
     const m = start();
     const a = m.createNetwork({ name: 'a' });
     assert.equal(a.subnet, '172.18.0.0/16');
@@ -116,25 +116,54 @@ describe('networks', () => {
     m.createNetwork({ name: 'b', subnet: '172.19.0.0/16' });
     assert.equal(m.createNetwork({ name: 'c' }).subnet, '172.20.0.0/16');
     m.removeNetwork('a');
-    assert.equal(m.createNetwork({ name: 'd' }).subnet, '172.18.0.0/16');
-    for (let i = 21; i <= 31; i++) m.createNetwork({ name: `x${i}` });
+    // Measured on 20.10.24 and 26.1.5: a's 172.18 does not come back until the list wraps.
+    assert.equal(m.createNetwork({ name: 'd' }).subnet, '172.21.0.0/16');
+    for (let i = 22; i <= 31; i++) m.createNetwork({ name: `x${i}` });
     assert.equal(m.createNetwork({ name: 'e' }).subnet, '192.168.0.0/20');
     assert.equal(m.createNetwork({ name: 'f' }).subnet, '192.168.16.0/20');
     assert.throws(() => m.createNetwork({ name: 'g', subnet: '172.19.128.0/17' }), /overlaps/);
+    for (let i = 2; i < 16; i++) m.createNetwork({ name: `y${i}` });
+    // Every pool handed out once: the search wraps and finds the freed 172.18.
+    assert.equal(m.createNetwork({ name: 'h' }).subnet, '172.18.0.0/16');
+  });
+
+  test('IPAM (28.5): the lowest free pool, a freed one at once; a restart forgets 20.10 rotation', () => {
+    const m = DockerDaemonModel.start({ version: '28.5' });
+    assert.equal(m.createNetwork({ name: 'a' }).subnet, '172.18.0.0/16');
+    assert.equal(m.createNetwork({ name: 'b' }).subnet, '172.19.0.0/16');
+    m.removeNetwork('a');
+    assert.equal(m.createNetwork({ name: 'c' }).subnet, '172.18.0.0/16');
+    const old = start();
+    old.createNetwork({ name: 'a' });
+    old.createNetwork({ name: 'b' });
+    old.removeNetwork('a');
+    old.restartDaemon();
+    assert.equal(old.createNetwork({ name: 'c' }).subnet, '172.18.0.0/16');
+  });
+
+  test('network ids are stable: the same name and creation order give the same bridge, whatever came before', () => {
+    const one = start();
+    const two = start();
+    two.run({ name: 'early' });
+    assert.equal(one.createNetwork({ name: 'n1' }).bridge, two.createNetwork({ name: 'n1' }).bridge);
+    assert.notEqual(one.createNetwork({ name: 'n2' }).bridge, one.inspectNetwork('n1').bridge);
   });
 
   test('container addresses: lowest free, reused after removal; --ip; gateway elsewhere frees .1', () => {
     const m = start();
     m.createNetwork({ name: 'n', subnet: '10.5.0.0/24', gateway: '10.5.0.254' });
-    assert.equal(m.run({ name: 'a', network: 'n' }).address, '10.5.0.1');
-    assert.equal(m.run({ name: 'b', network: 'n' }).address, '10.5.0.2');
-    m.remove('a', { force: true });
-    assert.equal(m.run({ name: 'c', network: 'n' }).address, '10.5.0.1');
-    assert.equal(m.run({ name: 'd', network: 'n', ip: '10.5.0.66' }).address, '10.5.0.66');
-    assert.throws(() => m.run({ name: 'e', network: 'n', ip: '10.5.0.66' }), /already in use/);
-    assert.throws(() => m.run({ name: 'f', ip: '172.17.0.9' }), /user defined networks only/);
+    assert.equal(m.run({ name: 'aa', network: 'n' }).address, '10.5.0.1');
+    assert.equal(m.run({ name: 'bb', network: 'n' }).address, '10.5.0.2');
+    m.remove('aa', { force: true });
+    assert.equal(m.run({ name: 'cc', network: 'n' }).address, '10.5.0.1');
+    assert.equal(m.run({ name: 'dd', network: 'n', ip: '10.5.0.66' }).address, '10.5.0.66');
+    assert.throws(() => m.run({ name: 'ee', network: 'n', ip: '10.5.0.66' }), /already in use/);
+    assert.throws(
+      () => m.run({ name: 'ff', network: 'bridge', ip: '172.17.0.9' }),
+      /user defined networks only/,
+    );
     m.createNetwork({ name: 'r', subnet: '10.6.0.0/16', ipRange: '10.6.5.0/24' });
-    assert.equal(m.run({ name: 'g', network: 'r' }).address, '10.6.5.0');
+    assert.equal(m.run({ name: 'gg', network: 'r' }).address, '10.6.5.0');
   });
 
   test('enable_icc=false, enable_ip_masquerade=false, host_binding_ipv4', () => {
@@ -151,7 +180,7 @@ describe('networks', () => {
     assert.equal(rules(m, 'filter', 'FORWARD').at(-1), '-i brx -o brx -j DROP');
     assert.ok(!rules(m, 'nat', 'POSTROUTING').some((r) => r.includes('brx')));
     assert.ok(!rules(m, 'nat', 'DOCKER').some((r) => r.includes('brx')), 'no skip-DNAT without masquerade');
-    m.run({ name: 'c', network: 'n', publish: [{ hostPort: 81, containerPort: 80, protocol: 'tcp' }] });
+    m.run({ name: 'cc', network: 'n', publish: [{ hostPort: 81, containerPort: 80, protocol: 'tcp' }] });
     assert.deepEqual(
       rules(m, 'nat', 'DOCKER').at(-1),
       '-d 192.168.70.6/32 ! -i brx -p tcp -m tcp --dport 81 -j DNAT --to-destination 172.18.0.2:80',
@@ -182,10 +211,10 @@ describe('networks', () => {
     const m = start();
     const before = save(m);
     m.createNetwork({ name: 'n' });
-    m.run({ name: 'c', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
+    m.run({ name: 'cc', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
     assert.throws(() => m.removeNetwork('n'), /active endpoints/);
     assert.throws(() => m.removeNetwork('bridge'), /pre-defined/);
-    m.remove('c', { force: true });
+    m.remove('cc', { force: true });
     m.removeNetwork('n');
     assert.equal(save(m), before);
   });
@@ -198,10 +227,10 @@ describe('networks', () => {
       0,
     );
     m.createNetwork({ name: 'other' });
-    m.run({ name: 'c', network: 'w' });
-    m.restart('c');
+    m.run({ name: 'cc', network: 'w' });
+    m.restart('cc');
     assert.ok(!rules(m, 'filter', 'DOCKER-ISOLATION-STAGE-2').includes('-o test_web -j DROP'));
-    m.remove('c', { force: true });
+    m.remove('cc', { force: true });
     m.removeNetwork('w');
     m.createNetwork({ name: 'w', options: { 'com.docker.network.bridge.name': 'test_web' } });
     assert.equal(rules(m, 'filter', 'DOCKER-ISOLATION-STAGE-2')[0], '-o test_web -j DROP');
@@ -228,12 +257,12 @@ describe('networks', () => {
   test('connect/disconnect add and remove an endpoint', () => {
     const m = start();
     m.createNetwork({ name: 'n' });
-    m.run({ name: 'c' });
-    m.connect('n', 'c', '172.18.0.9');
-    assert.deepEqual(m.inspectContainer('c').endpoints, { bridge: '172.17.0.2', n: '172.18.0.9' });
+    m.run({ name: 'cc' });
+    m.connect('n', 'cc', '172.18.0.9');
+    assert.deepEqual(m.inspectContainer('cc').endpoints, { bridge: '172.17.0.2', n: '172.18.0.9' });
     assert.equal(m.host().neighbours.length, 2);
-    m.disconnect('n', 'c');
-    assert.deepEqual(m.inspectContainer('c').endpoints, { bridge: '172.17.0.2' });
+    m.disconnect('n', 'cc');
+    assert.deepEqual(m.inspectContainer('cc').endpoints, { bridge: '172.17.0.2' });
   });
 });
 
@@ -247,24 +276,24 @@ describe('containers and ports', () => {
   test('stop removes port rules and proxies, start puts them back; rm refuses a running container', () => {
     const m = start();
     const empty = save(m);
-    m.run({ name: 'c', publish: [p(8080, 80)] });
+    m.run({ name: 'cc', publish: [p(8080, 80)] });
     const running = save(m);
     assert.notEqual(running, empty);
-    m.stop('c');
+    m.stop('cc');
     assert.equal(save(m), empty);
     assert.equal(m.host().listeners.length, 0);
-    m.start('c');
+    m.start('cc');
     assert.equal(save(m), running);
-    assert.throws(() => m.remove('c'), /cannot remove a running container/);
-    assert.throws(() => m.run({ name: 'd', publish: [p(8080, 81)] }), /port is already allocated/);
+    assert.throws(() => m.remove('cc'), /cannot remove a running container/);
+    assert.throws(() => m.run({ name: 'dd', publish: [p(8080, 81)] }), /port is already allocated/);
   });
 
   test('ephemeral host ports come from ip_local_port_range, round robin', () => {
     const m = start();
-    m.run({ name: 'a', publish: [p(undefined, 80)] });
-    m.run({ name: 'b', publish: [p(undefined, 80)] });
-    m.remove('a', { force: true });
-    m.run({ name: 'c', publish: [p(undefined, 80)] });
+    m.run({ name: 'aa', publish: [p(undefined, 80)] });
+    m.run({ name: 'bb', publish: [p(undefined, 80)] });
+    m.remove('aa', { force: true });
+    m.run({ name: 'cc', publish: [p(undefined, 80)] });
     const ports = m
       .host()
       .listeners.filter((l) => l.address === '0.0.0.0')
@@ -274,7 +303,7 @@ describe('containers and ports', () => {
 
   test('several ports are programmed in nat.SortPortMap order (udp and tcp of one port: tcp first)', () => {
     const m = start();
-    m.run({ name: 'c', publish: [p(53, 53, 'udp'), p(53, 53, 'tcp'), p(80, 80), p(443, 443)] });
+    m.run({ name: 'cc', publish: [p(53, 53, 'udp'), p(53, 53, 'tcp'), p(80, 80), p(443, 443)] });
     assert.deepEqual(
       rules(m, 'nat', 'DOCKER')
         .slice(1)
@@ -291,14 +320,14 @@ describe('containers and ports', () => {
         '-d 172.17.0.2/32 ! -i docker0 -o docker0 -p udp -m udp --dport 53 -j ACCEPT',
       ),
     );
-    m.run({ name: 'h', network: 'host', httpPort: 9000 });
-    assert.ok(m.host().listeners.some((l) => l.port === 9000 && l.owner === 'h'));
-    assert.ok(!m.host().neighbours.some((n) => n.name === 'h'));
+    m.run({ name: 'hh', network: 'host', httpPort: 9000 });
+    assert.ok(m.host().listeners.some((l) => l.port === 9000 && l.owner === 'hh'));
+    assert.ok(!m.host().neighbours.some((n) => n.name === 'hh'));
   });
 
   test('kill docker-proxy of one port leaves the others', () => {
     const m = start();
-    m.run({ name: 'c', publish: [p(8080, 80), p(8443, 443)] });
+    m.run({ name: 'cc', publish: [p(8080, 80), p(8443, 443)] });
     m.killDockerProxy(8080);
     assert.deepEqual([...new Set(m.host().listeners.map((l) => l.port))], [8443]);
   });
@@ -365,7 +394,7 @@ describe('17.03 / 17.06 profiles', () => {
 
 test('an explicit 0.0.0.0 host IP gets no [::] docker-proxy twin', () => {
   const m = DockerDaemonModel.start({ version: '20.10', baseline: 'bare' });
-  m.run({ name: 'c', publish: [{ hostIp: '0.0.0.0', hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
+  m.run({ name: 'cc', publish: [{ hostIp: '0.0.0.0', hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
   assert.deepEqual(
     m.host().listeners.map((l) => l.address),
     ['0.0.0.0'],

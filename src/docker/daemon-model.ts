@@ -18,12 +18,13 @@ import type { BridgeRuleConfig, GatewayMode, PortForward } from './bridge-rules.
 import { type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
 import { installDnsRules, writeDnsPortRules } from './dind-baseline.ts';
 import { Firewall, type IptablesResult, type IptablesRunner } from './firewall.ts';
-import { IdSource } from './ids.ts';
-import { allocateSubnet, firstHost, SubnetAddresses } from './ipam.ts';
-import { formatCidr, overlaps, parseCidr } from './ipv4.ts';
+import { IdSource, stableHex64 } from './ids.ts';
+import { allocateSubnet, firstHost, PredefinedPools, SubnetAddresses } from './ipam.ts';
+import { contains, formatCidr, isCidr, overlaps, parseCidr, parseIPv4 } from './ipv4.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { orderPortMappings } from './port-sort.ts';
 import { getProfile, type VersionProfile } from './profile.ts';
+import * as refuse from './refusals.ts';
 import { type BridgeRuleWriter, ruleWriterFor } from './rule-writer.ts';
 
 export type HostBaseline =
@@ -58,6 +59,8 @@ export class DockerModelError extends Error {
 interface NetworkState {
   name: string;
   id: string;
+  /** Created with --subnet: only then may containers ask for an address (--ip). */
+  userSubnet: boolean;
   bridge: string;
   subnet: string;
   gateway: string;
@@ -147,6 +150,11 @@ export class DockerDaemonModel {
   /** The chain layout's rule writer (legacy or 28.x forward chains). */
   private readonly writer: BridgeRuleWriter;
   private readonly ids: IdSource;
+  private readonly idSeed: number;
+  /** Networks created so far (the default bridge included): part of each network's stable id. */
+  private networksCreated = 0;
+  /** The predefined-pool allocator, whose memory (20.10/26.1: rotation) a restart forgets. */
+  private readonly pools: PredefinedPools;
   private readonly networks: NetworkState[] = [];
   private readonly containers: ContainerState[] = [];
   private readonly sysctls: Record<string, string> = {};
@@ -164,6 +172,8 @@ export class DockerDaemonModel {
     this.daemon = parseDaemonOptions(options.daemonOptions ?? []);
     this.writer = ruleWriterFor(this.profile, { allowDirectRouting: this.daemon.allowDirectRouting });
     this.ids = new IdSource(options.seed);
+    this.idSeed = options.seed ?? 0x2017;
+    this.pools = new PredefinedPools(this.daemon.defaultAddressPools, this.profile.subnetOrder);
     this.fw = new Firewall(emptyRuleset(['filter', 'nat']), options.iptables);
     this.uplink = structuredClone(options.uplink ?? DEFAULT_UPLINK);
     this.defaultVia = options.defaultVia ?? '192.168.70.1';
@@ -193,6 +203,7 @@ export class DockerDaemonModel {
   }
 
   private startDaemon(restoreOrder?: readonly string[]): void {
+    this.pools.reset();
     if (this.daemon.iptables) this.writer.startDriver(this.fw, { hairpin: this.hairpin });
     if (this.daemon.ipForward && this.sysctls['net.ipv4.ip_forward'] !== '1') {
       this.sysctls['net.ipv4.ip_forward'] = '1';
@@ -239,7 +250,8 @@ export class DockerDaemonModel {
     addresses.reserve(gateway);
     const n: NetworkState = {
       name: 'bridge',
-      id: this.ids.hex64(),
+      id: this.networkId('bridge'),
+      userSubnet: false,
       bridge: 'docker0',
       subnet,
       gateway,
@@ -301,7 +313,7 @@ export class DockerDaemonModel {
     const n = this.networks.find(
       (x) => x.name === name || x.id === name || (x.id.startsWith(name) && name.length >= 12),
     );
-    if (!n) throw new DockerModelError(`Error: No such network: ${name}`);
+    if (!n) throw refuse.noSuchNetwork(this.profile, name);
     return n;
   }
 
@@ -352,9 +364,13 @@ export class DockerDaemonModel {
     if (o.driver && o.driver !== 'bridge') {
       throw new DockerModelError(`network driver "${o.driver}" is not modelled (only bridge)`);
     }
-    if (this.networks.some((n) => n.name === o.name) || ['host', 'none'].includes(o.name)) {
-      throw new DockerModelError(`Error response from daemon: network with name ${o.name} already exists`);
+    // The docker CLI checks gateways against subnets before it asks the daemon.
+    if ((o.gateway || o.ipRange) && !o.subnet) throw refuse.gatewayWithoutSubnet();
+    if (o.gateway && o.subnet && isCidr(o.subnet) && !contains(parseCidr(o.subnet), parseIPv4(o.gateway))) {
+      throw refuse.gatewayOutsideSubnet(o.gateway);
     }
+    if (['bridge', 'host', 'none'].includes(o.name)) throw refuse.predefinedNetwork(o.name);
+    if (this.networks.some((n) => n.name === o.name)) throw refuse.networkExists(o.name);
     const options = { ...(o.options ?? {}) };
     for (const key of Object.keys(options)) {
       if (!SUPPORTED_NETWORK_OPTIONS.includes(key)) {
@@ -363,28 +379,30 @@ export class DockerDaemonModel {
         );
       }
     }
-    const subnet = o.subnet
-      ? formatCidr(parseCidr(o.subnet))
-      : allocateSubnet(this.daemon.defaultAddressPools, this.usedSubnets());
     if (o.subnet) {
-      const clash = this.networks.find((n) => overlaps(parseCidr(n.subnet), parseCidr(subnet)));
-      if (clash) {
-        throw new DockerModelError(
-          `Error response from daemon: Pool overlaps with other one on this address space (${clash.name} uses ${clash.subnet})`,
-        );
+      if (!isCidr(o.subnet)) throw refuse.invalidSubnet(this.profile, o.subnet);
+      const canonical = formatCidr(parseCidr(o.subnet));
+      // 26.1+ refuse host bits; 20.10 takes the network they name.
+      if (canonical !== o.subnet && this.profile.refusals !== 'v20') {
+        throw refuse.invalidSubnet(this.profile, o.subnet, canonical);
+      }
+      if (this.networks.some((n) => overlaps(parseCidr(n.subnet), parseCidr(canonical)))) {
+        throw refuse.poolOverlaps(this.profile);
       }
     }
+    const subnet = o.subnet ? formatCidr(parseCidr(o.subnet)) : this.pools.allocate(this.usedSubnets());
     const gateway = o.gateway ?? firstHost(subnet);
     const addresses = new SubnetAddresses(subnet, o.ipRange);
     addresses.reserve(gateway);
-    const id = this.ids.hex64();
+    const id = this.networkId(o.name);
     const bridge = options[BRIDGE_NAME_OPT] ?? `br-${id.slice(0, 12)}`;
     if (this.networks.some((n) => n.bridge === bridge)) {
-      throw new DockerModelError(`Error response from daemon: bridge name ${bridge} is already in use`);
+      throw new refuse.DockerRefusal(`Error response from daemon: bridge name ${bridge} is already in use`);
     }
     const n: NetworkState = {
       name: o.name,
       id,
+      userSubnet: o.subnet !== undefined,
       bridge,
       subnet,
       gateway,
@@ -404,6 +422,11 @@ export class DockerDaemonModel {
     return this.networkInfo(n);
   }
 
+  /** A stable id: the same network name and creation ordinal give the same id (and br-<12 hex>) every run. */
+  private networkId(name: string): string {
+    return stableHex64(`network ${name} #${this.networksCreated++}`, this.idSeed);
+  }
+
   private networkInfo(n: NetworkState): NetworkInfo {
     return { name: n.name, id: n.id, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway };
   }
@@ -419,19 +442,25 @@ export class DockerDaemonModel {
   removeNetwork(name: string): void {
     const n = this.network(name);
     if (n.isDefault) {
-      throw new DockerModelError(
+      throw new refuse.DockerRefusal(
         `Error response from daemon: ${n.name} is a pre-defined network and cannot be removed`,
       );
     }
     const active = this.containers.filter((c) => c.endpoints.has(n.name));
-    if (active.length > 0) {
-      throw new DockerModelError(
-        `Error response from daemon: error while removing network: network ${n.name} id ${n.id} has active endpoints ` +
-          `(${active.map((c) => c.name).join(', ')}): stop or disconnect them first`,
-      );
-    }
+    if (active.length > 0) throw refuse.networkHasActiveEndpoints(this.profile, n, active);
     this.deleteNetworkState(n);
     for (const c of this.containers) c.networks = c.networks.filter((x) => x !== n.name);
+  }
+
+  /**
+   * Take the real host's id for a network (twin): Docker names an unnamed bridge
+   * br-<first 12 of the id>, so that name and its rules follow the id.
+   */
+  learnNetworkId(network: string, id: string): void {
+    const n = this.network(network);
+    const derived = n.bridge === `br-${n.id.slice(0, 12)}`;
+    n.id = id;
+    if (derived) this.learnBridgeName(n.name, `br-${id.slice(0, 12)}`);
   }
 
   /** Replace the generated bridge name of a network by the real one, renaming its rules in place. */
@@ -473,33 +502,32 @@ export class DockerDaemonModel {
 
   private container(name: string): ContainerState {
     const c = this.containers.find((x) => x.name === name || (name.length >= 4 && x.id.startsWith(name)));
-    if (!c) throw new DockerModelError(`Error: No such container: ${name}`);
+    if (!c) throw refuse.noSuchContainer(this.profile, name);
     return c;
   }
 
   create(o: ContainerOptions & { restart?: string }): ContainerInfo {
-    if (this.containers.some((c) => c.name === o.name)) {
-      throw new DockerModelError(
-        `Error response from daemon: Conflict. The container name "/${o.name}" is already in use: remove it first (docker rm -f ${o.name})`,
-      );
-    }
+    if (!refuse.isValidContainerName(o.name)) throw refuse.invalidContainerName(o.name);
+    const name = o.name.replace(/^\//, '');
+    const taken = this.containers.find((c) => c.name === name);
+    if (taken) throw refuse.containerNameConflict(name, taken.id);
     const mode = o.network ?? 'bridge';
     let networks: string[] = [];
     if (mode.startsWith('container:')) this.container(mode.slice('container:'.length));
-    else if (mode !== 'host' && mode !== 'none') networks = [this.network(mode).name];
+    // A network that does not exist fails the start, not the create (all versions measured).
+    else if (mode !== 'host' && mode !== 'none')
+      networks = [this.networks.find((n) => n.name === mode)?.name ?? mode];
     const staticIps = new Map<string, string>();
-    if (o.ip) {
+    // 20.10 ignores --ip when `docker run` names no network (measured: the container gets .2).
+    const ignoredIp = o.network === undefined && !refuse.endpointChecksAtCreate(this.profile);
+    if (o.ip && !ignoredIp) {
       const primary = networks[0];
       if (!primary) throw new DockerModelError(`--ip needs a bridge network, not --network ${mode}`);
-      if (this.network(primary).isDefault) {
-        throw new DockerModelError(
-          'Error response from daemon: user specified IP address is supported on user defined networks only',
-        );
-      }
       staticIps.set(primary, o.ip);
     }
+    if (refuse.endpointChecksAtCreate(this.profile)) this.checkStaticIps(staticIps);
     const c: ContainerState = {
-      name: o.name,
+      name,
       id: this.ids.hex64(),
       options: structuredClone(o),
       mode,
@@ -569,7 +597,7 @@ export class DockerDaemonModel {
   remove(name: string, options: { force?: boolean } = {}): void {
     const c = this.container(name);
     if (c.running && !options.force) {
-      throw new DockerModelError(
+      throw new refuse.DockerRefusal(
         `Error response from daemon: You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
       );
     }
@@ -581,12 +609,12 @@ export class DockerDaemonModel {
     const c = this.container(container);
     const n = this.network(network);
     if (c.networks.includes(n.name)) {
-      throw new DockerModelError(
+      throw new refuse.DockerRefusal(
         `Error response from daemon: endpoint with name ${c.name} already exists in network ${n.name}`,
       );
     }
     if (c.mode === 'host' || c.mode === 'none' || c.mode.startsWith('container:')) {
-      throw new DockerModelError(
+      throw new refuse.DockerRefusal(
         `Error response from daemon: container cannot be connected to networks: it uses --network ${c.mode}`,
       );
     }
@@ -599,7 +627,7 @@ export class DockerDaemonModel {
     const c = this.container(container);
     const n = this.network(network);
     if (!c.networks.includes(n.name)) {
-      throw new DockerModelError(
+      throw new refuse.DockerRefusal(
         `Error response from daemon: container ${c.name} is not connected to network ${n.name}`,
       );
     }
@@ -609,8 +637,24 @@ export class DockerDaemonModel {
     c.staticIps.delete(n.name);
   }
 
+  /** Docker's endpoint-settings checks of --ip (at create on 26.1+, at start on 20.10). */
+  private checkStaticIps(staticIps: ReadonlyMap<string, string>): void {
+    for (const [network, ip] of staticIps) {
+      const n = this.networks.find((x) => x.name === network);
+      if (!n) continue;
+      const inSubnet = contains(parseCidr(n.subnet), parseIPv4(ip));
+      const refusal = refuse.staticIpRefusal(
+        this.profile,
+        { name: n.name, isDefault: n.isDefault, userSubnet: n.userSubnet, contains: inSubnet },
+        ip,
+      );
+      if (refusal) throw refusal;
+    }
+  }
+
   private joinNetwork(c: ContainerState, n: NetworkState): string {
     const fixed = c.staticIps.get(n.name);
+    if (fixed && n.addresses.has(fixed)) throw refuse.startFailure(this.profile, 'Address already in use');
     const address = fixed ? n.addresses.reserve(fixed) : n.addresses.allocate();
     c.endpoints.set(n.name, address);
     if (this.daemon.iptables) this.writer.addEndpoint(this.fw, this.ruleConfig(n), address);
@@ -630,7 +674,12 @@ export class DockerDaemonModel {
   private startContainer(c: ContainerState): void {
     c.running = true;
     try {
-      for (const name of c.networks) this.joinNetwork(c, this.network(name));
+      if (!refuse.endpointChecksAtCreate(this.profile)) this.checkStaticIps(c.staticIps);
+      for (const name of c.networks) {
+        const n = this.networks.find((x) => x.name === name);
+        if (!n) throw refuse.startFailure(this.profile, `network ${name} not found`);
+        this.joinNetwork(c, n);
+      }
       this.publish(c);
     } catch (e) {
       this.stopContainer(c);

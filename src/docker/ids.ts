@@ -30,3 +30,15 @@ export class IdSource {
     return lo + (this.next32() % (hi - lo + 1));
   }
 }
+
+/**
+ * A 64-hex id that depends only on `text` and `seed` (FNV-1a of the text seeds the same
+ * generator). The model names a network by its name and creation ordinal, so its
+ * `br-<12 hex>` bridge stays the same from run to run and does not move when a
+ * scenario adds a container before the network.
+ */
+export function stableHex64(text: string, seed = 0x2017): string {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return new IdSource(h >>> 0).hex64();
+}

@@ -111,10 +111,18 @@ export class SubnetAddresses {
     );
   }
 
+  /** Is `address` taken (the gateway, or a container's)? */
+  has(address: string): boolean {
+    return this.used.has(parseIPv4(address));
+  }
+
   release(address: string): void {
     this.used.delete(parseIPv4(address));
   }
 }
+
+const NO_POOL =
+  'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network';
 
 /** Picks a subnet for a network without --subnet: the first predefined one free of overlaps. */
 export function allocateSubnet(pools: readonly AddressPool[], inUse: readonly string[]): string {
@@ -122,9 +130,56 @@ export function allocateSubnet(pools: readonly AddressPool[], inUse: readonly st
   for (const candidate of predefinedSubnets(pools)) {
     if (!taken.some((t) => overlaps(t, candidate))) return formatCidr(candidate);
   }
-  throw new IpamError(
-    'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
-  );
+  throw new IpamError(NO_POOL);
+}
+
+export type SubnetOrder = 'rotating' | 'lowest-free';
+
+/**
+ * The daemon's predefined-pool allocator, with its memory. 'lowest-free' (27.0+) is
+ * allocateSubnet. 'rotating' (libnetwork until 26.x, ipam/allocator.go): the search
+ * starts at a remembered index into the list; a pool found at position i of that
+ * rotated list moves the index by i + 1, and an index past the end goes back to 0 (not
+ * modulo). Explicit --subnet requests never move it, and a daemon restart forgets it:
+ * so on 20.10 `create a; create b; rm a; create c` gives c 172.20, not a's 172.18.
+ */
+export class PredefinedPools {
+  private start = 0;
+  private readonly candidates: Cidr[];
+
+  constructor(
+    pools: readonly AddressPool[],
+    readonly order: SubnetOrder,
+  ) {
+    this.candidates = predefinedSubnets(pools);
+  }
+
+  /** A daemon (re)start: the rotation begins again at the first pool. */
+  reset(): void {
+    this.start = 0;
+  }
+
+  allocate(inUse: readonly string[]): string {
+    if (this.order === 'lowest-free') return this.lowestFree(inUse);
+    const taken = inUse.map(parseCidr);
+    const n = this.candidates.length;
+    const from = this.start < n ? this.start : 0;
+    for (let i = 0; i < n; i++) {
+      const candidate = this.candidates[(from + i) % n] as Cidr;
+      if (taken.some((t) => overlaps(t, candidate))) continue;
+      const next = from + i + 1;
+      this.start = next >= n ? 0 : next;
+      return formatCidr(candidate);
+    }
+    throw new IpamError(NO_POOL);
+  }
+
+  private lowestFree(inUse: readonly string[]): string {
+    const taken = inUse.map(parseCidr);
+    const found = this.candidates.find((c) => !taken.some((t) => overlaps(t, c)));
+    if (!found) throw new IpamError(NO_POOL);
+    return formatCidr(found);
+  }
 }
 
 /** The default gateway: the first address of the subnet. */

@@ -46,3 +46,9 @@ export function contains(c: Cidr, addr: number): boolean {
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return contains(a, b.base) || contains(b, a.base);
 }
+
+/** Is `text` an IPv4 CIDR as Go's net.ParseCIDR takes it (four decimal parts, a prefix 0–32)? */
+export function isCidr(text: string): boolean {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(text);
+  return !!m && ipaddr.IPv4.isValidFourPartDecimal(m[1] as string) && Number(m[2]) <= 32;
+}

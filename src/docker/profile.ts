@@ -36,6 +36,19 @@ export interface VersionProfile {
   portOrder: PortOrder;
   /** Chain layout family: 'legacy' (rules in FORWARD) or 'forward-chains' (28.x). */
   layout: 'legacy' | 'forward-chains';
+  /**
+   * How a network without --subnet gets one from the predefined pools (src/docker/ipam.ts).
+   * 'rotating' (until 26.x): the search starts after the last pool handed out, so a
+   * freed subnet comes back only once the list wraps; 'lowest-free' (27.0's rewritten
+   * allocator): the lowest free pool, a freed one at once. Measured on 20.10.24, 26.1.5, 28.5.2.
+   */
+  subnetOrder: 'rotating' | 'lowest-free';
+  /**
+   * The words (and the moment) of Docker's refusals (src/docker/refusals.ts): 'v20'
+   * checks --ip when the container starts, 'v26' when it is created and lists every
+   * reason, 'v28' adds "failed to set up container networking:" and names endpoints.
+   */
+  refusals: 'v20' | 'v26' | 'v28';
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
   notes: string[];
 }
@@ -50,6 +63,8 @@ const V20_10: VersionProfile = {
   fallbackPortRange: [49153, 65535],
   portOrder: 'sort-port-map',
   layout: 'legacy',
+  subnetOrder: 'rotating',
+  refusals: 'v20',
   notes: [],
 };
 
@@ -67,6 +82,8 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
     internalDefaultRoute: false,
     layout: 'forward-chains',
     portOrder: 'port-binding',
+    subnetOrder: 'lowest-free',
+    refusals: 'v28',
     notes: [
       'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
         'ground truth e1-e3 (fixtures/groundtruth/28.5) and rulesets recorded from a real 28.5.2 engine ' +
@@ -78,6 +95,7 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
     ...V20_10,
     version: '26.1',
     engine: '26.1.5+dfsg1 (Debian trixie docker.io)',
+    refusals: 'v26',
     internalDefaultRoute: false,
     notes: [
       'Same IPv4 rules and order as 20.10: read in moby v26.1.5 against v20.10.24, and checked ' +

@@ -1,5 +1,11 @@
 /** An error in a docker script, naming the file, the line and the offending token. */
 export class DockerScriptError extends Error {
+  /**
+   * Docker (or the host's iptables) refused the line, with its own words: a shell would
+   * go on with the next line, and so does `nettwin ruleset` (exiting non-zero at the end).
+   */
+  refused = false;
+
   constructor(
     readonly file: string,
     readonly line: number,

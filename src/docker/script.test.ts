@@ -110,7 +110,7 @@ test('errors name the file, the line and the token, and say what is supported', 
 test('runDockerScript: model errors and failing iptables lines carry the script line', () => {
   assert.throws(
     () =>
-      runDockerScript('docker run -d --name a img\ndocker run -d --name a img', {
+      runDockerScript('docker run -d --name ab img\ndocker run -d --name ab img', {
         version: '20.10',
         file: 'x',
       }),
@@ -122,6 +122,36 @@ test('runDockerScript: model errors and failing iptables lines carry the script 
   );
   assert.throws(() => runDockerScript('dockerd --bogus', { version: '20.10', file: 'x' }), /x:1: .*--bogus/);
   assert.throws(() => runDockerScript('', { version: '99.1' }), /unknown Docker version "99.1".*20.10/);
+});
+
+test('runDockerScript with onRefusal: a refused line changes nothing and the script goes on, as a shell would', () => {
+  const refused: string[] = [];
+  const script = [
+    'docker network create n1',
+    'docker run -d --name a --network n1 img',
+    'docker network create n1',
+    'docker network create --subnet 172.18.0.0/16 clash',
+    'docker run -d --name web --network n1 img',
+  ].join('\n');
+  const m = runDockerScript(script, {
+    version: '20.10',
+    file: 'x',
+    onRefusal: (e) => refused.push(e.message),
+  });
+  assert.deepEqual(
+    refused.map((r) => r.split(' (at ')[0]),
+    [
+      'x:2: Error response from daemon: Invalid container name (a), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed',
+      'x:3: Error response from daemon: network with name n1 already exists',
+      'x:4: Error response from daemon: Pool overlaps with other one on this address space',
+    ],
+  );
+  assert.deepEqual(
+    m.listNetworks().map((n) => n.name),
+    ['bridge', 'n1'],
+  );
+  assert.equal(m.inspectContainer('web').address, '172.18.0.2');
+  assert.throws(() => m.inspectContainer('a'), /No such container: a/);
 });
 
 test('pragmas set the baseline and DNS ports; dockerd options reach the daemon', () => {

@@ -12,6 +12,7 @@ import { DaemonOptionError } from './daemon-options.ts';
 import { IpamError } from './ipam.ts';
 import { PortAllocationError } from './port-allocator.ts';
 import { PublishError, parsePublish } from './publish.ts';
+import { DockerRefusal } from './refusals.ts';
 import type { DockerAction, RunOptions } from './script-actions.ts';
 import { DockerScriptError } from './script-error.ts';
 import { ShellWordsError, splitCommands } from './script-words.ts';
@@ -369,6 +370,11 @@ export interface RunScriptOptions {
   file?: string;
   baseline?: HostBaseline;
   seed?: number;
+  /**
+   * Called for each line Docker (or iptables) refuses; the script goes on, as a shell
+   * would, and the model is as if the line had not run. Without it a refusal throws.
+   */
+  onRefusal?: (error: DockerScriptError) => void;
 }
 
 /** Applies one action to a model. Model errors come back as DockerScriptError with the line. */
@@ -418,12 +424,14 @@ export function applyAction(model: DockerDaemonModel, a: DockerAction, file = '<
       case 'iptables': {
         const r = model.iptables(a.argv);
         if (r.exitCode !== 0) {
-          throw new DockerScriptError(
+          const error = new DockerScriptError(
             file,
             a.line,
             a.words.join(' '),
             `iptables failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
           );
+          error.refused = true;
+          throw error;
         }
         return;
       }
@@ -438,13 +446,11 @@ export function applyAction(model: DockerDaemonModel, a: DockerAction, file = '<
         return;
     }
   } catch (e) {
-    if (
-      e instanceof DockerModelError ||
-      e instanceof IpamError ||
-      e instanceof PortAllocationError ||
-      e instanceof DaemonOptionError
-    ) {
-      throw new DockerScriptError(file, a.line, a.words.join(' '), e.message);
+    const refused = e instanceof DockerRefusal || e instanceof IpamError || e instanceof PortAllocationError;
+    if (refused || e instanceof DockerModelError || e instanceof DaemonOptionError) {
+      const error = new DockerScriptError(file, a.line, a.words.join(' '), e.message);
+      error.refused = refused;
+      throw error;
     }
     throw e;
   }
@@ -479,6 +485,13 @@ export function runDockerScript(text: string, options: RunScriptOptions): Docker
     if (e instanceof DaemonOptionError) throw new DockerScriptError(file, d?.line ?? 1, e.token, e.message);
     throw e;
   }
-  for (const a of actions) applyAction(model, a, file);
+  for (const a of actions) {
+    try {
+      applyAction(model, a, file);
+    } catch (e) {
+      if (!(e instanceof DockerScriptError && e.refused && options.onRefusal)) throw e;
+      options.onRefusal(e);
+    }
+  }
   return model;
 }
