@@ -14,13 +14,29 @@ import { RunUsageError, runCommand } from './run.ts';
 
 type Register = (program: Command) => unknown;
 
+/**
+ * The command an argv invokes (`nettwin trace …`, `nettwin help trace`), or undefined for
+ * `nettwin --version` / `--help`. Only that command's module is imported: the others
+ * appear in the help by their summary, so start-up does not pay for every module.
+ */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
 /** Import `./NAME.ts` and call its register function; a missing module gives a stub that says so. */
 async function registerOptional(
   program: Command,
   name: string,
   exportName: string,
   summary: string,
+  load = true,
 ): Promise<void> {
+  if (!load) {
+    // Not the command being run: listed in the help, its module not loaded.
+    program.command(name).description(summary).allowUnknownOption().allowExcessArguments();
+    return;
+  }
   const specifier = `./${name}.ts`;
   try {
     const module = (await import(specifier)) as Record<string, unknown>;
@@ -44,7 +60,13 @@ async function registerOptional(
     });
 }
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The whole command line; given the argv about to be parsed, only the invoked command's
+ * module is loaded (`null`: load every command, e.g. to inspect them all).
+ */
+export async function buildProgram(argv: readonly string[] | null = null): Promise<Command> {
+  const invoked = argv === null ? undefined : invokedCommand(argv);
+  const load = (name: string) => argv === null || invoked === name;
   const program = new Command('nettwin')
     .description(
       'Scenario-as-code for Docker networking: real Docker-in-Docker hosts checked against a netfilter twin',
@@ -52,25 +74,33 @@ export async function buildProgram(): Promise<Command> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError();
   runCommand(program);
-  await registerOptional(program, 'trace', 'traceCommand', 'run one flow through an iptables-save dump');
+  await registerOptional(
+    program,
+    'trace',
+    'traceCommand',
+    'run one flow through an iptables-save dump or a snapshot',
+    load('trace'),
+  );
   await registerOptional(
     program,
     'ruleset',
     'rulesetCommand',
     'print the ruleset Docker would write for a script',
+    load('ruleset'),
   );
   await registerOptional(
     program,
     'snapshot',
     'snapshotCommand',
     "record this Docker host's networking for trace --snapshot",
+    load('snapshot'),
   );
   initCommand(program);
   return program;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync([...argv]);
