@@ -1,4 +1,6 @@
-// Cucumber profiles: `npx cucumber-js -p twin`, `nettwin run --backend dind`.
+// Cucumber profiles for `npx cucumber-js -p twin` in this checkout. `nettwin run` does not
+// read this file (a user's repository has none): it builds the same configuration in
+// src/cli/run.ts (cucumberConfiguration), with the packaged vocabulary and the user's steps.
 // Step code is TypeScript: steps/tsx-register.mjs is imported first and registers tsx's
 // ESM hooks, so `npx cucumber-js` works on Node 20 without NODE_OPTIONS.
 // No `paths`: cucumber's default is features/**/*.feature, and paths given on the
