@@ -11,12 +11,20 @@ const CONTAINER =
 
 type Captures = (string | null | undefined)[];
 
-function containerOptions(world: NettwinWorld, captures: Captures): ContainerOptions {
+/**
+ * `tried`: the sentence of a `When I try to run …` step. Its name and network go to
+ * Docker as written, so that Docker (real or model) is the one that refuses them.
+ */
+function containerOptions(world: NettwinWorld, captures: Captures, tried = false): ContainerOptions {
   const [nameText = '', network, special, ip, publish, body, httpPort, tcpPort] = captures;
-  const name = world.value(() => parseName(nameText ?? '', 'container'));
-  if (world.containers.has(name)) world.fail(`container "${name}" already exists in this scenario`);
+  const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'container'));
+  if (!tried && world.containers.has(name)) world.fail(`container "${name}" already exists in this scenario`);
   const options: ContainerOptions = { name, network: special ?? 'bridge' };
-  if (network) options.network = world.knownNetwork(world.value(() => parseName(network, 'network'))).name;
+  if (network) {
+    options.network = tried
+      ? network
+      : world.knownNetwork(world.value(() => parseName(network, 'network'))).name;
+  }
   if (ip) options.ip = world.value(() => parseIp(ip));
   if (publish) options.publish = world.value(() => parsePortMappings(publish));
   if (body != null) {
@@ -45,12 +53,14 @@ Given(
 When(
   new RegExp(`^I try to run ${CONTAINER}$`),
   async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
-    const options = containerOptions(this, [a, b, c, d, e, f, g, h]);
+    const options = containerOptions(this, [a, b, c, d, e, f, g, h], true);
     const backend = await this.host();
     try {
       this.containers.set(options.name, await backend.runContainer(options));
       this.refusal = undefined;
     } catch (error) {
+      // Real host and model disagreeing is no refusal: it fails the step.
+      if ((error as Error).name === 'TwinMismatchError') throw error;
       this.refusal = { action: `docker run ${options.name}`, error: error as Error };
     }
   },
@@ -74,4 +84,9 @@ When('I remove container {container}', async function (this: NettwinWorld, name:
 When('I restart container {container}', async function (this: NettwinWorld, name: string) {
   this.knownContainer(name);
   await (await this.host()).restartContainer(name);
+});
+
+Then('container {container} has address {ip}', async function (this: NettwinWorld, name: string, ip: string) {
+  const got = await this.addressOf(name);
+  if (got !== ip) this.fail(`container "${name}" got address ${got}, not ${ip}`);
 });

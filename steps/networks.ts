@@ -1,39 +1,62 @@
 /** User-defined bridge networks: subnet, gateway, bridge name, internal, icc. */
-import { Given, When } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import type { NetworkOptions } from '../src/backends/backend.ts';
 import { cidrContains, parseCidr, parseIp, parseName } from './lib/values.ts';
 import type { NettwinWorld } from './world.ts';
 
-Given(
-  /^an? (internal )?bridge network "([^"]+)"(?: with subnet (\S+?)(?: and gateway (\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?$/,
-  async function (
-    this: NettwinWorld,
-    internal: string | null,
-    nameText: string,
-    subnetText: string | null,
-    gatewayText: string | null,
-    bridgeText: string | null,
-    iccDisabled: string | null,
-  ) {
-    const name = this.value(() => parseName(nameText, 'network'));
-    if (this.networks.has(name)) this.fail(`network "${name}" already exists in this scenario`);
-    const options: NetworkOptions = { name, driver: 'bridge' };
-    if (subnetText) options.subnet = this.value(() => parseCidr(subnetText));
-    if (gatewayText) {
-      const gateway = this.value(() => parseIp(gatewayText));
-      if (options.subnet && !cidrContains(options.subnet, gateway)) {
-        this.fail(`gateway ${gateway} is outside subnet ${options.subnet}`);
-      }
-      options.gateway = gateway;
+const NETWORK =
+  '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?';
+
+type Arg = string | null;
+
+/**
+ * `tried`: the sentence of a `When I try to create …` step. Name, subnet and gateway go
+ * to Docker as written, so that Docker (real or model) is the one that refuses them.
+ */
+function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): NetworkOptions {
+  const [internal, nameText, subnetText, gatewayText, bridgeText, iccDisabled] = captures;
+  const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'network'));
+  if (!tried && world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);
+  const options: NetworkOptions = { name, driver: 'bridge' };
+  if (subnetText) options.subnet = tried ? subnetText : world.value(() => parseCidr(subnetText));
+  if (gatewayText) {
+    const gateway = tried ? gatewayText : world.value(() => parseIp(gatewayText));
+    if (!tried && options.subnet && !cidrContains(options.subnet, gateway)) {
+      world.fail(`gateway ${gateway} is outside subnet ${options.subnet}`);
     }
-    if (internal) options.internal = true;
-    const driverOptions: Record<string, string> = {};
-    if (bridgeText)
-      driverOptions['com.docker.network.bridge.name'] = this.value(() => parseName(bridgeText, 'bridge'));
-    if (iccDisabled) driverOptions['com.docker.network.bridge.enable_icc'] = 'false';
-    if (Object.keys(driverOptions).length > 0) options.options = driverOptions;
+    options.gateway = gateway;
+  }
+  if (internal) options.internal = true;
+  const driverOptions: Record<string, string> = {};
+  if (bridgeText)
+    driverOptions['com.docker.network.bridge.name'] = world.value(() => parseName(bridgeText, 'bridge'));
+  if (iccDisabled) driverOptions['com.docker.network.bridge.enable_icc'] = 'false';
+  if (Object.keys(driverOptions).length > 0) options.options = driverOptions;
+  return options;
+}
+
+Given(
+  new RegExp(`^an? ${NETWORK}$`),
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg) {
+    const options = networkOptions(this, [a, b, c, d, e, f]);
     const backend = await this.host();
-    this.networks.set(name, await backend.createNetwork(options));
+    this.networks.set(options.name, await backend.createNetwork(options));
+  },
+);
+
+// The same sentence, when Docker is expected to refuse it (a taken name, an overlapping subnet).
+When(
+  new RegExp(`^I try to create an? ${NETWORK}$`),
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg) {
+    const options = networkOptions(this, [a, b, c, d, e, f], true);
+    const backend = await this.host();
+    try {
+      this.networks.set(options.name, await backend.createNetwork(options));
+      this.refusal = undefined;
+    } catch (error) {
+      if ((error as Error).name === 'TwinMismatchError') throw error;
+      this.refusal = { action: `docker network create ${options.name}`, error: error as Error };
+    }
   },
 );
 
@@ -42,3 +65,23 @@ When('I remove network {network}', async function (this: NettwinWorld, name: str
   await (await this.host()).removeNetwork(name);
   this.networks.delete(name);
 });
+
+// What Docker handed out, for scenarios that leave the subnet to Docker's IPAM.
+Then('network {network} has subnet {cidr}', function (this: NettwinWorld, name: string, cidr: string) {
+  const got = this.knownNetwork(name).subnet;
+  if (got !== cidr) this.fail(`network "${name}" got subnet ${got}, not ${cidr}`);
+});
+
+// Docker's IPAM changed in 27.0: a scenario about removal and reuse says what each version hands out.
+Then(
+  'network {network} has, by Docker version:',
+  function (this: NettwinWorld, name: string, table: DataTable) {
+    const version = this.dockerVersion ?? this.fail('no Docker host started yet');
+    const rows = table.hashes() as Array<{ docker?: string; subnet?: string }>;
+    const row = rows.find((r) => r.docker !== undefined && version.startsWith(r.docker));
+    if (!row?.subnet) this.fail(`no row for Docker ${version} (columns: docker, subnet)`);
+    const got = this.knownNetwork(name).subnet;
+    if (got !== row.subnet)
+      this.fail(`network "${name}" got subnet ${got} on Docker ${version}, not ${row.subnet}`);
+  },
+);

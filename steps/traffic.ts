@@ -15,7 +15,7 @@ const EXTERNAL = 'external';
 
 function actorFrom(world: NettwinWorld, who: string): Actor {
   if (who === 'the host') return { kind: 'host' };
-  if (who === 'an external client') return { kind: 'external' };
+  if (who === 'an external client' || who === 'the external client') return { kind: 'external' };
   return world.actor(world.value(() => parseName(who.replace(/^"|"$/g, ''), 'container')));
 }
 
@@ -29,7 +29,7 @@ function label(actor: Actor): string {
 
 // `"test1" pings "test3"`, `… pings "test4" by name`, `the host pings 172.18.0.2 3 times`
 When(
-  /^("[^"]+"|the host) pings (?:"([^"]+)"( by name)?|(\S+))(?: (\d+) times?)?$/,
+  /^("[^"]+"|the host|the external client) pings (?:"([^"]+)"( by name)?|(\S+))(?: (\d+) times?)?$/,
   async function (
     this: NettwinWorld,
     who: string,

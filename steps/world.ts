@@ -81,6 +81,8 @@ export class NettwinWorld extends World<NettwinParameters> {
   step: StepLocation | undefined;
   observation: Observation | undefined;
   refusal: Refusal | undefined;
+  /** The Docker version of the started host (for steps whose expectation depends on it). */
+  dockerVersion: string | undefined;
   /** Set by `Given a host restored from …` / `Given a Linux router …`. */
   standalone: StandaloneHostSpec | undefined;
   private backendInstance: Promise<Backend> | undefined;
@@ -120,13 +122,15 @@ export class NettwinWorld extends World<NettwinParameters> {
     if (options && this.hostStarted) this.fail('the Docker host is already started; describe it in one step');
     if (!this.hostStarted) {
       const chosen: HostOptions = {
-        dockerVersion: options?.dockerVersion ?? DEFAULT_DOCKER_VERSION,
+        // A scenario whose first step is not `Given a Docker host` runs on --docker-version too.
+        dockerVersion: options?.dockerVersion ?? this.parameters.dockerVersion ?? DEFAULT_DOCKER_VERSION,
         daemonOptions: [],
       };
       chosen.daemonOptions = options?.daemonOptions ?? [];
       log('starting host %o on backend "%s"', chosen, this.backendName);
       await backend.startHost(chosen);
       this.hostStarted = true;
+      this.dockerVersion = chosen.dockerVersion;
     }
     return backend;
   }

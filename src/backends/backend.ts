@@ -44,6 +44,11 @@ export interface Backend {
   restartContainer(name: string): Promise<void>;
   /** A shell line run on the Docker host: `iptables …`, `sysctl -w …`. */
   hostCommand(line: string): Promise<ExecResult>;
+  /**
+   * The external client routes `cidr` via the Docker host's eth0 address: a neighbour
+   * that sends container subnets to the host (the direct-routing class, moby#45610).
+   */
+  routeViaHost(cidr: string): Promise<void>;
   /** Kill docker-proxy processes (all, or the one for a host port). */
   killDockerProxy(hostPort?: number): Promise<void>;
   /** Zero all counters (filter and nat, rules and policies) before an observed step. */

@@ -193,6 +193,22 @@ export class DindBackend implements Backend {
     return this.dindHost().exec(line);
   }
 
+  /** `ip route replace CIDR via <host eth0>` on the external client (its namespace in the DinD host). */
+  async routeViaHost(cidr: string): Promise<void> {
+    const host = this.dindHost();
+    const argv = ['ip', 'route', 'replace', cidr, 'via', host.address];
+    const r = await host.execOn('client', argv);
+    if (r.exitCode !== 0) {
+      throw new DindExecError(
+        host.name,
+        `${argv.join(' ')} on the external client`,
+        r.exitCode,
+        r.stdout,
+        r.stderr,
+      );
+    }
+  }
+
   async killDockerProxy(hostPort?: number): Promise<void> {
     await this.dindHost().killDockerProxy(hostPort);
   }

@@ -71,6 +71,8 @@ export interface DaemonModel {
   sysctl(key: string, value: string): void;
   killDockerProxy(hostPort?: number): void;
   learnBridgeName(network: string, bridge: string): void;
+  /** The real host's id for a network (twin): the model's own stands in until then. */
+  learnNetworkId?(network: string, id: string): void;
   learnDnsPorts(tcp: number, udp: number): void;
   host(): HostState;
   ruleset(): Ruleset;
@@ -132,6 +134,8 @@ class ModelBackendImpl implements ModelBackend {
   private readonly seen = new Map<string, string>();
   private flow: FlowResult | undefined;
   private readonly external: string;
+  /** What the external client routes via the Docker host (routeViaHost), beside its own LAN. */
+  private readonly externalRoutes: string[] = [];
   private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
 
   constructor(private readonly options: ModelBackendOptions) {
@@ -153,11 +157,14 @@ class ModelBackendImpl implements ModelBackend {
     const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
     if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
       // The outer client: a machine beside the DinD host on eth0, answering ping only.
+      // Its only routes: the LAN, and what a step routed via the host (no default route:
+      // the LAN leads nowhere), so a packet for a container subnet fails inside it unless routed.
       state.neighbours.push({
         name: EXTERNAL_CLIENT_NAME,
         address: this.external,
         dev: 'eth0',
         listeners: [],
+        reaches: [`${lanOf(this.external)}`, ...this.externalRoutes],
       });
     }
     return state;
@@ -305,6 +312,11 @@ class ModelBackendImpl implements ModelBackend {
       }
     }
     return { exitCode, stdout, stderr };
+  }
+
+  async routeViaHost(cidr: string): Promise<void> {
+    this.daemon();
+    if (!this.externalRoutes.includes(cidr)) this.externalRoutes.push(cidr);
   }
 
   async killDockerProxy(hostPort?: number): Promise<void> {
@@ -472,6 +484,12 @@ class ModelBackendImpl implements ModelBackend {
     if (direct) return direct;
     return all.find((c) => c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'));
   }
+}
+
+/** The external client's LAN: the host's eth0 subnet, which it shares. */
+function lanOf(address: string): string {
+  const n = parseIPv4(address) & (~0 << (32 - DIND_HOST_PREFIX));
+  return `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}/${DIND_HOST_PREFIX}`;
 }
 
 function restoredBuiltins(ruleset: Ruleset): string[] {

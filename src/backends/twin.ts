@@ -18,6 +18,7 @@ import {
   compareCounters,
 } from '../compare/counter-compare.ts';
 import { findDnsPorts } from '../compare/dns-ports.ts';
+import { isModelRefusal, refusalWords } from '../compare/refusal.ts';
 import { renderCounterComparisonText } from '../compare/render-text.ts';
 import { compareRulesets, describeDifference, type RulesetComparison } from '../compare/ruleset-diff.ts';
 import type { FlowResult, HostInterface, Listener, PathStep } from '../netfilter/host-types.ts';
@@ -179,7 +180,17 @@ export class TwinBackend implements Backend {
     this.cachedRealCounters = undefined;
     const backend = await this.real();
     const [r, m] = await Promise.all([settle(real(backend)), settle(model(this.model))]);
-    if (!r.ok && !m.ok) throw r.error;
+    if (!r.ok && !m.ok) {
+      // Both refused: with the same words (ids aside), or the model does not know Docker's.
+      const words = { real: refusalWords(r.error), model: refusalWords(m.error) };
+      if (isModelRefusal(m.error) && words.real !== words.model) {
+        throw new TwinMismatchError({
+          action,
+          other: [`refusal: real "${words.real}", model "${words.model}"`],
+        });
+      }
+      throw r.error;
+    }
     if (!r.ok)
       throw new TwinMismatchError({
         action,
@@ -226,8 +237,10 @@ export class TwinBackend implements Backend {
       (b) => b.createNetwork(options),
       (m) => m.createNetwork(options),
     );
-    // Bridge names derive from random network ids on the real host.
-    if (real.bridge !== model.bridge) this.model.daemon().learnBridgeName(options.name, real.bridge);
+    // Network ids are random on the real host, and an unnamed bridge is br-<12 of the id>.
+    const daemon = this.model.daemon();
+    if (real.id) daemon.learnNetworkId?.(options.name, real.id);
+    if (real.bridge !== model.bridge) daemon.learnBridgeName(options.name, real.bridge);
     const other: string[] = [];
     if (real.subnet !== model.subnet) other.push(`subnet: real ${real.subnet}, model ${model.subnet}`);
     if (real.gateway !== model.gateway) other.push(`gateway: real ${real.gateway}, model ${model.gateway}`);
@@ -304,6 +317,14 @@ export class TwinBackend implements Backend {
     }
     await this.checkRuleset(action, backend);
     return real;
+  }
+
+  async routeViaHost(cidr: string): Promise<void> {
+    await this.both(
+      `the external client routing ${cidr} via the Docker host`,
+      (b) => b.routeViaHost(cidr),
+      (m) => m.routeViaHost(cidr),
+    );
   }
 
   async killDockerProxy(hostPort?: number): Promise<void> {
