@@ -15,6 +15,7 @@ import { ensureImages } from '../src/dind/images/ensure-images.ts';
 import { RUN_ID } from '../src/dind/labels.ts';
 import { disposeSharedDindSession } from '../src/dind/session.ts';
 import { type CheckResult, leakCheck, runnerIptablesCheck, runnerRuleset } from './docker-checks.ts';
+import { ensureEngine, stopEngine } from './engine-ready.ts';
 import { runEngines } from './engine-runs.ts';
 
 /** The engines npm test runs the features on: every profile verified against a real engine. */
@@ -95,6 +96,21 @@ async function main(): Promise<void> {
   // Every process of this run (engines, workers, Docker tests) labels what it makes with
   // this id; the leak check looks at this run's resources only (others may be live).
   process.env.NETTWIN_RUN_ID = RUN_ID;
+  // A real backend without an engine would fail every feature: stop at once and say why.
+  const engine = effectiveBackend('twin') === 'model' ? undefined : await ensureEngine();
+  if (engine && !engine.ok) {
+    process.stdout.write(`${engine.problem}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    await runAll();
+  } finally {
+    if (engine?.startedHere) await stopEngine();
+  }
+}
+
+async function runAll(): Promise<void> {
   const unit = await runNodeTests('Unit tests', await testFiles('.test.ts'), 'reports/unit.tap');
   process.stdout.write(`\nUnit tests: ${unit.passed} passed, ${unit.failed} failed\n\n`);
   // The package as a user installs it (*.pack-test.ts: npm pack, npm install --omit=dev, nettwin run).
