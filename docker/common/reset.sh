@@ -41,14 +41,9 @@ reset() {
   for link in $(ip -o link show type veth | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
     [ "$link" = eth0 ] || ip link del "$link" 2>/dev/null
   done
-  # Empty every table, then delete its built-in chains: with iptables-nft a built-in
-  # chain that exists counts its policy, and a fresh host has none.
-  for t in $(iptables-save | sed -n 's/^\*//p'); do
-    iptables -t "$t" -F && iptables -t "$t" -X || fail "cannot flush table $t"
-    for c in $(iptables -t "$t" -S | sed -n 's/^-P \([A-Z]*\) .*/\1/p'); do
-      iptables -t "$t" -P "$c" ACCEPT && iptables -t "$t" -X "$c"
-    done
-  done
+  # Every nf_tables table goes (iptables-nft's and ip6tables-nft's included): with
+  # iptables-nft a built-in chain that exists counts its policy, and a fresh host has none.
+  nft flush ruleset || fail "cannot flush the nf_tables ruleset"
   # Rules a scenario wrote with the other backend (a production bug of mixed backends).
   if command -v iptables-legacy-save >/dev/null 2>&1; then
     for t in $(iptables-legacy-save 2>/dev/null | sed -n 's/^\*//p'); do
@@ -59,9 +54,10 @@ reset() {
   conntrack -F >/dev/null 2>&1
   ip neigh flush all >/dev/null 2>&1
   sysctl -q -p "$STATE/sysctl" >/dev/null 2>&1
+  # dockerd may start now: what follows does not touch what it writes.
+  rm -f /run/nettwin-restart
   # The machines outside get their pristine routes, caches and connections too.
   if [ -n "${NETTWIN_ETH0:-}" ]; then /usr/local/bin/nettwin-outside-world up || fail "cannot rebuild the outside world"; fi
-  rm -f /run/nettwin-restart
   i=0
   until docker info >/dev/null 2>&1; do
     i=$((i + 1)); [ "$i" -gt 1500 ] && fail "dockerd did not come back within 30 s"

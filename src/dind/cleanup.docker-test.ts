@@ -57,8 +57,8 @@ async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Sign
 test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources', async () => {
   const session = `sigint-${randomBytes(4).toString('hex')}`;
   const child = startRun(session);
-  // A DinD host and the outer network exist: the scenario is under way.
-  await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 2, 180);
+  // Its DinD host exists (a host needs no network of ours): the scenario is under way.
+  await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 1, 180);
   // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group.
   await signalRun(child, 'SIGINT');
   const result = await child;
@@ -74,7 +74,7 @@ test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources'
 test('a run killed with SIGKILL leaves resources that the next run sweeps', async () => {
   const session = `sigkill-${randomBytes(4).toString('hex')}`;
   const child = startRun(session);
-  await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 2, 180);
+  await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 1, 180);
   await signalRun(child, 'SIGKILL');
   await child;
   // Its owner pid must be gone before a sweep may take its resources.
