@@ -254,7 +254,7 @@ interface RunCliOptions {
   tags?: string;
   dockerVersion?: string;
   reports?: string;
-  parallel?: string;
+  parallel?: string | true;
   shard?: string;
   order?: string;
 }
@@ -271,7 +271,10 @@ export function runCommand(program: Command): Command {
       `Docker of hosts whose step names no version (${VERIFIED_DOCKER_VERSIONS.join(' | ')}; default ${DEFAULT_DOCKER_VERSION}; env NETTWIN_DOCKER_VERSION)`,
     )
     .option('--reports <dir>', 'where the HTML, JUnit and message reports go (default: reports/)')
-    .option('--parallel <n>', 'worker processes, each with DinD hosts of its own (a number or auto)')
+    .option(
+      '--parallel [n]',
+      'worker processes, each with DinD hosts of its own (a number; alone or "auto": one per core, at most 4)',
+    )
     .option('--shard <i/n>', 'run the i-th of n deterministic slices of the scenarios (a CI matrix)')
     .option('--order <order>', 'defined | random | random:SEED (env NETTWIN_ORDER)')
     .action(async (features: string[], opts: RunCliOptions) => {
@@ -282,7 +285,14 @@ export function runCommand(program: Command): Command {
         ...(opts.tags ? { tags: opts.tags } : {}),
         ...(opts.dockerVersion ? { dockerVersion: opts.dockerVersion } : {}),
         ...(opts.reports ? { reportsDir: opts.reports } : {}),
-        ...(opts.parallel ? { parallel: parseParallel(opts.parallel, availableParallelism()) } : {}),
+        ...(opts.parallel
+          ? {
+              parallel: parseParallel(
+                opts.parallel === true ? 'auto' : opts.parallel,
+                availableParallelism(),
+              ),
+            }
+          : {}),
         ...(opts.shard ? { shard: opts.shard } : {}),
         ...(opts.order ? { order: opts.order } : {}),
       });
