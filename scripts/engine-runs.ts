@@ -5,13 +5,11 @@
  * A run's output is printed whole when it ends, so engines do not interleave; its
  * scenario counts come from its cucumber message stream.
  */
-import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Envelope } from '@cucumber/messages';
 import { execa } from 'execa';
-import { type RunSummary, RunSummaryCollector } from '../src/cli/run-summary.ts';
+import type { RunSummary } from '../src/cli/run-summary.ts';
 
 export interface EngineRunOptions {
   root: string;
@@ -62,21 +60,19 @@ export function engineRunArgv(options: EngineRunOptions, version: string | undef
   ];
 }
 
-async function summaryOf(file: string): Promise<RunSummary> {
-  const collector = new RunSummaryCollector();
+/** The run's own outcome file (`nettwin run --summary`): private to this run, whoever else writes reports/. */
+async function summaryOf(file: string, output: string): Promise<RunSummary> {
   try {
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) if (line.trim()) collector.add(JSON.parse(line) as Envelope);
+    return (JSON.parse(await readFile(file, 'utf8')) as { summary: RunSummary }).summary;
   } catch (error) {
-    collector.add({
-      testRunFinished: {
-        success: false,
-        timestamp: { seconds: 0, nanos: 0 },
-        message: `no message stream at ${file}: ${(error as Error).message}`,
-      },
-    } as Envelope);
+    const tail = output.trim().split('\n').slice(-3).join(' | ');
+    return {
+      scenarios: [],
+      undefinedSteps: [],
+      patterns: [],
+      runErrors: [`the run wrote no summary (${(error as Error).message}); its last lines: ${tail}`],
+    };
   }
-  return collector.summary();
 }
 
 export async function runEngines(options: EngineRunOptions): Promise<EngineRun[]> {
@@ -85,21 +81,25 @@ export async function runEngines(options: EngineRunOptions): Promise<EngineRun[]
       const reportsDir = engineReportsDir(version, options.reportsRoot);
       await mkdir(path.join(options.root, reportsDir), { recursive: true });
       const started = Date.now();
-      const r = await execa('node', engineRunArgv(options, version), {
+      const scratch = await mkdtemp(path.join(tmpdir(), 'nettwin-engine-'));
+      const summaryFile = path.join(scratch, 'summary.json');
+      const r = await execa('node', [...engineRunArgv(options, version), '--summary', summaryFile], {
         cwd: options.root,
         env: options.env ?? process.env,
         all: true,
         reject: false,
         stdin: 'ignore',
       });
-      return {
+      const run: EngineRun = {
         version,
         reportsDir,
         exitCode: r.exitCode ?? 1,
         output: r.all ?? '',
-        summary: await summaryOf(path.join(options.root, reportsDir, 'messages.ndjson')),
+        summary: await summaryOf(summaryFile, r.all ?? ''),
         seconds: (Date.now() - started) / 1000,
       };
+      await rm(scratch, { recursive: true, force: true });
+      return run;
     }),
   );
 }

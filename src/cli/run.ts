@@ -255,6 +255,7 @@ interface RunCliOptions {
   dockerVersion?: string;
   reports?: string;
   parallel?: string | true;
+  summary?: string;
   shard?: string;
   order?: string;
 }
@@ -277,6 +278,7 @@ export function runCommand(program: Command): Command {
     )
     .option('--shard <i/n>', 'run the i-th of n deterministic slices of the scenarios (a CI matrix)')
     .option('--order <order>', 'defined | random | random:SEED (env NETTWIN_ORDER)')
+    .option('--summary <file>', 'also write the outcome as JSON (order, success, scenarios) for other tools')
     .action(async (features: string[], opts: RunCliOptions) => {
       const backend = effectiveBackend(opts.backend);
       const outcome = await runFeatures({
@@ -297,6 +299,14 @@ export function runCommand(program: Command): Command {
         ...(opts.order ? { order: opts.order } : {}),
       });
       process.stdout.write(`${formatRunReport(outcome)}\n`);
+      if (opts.summary) {
+        const { writeFile } = await import('node:fs/promises');
+        const { order, success, backend: ran, summary } = outcome;
+        await writeFile(
+          opts.summary,
+          `${JSON.stringify({ order, success, backend: ran, summary }, null, 2)}\n`,
+        );
+      }
       if (!outcome.success) process.exitCode = 1;
     });
 }
