@@ -11,6 +11,7 @@ import { zeroCounters } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import type { ContainerInfo, ContainerOptions, NetworkInfo, NetworkOptions } from './backend.ts';
 import { createModelBackend, type DaemonModel, type DaemonModelFactory } from './model.ts';
+import { RECORDED_TRAFFIC } from './model-http.ts';
 
 export interface Fixture {
   ruleset: Ruleset;
@@ -86,6 +87,8 @@ export function e2Backend(edit?: RulesetEdit) {
   const ruleset = groundTruthStep('e2-cross-bridge', 'test1 pings test3 across bridges');
   edit?.(ruleset);
   return createModelBackend({
+    // Recorded traffic: busybox httpd serving a file, delayed ACKs.
+    traffic: RECORDED_TRAFFIC,
     daemonFactory: fakeDaemon({
       ruleset,
       bridges: [
@@ -105,6 +108,8 @@ export function e3Backend(edit?: RulesetEdit) {
   const ruleset = groundTruthStep('e3-publish-and-proxy', 'external client GETs host:8080 (outer');
   edit?.(ruleset);
   return createModelBackend({
+    // Recorded traffic: busybox httpd serving a file, delayed ACKs.
+    traffic: RECORDED_TRAFFIC,
     daemonFactory: fakeDaemon({
       ruleset,
       bridges: [

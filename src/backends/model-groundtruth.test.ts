@@ -12,10 +12,15 @@ import { renderCounterComparisonText } from '../compare/render-text.ts';
 import { compareRulesets } from '../compare/ruleset-diff.ts';
 import type { RequestResult } from './backend.ts';
 import { createModelBackend } from './model.ts';
+import { RECORDED_TRAFFIC } from './model-http.ts';
 
 test("e3 replayed on the model: ruleset and every step's counters as recorded", async () => {
   // Recorded on a DinD host on an outer network: its DNS rules, the outer client at .10.
-  const b = createModelBackend({ baseline: 'dind', externalAddress: '192.168.70.10' });
+  const b = createModelBackend({
+    baseline: 'dind',
+    externalAddress: '192.168.70.10',
+    traffic: RECORDED_TRAFFIC,
+  });
   await b.startHost({ dockerVersion: '20.10', daemonOptions: [] });
   await b.createNetwork({
     name: 'test_net',

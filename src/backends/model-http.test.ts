@@ -3,7 +3,10 @@ import { describe, it, test } from 'node:test';
 import {
   busyboxResponseBytes,
   curlGetRequestBytes,
+  httpResponse,
+  NETTWIN_TRAFFIC,
   ncPayloadBytes,
+  RECORDED_TRAFFIC,
   servedFile,
   synAttemptsWithin,
 } from './model-http.ts';
@@ -26,6 +29,16 @@ test('the Host header leaves out the default port', () => {
 
 test('busybox httpd response size for "hello" matches ground truth e3', () => {
   assert.equal(busyboxResponseBytes(servedFile('hello')), serverBytes);
+});
+
+test('the workload CGI answers "hello" in 50 bytes: one segment, the tcpdump of a DinD host', () => {
+  // Measured: `S80P.50` (status line 17, Content-Type 25, blank line 2, "hello\n" 6).
+  assert.equal(NETTWIN_TRAFFIC.httpResponseBytes('hello'), 50);
+  assert.equal(NETTWIN_TRAFFIC.httpResponseSegments, 1);
+  assert.match(httpResponse('hello'), /^HTTP\/1\.0 200 OK\r\n/);
+  // No Content-Length: curl reads to the server's FIN, so the server always closes first.
+  assert.doesNotMatch(httpResponse('hello'), /Content-Length/i);
+  assert.equal(RECORDED_TRAFFIC.httpResponseBytes('hello'), serverBytes);
 });
 
 test('nc payload carries echo\'s newline (ground truth e2: "hi" is 3 bytes)', () => {

@@ -1,6 +1,11 @@
 /**
  * Payload sizes of the traffic the workload image really sends, so the model's TCP
- * counters come out in bytes, not just packets.
+ * counters come out in bytes, not just packets, and the shape of each conversation.
+ *
+ * Today's servers and clients (TrafficProfile NETTWIN_TRAFFIC) talk in a fixed number of
+ * segments: see httpResponse() and the `quickack` routes (src/dind/quickack.ts). The
+ * ground truth was recorded before that (RECORDED_TRAFFIC), with busybox httpd serving a
+ * file and delayed ACKs:
  *
  * Calibrated on ground truth e3 "external client GETs host:8080": client → server
  * 6 packets / 401 bytes, server → client 6 packets / 533 bytes for a page holding
@@ -27,8 +32,45 @@ export const CURL_USER_AGENT = 'curl/7.88.1';
 /** Allowed per-row byte difference for HTTP steps (compare/counter-compare.ts). */
 export const HTTP_BYTE_TOLERANCE = 16;
 
-/** Segments busybox httpd answers in: headers, then the file. */
+/** Segments busybox httpd answers a static file in: headers, then the file. */
 export const BUSYBOX_RESPONSE_SEGMENTS = 2;
+
+/**
+ * What a workload container's HTTP server answers (src/backends/dind.ts): busybox httpd
+ * runs a CGI that prints this whole response with one write, and busybox passes CGI
+ * output that starts with "HTTP" through unchanged, in one write: one segment, since
+ * nothing of the server is unacknowledged then (Nagle and autocorking hold nothing).
+ * No Content-Length, so curl reads until the server's FIN: the server always closes
+ * first. (Serving a file, busybox writes headers and body apart and curl may close first
+ * as soon as Content-Length bytes arrived: both timing, measured on DinD hosts.)
+ */
+export function httpResponse(body: string): string {
+  return `HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n${servedFile(body)}`;
+}
+
+/** How the programs of a host talk TCP: what the model predicts for an HTTP request. */
+export interface TrafficProfile {
+  /** Payload bytes of the response to a GET for `body`. */
+  httpResponseBytes(body: string): number;
+  /** Segments that response takes. */
+  httpResponseSegments: number;
+  /** Every route of every endpoint has `quickack 1` (FlowSpec.quickAck). */
+  quickAck: boolean;
+}
+
+/** nettwin's hosts: the one-write CGI response, quick ACKs everywhere. */
+export const NETTWIN_TRAFFIC: TrafficProfile = {
+  httpResponseBytes: (body) => Buffer.byteLength(httpResponse(body)),
+  httpResponseSegments: 1,
+  quickAck: true,
+};
+
+/** The ground-truth recordings (e2, e3): busybox httpd serving a file, delayed ACKs. */
+export const RECORDED_TRAFFIC: TrafficProfile = {
+  httpResponseBytes: (body) => busyboxResponseBytes(servedFile(body)),
+  httpResponseSegments: BUSYBOX_RESPONSE_SEGMENTS,
+  quickAck: false,
+};
 
 export function curlGetRequestBytes(url: URL): number {
   const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;

@@ -38,14 +38,13 @@ import type {
   StandaloneHostSpec,
 } from './backend.ts';
 import {
-  BUSYBOX_RESPONSE_SEGMENTS,
-  busyboxResponseBytes,
   CLIENT_WAIT_SECONDS,
   curlGetRequestBytes,
   DEFAULT_SYN_LINEAR_TIMEOUTS,
+  NETTWIN_TRAFFIC,
   ncPayloadBytes,
-  servedFile,
   synAttemptsWithin,
+  type TrafficProfile,
 } from './model-http.ts';
 
 const log = debug('nettwin:model');
@@ -99,6 +98,11 @@ export interface ModelBackendOptions {
    * embedded-DNS rules come first (the ground truth was recorded so).
    */
   baseline?: 'bare' | 'dind';
+  /**
+   * How the host's programs talk TCP (model-http.ts): NETTWIN_TRAFFIC (default), as
+   * nettwin's DinD hosts run them; RECORDED_TRAFFIC to replay the ground truth.
+   */
+  traffic?: TrafficProfile;
 }
 
 /** The model backend plus what the twin, the steps and the report use beyond `Backend`. */
@@ -367,16 +371,17 @@ class ModelBackendImpl implements ModelBackend {
     const dst = await this.resolveAddress(parsed.hostname);
     const port = parsed.port ? Number(parsed.port) : 80;
     const server = this.serverFor(dst, port);
-    const file = servedFile(server?.options.httpBody ?? '');
+    const traffic = this.traffic();
     const result = this.run({
       protocol: 'tcp',
       from: this.sourceOf(from, dst),
       to: dst,
       port,
       requestBytes: curlGetRequestBytes(parsed),
-      responseBytes: busyboxResponseBytes(file),
-      responseSegments: BUSYBOX_RESPONSE_SEGMENTS,
+      responseBytes: traffic.httpResponseBytes(server?.options.httpBody ?? ''),
+      responseSegments: traffic.httpResponseSegments,
       closer: 'server',
+      quickAck: traffic.quickAck,
       count: this.connectAttempts(),
     });
     const outcome = outcomeOf(result);
@@ -400,6 +405,7 @@ class ModelBackendImpl implements ModelBackend {
       requestBytes: ncPayloadBytes(payload),
       responseBytes: 0,
       closer: 'client',
+      quickAck: this.traffic().quickAck,
       count: this.connectAttempts(),
     });
     const outcome = outcomeOf(result);
@@ -408,6 +414,10 @@ class ModelBackendImpl implements ModelBackend {
       ...(outcome === 'ok' && result.seenSource ? { seenSource: result.seenSource } : {}),
       path: result.path,
     };
+  }
+
+  private traffic(): TrafficProfile {
+    return this.options.traffic ?? NETTWIN_TRAFFIC;
   }
 
   async lastSeenSource(container: string): Promise<string | undefined> {

@@ -110,6 +110,12 @@ export interface FlowSpec {
   responseSegments?: number;
   /** TCP: who sends the first FIN (default 'client', like `nc -q`; HTTP servers such as busybox httpd: 'server'). */
   closer?: 'client' | 'server';
+  /**
+   * TCP: both endpoints ACK every segment at once (the route attribute `quickack 1`,
+   * set on nettwin's hosts), so the conversation does not depend on timing. Default
+   * false: Linux's delayed ACKs, as the ground-truth recordings had them.
+   */
+  quickAck?: boolean;
 }
 
 export type FlowVerdict =

@@ -8,6 +8,12 @@
  *   (`echo hi | nc`: client 5 packets 271 bytes = 60+52+55+52+52, server 3 packets
  *   164 bytes = 60+52+52) and e3's HTTP steps (curl → busybox httpd: 6 + 6 packets;
  *   the server answers in 2 segments and closes first).
+ * - Which ACKs exist depends on the endpoints' ACK mode (TcpShape.quickAck). Linux
+ *   delays ACKs (up to 40 ms+) once a connection looks interactive, so whether an ACK
+ *   goes alone or rides on the next segment is timing: the recordings above show it.
+ *   With the route attribute `quickack 1` (nettwin's hosts set it on every route of
+ *   every client and server) the kernel ACKs each received segment at once, in the
+ *   softirq that received it: every data segment and every FIN gets an ACK of its own.
  * - A RST answering a SYN carries no options: 40 bytes.
  * - UDP: 28 + payload. ICMP errors: 28 + the offending datagram (up to 576 in all).
  */
@@ -32,9 +38,10 @@ export interface Segment {
   length: number;
   label: string;
   /**
-   * Copies of this segment a real kernel may send on top, depending on timing: the
-   * client ACKs a response of n segments once (delayed ACK) or up to n times (quick
-   * ACKs early in a connection, or segments that arrive apart).
+   * Copies of this segment a real kernel may send on top, depending on timing: with
+   * delayed ACKs, the client ACKs a response of n segments once or up to n times
+   * (quick ACKs early in a connection, or segments that arrive apart). Never set when
+   * the endpoints ACK at once (TcpShape.quickAck).
    */
   mayRepeat?: number;
 }
@@ -48,6 +55,12 @@ export interface TcpShape {
   responseSegments: number;
   /** Who closes first: the client (nc -q) or the server (HTTP/1.0-style servers). */
   closer: Side;
+  /**
+   * Both endpoints ACK every segment at once (route attribute `quickack 1`): the
+   * conversation is fixed. false: Linux's delayed ACKs, as the ground-truth recordings
+   * had them (their shapes below; one timing choice left as `mayRepeat`).
+   */
+  quickAck: boolean;
 }
 
 function seg(from: Side, flags: Segment['flags'], payload: number, label: string): Segment {
@@ -78,18 +91,28 @@ export function tcpClosing(shape: TcpShape): Segment[] {
     const base = Math.floor(shape.responseBytes / parts);
     for (let i = 0; i < parts; i++) {
       const payload = i === parts - 1 ? shape.responseBytes - base * (parts - 1) : base;
-      out.push(
-        seg('server', ['PSH', 'ACK'], payload, parts === 1 ? 'response' : `response ${i + 1}/${parts}`),
-      );
+      const label = parts === 1 ? 'response' : `response ${i + 1}/${parts}`;
+      out.push(seg('server', ['PSH', 'ACK'], payload, label));
+      // Quick ACKs: each part is ACKed as it arrives.
+      if (shape.quickAck) out.push(seg('client', ['ACK'], 0, `ACK of ${label}`));
     }
-    out.push({
-      ...seg('client', ['ACK'], 0, 'ACK of response'),
-      ...(parts > 1 ? { mayRepeat: parts - 1 } : {}),
-    });
+    if (!shape.quickAck) {
+      out.push({
+        ...seg('client', ['ACK'], 0, 'ACK of response'),
+        ...(parts > 1 ? { mayRepeat: parts - 1 } : {}),
+      });
+    }
   }
   if (shape.closer === 'client') {
     out.push(seg('client', ['FIN', 'ACK'], 0, 'FIN'));
-    out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN-ACK'));
+    if (shape.quickAck) {
+      // The server ACKs the FIN at once; its own FIN follows when the program closes.
+      out.push(seg('server', ['ACK'], 0, 'ACK of FIN'));
+      out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN'));
+    } else {
+      // Delayed: the server closed within the delay, its FIN carries the ACK (e2).
+      out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN-ACK'));
+    }
     out.push(seg('client', ['ACK'], 0, 'last ACK'));
   } else {
     out.push(seg('server', ['FIN', 'ACK'], 0, 'FIN'));

@@ -497,6 +497,7 @@ class FlowRunner {
           responseBytes,
           responseSegments: 1,
           closer: 'client',
+          quickAck: false,
         });
         out.receiver = `${listener.owner ?? 'proxy'} -> ${relayed.receiver ?? listener.forwardTo.address}`;
         out.seenSource = relayed.seenSource;
@@ -528,6 +529,7 @@ function shapeOf(flow: FlowSpec): TcpShape {
     responseBytes: flow.responseBytes ?? 0,
     responseSegments: flow.responseSegments ?? 1,
     closer: flow.closer ?? 'client',
+    quickAck: flow.quickAck ?? false,
   };
 }
 
