@@ -24,9 +24,11 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
   excludes 127.0.0.0/8), so it too needs docker-proxy; asking the host's own address
   is translated by the OUTPUT DOCKER rule and works without the proxy.
 
-  Counters are those of a real Docker 20.10.24 (ground truth e3); the external client is
-  a machine on the host's network (the host is 192.168.70.6). TCP byte counts depend on
-  TCP options, so packets are asserted.
+  Counters are those of a real Docker 20.10.24 (ground truth e3), but for one packet: the
+  server answers in one segment and every endpoint ACKs at once (routes with
+  `quickack 1`), where e3's busybox sent headers and body apart and the client ACKed
+  both with one. The external client is a machine on the host's network (the host is
+  192.168.70.6). TCP byte counts depend on TCP options, so packets are asserted.
 
   Background:
     Given a Docker host
@@ -53,13 +55,13 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
     Then the request succeeds with body "hello"
     And these rules counted packets:
       | table  | rule                                                                                       | packets |
-      | filter | -A FORWARD -j DOCKER-USER                                                                  | 12      |
+      | filter | -A FORWARD -j DOCKER-USER                                                                  | 11      |
       | filter | -A FORWARD -o test_net -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT                | 5       |
       | filter | -A FORWARD -o test_net -j DOCKER                                                           | 1       |
-      | filter | -A FORWARD -i test_net ! -o test_net -j ACCEPT                                             | 6       |
+      | filter | -A FORWARD -i test_net ! -o test_net -j ACCEPT                                             | 5       |
       | filter | -A DOCKER -d 172.18.0.66/32 ! -i test_net -o test_net -p tcp -m tcp --dport 80 -j ACCEPT   | 1       |
-      | filter | -A DOCKER-ISOLATION-STAGE-1 -i test_net ! -o test_net -j DOCKER-ISOLATION-STAGE-2          | 6       |
-      | filter | -A DOCKER-ISOLATION-STAGE-2 -j RETURN                                                      | 6       |
+      | filter | -A DOCKER-ISOLATION-STAGE-1 -i test_net ! -o test_net -j DOCKER-ISOLATION-STAGE-2          | 5       |
+      | filter | -A DOCKER-ISOLATION-STAGE-2 -j RETURN                                                      | 5       |
       | filter | :INPUT                                                                                     | 0       |
       | nat    | -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER                                       | 1       |
       | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
@@ -112,7 +114,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
     Then the request succeeds with body "hello"
     And these rules counted packets:
       | table  | rule                                                                                       | packets |
-      | filter | -A FORWARD -j DOCKER-USER                                                                  | 12      |
+      | filter | -A FORWARD -j DOCKER-USER                                                                  | 11      |
       | filter | -A DOCKER -d 172.18.0.66/32 ! -i test_net -o test_net -p tcp -m tcp --dport 80 -j ACCEPT   | 1       |
       | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
       | nat    | :POSTROUTING                                                                               | 1       |

@@ -17,7 +17,6 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from '../src/backends/backend.ts';
-import { BUSYBOX_RESPONSE_SEGMENTS } from '../src/backends/model-http.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
@@ -25,7 +24,7 @@ import { SnapshotError } from '../src/snapshot/errors.ts';
 import { type SnapshotReplay, snapshotReplay } from '../src/snapshot/to-standalone.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
 import { hasMethod } from './lib/capabilities.ts';
-import { acceptedCounts, counterFor, describeDeltas, tablesHoldingRule } from './lib/rule-lines.ts';
+import { counterFor, describeDeltas, expectedCounts, tablesHoldingRule } from './lib/rule-lines.ts';
 import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
 import { ValueError } from './lib/values.ts';
@@ -57,11 +56,6 @@ export interface Observation {
    * host; recorded numbers in a feature describe the flow without them.
    */
   timingExtra?: CounterDelta[];
-  /**
-   * Real hosts without a model beside them (dind backend): how many timing-dependent
-   * ACKs each row may have counted on top, independently per row.
-   */
-  timingSlack?: number;
   path?: PathStep[];
   /** Set until the AfterStep hook has attached path and counters to the report. */
   unreported: boolean;
@@ -208,9 +202,6 @@ export class NettwinWorld extends World<NettwinParameters> {
     }
     if (hasMethod(backend, 'timingExtra')) {
       observation.timingExtra = (backend.timingExtra as () => CounterDelta[])();
-    } else if (this.backendName === 'dind' && kind === 'http') {
-      // busybox httpd answers in two segments; the client ACKs them once or twice.
-      observation.timingSlack = BUSYBOX_RESPONSE_SEGMENTS - 1;
     }
     observation.path = observation.ping?.path ?? observation.request?.path;
     this.observation = observation;
@@ -361,24 +352,15 @@ export class NettwinWorld extends World<NettwinParameters> {
     const got = counterFor(o.counters, table, line);
     // Extra ACKs the real kernel chose to send are not part of the recorded flow.
     const extra = counterFor(o.timingExtra ?? [], table, line);
-    // An extra ACK only repeats a packet of the flow: rows that counted nothing stay at 0.
-    const slack = table === 'nat' || packets === 0 ? 0 : (o.timingSlack ?? 0);
-    const accepted = acceptedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra, slack);
-    const ok = accepted.some(
-      (a) => got.packets === a.packets && (a.bytes === undefined || got.bytes === a.bytes),
-    );
+    const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
+    const ok = got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes);
     if (!ok) {
-      const [want] = accepted as [{ packets: number; bytes: number | undefined }];
       const wantText =
         want.bytes === undefined
           ? `${want.packets} packets`
           : `${want.packets} packets and ${want.bytes} bytes`;
-      const because = [
-        extra.packets > 0 ? `${packets} of the flow + ${extra.packets} timing-dependent ACKs` : '',
-        slack > 0 ? `up to ${slack} more ACK${slack > 1 ? 's' : ''} allowed on a real host` : '',
-      ]
-        .filter(Boolean)
-        .join('; ');
+      const because =
+        extra.packets > 0 ? `${packets} of the flow + ${extra.packets} timing-dependent ACKs` : '';
       this.fail(
         `${table}: "${line}" counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}${because ? ` (${because})` : ''}.\n` +
           `Deltas of that step:\n${describeDeltas(o.counters)}`,

@@ -11,6 +11,7 @@ import { DindExecError } from '../dind/errors.ts';
 import { machineAddress, machineNamespace } from '../dind/outside-world.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
+import { containerQuickAckArgv, hostQuickAckArgv } from '../dind/quickack.ts';
 import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import {
@@ -36,7 +37,7 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
-import { CLIENT_WAIT_SECONDS } from './model-http.ts';
+import { CLIENT_WAIT_SECONDS, httpResponse } from './model-http.ts';
 
 const log = createDebug('nettwin:dind');
 
@@ -69,9 +70,13 @@ export function workloadCommand(options: ContainerOptions): string[] {
     parts.push(`while true; do nc -nlv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`);
   }
   if (options.httpBody !== undefined) {
+    // busybox httpd runs /cgi-bin/index.cgi for "/" when there is no index.html; the CGI
+    // prints the whole response at once (model-http.ts httpResponse: why one write).
     const port = options.httpPort ?? 80;
     parts.push(
-      `mkdir -p /www; echo ${quote([options.httpBody])} > /www/index.html; exec busybox httpd -f -p ${port} -h /www`,
+      `mkdir -p /www/cgi-bin; printf %s ${quote([httpResponse(options.httpBody)])} > /www/response;`,
+      `printf '#!/bin/sh\nexec cat /www/response\n' > /www/cgi-bin/index.cgi; chmod +x /www/cgi-bin/index.cgi;`,
+      `exec busybox httpd -f -p ${port} -h /www`,
     );
   } else {
     parts.push('exec sleep infinity');
@@ -110,6 +115,8 @@ export class DindBackend implements Backend {
       daemonOptions: options.daemonOptions,
     });
     await this.host.ensureImage(this.session.config.workloadImage);
+    // docker0's routes are the daemon's, made without quickack (src/dind/quickack.ts).
+    await this.host.run(hostQuickAckArgv());
   }
 
   async createNetwork(o: NetworkOptions): Promise<NetworkInfo> {
@@ -131,6 +138,8 @@ export class DindBackend implements Backend {
     ]);
     const [subnet = '', configured = ''] = ipam.split(' ');
     const bridge = await host.bridgeName(o.name);
+    // The new bridge's routes (docker-proxy and the host's own requests use them).
+    await host.run(hostQuickAckArgv());
     // With --subnet but no --gateway, Docker picks the gateway without recording it in
     // the IPAM config: the bridge's own address is the answer.
     const gateway = configured || (await this.bridgeAddress(bridge));
@@ -157,16 +166,30 @@ export class DindBackend implements Backend {
     const network = o.network ?? 'bridge';
     const address = await this.containerAddress(o.name);
     this.containers.set(o.name, { options: o, id, ...(address ? { address } : {}) });
-    if (o.httpBody !== undefined || o.tcpListenPorts?.length) await this.waitForServers(o);
+    await this.prepareNamespace(o);
     return { name: o.name, id, network, ...(address ? { address } : {}) };
   }
 
-  /** Servers inside a fresh container need a moment to bind; wait until ss shows them. */
-  private async waitForServers(o: ContainerOptions): Promise<void> {
+  /**
+   * In one exec, in the container's network namespace: quick ACKs on its routes
+   * (src/dind/quickack.ts), then, for servers, wait until ss shows them bound.
+   */
+  private async prepareNamespace(o: ContainerOptions): Promise<void> {
     const ports = [...(o.tcpListenPorts ?? []), ...(o.httpBody !== undefined ? [o.httpPort ?? 80] : [])];
-    const script = `for i in $(seq 1 50); do ok=1; for p in ${ports.join(' ')}; do ss -Hltn "sport = :$p" | grep -q . || ok=0; done; [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 1`;
-    const r = await this.dindHost().docker(['exec', o.name, 'sh', '-c', script]);
-    if (r.exitCode !== 0) log('Servers of "%s" on ports %o did not show up in ss', o.name, ports);
+    const wait = ports.length
+      ? `for i in $(seq 1 50); do ok=1; for p in ${ports.join(' ')}; do ss -Hltn "sport = :$p" | grep -q . || ok=0; done; [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 3`
+      : '';
+    const r = await this.dindHost().exec(containerQuickAckArgv(o.name, wait));
+    if (r.exitCode === 3) log('Servers of "%s" on ports %o did not show up in ss', o.name, ports);
+    else if (r.exitCode !== 0) {
+      throw new DindExecError(
+        this.dindHost().name,
+        `quickack routes in container "${o.name}"`,
+        r.exitCode,
+        r.stdout,
+        r.stderr,
+      );
+    }
   }
 
   private async containerAddress(name: string): Promise<string | undefined> {
@@ -187,6 +210,9 @@ export class DindBackend implements Backend {
   async restartContainer(name: string): Promise<void> {
     // sleep as PID 1 ignores SIGTERM: do not wait the default 10 s for it.
     await this.dindHost().dockerOrThrow(['restart', '-t', '0', name]);
+    // A restarted container has a new namespace, without the quickack routes.
+    const started = this.containers.get(name);
+    if (started) await this.prepareNamespace(started.options);
   }
 
   hostCommand(line: string): Promise<ExecResult> {
@@ -196,7 +222,8 @@ export class DindBackend implements Backend {
   /** `ip route replace CIDR via <host eth0>` on the external client (its namespace in the DinD host). */
   async routeViaHost(cidr: string): Promise<void> {
     const host = this.dindHost();
-    const argv = ['ip', 'route', 'replace', cidr, 'via', host.address];
+    // quickack 1 as on the client's other routes (src/dind/quickack.ts): its ACKs never wait for a timer.
+    const argv = ['ip', 'route', 'replace', cidr, 'via', host.address, 'quickack', '1'];
     const r = await host.execOn('client', argv);
     if (r.exitCode !== 0) {
       throw new DindExecError(

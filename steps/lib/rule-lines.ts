@@ -2,7 +2,6 @@
  * Rules as people write them in features: `-A CHAIN spec` lines, exactly as
  * iptables-save prints them. Helpers to find them in a ruleset and in counter deltas.
  */
-import { TCP_SEGMENT_BYTES } from '../../src/netfilter/path/flows.ts';
 import type { CounterDelta, Counters, Ruleset, TableName } from '../../src/netfilter/types.ts';
 
 /** Collapse runs of blanks so a hand-written line compares equal to iptables-save's. */
@@ -73,17 +72,16 @@ export function describeDeltas(deltas: readonly CounterDelta[]): string {
 }
 
 /**
- * The counts a row may show for a recorded expectation: the recording plus the extra
- * packets the twin matched (`extra`), plus 0..`slack` pure ACKs of 52 bytes where a
- * real host's delayed ACKs cannot be predicted without a model beside it.
+ * The counts a row must show for a recorded expectation: the recording plus the extra
+ * packets the twin matched (`extra`, a replayed recording's timing variation). Real
+ * hosts get no slack: their ACKs do not depend on timing (src/dind/quickack.ts).
  */
-export function acceptedCounts(
+export function expectedCounts(
   expected: { packets: number; bytes?: number },
   extra: Counters,
-  slack: number,
-): Array<{ packets: number; bytes?: number }> {
-  return Array.from({ length: slack + 1 }, (_, j) => ({
-    packets: expected.packets + extra.packets + j,
-    ...(expected.bytes === undefined ? {} : { bytes: expected.bytes + extra.bytes + j * TCP_SEGMENT_BYTES }),
-  }));
+): { packets: number; bytes?: number } {
+  return {
+    packets: expected.packets + extra.packets,
+    ...(expected.bytes === undefined ? {} : { bytes: expected.bytes + extra.bytes }),
+  };
 }
