@@ -14,6 +14,14 @@ Feature: Opening isolation between two chosen bridges
   The bridge names are those of the article (set with com.docker.network.bridge.name so
   they do not depend on random network ids).
 
+  That was Docker 20.10 (and still holds on 26.1: scenarios tagged `@docker-before-28`).
+  Docker 28 blocks direct routing to containers (moby#45610): for every container it
+  writes `-A PREROUTING -d <container>/32 ! -i <its bridge> -j DROP` into the raw table,
+  which a packet meets before conntrack, nat and filter. A packet from another bridge
+  dies there, so no ACCEPT in DOCKER-ISOLATION-STAGE-1 (nor in DOCKER-USER, which is in
+  filter too) can let it through, and the DOCKER chain's `! -i <bridge> -o <bridge> -j
+  DROP` stands behind it. On 28 two containers that must talk share a network.
+
   Background:
     Given a Docker host
     And a bridge network "net18" with subnet 172.18.0.0/16 named bridge "br-cbd0f56841ce"
@@ -23,6 +31,7 @@ Feature: Opening isolation between two chosen bridges
     And container "b19" on network "net19"
     And container "b21" on network "net21"
 
+  @docker-before-28
   Scenario: Bridges are isolated until ACCEPT rules are inserted into STAGE-1
     When "b19" pings "b18"
     Then the ping fails
@@ -40,6 +49,20 @@ Feature: Opening isolation between two chosen bridges
     Then the ping fails
     And the counters match the model
 
+  @docker-28
+  Scenario: On Docker 28 ACCEPT rules in STAGE-1 open nothing: the raw table drops first
+    When I run on the host:
+      """
+      iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
+      iptables -I DOCKER-ISOLATION-STAGE-1 -i br-cbd0f56841ce -o br-9559b3f84d38 -j ACCEPT
+      """
+    And "b19" pings "b18" 2 times
+    Then the ping fails
+    And rule "-A PREROUTING -d 172.18.0.2/32 ! -i br-cbd0f56841ce -j DROP" counted 2 packets and 168 bytes
+    And rule "-A DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT" counted nothing
+    And the counters match the model
+
+  @docker-before-28
   Scenario: One ACCEPT is not enough: the replies are dropped on the way back
     When I run on the host: iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
     And "b19" pings "b18"

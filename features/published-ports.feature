@@ -30,6 +30,16 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
   both with one. The external client is a machine on the host's network (the host is
   192.168.70.6). TCP byte counts depend on TCP options, so packets are asserted.
 
+  Docker 28 (scenarios tagged `@docker-28`, beside 20.10's and 26.1's tagged
+  `@docker-before-28`) writes the same DNAT and the same filter DOCKER ACCEPT, but
+  FORWARD reaches them another way: FORWARD → DOCKER-USER, then DOCKER-FORWARD →
+  DOCKER-CT (the conntrack ACCEPT for the replies' direction), DOCKER-ISOLATION-STAGE-1,
+  DOCKER-BRIDGE (`-o test_net -j DOCKER`), where the port's ACCEPT stands above the
+  bridge's `! -i test_net -o test_net -j DROP`. Its new raw PREROUTING rule `-d
+  172.18.0.66/32 ! -i test_net -j DROP`, which blocks direct routing to the container
+  (moby#45610), does not stop the published port: raw comes before nat, so the request
+  still carries the host's address there and is translated only afterwards.
+
   Background:
     Given a Docker host
     And a bridge network "test_net" with subnet 172.18.0.0/16 and gateway 172.18.0.1 named bridge "test_net"
@@ -50,6 +60,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
     And docker-proxy listens on 0.0.0.0:8080
     And the ruleset matches the model
 
+  @docker-before-28
   Scenario: An external client is served through DNAT and FORWARD
     When an external client requests http://192.168.70.6:8080/
     Then the request succeeds with body "hello"
@@ -66,6 +77,25 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | nat    | -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER                                       | 1       |
       | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
       | nat    | :PREROUTING                                                                                | 0       |
+      | nat    | :POSTROUTING                                                                               | 1       |
+    And the counters match the model
+
+  @docker-28
+  Scenario: On Docker 28 an external client is served through DNAT and DOCKER-FORWARD
+    When an external client requests http://192.168.70.6:8080/
+    Then the request succeeds with body "hello"
+    And these rules counted packets:
+      | table  | rule                                                                                       | packets |
+      | raw    | -A PREROUTING -d 172.18.0.66/32 ! -i test_net -j DROP                                      | 0       |
+      | filter | -A FORWARD -j DOCKER-USER                                                                  | 11      |
+      | filter | -A FORWARD -j DOCKER-FORWARD                                                               | 11      |
+      | filter | -A DOCKER-CT -o test_net -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT              | 5       |
+      | filter | -A DOCKER-BRIDGE -o test_net -j DOCKER                                                     | 1       |
+      | filter | -A DOCKER -d 172.18.0.66/32 ! -i test_net -o test_net -p tcp -m tcp --dport 80 -j ACCEPT   | 1       |
+      | filter | -A DOCKER ! -i test_net -o test_net -j DROP                                                | 0       |
+      | filter | -A DOCKER-FORWARD -i test_net -j ACCEPT                                                    | 5       |
+      | filter | :INPUT                                                                                     | 0       |
+      | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
       | nat    | :POSTROUTING                                                                               | 1       |
     And the counters match the model
 

@@ -18,6 +18,7 @@ import { chooseBackendName } from './lib/backend-factory.ts';
 import { attachObservation } from './lib/report-attachments.ts';
 import { StepError } from './lib/step-error.ts';
 import { indexDocumentSteps, locatePickleStep } from './lib/step-location.ts';
+import { runsOnDockerVersion, versionTags } from './lib/version-tags.ts';
 import type { NettwinWorld } from './world.ts';
 
 const log = debug('nettwin:hooks');
@@ -80,9 +81,18 @@ async function findEnsureImages(): Promise<((versions: string[]) => Promise<void
   return undefined;
 }
 
-Before(function (this: NettwinWorld, { pickle }) {
+// A scenario tagged for other Docker versions (@docker-before-28, @docker-28) is skipped,
+// before any host starts: the run counts it as skipped, not failed (lib/version-tags.ts).
+Before({ name: 'Docker version tags' }, function (this: NettwinWorld, { pickle }) {
+  const version = this.parameters.dockerVersion ?? DEFAULT_DOCKER_VERSION;
+  const tags = pickle.tags.map((t) => t.name);
+  if (!runsOnDockerVersion(tags, version)) {
+    log('scenario "%s" is for %o, not Docker %s: skipped', pickle.name, versionTags(tags), version);
+    return 'skipped';
+  }
   // The backend itself is created lazily by the first step that needs it.
   log('scenario "%s" (%s) on backend "%s"', pickle.name, pickle.uri, this.backendName);
+  return undefined;
 });
 
 BeforeStep(function (this: NettwinWorld, { gherkinDocument, pickle, pickleStep }) {

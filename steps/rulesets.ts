@@ -6,8 +6,19 @@ import { hasMethod } from './lib/capabilities.ts';
 import { findOrderedLines, normalizeRuleLine, tableRuleLines } from './lib/rule-lines.ts';
 import type { NettwinWorld } from './world.ts';
 
-function ruleLines(text: string): string[] {
-  return text
+/**
+ * A rule about an unnamed network names its bridge and subnet by the network:
+ * `<bridge of "n1">` is br-<id> (whatever Docker called it), `<subnet of "n1">` its subnet.
+ */
+function withNetworks(world: NettwinWorld, text: string): string {
+  return text.replace(/<(bridge|subnet) of "([^"]+)">/g, (_, what: string, name: string) => {
+    const network = world.knownNetwork(name);
+    return what === 'bridge' ? network.bridge : network.subnet;
+  });
+}
+
+function ruleLines(world: NettwinWorld, text: string): string[] {
+  return withNetworks(world, text)
     .split('\n')
     .map(normalizeRuleLine)
     .filter((l) => l !== '' && !l.startsWith('#'));
@@ -20,7 +31,7 @@ function ruleLines(text: string): string[] {
 Then(/^the (\w+) table contains:$/, async function (this: NettwinWorld, tableText: string, listing: string) {
   const table = (await this.tableOf('', tableText)) as TableName;
   const actual = tableRuleLines(await this.ruleset(), table);
-  const result = findOrderedLines(actual, ruleLines(listing));
+  const result = findOrderedLines(actual, ruleLines(this, listing));
   if (!result.ok) {
     const where = result.afterLine ? ` after "${result.afterLine}"` : '';
     this.fail(
@@ -32,8 +43,9 @@ Then(/^the (\w+) table contains:$/, async function (this: NettwinWorld, tableTex
 
 Then(
   /^the (\w+) table does not contain "(.+)"$/,
-  async function (this: NettwinWorld, tableText: string, line: string) {
+  async function (this: NettwinWorld, tableText: string, written: string) {
     const table = (await this.tableOf('', tableText)) as TableName;
+    const line = withNetworks(this, written);
     if (tableRuleLines(await this.ruleset(), table).includes(normalizeRuleLine(line))) {
       this.fail(`the ${table} table still contains "${line}"`);
     }
