@@ -86,6 +86,15 @@ When('I restart container {container}', async function (this: NettwinWorld, name
   await (await this.host()).restartContainer(name);
 });
 
+When('I start container {container}', async function (this: NettwinWorld, name: string) {
+  this.knownContainer(name);
+  const backend = await this.host();
+  await backend.startContainer(name);
+  // Its address may be another one now (the default bridge hands them out in start order).
+  const info = this.knownContainer(name);
+  this.containers.set(name, { ...info, address: await backend.resolveAddress(name) });
+});
+
 Then('container {container} has address {ip}', async function (this: NettwinWorld, name: string, ip: string) {
   const got = await this.addressOf(name);
   if (got !== ip) this.fail(`container "${name}" got address ${got}, not ${ip}`);

@@ -55,3 +55,9 @@ When(/^I set ([a-z0-9_.]+) to (\S+)$/, async function (this: NettwinWorld, key: 
   if (!key.startsWith('net.')) this.fail(`only net.* sysctls are meaningful here, not "${key}"`);
   await runOnHost(this, [`sysctl -w ${key}=${value}`], true);
 });
+
+// `systemctl restart docker`: the daemon stops its containers (no live-restore) and
+// rebuilds its chains and networks when it starts; `I start container …` brings one back.
+When('the Docker daemon restarts', async function (this: NettwinWorld) {
+  await (await this.host()).restartDaemon();
+});

@@ -42,6 +42,13 @@ export interface Backend {
   runContainer(options: ContainerOptions): Promise<ContainerInfo>;
   removeContainer(name: string): Promise<void>;
   restartContainer(name: string): Promise<void>;
+  /** `docker start`: start a stopped container again (after a daemon restart). */
+  startContainer(name: string): Promise<void>;
+  /**
+   * `systemctl restart docker`, keeping the daemon's state: containers stop (no
+   * live-restore), dockerd starts again and rebuilds its chains and networks.
+   */
+  restartDaemon(): Promise<void>;
   /** A shell line run on the Docker host: `iptables …`, `sysctl -w …`. */
   hostCommand(line: string): Promise<ExecResult>;
   /**

@@ -215,6 +215,41 @@ export class DindBackend implements Backend {
     if (started) await this.prepareNamespace(started.options);
   }
 
+  async startContainer(name: string): Promise<void> {
+    await this.dindHost().dockerOrThrow(['start', name]);
+    const started = this.containers.get(name);
+    if (started) {
+      const address = await this.containerAddress(name);
+      if (address) started.address = address;
+      else delete started.address;
+      await this.prepareNamespace(started.options);
+    }
+  }
+
+  /**
+   * Restart the inner dockerd with its state kept (the entrypoint's loop starts it
+   * again while /run/nettwin-restart exists). Containers are stopped first with no
+   * grace period: dockerd would stop them the same way, after waiting 10 s for a
+   * PID 1 that ignores SIGTERM.
+   */
+  async restartDaemon(): Promise<void> {
+    const host = this.dindHost();
+    const script = [
+      'set -e',
+      'ids=$(docker ps -q)',
+      '[ -z "$ids" ] || docker stop -t 0 $ids >/dev/null',
+      'pid=$(cat /run/nettwin-dockerd.pid)',
+      'touch /run/nettwin-restart',
+      'kill -TERM "$pid"',
+      'i=0; while kill -0 "$pid" 2>/dev/null; do i=$((i + 1)); [ "$i" -lt 1500 ] || exit 4; sleep 0.02; done',
+      'rm -f /run/nettwin-restart',
+      'i=0; until docker info >/dev/null 2>&1; do i=$((i + 1)); [ "$i" -lt 1500 ] || exit 5; sleep 0.02; done',
+    ].join('\n');
+    await host.run(['sh', '-c', script]);
+    // The daemon made docker0 anew: its routes lack quickack again (src/dind/quickack.ts).
+    await host.run(hostQuickAckArgv());
+  }
+
   hostCommand(line: string): Promise<ExecResult> {
     return this.dindHost().exec(line);
   }

@@ -64,6 +64,10 @@ export interface DaemonModel {
   run(o: ContainerOptions): ContainerInfo;
   remove(name: string, options?: { force?: boolean }): void;
   restart(name: string): void;
+  /** `docker start NAME`. */
+  start?(name: string): void;
+  /** `systemctl restart docker` (containers without a restart policy stay stopped). */
+  restartDaemon?(): void;
   /** Docker's embedded DNS: the address `from` gets for `name`, if any. */
   resolveName(from: string, name: string): string | undefined;
   iptables(argv: string[]): ExecResult;
@@ -141,6 +145,8 @@ class ModelBackendImpl implements ModelBackend {
   /** What the external client routes via the Docker host (routeViaHost), beside its own LAN. */
   private readonly externalRoutes: string[] = [];
   private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
+  /** iptables-legacy's tables (hostCommand `iptables-legacy …`): Docker's model never sees them. */
+  private legacyRuleset: Ruleset | undefined;
 
   constructor(private readonly options: ModelBackendOptions) {
     this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
@@ -159,6 +165,7 @@ class ModelBackendImpl implements ModelBackend {
     if (!this.host)
       throw new ModelBackendError('the model has no host yet: start one first (Given a Docker host …)');
     const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
+    if (this.legacyRuleset) state.legacyRuleset = this.legacyRuleset;
     if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
       // The outer client: a machine beside the DinD host on eth0, answering ping only.
       // Its only routes: the LAN, and what a step routed via the host (no default route:
@@ -266,12 +273,26 @@ class ModelBackendImpl implements ModelBackend {
     this.daemon().restart(name);
   }
 
+  async startContainer(name: string): Promise<void> {
+    const daemon = this.daemon();
+    if (!daemon.start) throw new ModelBackendError('this daemon model cannot start a stopped container');
+    daemon.start(name);
+  }
+
+  async restartDaemon(): Promise<void> {
+    const daemon = this.daemon();
+    if (!daemon.restartDaemon) throw new ModelBackendError('this daemon model cannot restart');
+    daemon.restartDaemon();
+  }
+
   async hostCommand(line: string): Promise<ExecResult> {
     const argv = splitCommand(line);
     const [command, ...args] = argv;
     if (command === undefined) return { exitCode: 0, stdout: '', stderr: '' };
     if (command === 'iptables') return this.iptables(argv);
     if (command === 'iptables-save') return this.iptablesSave(args);
+    if (command === 'iptables-legacy') return this.iptablesLegacy(argv);
+    if (command === 'iptables-legacy-save') return this.iptablesLegacySave(args);
     if (command === 'sysctl') return this.sysctl(args);
     return { exitCode: 127, stdout: '', stderr: `sh: 1: ${command}: not found\n` };
   }
@@ -284,6 +305,22 @@ class ModelBackendImpl implements ModelBackend {
   private iptablesSave(args: string[]): ExecResult {
     const counters = args.includes('-c') || args.includes('--counters');
     return { exitCode: 0, stdout: serializeRuleset(this.hostState().ruleset, { counters }), stderr: '' };
+  }
+
+  /**
+   * The other backend's rules (HostState.legacyRuleset): the packet path walks them
+   * after nft's at the same hooks; Docker never sees or rewrites them.
+   */
+  private iptablesLegacy(argv: string[]): ExecResult {
+    this.hostState();
+    this.legacyRuleset ??= { tables: [] };
+    return runIptables(this.legacyRuleset, argv);
+  }
+
+  private iptablesLegacySave(args: string[]): ExecResult {
+    const counters = args.includes('-c') || args.includes('--counters');
+    const ruleset = this.legacyRuleset;
+    return { exitCode: 0, stdout: ruleset ? serializeRuleset(ruleset, { counters }) : '', stderr: '' };
   }
 
   /** `sysctl -w key=value` (and `sysctl key` to read), with procps' messages. */

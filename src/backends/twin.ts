@@ -298,6 +298,28 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
+  async startContainer(name: string): Promise<void> {
+    const action = `docker start ${name}`;
+    const { backend } = await this.both(
+      action,
+      (b) => b.startContainer(name),
+      (m) => m.startContainer(name),
+    );
+    const [r, m] = await Promise.all([backend.resolveAddress(name), this.model.resolveAddress(name)]);
+    if (r !== m) throw new TwinMismatchError({ action, other: [`address: real ${r}, model ${m}`] });
+    await this.checkRuleset(action, backend);
+  }
+
+  async restartDaemon(): Promise<void> {
+    const action = 'restarting the Docker daemon';
+    const { backend } = await this.both(
+      action,
+      (b) => b.restartDaemon(),
+      (m) => m.restartDaemon(),
+    );
+    await this.checkRuleset(action, backend);
+  }
+
   async hostCommand(line: string): Promise<ExecResult> {
     const action = `host command \`${line}\``;
     const { real, model, backend } = await this.both(

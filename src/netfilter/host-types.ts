@@ -89,6 +89,17 @@ export interface HostState {
    * names, but a nat built-in only once it holds a rule (measured on a DinD host).
    */
   materializedBuiltins?: string[];
+  /**
+   * Rules written with iptables-legacy beside iptables-nft's (a host or DinD whose tools
+   * use the other backend: docker-library/docker#443, #467, moby#46147). Its tables hook
+   * the same points at the same priorities and run before nft's: at equal priority the
+   * hook registered last runs first, and the legacy table registers when first used,
+   * after Docker's nft chains (measured on a fresh DinD host: Docker's nft FORWARD rules
+   * count nothing a legacy FORWARD DROP drops). Not modelled: nft base chains created
+   * after the legacy table (they would run first), legacy nat. Its counters live on its
+   * own rules, not in a flow's deltas.
+   */
+  legacyRuleset?: Ruleset;
   /** ipset name → members ("10.0.0.1", "10.0.0.0/8", "10.0.0.1,tcp:80") for `-m set --match-set`. */
   ipsets?: Record<string, string[]>;
 }

@@ -58,6 +58,8 @@ export interface WalkContext {
   routing: RoutingTable;
   ipsets: Readonly<Record<string, readonly string[]>>;
   counters: CounterRecorder;
+  /** Names the backend in the path when it is not the main one ("iptables-legacy"). */
+  label?: string;
   tracer: PathTracer;
 }
 
@@ -99,7 +101,7 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
   if (!base) return ACCEPT;
   const env: MatchEnv & TargetEnv = { hook, table, routing: ctx.routing, ipsets: ctx.ipsets };
   const tracer = ctx.tracer;
-  tracer.step(p, 'hook', `${table} ${hook}`, { table, chain: hook });
+  tracer.step(p, 'hook', `${ctx.label ? `${ctx.label} ` : ''}${table} ${hook}`, { table, chain: hook });
   const stack: Frame[] = [];
   let chain = base;
   let compiled = compiledOf(ctx, chain, table);

@@ -46,6 +46,8 @@ export class PacketPath {
     private readonly host: HostState,
     private readonly conntrack: ConntrackTable,
     private readonly ctx: WalkContext,
+    /** iptables-legacy's tables (HostState.legacyRuleset), walked after nft's at each hook. */
+    private readonly legacy?: WalkContext,
   ) {}
 
   private get tracer() {
@@ -177,6 +179,14 @@ export class PacketPath {
   }
 
   private walk(table: TableName, hook: Hook, p: Packet): HookVerdict {
+    // Same priority: the hook registered last runs first (nf_hook_entries_grow), and the
+    // legacy table registers when first used, after Docker's nft chains (HostState.legacyRuleset).
+    if (this.legacy && table !== 'nat') {
+      const legacy = walkHook(this.legacy, table, hook, p);
+      if (legacy.kind === 'drop' || legacy.kind === 'reject')
+        return { ...legacy, by: `${this.legacy.label ?? 'iptables-legacy'}: ${legacy.by}` };
+      if (legacy.kind !== 'accept') return legacy;
+    }
     return walkHook(this.ctx, table, hook, p);
   }
 

@@ -99,11 +99,22 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     counters,
     tracer,
   };
+  // iptables-legacy's rules (if any) count on their own rules, not in the flow's deltas.
+  const legacyIndex = host.legacyRuleset ? indexRuleset(host.legacyRuleset) : undefined;
+  const legacy: WalkContext | undefined = legacyIndex && {
+    ...ctx,
+    index: legacyIndex,
+    compiled: new Map(),
+    lazyBuiltins: false,
+    materialized: new Set(),
+    counters: new CounterRecorder(legacyIndex.order),
+    label: 'iptables-legacy',
+  };
   const conntrack = options.conntrack ?? new ConntrackTable();
   const runner = new FlowRunner(
     host,
     routing,
-    new PacketPath(host, conntrack, ctx),
+    new PacketPath(host, conntrack, ctx, legacy),
     conntrack,
     tracer,
     counters,
