@@ -23,6 +23,12 @@ fail() { echo "nettwin-reset: $*" >&2; exit 1; }
 
 reset() {
   [ -d "$STATE" ] || fail "no pristine state recorded (not a nettwin host image?)"
+  # A scenario that used iptables-legacy registered x_tables tables in this namespace;
+  # nothing unregisters them, and their hook order against nf_tables' differs from a
+  # fresh host's (the later registered runs first). Such a host cannot be made fresh.
+  if command -v iptables-legacy-save >/dev/null 2>&1 && [ -n "$(iptables-legacy-save 2>/dev/null)" ]; then
+    fail "iptables-legacy tables are registered; replace the host"
+  fi
   # Containers first: dockerd would stop them with a grace period when it stops.
   ids=$(docker ps -aq 2>/dev/null)
   if [ -n "$ids" ]; then docker rm -f -v $ids >/dev/null 2>&1; fi
@@ -44,12 +50,6 @@ reset() {
   # Every nf_tables table goes (iptables-nft's and ip6tables-nft's included): with
   # iptables-nft a built-in chain that exists counts its policy, and a fresh host has none.
   nft flush ruleset || fail "cannot flush the nf_tables ruleset"
-  # Rules a scenario wrote with the other backend (a production bug of mixed backends).
-  if command -v iptables-legacy-save >/dev/null 2>&1; then
-    for t in $(iptables-legacy-save 2>/dev/null | sed -n 's/^\*//p'); do
-      iptables-legacy -t "$t" -F && iptables-legacy -t "$t" -X
-    done
-  fi
   [ -s "$STATE/iptables" ] && iptables-restore <"$STATE/iptables"
   conntrack -F >/dev/null 2>&1
   ip neigh flush all >/dev/null 2>&1
