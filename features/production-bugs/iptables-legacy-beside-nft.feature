@@ -1,4 +1,4 @@
-@production-bug @wip @docker-library-docker-443 @docker-library-docker-467 @moby-46147
+@production-bug @docker-library-docker-443 @docker-library-docker-467 @moby-46147
 Feature: iptables-legacy and iptables-nft side by side — a rule nobody sees drops the traffic
   Reported in docker-library/docker#443 and #467 (docker:dind) and moby/moby#46147:
   "containers lost network access, yet `iptables-save` shows nothing that drops." The
@@ -14,14 +14,9 @@ Feature: iptables-legacy and iptables-nft side by side — a rule nobody sees dr
   first legacy rule, so the legacy filter table registers later and runs first: a
   packet its DROP ends never reaches Docker's nft FORWARD rules, which count nothing
   (measured on a fresh 20.10 host; the twin models this order, and its packet path names
-  "iptables-legacy" at the rule that decided). A host reset keeps the legacy table
-  registered while dockerd creates its nft chains anew, so on a reused host nft runs
-  first and counts the packets before legacy drops them: the steps that drop therefore
-  check the outcome, not the counters.
-
-  Tagged @wip until the twin can know the real registration order: its traffic steps compare
-  every counter, and a reused host's order (nft first) differs from a fresh one's
-  (legacy first), which the model assumes. Passes on the model for 20.10, 26.1, 28.5.
+  "iptables-legacy" at the rule that decided). Nothing unregisters a legacy table, so a
+  host that used iptables-legacy is never reset for another scenario: nettwin replaces
+  it, and every scenario here starts where the order is the fresh host's.
 
   Background:
     Given a Docker host
