@@ -18,12 +18,12 @@ docker run -d --name "$name" --network none --cap-add ALL --cap-drop SYS_RESOURC
 until docker exec "$name" docker info >/dev/null 2>&1; do sleep 0.05; done
 echo "fresh $(since "$t")"
 
-docker exec "$name" docker run -d --name a "$WORKLOAD" sleep infinity >/dev/null
-docker exec "$name" docker run -d --name b "$WORKLOAD" sleep infinity >/dev/null
-b=$(docker exec "$name" docker inspect -f '{{.NetworkSettings.IPAddress}}' b)
+docker exec "$name" docker run -d --name bench-a "$WORKLOAD" sleep infinity >/dev/null
+docker exec "$name" docker run -d --name bench-b "$WORKLOAD" sleep infinity >/dev/null
+b=$(docker exec "$name" docker inspect -f "{{.NetworkSettings.IPAddress}}" bench-b)
 t=$(now)
 docker exec "$name" sh -c 'iptables -Z; iptables -t nat -Z'
-docker exec "$name" docker exec a ping -c 3 -i 0.2 -W 1 "$b" >/dev/null
+docker exec "$name" docker exec bench-a ping -c 3 -i 0.2 -W 1 "$b" >/dev/null
 docker exec "$name" iptables-save -c >/dev/null
 echo "ping $(since "$t")"
 
