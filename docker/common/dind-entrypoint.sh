@@ -48,9 +48,13 @@ while :; do
   echo "$pid" >/run/nettwin-dockerd.pid
   wait "$pid"
   status=$?
-  # nettwin-reset stops dockerd on purpose and says when to start it again.
+  # nettwin-reset stops dockerd on purpose and says when to start it again. It waits for
+  # our word that we saw its request: it may not take the request back before that, or
+  # this loop would read a dockerd that exited on its own and end the host.
   if [ -e /run/nettwin-restart ]; then
+    touch /run/nettwin-dockerd-stopped
     while [ -e /run/nettwin-restart ]; do sleep 0.02; done
+    rm -f /run/nettwin-dockerd-stopped
     continue
   fi
   # The image build stops dockerd to snapshot its store and needs the container to stay.

@@ -7,6 +7,7 @@
 #
 # usage: nettwin-reset record   (the entrypoint, before dockerd's first start)
 #        nettwin-reset          (stop dockerd, restore, start dockerd, wait until ready)
+#        nettwin-reset restart  (a plain daemon restart that keeps its state)
 set -u
 STATE=/run/nettwin-pristine
 # Sysctls a scenario or dockerd may change (per network namespace); per-interface keys
@@ -32,14 +33,9 @@ reset() {
   # Containers first: dockerd would stop them with a grace period when it stops.
   ids=$(docker ps -aq 2>/dev/null)
   if [ -n "$ids" ]; then docker rm -f -v $ids >/dev/null 2>&1; fi
-  touch /run/nettwin-restart
-  pid=$(cat /run/nettwin-dockerd.pid 2>/dev/null)
-  if [ -n "$pid" ]; then
-    # Nothing of its state is kept, so no graceful stop (that takes a second); its
-    # containerd lives on and the next dockerd adopts it.
-    kill -KILL "$pid" 2>/dev/null
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
-  fi
+  # Nothing of its state is kept, so no graceful stop (that takes a second); its
+  # containerd goes with it and the next dockerd starts its own.
+  stop_dockerd KILL
   # The daemon's memory of networks, endpoints and addresses; images stay.
   rm -rf /var/lib/docker/network /var/lib/docker/containers /var/lib/docker/volumes /var/run/docker/netns
   # Kernel: Docker's bridges (and every veth on them), rules, connections, neighbours.
@@ -55,18 +51,51 @@ reset() {
   ip neigh flush all >/dev/null 2>&1
   sysctl -q -p "$STATE/sysctl" >/dev/null 2>&1
   # dockerd may start now: what follows does not touch what it writes.
-  rm -f /run/nettwin-restart
+  start_dockerd
   # The machines outside get their pristine routes, caches and connections too.
   if [ -n "${NETTWIN_ETH0:-}" ]; then /usr/local/bin/nettwin-outside-world up || fail "cannot rebuild the outside world"; fi
+  wait_dockerd
+}
+
+# The entrypoint runs dockerd in a loop: a stop asks it to start dockerd again instead
+# of ending the host, and waits until the entrypoint has seen the dockerd exit.
+stop_dockerd() {
+  rm -f /run/nettwin-dockerd-stopped
+  touch /run/nettwin-restart
+  pid=$(cat /run/nettwin-dockerd.pid 2>/dev/null) || fail "no dockerd pid file"
+  kill "-$1" "$pid" 2>/dev/null || fail "no dockerd at pid $pid"
+  i=0
+  until [ -e /run/nettwin-dockerd-stopped ]; do
+    i=$((i + 1)); [ "$i" -gt 3000 ] && fail "dockerd (pid $pid) did not stop within 30 s"
+    sleep 0.01
+  done
+}
+
+start_dockerd() { rm -f /run/nettwin-restart; }
+
+wait_dockerd() {
   i=0
   until docker info >/dev/null 2>&1; do
-    i=$((i + 1)); [ "$i" -gt 1500 ] && fail "dockerd did not come back within 30 s"
+    i=$((i + 1))
+    if [ "$i" -gt 1500 ]; then
+      tail -n 20 /var/log/dockerd.log >&2
+      fail "dockerd did not come back within 30 s (its log above)"
+    fi
     sleep 0.02
   done
+}
+
+# A daemon restart that keeps its state (`When the Docker daemon restarts`): SIGTERM,
+# as systemd would stop it.
+restart() {
+  stop_dockerd TERM
+  start_dockerd
+  wait_dockerd
 }
 
 case "${1:-reset}" in
   record) record ;;
   reset) reset ;;
-  *) echo "usage: $0 [record|reset]" >&2; exit 2 ;;
+  restart) restart ;;
+  *) echo "usage: $0 [record|reset|restart]" >&2; exit 2 ;;
 esac

@@ -234,16 +234,12 @@ export class DindBackend implements Backend {
    */
   async restartDaemon(): Promise<void> {
     const host = this.dindHost();
-    // Each step says what failed: a bare exit status of a restart is no help.
+    // Containers first (dockerd would give each 10 s to stop), then the restart that
+    // docker/common/reset.sh and the host's entrypoint agree on: it keeps the daemon's state.
     const script = [
       'ids=$(docker ps -q)',
       'if [ -n "$ids" ]; then docker stop -t 0 $ids >/dev/null || { echo "docker stop failed" >&2; exit 3; }; fi',
-      'pid=$(cat /run/nettwin-dockerd.pid) || exit 3',
-      'touch /run/nettwin-restart',
-      'kill -TERM "$pid" || { echo "no dockerd at pid $pid" >&2; exit 3; }',
-      'i=0; while kill -0 "$pid" 2>/dev/null; do i=$((i + 1)); if [ "$i" -ge 1500 ]; then echo "dockerd did not stop" >&2; exit 4; fi; sleep 0.02; done',
-      'rm -f /run/nettwin-restart',
-      'i=0; until docker info >/dev/null 2>&1; do i=$((i + 1)); if [ "$i" -ge 1500 ]; then echo "dockerd did not come back; its log:" >&2; tail -n 20 /var/log/dockerd.log >&2; exit 5; fi; sleep 0.02; done',
+      'nettwin-reset restart',
     ].join('\n');
     await host.run(['sh', '-c', script]);
     // The daemon made docker0 anew: its routes lack quickack again (src/dind/quickack.ts).
