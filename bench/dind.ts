@@ -78,7 +78,9 @@ export async function benchDind(): Promise<BenchRow[]> {
     const backend = createDindBackend({ session });
     // The first start also sweeps leftovers and checks images: measured apart.
     const [first] = await seconds(() => backend.startHost({ dockerVersion: '20.10', daemonOptions: [] }));
-    const fresh = await medianOf(async () => session.release(await session.startHost({ dockerVersion: '20.10' }), { reusable: false }));
+    const fresh = await medianOf(async () =>
+      session.release(await session.startHost({ dockerVersion: '20.10' }), { reusable: false }),
+    );
     const host = backend.dindHost();
     const scenario = async () => {
       await backend.createNetwork({ name: 'bench-net' });
