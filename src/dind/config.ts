@@ -17,8 +17,6 @@ export const DindConfigSchema = z.object({
   workloadImage: z.string().min(1),
   /** The LAN every host sees on its eth0 (its own, inside the host container). */
   outerSubnet: cidr,
-  /** The LAN's gateway: the hosts' default route (it routes nowhere). */
-  outerGateway: ipv4,
   /** The DinD host's eth0 address, as in seed 004. */
   hostAddress: ipv4,
   /** The "outside world": the external client, a namespace on the host's LAN. */
@@ -57,7 +55,6 @@ export function loadDindConfig(
     dindImages,
     workloadImage: env.NETTWIN_WORKLOAD_IMAGE || overrides.workloadImage || recipeTag('workload'),
     outerSubnet: env.NETTWIN_OUTER_SUBNET || overrides.outerSubnet || '192.168.70.0/24',
-    outerGateway: env.NETTWIN_OUTER_GATEWAY || overrides.outerGateway || '192.168.70.1',
     hostAddress: env.NETTWIN_HOST_ADDRESS || overrides.hostAddress || '192.168.70.6',
     clientAddress: env.NETTWIN_CLIENT_ADDRESS || overrides.clientAddress || '192.168.70.9',
     neighbourAddress: env.NETTWIN_NEIGHBOUR_ADDRESS || overrides.neighbourAddress || '192.168.70.10',
@@ -70,7 +67,7 @@ export function loadDindConfig(
     throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
   }
   const [lan, length] = ipaddr.IPv4.parseCIDR(parsed.data.outerSubnet);
-  for (const key of ['outerGateway', 'hostAddress', 'clientAddress', 'neighbourAddress'] as const) {
+  for (const key of ['hostAddress', 'clientAddress', 'neighbourAddress'] as const) {
     if (!ipaddr.IPv4.parse(parsed.data[key]).match(lan, length)) {
       throw new Error(
         `Invalid nettwin DinD settings: ${key} ${parsed.data[key]} is not in ${parsed.data.outerSubnet}`,
