@@ -4,15 +4,15 @@
 # switch); the host's eth0 and each outside machine hang on it by a veth pair:
 #
 #   host netns: eth0 192.168.70.6/24 ─┐
-#   nettwin-client:   eth0 .9  ───────┤ nettwin-lan: bridge "lan", .1 (the gateway, routes nowhere)
+#   nettwin-client:   eth0 .9  ───────┤ nettwin-lan: bridge "lan" (no address, no route out)
 #   nettwin-neighbour: eth0 .10 ──────┘
 #
 # The bridge lives in its own namespace so that LAN traffic never crosses the host's
 # own netfilter hooks (br_netfilter would count it there). Nothing here reaches the
 # runner: no test packet can leave the host container.
 #
-# usage: outside-world.sh up|down   (settings from NETTWIN_ETH0, NETTWIN_GATEWAY,
-#                                     NETTWIN_CLIENT, NETTWIN_NEIGHBOUR)
+# usage: outside-world.sh up|down   (settings from NETTWIN_ETH0, NETTWIN_CLIENT,
+#                                     NETTWIN_NEIGHBOUR)
 set -eu
 : "${NETTWIN_ETH0:?address/prefix of the host eth0, e.g. 192.168.70.6/24}"
 prefix="${NETTWIN_ETH0#*/}"
@@ -31,7 +31,7 @@ quiet() {
   ip netns exec "$1" sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0
 }
 
-# A machine on the LAN: namespace $1 with eth0 at $2, default route via the gateway.
+# A machine on the LAN: namespace $1 with eth0 at $2. No default route: the LAN leads nowhere.
 machine() {
   ns="$1" address="$2" port="$3"
   ip netns add "$ns"
@@ -41,7 +41,6 @@ machine() {
   ip -n "$ns" addr add "$address/$prefix" dev eth0
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up
-  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip -n "$ns" route add default via "$NETTWIN_GATEWAY"; fi
   quickack "$ns"
 }
 
@@ -68,12 +67,10 @@ up() {
   ip -n "$LAN" link set lan type bridge stp_state 0 forward_delay 0 mcast_snooping 0
   ip -n "$LAN" link set lo up
   ip -n "$LAN" link set lan up
-  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip -n "$LAN" addr add "$NETTWIN_GATEWAY/$prefix" dev lan; fi
   ip link add eth0 type veth peer name host netns "$LAN"
   ip -n "$LAN" link set host master lan up
   ip addr add "$NETTWIN_ETH0" dev eth0
   ip link set eth0 up
-  if [ -n "${NETTWIN_GATEWAY:-}" ]; then ip route add default via "$NETTWIN_GATEWAY"; fi
   if [ -n "${NETTWIN_CLIENT:-}" ]; then machine nettwin-client "$NETTWIN_CLIENT" client; fi
   if [ -n "${NETTWIN_NEIGHBOUR:-}" ]; then machine nettwin-neighbour "$NETTWIN_NEIGHBOUR" neighbour; fi
 }
