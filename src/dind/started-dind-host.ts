@@ -131,10 +131,6 @@ export class StartedDindHost implements AsyncDisposable {
     return parseIpRouteJson(await this.run(['ip', '-j', 'route']));
   }
 
-  async sysctlGet(key: string): Promise<string> {
-    return (await this.run(['sysctl', '-n', key])).trim();
-  }
-
   async sysctlSet(key: string, value: string): Promise<void> {
     if (!SETTABLE_SYSCTL.test(key)) {
       throw new Error(
