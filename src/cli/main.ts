@@ -1,6 +1,7 @@
 /**
  * The `nettwin` command line: run (features), trace (one flow through a dump), ruleset
- * (what Docker would write) and init (a starter for a repository). trace and ruleset
+ * (what Docker would write), merge-reports (the shards of a run as one report) and init
+ * (a starter for a repository). trace, ruleset and merge-reports
  * live in their own modules and are registered only if present, so `nettwin run` works
  * while they are being written. Nothing heavy loads here: cucumber, testcontainers and
  * dockerode are imported by the command that runs them, so `nettwin --version` and
@@ -94,6 +95,13 @@ export async function buildProgram(argv: readonly string[] | null = null): Promi
     'snapshotCommand',
     "record this Docker host's networking for trace --snapshot",
     load('snapshot'),
+  );
+  await registerOptional(
+    program,
+    'merge-reports',
+    'mergeReportsCommand',
+    'merge the reports of the shards of one run (run --shard) into one',
+    load('merge-reports'),
   );
   initCommand(program);
   return program;
