@@ -12,6 +12,7 @@ import { parseRuleset } from '../netfilter/ruleset/index.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 import { DindExecError } from './errors.ts';
 import { commandText, toArgv } from './exec-result.ts';
+import { HostAgentPool } from './host-agent.ts';
 import { type OutsideMachine, onMachine } from './outside-world.ts';
 import { BRIDGE_NAME_FORMAT, bridgeNameFromInspect } from './parse/bridge-name.ts';
 import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
@@ -53,11 +54,14 @@ export class StartedDindHost implements AsyncDisposable {
   private startRuleset = '';
   /** Seconds the inner daemon took to answer, for the bench. */
   startSeconds = 0;
+  private readonly agents: HostAgentPool;
 
   constructor(
     private readonly container: StartedTestContainer,
     readonly identity: HostIdentity,
-  ) {}
+  ) {
+    this.agents = new HostAgentPool(container.getId(), identity.name);
+  }
 
   get name(): string {
     return this.identity.name;
@@ -71,8 +75,7 @@ export class StartedDindHost implements AsyncDisposable {
 
   /** Run argv (or a shell line) on the host; never throws for a non-zero exit. */
   async exec(command: string | string[]): Promise<ExecResult> {
-    const result = await this.container.exec(toArgv(command));
-    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    return this.agents.exec(toArgv(command));
   }
 
   /** exec, throwing DindExecError (with the command and output) on a non-zero exit. */
@@ -201,6 +204,7 @@ export class StartedDindHost implements AsyncDisposable {
 
   async stop(): Promise<StoppedDindHost> {
     log('Stopping DinD host "%s"...', this.name);
+    this.agents.close();
     // The inner daemon's state lives in a tmpfs: nothing to save, so no graceful stop.
     await this.container.stop({ timeout: 0, remove: true, removeVolumes: true });
     log('Stopped DinD host "%s"', this.name);
