@@ -38,12 +38,18 @@ if [ -d /var/lib/docker-seed ] && [ -z "$(ls -A /var/lib/docker 2>/dev/null)" ];
   cp -a /var/lib/docker-seed/. /var/lib/docker/
 fi
 
+# Inner containers' cgroups below the host's own (recorded by nettwin-reset record).
+opts=${NETTWIN_DOCKERD_OPTS:-}
+if [ -s /run/nettwin-pristine/cgroup-parent ]; then
+  case " $opts" in *" --cgroup-parent"*) ;; *) opts="$opts --cgroup-parent=$(cat /run/nettwin-pristine/cgroup-parent)" ;; esac
+fi
+
 pid=
 trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT
 
 while :; do
   # shellcheck disable=SC2086 # options are words on purpose
-  dockerd ${NETTWIN_DOCKERD_OPTS:-} >>/var/log/dockerd.log 2>&1 &
+  dockerd $opts >>/var/log/dockerd.log 2>&1 &
   pid=$!
   echo "$pid" >/run/nettwin-dockerd.pid
   wait "$pid"
