@@ -25,6 +25,8 @@ export const DindConfigSchema = z.object({
   neighbourAddress: ipv4,
   /** Reuse started hosts between scenarios (reset instead of a fresh host). */
   reuseHosts: z.boolean(),
+  /** With reuse: a second host for a version and daemon options asked for again, reset while the other serves. */
+  spareHosts: z.boolean(),
   /** Milliseconds to wait for the inner `docker info`. */
   startupTimeoutMs: z.number().int().positive(),
 });
@@ -59,6 +61,7 @@ export function loadDindConfig(
     clientAddress: env.NETTWIN_CLIENT_ADDRESS || overrides.clientAddress || '192.168.70.9',
     neighbourAddress: env.NETTWIN_NEIGHBOUR_ADDRESS || overrides.neighbourAddress || '192.168.70.10',
     reuseHosts: envFlag(env.NETTWIN_REUSE_HOSTS, overrides.reuseHosts ?? true),
+    spareHosts: envFlag(env.NETTWIN_SPARE_HOSTS, overrides.spareHosts ?? true),
     startupTimeoutMs: Number(env.NETTWIN_DIND_STARTUP_TIMEOUT_MS || overrides.startupTimeoutMs || 60_000),
   };
   const parsed = DindConfigSchema.safeParse(raw);

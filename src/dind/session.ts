@@ -6,6 +6,11 @@
  * restarted from a clean network store, the kernel state as before the daemon's first
  * start — and handed out again for the same version and daemon options; a host whose
  * reset does not give back its start ruleset is replaced.
+ *
+ * A reset takes about half a second, most of it the inner daemon's start. It begins
+ * when the host is released, and a version and daemon options asked for again get a
+ * second host, so that one resets while a scenario runs on the other: the next
+ * scenario then finds a reset host waiting.
  */
 import createDebug from 'debug';
 import {
@@ -36,9 +41,19 @@ function poolKey(r: HostRequest): string {
 /** Idle hosts kept for reuse at most; the least recently used goes first. */
 const MAX_IDLE_HOSTS = 4;
 
+/** A released host on its way back: `ready` settles when its reset did (false: replace it). */
+interface IdleHost {
+  host: StartedDindHost;
+  key: string;
+  ready: Promise<boolean>;
+  settled: boolean;
+}
+
 export class DindSession implements AsyncDisposable {
   /** Idle hosts, least recently released first. */
-  private idle: StartedDindHost[] = [];
+  private idle: IdleHost[] = [];
+  /** Spare hosts being started for keys asked for again (see acquire). */
+  private readonly spares = new Map<string, Promise<void>>();
   private readonly live = new Set<StartedDindHost>();
   private setup?: Promise<void>;
   private readonly imagesReady = new Map<string, Promise<void>>();
@@ -65,20 +80,47 @@ export class DindSession implements AsyncDisposable {
     return ready;
   }
 
-  /** A ready host: a reset idle one when reuse is on, else a fresh one. */
+  /**
+   * A ready host: with reuse on, an idle one whose reset is done, else one still
+   * resetting, else a fresh one. A key found only resetting is a key that recurs: a
+   * spare host is started for it in the background, so that from then on one host
+   * resets while the other serves.
+   */
   async acquire(request: HostRequest): Promise<StartedDindHost> {
-    if (this.config.reuseHosts) {
-      const key = poolKey(request);
-      let index = this.idle.findLastIndex((h) => poolKey(h.identity) === key);
-      while (index >= 0) {
-        const [host] = this.idle.splice(index, 1) as [StartedDindHost];
-        if (await host.reset()) return host;
-        log('Replacing DinD host "%s": reset did not restore its start ruleset', host.name);
-        await this.discard(host);
-        index = this.idle.findLastIndex((h) => poolKey(h.identity) === key);
-      }
+    if (!this.config.reuseHosts) return this.startHost(request);
+    const key = poolKey(request);
+    for (;;) {
+      const candidates = this.idle.filter((h) => h.key === key);
+      const pick = candidates.findLast((h) => h.settled) ?? candidates.at(-1);
+      if (!pick) break;
+      this.idle = this.idle.filter((h) => h !== pick);
+      if (!pick.settled && this.config.spareHosts && !this.spares.has(key)) this.startSpare(request, key);
+      if (await pick.ready) return pick.host;
+      log('Replacing DinD host "%s": reset did not restore its start ruleset', pick.host.name);
+      await this.discard(pick.host);
+    }
+    await this.spares.get(key);
+    const spare = this.idle.find((h) => h.key === key);
+    if (spare) {
+      this.idle = this.idle.filter((h) => h !== spare);
+      if (await spare.ready) return spare.host;
+      await this.discard(spare.host);
     }
     return this.startHost(request);
+  }
+
+  private startSpare(request: HostRequest, key: string): void {
+    const started = this.startHost(request).then(
+      (host) => {
+        this.idle.push({ host, key, ready: Promise.resolve(true), settled: true });
+        this.trimIdle();
+      },
+      (error: unknown) => log('A spare host for %s did not start: %s', request.dockerVersion, String(error)),
+    );
+    this.spares.set(key, started);
+    void started.finally(() => {
+      if (this.spares.get(key) === started) this.spares.delete(key);
+    });
   }
 
   /** A fresh host (never a reused one). */
@@ -105,17 +147,44 @@ export class DindSession implements AsyncDisposable {
    */
   async release(host: StartedDindHost, options: { reusable?: boolean } = {}): Promise<void> {
     if (!this.config.reuseHosts || options.reusable === false) return this.discard(host);
-    this.idle.push(host);
-    while (this.idle.length > MAX_IDLE_HOSTS) await this.discard(this.idle.shift() as StartedDindHost);
+    const entry: IdleHost = {
+      host,
+      key: poolKey(host.identity),
+      ready: Promise.resolve(false),
+      settled: false,
+    };
+    entry.ready = host.reset().then(
+      (ok) => {
+        entry.settled = true;
+        return ok;
+      },
+      (error: unknown) => {
+        entry.settled = true;
+        log('Reset of DinD host "%s" failed: %s', host.name, String(error));
+        return false;
+      },
+    );
+    this.idle.push(entry);
+    this.trimIdle();
+  }
+
+  /** Beyond MAX_IDLE_HOSTS, the least recently released go (after their reset, not during it). */
+  private trimIdle(): void {
+    while (this.idle.length > MAX_IDLE_HOSTS) {
+      const oldest = this.idle.shift() as IdleHost;
+      void oldest.ready.then(() => this.discard(oldest.host));
+    }
   }
 
   private async discard(host: StartedDindHost): Promise<void> {
     this.live.delete(host);
-    this.idle = this.idle.filter((h) => h !== host);
+    this.idle = this.idle.filter((h) => h.host !== host);
     await host.stop().catch((e: unknown) => log('Stopping "%s" failed: %s', host.name, String(e)));
   }
 
   async dispose(): Promise<void> {
+    // A spare still starting is live only once started: wait for it, then stop all.
+    await Promise.all([...this.spares.values()]);
     await Promise.all([...this.live].map((h) => this.discard(h)));
     this.idle = [];
     this.setup = undefined;
