@@ -45,9 +45,11 @@ machine() {
 }
 
 # Every route of namespace $1 gets `quickack 1`: its clients ACK each segment at once,
-# never after a delayed-ACK timer, so a conversation has the same packets every time
-# (src/dind/quickack.ts says why; it does the same for the host and its containers).
+# never after a delayed-ACK timer, so a conversation has the same packets every time;
+# and a FIN timeout above 60 s, so that a socket that closed first answers its peer's
+# FIN (src/dind/quickack.ts says why; it does the same for the host and its containers).
 quickack() {
+  ip netns exec "$1" sysctl -qw net.ipv4.tcp_fin_timeout=61
   for table in main local; do
     # Flags ip prints but does not take back ("linkdown" until the carrier is up).
     ip -n "$1" -4 route show table "$table" | sed -e 's/ linkdown//; s/ dead//' | while read -r route; do

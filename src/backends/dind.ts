@@ -21,6 +21,7 @@ import {
   neighbourScript,
 } from '../dind/standalone-host.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
+import { tcpSettleArgv } from '../dind/tcp-settle.ts';
 import { DEFAULT_DOCKER_VERSION } from '../docker/profile.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
@@ -48,6 +49,8 @@ interface Started {
   options: ContainerOptions;
   id: string;
   address?: string;
+  /** Its init's pid as last seen (checked against its cgroup before use: it may restart). */
+  pid?: number;
 }
 
 export interface DindBackendOptions {
@@ -180,6 +183,9 @@ export class DindBackend implements Backend {
       ? `for i in $(seq 1 50); do ok=1; for p in ${ports.join(' ')}; do ss -Hltn "sport = :$p" | grep -q . || ok=0; done; [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 3`
       : '';
     const r = await this.dindHost().exec(containerQuickAckArgv(o.name, wait));
+    const started = this.containers.get(o.name);
+    const pid = Number(r.stdout.split('\n')[0]);
+    if (started && pid > 0) started.pid = pid;
     if (r.exitCode === 3) log('Servers of "%s" on ports %o did not show up in ss', o.name, ports);
     else if (r.exitCode !== 0) {
       throw new DindExecError(
@@ -294,9 +300,10 @@ export class DindBackend implements Backend {
     const address = await this.resolveAddress(to);
     // -i 0.2: the same packets as a default ping in a fifth of the time (root may); from
     // the host or a container, it stops once the counters show every request dropped.
+    const started = from.kind === 'container' ? this.containers.get(from.name) : undefined;
     const place =
       from.kind === 'container'
-        ? { container: from.name }
+        ? { container: from.name, ...(started?.pid ? { pid: started.pid, id: started.id } : {}) }
         : from.kind === 'external'
           ? { namespace: machineNamespace('client') }
           : undefined;
@@ -366,6 +373,7 @@ export class DindBackend implements Backend {
     const address = await this.resolveAddress(parsed.hostname);
     parsed.hostname = address;
     const r = await this.execAs(from, ['curl', '-sS', '-m', String(CLIENT_WAIT_SECONDS), parsed.toString()]);
+    await this.settleTcp();
     return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
   }
 
@@ -381,14 +389,10 @@ export class DindBackend implements Backend {
     const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
     const outcome = netcatOutcome(r);
     const result: RequestResult & { seenSource?: string } = { outcome };
+    // The server closes after the client: its FIN and the last ACK come after nc exits
+    // (ground truth e2 waited for them too).
+    await this.settleTcp();
     if (outcome === 'ok') {
-      // The server closes after the client: wait for its FIN and the last ACK (ground
-      // truth e2 waited too), or the counters are read half a connection early.
-      await this.dindHost().exec([
-        'sh',
-        '-c',
-        `for i in $(seq 1 30); do conntrack -L -p tcp --dport ${port} 2>/dev/null | grep -q TIME_WAIT && exit 0; sleep 0.1; done; exit 1`,
-      ]);
       const receiver = this.containerAt(to, address);
       if (receiver) {
         const seen = await this.listenerPeer(receiver, port);
@@ -396,6 +400,12 @@ export class DindBackend implements Backend {
       }
     }
     return result;
+  }
+
+  /** Until the conversation's last packets have crossed the host (src/dind/tcp-settle.ts). */
+  private async settleTcp(): Promise<void> {
+    const r = await this.dindHost().exec(tcpSettleArgv());
+    if (r.exitCode === 3) log('TCP connections still open after 3 s; counters read anyway');
   }
 
   private containerAt(to: string, address: string): string | undefined {

@@ -21,13 +21,28 @@ test('the drop sum counts DROP rules and DROP policies, nothing else', () => {
 });
 
 test('the script waits until the last request is out, then polls; container empty for the host', () => {
-  const [sh, flag, script, name, count, address, container] = earlyPingArgv(3, '172.30.0.2', undefined);
-  assert.deepEqual([sh, flag, name, count, address, container], ['sh', '-c', 'sh', '3', '172.30.0.2', '']);
+  const [sh, flag, script, name, count, address, container, ns, pid, id] = earlyPingArgv(
+    3,
+    '172.30.0.2',
+    undefined,
+  );
+  assert.deepEqual(
+    [sh, flag, name, count, address, container, ns, pid, id],
+    ['sh', '-c', 'sh', '3', '172.30.0.2', '', '', '', ''],
+  );
   assert.match(script ?? '', /sleep 0\.50\n/);
   assert.match(script ?? '', /kill -INT/);
-  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { container: 'test1' }).slice(-2), ['test1', '']);
-  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { namespace: 'nettwin-client' }).slice(-2), [
+  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { container: 'test1' }).slice(-4), ['test1', '', '', '']);
+  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { container: 'test1', pid: 42, id: 'abc' }).slice(-4), [
+    'test1',
+    '',
+    '42',
+    'abc',
+  ]);
+  assert.deepEqual(earlyPingArgv(1, '10.0.0.1', { namespace: 'nettwin-client' }).slice(-4), [
     '',
     'nettwin-client',
+    '',
+    '',
   ]);
 });

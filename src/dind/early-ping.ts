@@ -22,32 +22,41 @@ export const SUM_DROPS = [
   'END { print s + 0 }',
 ].join(' ');
 
-/** Where the ping runs: in an inner container, in a namespace of the host (a machine
- * of its outside world), or on the host itself. */
-export type PingPlace = { container: string } | { namespace: string } | undefined;
+/**
+ * Where the ping runs: in an inner container's network namespace (its init's pid, when
+ * known and still that container's, saves a `docker inspect`), in a namespace of the
+ * host (a machine of its outside world), or on the host itself.
+ */
+export type PingPlace = { container: string; pid?: number; id?: string } | { namespace: string } | undefined;
 
 /**
- * argv for the DinD host: `sh -c SCRIPT sh COUNT ADDRESS CONTAINER NAMESPACE` (both
- * empty for a ping from the host itself).
+ * argv for the DinD host: `sh -c SCRIPT sh COUNT ADDRESS CONTAINER NAMESPACE PID ID`
+ * (empty words where they do not apply). A container's ping is the host's ping in the
+ * container's network namespace (nsenter): the same packets as one run by `docker
+ * exec`, without the ~0.1 s that an exec into the container costs.
  */
 export function earlyPingArgv(count: number, address: string, place: PingPlace): string[] {
   const settle = (PING_INTERVAL_SECONDS * (count - 1) + 0.1).toFixed(2);
-  const ping = `ping -c "$1" -i ${PING_INTERVAL_SECONDS} -W 1 "$2"`;
+  const ping = `ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr"`;
   const script = [
-    'n="$1"; addr="$2"; c="$3"; ns="$4"; out=$(mktemp)',
+    'n="$1"; addr="$2"; c="$3"; ns="$4"; pid="$5"; id="$6"; out=$(mktemp)',
     'if [ -n "$c" ]; then',
-    `  docker exec "$c" sh -c '${ping} & echo $! >/tmp/.nettwin-ping; wait $!' sh "$n" "$addr" >"$out" 2>&1 &`,
+    // A remembered pid counts only while it is still in that container's cgroup.
+    '  if [ -z "$pid" ] || [ -z "$id" ] || ! grep -q "$id" "/proc/$pid/cgroup" 2>/dev/null; then',
+    '    pid=$(docker inspect -f "{{.State.Pid}}" "$c") && [ "$pid" -gt 0 ] || { echo "container $c is not running" >&2; exit 2; }',
+    '  fi',
+    `  nsenter -t "$pid" -n ${ping} >"$out" 2>&1 &`,
     'elif [ -n "$ns" ]; then',
-    `  ip netns exec "$ns" ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr" >"$out" 2>&1 &`,
+    `  ip netns exec "$ns" ${ping} >"$out" 2>&1 &`,
     'else',
-    `  ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr" >"$out" 2>&1 &`,
+    `  ${ping} >"$out" 2>&1 &`,
     'fi',
     'job=$!',
     `sleep ${settle}`,
     'while kill -0 "$job" 2>/dev/null; do',
     `  dropped=$(iptables-save -c | awk '${SUM_DROPS}')`,
     '  if [ "$dropped" -ge "$n" ] && ! grep -q "bytes from" "$out"; then',
-    '    if [ -n "$c" ]; then docker exec "$c" sh -c \'kill -INT "$(cat /tmp/.nettwin-ping)"\'; else kill -INT "$job"; fi',
+    '    kill -INT "$job"',
     '    break',
     '  fi',
     '  sleep 0.05',
@@ -56,7 +65,18 @@ export function earlyPingArgv(count: number, address: string, place: PingPlace):
     'cat "$out"; rm -f "$out"',
     'exit $rc',
   ].join('\n');
-  const container = place && 'container' in place ? place.container : '';
+  const container = place && 'container' in place ? place : undefined;
   const namespace = place && 'namespace' in place ? place.namespace : '';
-  return ['sh', '-c', script, 'sh', String(count), address, container, namespace];
+  return [
+    'sh',
+    '-c',
+    script,
+    'sh',
+    String(count),
+    address,
+    container?.container ?? '',
+    namespace,
+    container?.pid ? String(container.pid) : '',
+    container?.id ?? '',
+  ];
 }
