@@ -252,8 +252,17 @@ export class DindBackend implements Backend {
     await host.run(hostQuickAckArgv());
   }
 
-  hostCommand(line: string): Promise<ExecResult> {
-    return this.dindHost().exec(line);
+  async hostCommand(line: string): Promise<ExecResult> {
+    const host = this.dindHost();
+    const result = await host.exec(line);
+    // The command may have made routes (ip route, ip addr, docker network create): they
+    // get quickack 1 like the host's others (src/dind/quickack.ts). A route the script
+    // cannot restate (a multipath route spans lines) keeps its timers: logged, not fatal.
+    const quickAck = await host.exec(hostQuickAckArgv());
+    if (quickAck.exitCode !== 0) {
+      log('quickack after host command %o: exit %d %s', line, quickAck.exitCode, quickAck.stderr.trim());
+    }
+    return result;
   }
 
   /** `ip route replace CIDR via <host eth0>` on the external client (its namespace in the DinD host). */

@@ -1,0 +1,32 @@
+/**
+ * Needs Docker (run: node --import tsx --test src/backends/dind-host-commands.docker-test.ts).
+ * Routes a scenario adds by hand on a real host get `quickack 1` like the host's own
+ * (src/dind/quickack.ts); a route the script cannot restate does not fail the command.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { DindSession } from '../dind/session.ts';
+import { createDindBackend } from './dind.ts';
+
+const session = new DindSession();
+after(() => session.dispose());
+
+test('a route added by a host command gets quickack; a multipath one is left as it is', async () => {
+  const backend = createDindBackend({ session });
+  try {
+    await backend.startHost({ dockerVersion: '28.5', daemonOptions: [] });
+    const { clientAddress: client, neighbourAddress: neighbour } = session.config;
+
+    const add = await backend.hostCommand(`ip route add 10.99.0.0/24 via ${client}`);
+    assert.equal(add.exitCode, 0, add.stderr);
+    const shown = await backend.hostCommand('ip route show 10.99.0.0/24');
+    assert.match(shown.stdout, /quickack 1/, `route after the command: ${shown.stdout}`);
+
+    const multipath = await backend.hostCommand(
+      `ip route add 10.98.0.0/24 nexthop via ${client} nexthop via ${neighbour}`,
+    );
+    assert.equal(multipath.exitCode, 0, multipath.stderr);
+  } finally {
+    await backend.dispose();
+  }
+});
