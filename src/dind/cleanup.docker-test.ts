@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
@@ -41,17 +42,44 @@ function startRun(session: string) {
   );
 }
 
-/** Sends `signal` to every process of the run (npx, tsx and the node that owns the session). */
-async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Signals): Promise<void> {
-  const pids = await execa('pgrep', ['-f', 'src/cli/main.ts run --backend dind'], { reject: false });
-  for (const pid of pids.stdout.split('\n').filter(Boolean)) {
+/**
+ * The run's processes: the child and everything below it (npx, tsx and the node that
+ * owns the session). Found by parentage, not by command line: another npm test on the
+ * same machine runs the same command, and its runs are not ours to signal.
+ */
+async function processTree(root: number): Promise<number[]> {
+  const ps = await execa('ps', ['-eo', 'pid=,ppid=']);
+  const children = new Map<number, number[]>();
+  for (const line of ps.stdout.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (pid === undefined || ppid === undefined) continue;
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/** Running, not a zombie waiting for its reaper (it holds nothing any more). */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** Sends `signal` to every process of the run at once, as a terminal's Ctrl-C does; returns them. */
+async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Signals): Promise<number[]> {
+  const pids = child.pid ? await processTree(child.pid) : [];
+  for (const pid of pids) {
     try {
-      process.kill(Number(pid), signal);
+      process.kill(pid, signal);
     } catch {
       // Gone already.
     }
   }
-  child.kill(signal);
+  return pids;
 }
 
 test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources', async () => {
@@ -75,15 +103,10 @@ test('a run killed with SIGKILL leaves resources that the next run sweeps', asyn
   const session = `sigkill-${randomBytes(4).toString('hex')}`;
   const child = startRun(session);
   await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 1, 180);
-  await signalRun(child, 'SIGKILL');
+  const pids = await signalRun(child, 'SIGKILL');
   await child;
   // Its owner pid must be gone before a sweep may take its resources.
-  await waitFor(
-    'the killed processes to be gone',
-    async () =>
-      (await execa('pgrep', ['-f', 'src/cli/main.ts run --backend dind'], { reject: false })).stdout === '',
-    30,
-  );
+  await waitFor('the killed processes to be gone', async () => !pids.some(alive), 30);
   assert.ok((await labelled(session)).length > 0, 'a killed run cannot clean up after itself');
   await sweepStaleSessions();
   assert.deepEqual(await labelled(session), [], `resources of the killed session ${session} were not swept`);
