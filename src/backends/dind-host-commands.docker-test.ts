@@ -11,21 +11,21 @@ import { createDindBackend } from './dind.ts';
 const session = new DindSession();
 after(() => session.dispose());
 
-test('a route added by a host command gets quickack; a multipath one is left as it is', async () => {
+test('a route added by a host command gets quickack, even beside a multipath one it cannot restate', async () => {
   const backend = createDindBackend({ session });
   try {
     await backend.startHost({ dockerVersion: '28.5', daemonOptions: [] });
     const { clientAddress: client, neighbourAddress: neighbour } = session.config;
 
-    const add = await backend.hostCommand(`ip route add 10.99.0.0/24 via ${client}`);
-    assert.equal(add.exitCode, 0, add.stderr);
-    const shown = await backend.hostCommand('ip route show 10.99.0.0/24');
-    assert.match(shown.stdout, /quickack 1/, `route after the command: ${shown.stdout}`);
-
+    // A multipath route first: the script cannot restate it, and must go on past it.
     const multipath = await backend.hostCommand(
       `ip route add 10.98.0.0/24 nexthop via ${client} nexthop via ${neighbour}`,
     );
     assert.equal(multipath.exitCode, 0, multipath.stderr);
+    const add = await backend.hostCommand(`ip route add 10.99.0.0/24 via ${client}`);
+    assert.equal(add.exitCode, 0, add.stderr);
+    const shown = await backend.hostCommand('ip route show 10.99.0.0/24');
+    assert.match(shown.stdout, /quickack 1/, `route after the command: ${shown.stdout}`);
   } finally {
     await backend.dispose();
   }

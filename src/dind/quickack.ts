@@ -29,14 +29,21 @@ export const TCP_FIN_TIMEOUT_SECONDS = 61;
  */
 export const QUICKACK_ROUTES_SCRIPT = [
   `sysctl -qw net.ipv4.tcp_fin_timeout=${TCP_FIN_TIMEOUT_SECONDS} || exit 1`,
+  'quickack_failed=0',
   'for table in main local; do',
   // Flags ip prints but does not take back (a bridge without ports is "linkdown").
-  '  ip -4 route show table "$table" | sed -e "s/ linkdown//; s/ dead//" | while read -r route; do',
-  '    case "$route" in *quickack*) continue ;; esac',
-  // $route unquoted on purpose: its words are the route's selector and attributes.
-  '    ip route change table "$table" $route quickack 1 || exit 1',
-  '  done || exit 1',
+  '  ip -4 route show table "$table" | sed -e "s/ linkdown//; s/ dead//" | {',
+  '    failed=0',
+  '    while read -r route; do',
+  '      case "$route" in *quickack*) continue ;; esac',
+  // $route unquoted on purpose: its words are the route's selector and attributes. A
+  // route it cannot restate (a multipath route spans lines) fails alone: the rest go on.
+  '      ip route change table "$table" $route quickack 1 || failed=1',
+  '    done',
+  '    exit $failed',
+  '  } || quickack_failed=1',
   'done',
+  '[ "$quickack_failed" = 0 ] || exit 1',
 ].join('\n');
 
 /** argv for the DinD host: quick ACKs on every route of its own namespace. */
