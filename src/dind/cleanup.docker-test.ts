@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
 import { labelledResources, sweepStaleSessions } from './cleanup.ts';
-import { LABEL_SESSION } from './labels.ts';
+import { LABEL_SESSION, processAlive } from './labels.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -60,15 +59,6 @@ async function processTree(root: number): Promise<number[]> {
   return tree;
 }
 
-/** Running, not a zombie waiting for its reaper (it holds nothing any more). */
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
-
 /** Sends `signal` to every process of the run at once, as a terminal's Ctrl-C does; returns them. */
 async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Signals): Promise<number[]> {
   const pids = child.pid ? await processTree(child.pid) : [];
@@ -106,7 +96,7 @@ test('a run killed with SIGKILL leaves resources that the next run sweeps', asyn
   const pids = await signalRun(child, 'SIGKILL');
   await child;
   // Its owner pid must be gone before a sweep may take its resources.
-  await waitFor('the killed processes to be gone', async () => !pids.some(alive), 30);
+  await waitFor('the killed processes to be gone', async () => !pids.some(processAlive), 30);
   assert.ok((await labelled(session)).length > 0, 'a killed run cannot clean up after itself');
   await sweepStaleSessions();
   assert.deepEqual(await labelled(session), [], `resources of the killed session ${session} were not swept`);

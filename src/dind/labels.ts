@@ -49,7 +49,11 @@ export function ownerAlive(owner: string | undefined, host: string = hostname())
   const match = /^(\d+)@(.+)$/.exec(owner);
   if (!match) return false;
   if (match[2] !== host) return true;
-  const pid = Number(match[1]);
+  return processAlive(Number(match[1]));
+}
+
+/** Is process `pid` of this machine running: there, and not a zombie? */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
