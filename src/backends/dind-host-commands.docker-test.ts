@@ -1,7 +1,8 @@
 /**
  * Needs Docker (run: node --import tsx --test src/backends/dind-host-commands.docker-test.ts).
  * Routes a scenario adds by hand on a real host get `quickack 1` like the host's own
- * (src/dind/quickack.ts); a route the script cannot restate does not fail the command.
+ * (src/dind/quickack.ts); a route the script cannot restate does not fail the command,
+ * and the scenario's own sysctls are left as it set them.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -26,6 +27,10 @@ test('a route added by a host command gets quickack, even beside a multipath one
     assert.equal(add.exitCode, 0, add.stderr);
     const shown = await backend.hostCommand('ip route show 10.99.0.0/24');
     assert.match(shown.stdout, /quickack 1/, `route after the command: ${shown.stdout}`);
+    // The routes' follow-up leaves sysctls alone: a scenario's own FIN timeout stays.
+    await backend.hostCommand('sysctl -w net.ipv4.tcp_fin_timeout=30');
+    const fin = await backend.hostCommand('sysctl -n net.ipv4.tcp_fin_timeout');
+    assert.equal(fin.stdout.trim(), '30');
   } finally {
     await backend.dispose();
   }

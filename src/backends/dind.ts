@@ -11,7 +11,7 @@ import { DindExecError } from '../dind/errors.ts';
 import { machineAddress, machineNamespace } from '../dind/outside-world.ts';
 import { lastNetcatPeer, parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
-import { containerQuickAckArgv, hostQuickAckArgv } from '../dind/quickack.ts';
+import { containerQuickAckArgv, hostDeterministicTcpArgv, hostQuickAckArgv } from '../dind/quickack.ts';
 import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import {
@@ -118,8 +118,9 @@ export class DindBackend implements Backend {
       daemonOptions: options.daemonOptions,
     });
     await this.host.ensureImage(this.session.config.workloadImage);
-    // docker0's routes are the daemon's, made without quickack (src/dind/quickack.ts).
-    await this.host.run(hostQuickAckArgv());
+    // docker0's routes are the daemon's, made without quickack; a reset put the FIN
+    // timeout back to the kernel's (src/dind/quickack.ts).
+    await this.host.run(hostDeterministicTcpArgv());
   }
 
   async createNetwork(o: NetworkOptions): Promise<NetworkInfo> {

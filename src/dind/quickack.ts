@@ -26,9 +26,10 @@ export const TCP_FIN_TIMEOUT_SECONDS = 61;
 /**
  * sh that adds `quickack 1` to every IPv4 route of the current namespace, the local
  * table too (a host talking to its own addresses, 127.0.0.1 included, routes there).
+ * Routes only: run again whenever routes may have appeared, it leaves sysctls (a
+ * scenario's own included) alone.
  */
 export const QUICKACK_ROUTES_SCRIPT = [
-  `sysctl -qw net.ipv4.tcp_fin_timeout=${TCP_FIN_TIMEOUT_SECONDS} || exit 1`,
   'quickack_failed=0',
   'for table in main local; do',
   // Flags ip prints but does not take back (a bridge without ports is "linkdown").
@@ -46,7 +47,15 @@ export const QUICKACK_ROUTES_SCRIPT = [
   '[ "$quickack_failed" = 0 ] || exit 1',
 ].join('\n');
 
-/** argv for the DinD host: quick ACKs on every route of its own namespace. */
+/** sh for a namespace new to nettwin: the FIN timeout (see above), then quickack routes. */
+export const DETERMINISTIC_TCP_SCRIPT = `sysctl -qw net.ipv4.tcp_fin_timeout=${TCP_FIN_TIMEOUT_SECONDS} || exit 1\n${QUICKACK_ROUTES_SCRIPT}`;
+
+/** argv for the DinD host, once it is acquired: deterministic TCP in its own namespace. */
+export function hostDeterministicTcpArgv(): string[] {
+  return ['sh', '-c', DETERMINISTIC_TCP_SCRIPT];
+}
+
+/** argv for the DinD host: quick ACKs on every route of its own namespace (after routes changed). */
 export function hostQuickAckArgv(): string[] {
   return ['sh', '-c', QUICKACK_ROUTES_SCRIPT];
 }
@@ -58,7 +67,7 @@ export function hostQuickAckArgv(): string[] {
  * Prints the pid first: later commands enter the namespace with it.
  */
 export function containerQuickAckArgv(name: string, then = ''): string[] {
-  const inside = then ? `${QUICKACK_ROUTES_SCRIPT}\n${then}` : QUICKACK_ROUTES_SCRIPT;
+  const inside = then ? `${DETERMINISTIC_TCP_SCRIPT}\n${then}` : DETERMINISTIC_TCP_SCRIPT;
   return [
     'sh',
     '-c',
