@@ -3,31 +3,84 @@
  * compiled JavaScript (as `npm pack` ships it), whole process, median of 10 runs after a
  * warm-up, beside a bare `node -e 0`. Target: well under 500 ms (heavy modules —
  * cucumber, testcontainers, dockerode — load only in the command that runs them).
+ *
+ * Then a whole model run as a new user makes one: `nettwin run` of `nettwin init`'s
+ * project (its feature and its TypeScript step) on the model, beside the floor of
+ * cucumber-js alone running one trivial feature. Target: within 1.5× that floor.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchRow } from './main.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = 10;
+/** Whole runs take a second or two each: fewer of them. */
+const RUN_RUNS = 5;
 
-function medianMs(argv: string[]): number {
+/**
+ * CPU seconds of this process's waited-for children so far (Linux: /proc/self/stat
+ * cutime + cstime, in clock ticks of 10 ms); undefined elsewhere. Unlike the wall clock,
+ * it hardly moves when other work shares the machine.
+ */
+function childCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Timing {
+  /** Median wall clock, ms. */
+  wall: number;
+  /** Median CPU (user + system of the process and its children), ms; NaN where unknown. */
+  cpu: number;
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+function medianMs(argv: string[], options: { cwd?: string; runs?: number } = {}): number {
+  return timed(argv, options).wall;
+}
+
+function timed(argv: string[], options: { cwd?: string; runs?: number } = {}): Timing {
   const times: number[] = [];
-  for (let i = 0; i <= RUNS; i++) {
+  const cpus: number[] = [];
+  const runs = options.runs ?? RUNS;
+  for (let i = 0; i <= runs; i++) {
+    const cpuBefore = childCpuMs();
     const start = process.hrtime.bigint();
     const result = spawnSync(process.execPath, argv, {
       stdio: 'ignore',
-      env: { ...process.env, NODE_OPTIONS: '' },
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...process.env, NODE_OPTIONS: '', NETTWIN_BACKEND: '', NETTWIN_DOCKER_VERSION: '' },
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpuAfter = childCpuMs();
     if (result.status !== 0) throw new Error(`node ${argv.join(' ')} exited with ${result.status}`);
-    if (i > 0) times.push(ms); // the first run warms the file cache
+    if (i > 0) {
+      // The first run warms the file cache.
+      times.push(ms);
+      cpus.push(cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return { wall: median(times), cpu: median(cpus) };
 }
+
+const cpuNote = (t: Timing) => (Number.isNaN(t.cpu) ? '' : `, cpu ${t.cpu.toFixed(0)} ms`);
 
 export async function benchCli(): Promise<BenchRow[]> {
   const stage = mkdtempSync(path.join(tmpdir(), 'nettwin-bench-cli-'));
@@ -45,12 +98,65 @@ export async function benchCli(): Promise<BenchRow[]> {
     const node = medianMs(['-e', '0']);
     const version = medianMs([main, '--version']);
     const help = medianMs([main, '--help']);
+    const project = initProjectIn(stage, main);
+    const run = timed([main, 'run', '--backend', 'model'], { cwd: project, runs: RUN_RUNS });
+    const floorDir = trivialCucumberProject(stage);
+    const cucumber = path.join(ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
+    const floor = timed([cucumber, 'trivial.feature', '--import', 'steps.mjs'], {
+      cwd: floorDir,
+      runs: RUN_RUNS,
+    });
     return [
       { name: 'node -e 0 (floor)', value: node, unit: 'ms', note: `median of ${RUNS}` },
       { name: 'nettwin --version (compiled)', value: version, unit: 'ms', note: 'target < 500 ms' },
       { name: 'nettwin --help (compiled)', value: help, unit: 'ms', note: 'target < 500 ms' },
+      {
+        name: 'cucumber-js, one trivial feature (floor)',
+        value: floor.wall,
+        unit: 'ms',
+        note: `median of ${RUN_RUNS}${cpuNote(floor)}`,
+      },
+      {
+        name: "nettwin run, init's project, model",
+        value: run.wall,
+        unit: 'ms',
+        note:
+          `${(run.wall / floor.wall).toFixed(2)}× the cucumber-js floor (target ≤ 1.5×)${cpuNote(run)}` +
+          (Number.isNaN(run.cpu) ? '' : ` (${(run.cpu / floor.cpu).toFixed(2)}× its cpu)`) +
+          `, median of ${RUN_RUNS}`,
+      },
     ];
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/** A project as `nettwin init` writes it, resolving 'nettwin' to the staged package. */
+function initProjectIn(stage: string, main: string): string {
+  const project = path.join(stage, 'project');
+  mkdirSync(path.join(project, 'node_modules'), { recursive: true });
+  symlinkSync(stage, path.join(project, 'node_modules', 'nettwin'), 'dir');
+  const init = spawnSync(process.execPath, [main, 'init'], { cwd: project, encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`nettwin init failed: ${init.stdout}${init.stderr}`);
+  const check = spawnSync(process.execPath, [main, 'run', '--backend', 'model'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, NETTWIN_BACKEND: '', NETTWIN_DOCKER_VERSION: '' },
+  });
+  if (check.status !== 0) throw new Error(`init's project does not pass on the model:\n${check.stdout}`);
+  return project;
+}
+
+/** cucumber-js's own floor: one feature, one step that does nothing, no formatter. */
+function trivialCucumberProject(stage: string): string {
+  const dir = path.join(stage, 'floor');
+  mkdirSync(dir);
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(path.join(dir, 'trivial.feature'), 'Feature: t\n  Scenario: s\n    Given nothing\n');
+  writeFileSync(
+    path.join(dir, 'steps.mjs'),
+    "import { Given } from '@cucumber/cucumber';\nGiven('nothing', function () {});\n",
+  );
+  return dir;
 }

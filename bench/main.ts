@@ -2,8 +2,9 @@
  * `npm run bench`: every speed and memory target of the project, measured side by
  * side in one run and printed as a table. Targets live here, never in timed tests.
  *
- * Sections: the netfilter twin and the command line's start-up (always), and real DinD
- * hosts (only when a Docker engine answers; `--no-dind` skips them on purpose).
+ * Sections: the netfilter twin, the Docker model at scale and the command line's start-up
+ * (always), and real DinD hosts (only when a Docker engine answers; `--no-dind` skips them
+ * on purpose).
  */
 export interface BenchRow {
   name: string;
@@ -21,6 +22,10 @@ const sections: Section[] = [
   {
     title: 'netfilter twin',
     load: async () => (await import('./netfilter.ts')).benchNetfilter,
+  },
+  {
+    title: 'Docker model at scale',
+    load: async () => (await import('./docker-scale.ts')).benchDockerScale,
   },
   {
     title: 'command line',

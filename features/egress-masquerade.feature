@@ -30,7 +30,6 @@ Feature: Leaving the host: MASQUERADE, conntrack, and ip_forward
     When I set net.ipv4.ip_forward to 0
     And "test1" pings the external client
     Then the ping fails
-    And the counters match the model
     When "test1" pings "test2"
     Then the ping succeeds
     And the counters match the model

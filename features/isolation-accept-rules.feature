@@ -35,7 +35,6 @@ Feature: Opening isolation between two chosen bridges
   Scenario: Bridges are isolated until ACCEPT rules are inserted into STAGE-1
     When "b19" pings "b18"
     Then the ping fails
-    And the counters match the model
     When I run on the host:
       """
       iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
@@ -44,7 +43,6 @@ Feature: Opening isolation between two chosen bridges
     And "b19" pings "b18" 2 times
     Then the ping succeeds
     And "b18" sees the ping come from 172.18.0.1
-    And the counters match the model
     When "b19" pings "b21"
     Then the ping fails
     And the counters match the model

@@ -21,7 +21,6 @@ Feature: Replaying a production iptables-save dump
   Scenario: The production rules isolate 172.19 from 172.18 until two ACCEPTs are inserted
     When 172.19.0.2 sends a ping to 172.18.0.2 on that host
     Then the ping fails
-    And the counters match the model
     When I run on the host:
       """
       iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT

@@ -87,8 +87,22 @@ Feature: Networks as users write them
     Docker publishes nothing here, yet a machine on the host's LAN that routes
     172.17.0.0/16 via the host reaches the container directly (moby#45610): the packet
     arrives on eth0 and is forwarded to docker0. Docker 28 drops it in the raw table
-    unless the daemon allows direct routing; Docker 20.10 and 26.1 let it through.
+    unless the daemon allows direct routing; Docker 20.10 and 26.1 let it through: the
+    first request is NEW and meets nat and FORWARD's policy, the second belongs to the
+    flow, and both replies leave docker0 by Docker's ACCEPT. On 28 each request is NEW
+    again (a packet dropped in raw leaves no conntrack entry) and never reaches nat.
     Given container "web"
     And the external client routes 172.17.0.0/16 via the Docker host
     When the external client pings "web" 2 times
-    Then the counters match the model
+    Then by Docker version, the last request or ping:
+      | docker      | outcome  |
+      | 20.10, 26.1 | succeeds |
+      | 28          | fails    |
+    And by Docker version, these rules counted packets:
+      | docker      | table  | rule                                                | packets | bytes |
+      | 20.10, 26.1 | nat    | :PREROUTING                                         | 1       | 84    |
+      | 20.10, 26.1 | filter | :FORWARD                                            | 1       | 84    |
+      | 20.10, 26.1 | filter | -A FORWARD -i docker0 ! -o docker0 -j ACCEPT        | 2       | 168   |
+      | 28          | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP | 2       | 168   |
+      | 28          | nat    | :PREROUTING                                         | 0       | 0     |
+    And the counters match the model

@@ -60,7 +60,7 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       [TSC, '-p', 'tsconfig.build.json', '--outDir', path.join(stage, 'dist'), '--noCheck'],
       { cwd: ROOT },
     );
-    for (const entry of ['package.json', 'README.md', 'bin', 'docker']) {
+    for (const entry of ['package.json', 'README.md', 'bin', 'docker', 'features', 'fixtures']) {
       cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
     }
     const packed = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
@@ -83,9 +83,17 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
     const sources = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
     assert.deepEqual(sources, [], 'no TypeScript sources in the package');
     assert.deepEqual(
-      files.filter((f) => /^(features|fixtures|src|steps)\//.test(f) || /\.test\./.test(f)),
+      files.filter((f) => /^(src|steps)\//.test(f) || /\.test\./.test(f)),
       [],
     );
+    // nettwin's own features ship as examples (init --examples), with the fixtures they read.
+    assert.ok(files.includes('features/default-bridge.feature'), 'the package holds the features');
+    // npm adds every README.md it passes; nothing else of fixtures/ ships.
+    const fixtures = files.filter((f) => f.startsWith('fixtures/') && !f.endsWith('README.md'));
+    assert.deepEqual(fixtures.sort(), [
+      'fixtures/seeds/002-four-bridges.iptables-save',
+      'fixtures/snapshots/two-networks-20.10.json',
+    ]);
 
     mkdirSync(project);
     claimCachedModules(project);
@@ -123,6 +131,33 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       existsSync(path.join(project, 'reports', 'cucumber.html')),
       "the report is in the user's reports/",
     );
+
+    // The vocabulary, then the project's own step.
+    const steps = await nettwin(['steps']);
+    assert.equal(steps.exitCode, 0, steps.all);
+    assert.match(steps.stdout, /\nHosts\n {2}Given a Docker host/);
+    assert.match(
+      steps.stdout,
+      /This project's own steps[^\n]*\n {2}Then network "…" is isolated from the other bridges/,
+    );
+    const json = await nettwin(['steps', '--json']);
+    assert.ok((JSON.parse(json.stdout) as { steps: unknown[] }).steps.length > 40);
+
+    // The shipped examples, copied into the project, run there with the files they read.
+    const examples = await nettwin(['init', '--examples']);
+    assert.match(examples.stdout, /wrote {3}features\/examples\/replayed-dump\.feature/);
+    assert.match(examples.stdout, /wrote {3}fixtures\/seeds\/002-four-bridges\.iptables-save/);
+    const replayed = await nettwin([
+      'run',
+      'features/examples/replayed-dump.feature',
+      'features/examples/snapshot-replay.feature',
+      '--backend',
+      'model',
+      '--reports',
+      'reports/examples',
+    ]);
+    assert.equal(replayed.exitCode, 0, replayed.all);
+    assert.match(replayed.stdout, /scenarios passed, 0 failed/);
 
     // The public API's declarations type the user's step (`this` is the NettwinWorld).
     const typecheck = await execa(process.execPath, [TSC, '-p', project], { reject: false, all: true });

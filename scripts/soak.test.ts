@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatSoakTable, soakTable } from './soak.ts';
+import fc from 'fast-check';
+import { formatSoakTable, positiveCount, soakTable } from './soak.ts';
 
 const scenario = (name: string, outcome: string, message?: string) => ({
   name,
@@ -25,4 +26,19 @@ test('soakTable counts failures per scenario and puts flakes first', () => {
   );
   assert.equal(rows[0]?.message, 'counters differ');
   assert.match(formatSoakTable(rows), /1 flaky scenario\(s\), 0 failing every time, 2 in all$/);
+});
+
+test('positiveCount takes whole numbers from 1 as written, nothing else', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 999_999 }), (n) => assert.equal(positiveCount(String(n)), n)),
+  );
+  fc.assert(
+    fc.property(fc.string(), (text) => {
+      const n = positiveCount(text);
+      if (n !== undefined) assert.equal(String(n), text);
+    }),
+  );
+  for (const bad of ['0', '-1', '1.5', '', ' 3', '3 ', '1e3', '03', 'NaN', '10000000']) {
+    assert.equal(positiveCount(bad), undefined, bad);
+  }
 });

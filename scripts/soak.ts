@@ -58,6 +58,19 @@ export function formatSoakTable(rows: SoakRow[]): string {
   return lines.join('\n');
 }
 
+/** A whole number from 1 to 999999 as written, or undefined. */
+export function positiveCount(text: string): number | undefined {
+  return /^[1-9]\d{0,5}$/.test(text) ? Number(text) : undefined;
+}
+
+/** The count option `name` holds; anything else is a usage error (exit 2). */
+function countOption(name: string, text: string): number {
+  const n = positiveCount(text);
+  if (n !== undefined) return n;
+  process.stderr.write(`soak: ${name} takes a whole number from 1, not "${text.slice(0, 40)}"\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   const program = new Command('soak')
     .option('--runs <n>', 'how many times to run the suite', '10')
@@ -67,9 +80,11 @@ async function main(): Promise<void> {
     .argument('[features...]', 'feature files (default: features/)')
     .parse();
   const opts = program.opts<{ runs: string; backend: string; dockerVersion?: string; parallel: string }>();
+  const total = countOption('--runs', opts.runs);
+  const parallel = countOption('--parallel', opts.parallel);
   process.env.NETTWIN_RUN_ID = RUN_ID;
   const results: Parameters<typeof soakTable>[0] = [];
-  const total = Number(opts.runs);
+  process.stdout.write(`soak: ${total} run(s), ${parallel} worker(s) each\n`);
   for (let n = 1; n <= total; n++) {
     const seed = Math.floor(Math.random() * 1e9);
     const [run] = await runEngines({
@@ -77,7 +92,7 @@ async function main(): Promise<void> {
       backend: opts.backend,
       versions: [opts.dockerVersion],
       order: `random:${seed}`,
-      parallel: Number(opts.parallel),
+      parallel,
       reportsRoot: path.join('reports', 'soak', String(n)),
       features: program.args,
     });

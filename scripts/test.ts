@@ -1,20 +1,24 @@
 /**
  * `npm test`: the unit tests (node:test, no Docker), the package test (packed and
- * installed into a fresh project, *.pack-test.ts), then the features on the twin
+ * installed into a fresh project, *.pack-test.ts), the report opened in headless
+ * Chromium (*.browser-test.ts, no Docker), then the features on the twin
  * backend (NETTWIN_BACKEND=model for a quick run), then — on a real backend — the
  * Docker tests (*.docker-test.ts: ground truth replayed on real hosts, Ctrl-C
- * cleanup), a leak check and a check that the runner's own iptables did not change.
+ * cleanup), a leak check and a check that the runner's own iptables did not change;
+ * when npm test started the engine, also that they are as before it started.
  * The very last line is `N passed, N failed`, counting all of them together.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { effectiveBackend, pickleOrder } from '../src/cli/run.ts';
-import { countOutcomes } from '../src/cli/run-summary.ts';
+import { countOutcomes, type ScenarioResult } from '../src/cli/run-summary.ts';
+import { describeSkips } from '../src/cli/skip-reasons.ts';
 import { ensureImages } from '../src/dind/images/ensure-images.ts';
 import { RUN_ID } from '../src/dind/labels.ts';
 import { disposeSharedDindSession } from '../src/dind/session.ts';
 import { type CheckResult, leakCheck, runnerIptablesCheck, runnerRuleset } from './docker-checks.ts';
+import { engineFirewallCheck } from './engine-firewall.ts';
 import { ensureEngine, stopEngine } from './engine-ready.ts';
 import { runEngines } from './engine-runs.ts';
 
@@ -103,19 +107,39 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  let totals: Totals & { skipped: number; skippedWhy: string };
   try {
-    await runAll();
+    totals = await runAll();
   } finally {
     if (engine?.startedHere) await stopEngine();
   }
+  // An engine this run started is gone now: engine.sh put back the runner's iptables
+  // from before it started, and says whether every table is as found.
+  const firewall = engine?.startedHere ? await engineFirewallCheck() : undefined;
+  if (firewall) {
+    const checked = reportChecks([firewall]);
+    totals = { ...totals, passed: totals.passed + checked.passed, failed: totals.failed + checked.failed };
+  }
+  // The last line is exactly `N passed, N failed` (CI reads it); skipped ones go just above.
+  if (totals.skipped > 0)
+    process.stdout.write(`${totals.skipped} scenario(s) skipped: ${totals.skippedWhy}\n`);
+  process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);
+  process.exitCode = totals.failed > 0 ? 1 : 0;
 }
 
-async function runAll(): Promise<void> {
+async function runAll(): Promise<Totals & { skipped: number; skippedWhy: string }> {
   const unit = await runNodeTests('Unit tests', await testFiles('.test.ts'), 'reports/unit.tap');
   process.stdout.write(`\nUnit tests: ${unit.passed} passed, ${unit.failed} failed\n\n`);
   // The package as a user installs it (*.pack-test.ts: npm pack, npm install --omit=dev, nettwin run).
   const pack = await runNodeTests('Package tests', await testFiles('.pack-test.ts'), 'reports/pack.tap');
   process.stdout.write(`\nPackage tests: ${pack.passed} passed, ${pack.failed} failed\n\n`);
+  // The HTML report as a reader sees it (*.browser-test.ts: model run, headless Chromium; never skipped).
+  const browser = await runNodeTests(
+    'Browser tests',
+    await testFiles('.browser-test.ts'),
+    'reports/browser.tap',
+  );
+  process.stdout.write(`\nBrowser tests: ${browser.passed} passed, ${browser.failed} failed\n\n`);
   const backend = effectiveBackend('twin');
   const real = backend !== 'model';
   const rulesetBefore = real ? await runnerRuleset() : undefined;
@@ -134,8 +158,10 @@ async function runAll(): Promise<void> {
   if (real) await ensureImages(versions as string[]);
   const runs = await runEngines({ root: ROOT, backend, versions, order, parallel });
   const scenarios: Totals = { passed: 0, failed: 0 };
-  // Scenarios tagged for other Docker versions (@docker-28, @docker-before-28) are skipped.
+  // Scenarios tagged for other Docker versions (@docker-28, @docker-before-28) are skipped;
+  // on the model backend, so are those that end comparing with the model (one side only).
   let skipped = 0;
+  const finished: ScenarioResult[] = [];
   for (const run of runs) {
     const engine = run.version ? ` with Docker ${run.version}` : '';
     process.stdout.write(
@@ -144,6 +170,7 @@ async function runAll(): Promise<void> {
     const counts = countOutcomes(run.summary.scenarios);
     scenarios.passed += counts.passed;
     skipped += counts.skipped;
+    finished.push(...run.summary.scenarios);
     // A run that failed without a failed scenario (a hook, a crash) counts once.
     scenarios.failed += counts.failed + (run.exitCode === 0 || counts.failed > 0 ? 0 : 1);
   }
@@ -154,13 +181,9 @@ async function runAll(): Promise<void> {
       return { passed: 0, failed: 1 };
     });
   }
-  const passed = unit.passed + pack.passed + scenarios.passed + docker.passed;
-  const failed = unit.failed + pack.failed + scenarios.failed + docker.failed;
-  // The last line is exactly `N passed, N failed` (CI reads it); skipped ones go just above.
-  if (skipped > 0)
-    process.stdout.write(`${skipped} scenario(s) skipped: tagged for another Docker version\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exitCode = failed > 0 ? 1 : 0;
+  const passed = unit.passed + pack.passed + browser.passed + scenarios.passed + docker.passed;
+  const failed = unit.failed + pack.failed + browser.failed + scenarios.failed + docker.failed;
+  return { passed, failed, skipped, skippedWhy: describeSkips(finished) };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

@@ -46,6 +46,8 @@ export interface ContainerOptions {
   httpPort?: number;
   /** Listen with `nc -l` on these TCP ports and record what arrives. */
   tcpListenPorts?: number[];
+  /** Listen with `nc -u -l` on these UDP ports and record each datagram and its source. */
+  udpListenPorts?: number[];
 }
 
 export interface NetworkInfo {
@@ -66,6 +68,11 @@ export interface ContainerInfo {
 export interface PingResult {
   sent: number;
   received: number;
+  /**
+   * An error said so: the sender had no route ("Network is unreachable") or a
+   * "Destination … Unreachable" came back. Not compared by the twin.
+   */
+  unreachable?: boolean;
   /** Model only: the packet path of the first request and its reply. */
   path?: PathStep[];
 }
@@ -74,6 +81,17 @@ export interface RequestResult {
   /** ok: got a response; refused: RST / port unreachable; timeout: nothing came back. */
   outcome: 'ok' | 'refused' | 'timeout' | 'unreachable';
   body?: string;
+  path?: PathStep[];
+}
+
+/** One UDP datagram sent (`echo PAYLOAD | nc -u`): did a listener receive it, and from whom. */
+export interface DatagramResult {
+  arrived: boolean;
+  /** The source address the receiving listener saw (after any SNAT/MASQUERADE). */
+  seenSource?: string;
+  /** The container that received it. */
+  receiver?: string;
+  /** Model only: the packet path of the datagram. */
   path?: PathStep[];
 }
 
@@ -88,6 +106,8 @@ export type Actor = { kind: 'container'; name: string } | { kind: 'host' } | { k
 export interface StandaloneHostSpec {
   /** iptables-save text (may be empty: no rules, ACCEPT policies). */
   rulesetText: string;
+  /** Native nft tables as `nft list ruleset` prints them (a snapshot's nftables.ruleset). */
+  nftRulesetText?: string;
   /** Where the text came from, for error messages. */
   file?: string;
   interfaces: HostInterface[];

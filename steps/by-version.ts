@@ -6,8 +6,13 @@
 import { type DataTable, Then } from '@cucumber/cucumber';
 import type { NettwinWorld } from './world.ts';
 
-const OUTCOMES: Record<string, string> = { succeeds: 'ok', 'is refused': 'refused', 'times out': 'timeout' };
-const PING_OUTCOMES = ['succeeds', 'fails'];
+const OUTCOMES: Record<string, string> = {
+  succeeds: 'ok',
+  'is refused': 'refused',
+  'times out': 'timeout',
+  'is unreachable': 'unreachable',
+};
+const PING_OUTCOMES = ['succeeds', 'fails', 'is unreachable'];
 
 /** The rows of `table` for the host's Docker version (a `docker` cell may list several: `20.10, 26.1`). */
 function rowsFor(world: NettwinWorld, table: DataTable): Record<string, string>[] {
@@ -25,16 +30,23 @@ function rowsFor(world: NettwinWorld, table: DataTable): Record<string, string>[
   return mine;
 }
 
-// | docker | outcome | (succeeds, is refused, times out; for a ping: succeeds, fails)
+// | docker | outcome | (succeeds, is refused, times out, is unreachable; for a ping: succeeds, fails, is unreachable)
 Then('by Docker version, the last request or ping:', function (this: NettwinWorld, table: DataTable) {
   const [row] = rowsFor(this, table);
   const want = row?.outcome?.trim() ?? this.fail('the table needs an "outcome" column');
   const o = this.lastObservation();
   if (o.kind === 'ping') {
-    if (!PING_OUTCOMES.includes(want)) this.fail(`a ping succeeds or fails, not "${want}"`);
+    if (!PING_OUTCOMES.includes(want)) this.fail(`a ping succeeds, fails or is unreachable, not "${want}"`);
     const p = o.ping;
     const ok = !o.error && p !== undefined && p.sent > 0 && p.received === p.sent;
     const none = o.error !== undefined || p?.received === 0;
+    if (want === 'is unreachable') {
+      if (!none || !p?.unreachable)
+        this.fail(
+          `${o.description} on Docker ${this.dockerVersion}: ${p?.received ?? 0} of ${p?.sent ?? 0} answered, ${p?.unreachable ? '' : 'no '}"unreachable" error; expected it to be unreachable`,
+        );
+      return;
+    }
     if (want === 'succeeds' ? !ok : !none)
       this.fail(
         `${o.description} on Docker ${this.dockerVersion}: ${p?.received ?? 0} of ${p?.sent ?? 0} answered; expected it to ${want === 'succeeds' ? 'succeed' : 'fail'}`,
@@ -42,6 +54,7 @@ Then('by Docker version, the last request or ping:', function (this: NettwinWorl
     return;
   }
   const expected = OUTCOMES[want] ?? this.fail(`outcome "${want}": say ${Object.keys(OUTCOMES).join(', ')}`);
+  if (o.error) this.fail(`${o.description} failed: ${o.error.message}`);
   const r = o.request ?? this.fail(`${o.description} was not a request`);
   if (r.outcome !== expected)
     this.fail(

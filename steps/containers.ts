@@ -7,7 +7,8 @@ import type { NettwinWorld } from './world.ts';
 // One sentence with optional parts, in the order `docker run` options are usually written.
 const CONTAINER =
   'container "([^"]+)"(?: on network "([^"]+)"| with network (host|none))?(?: with ip (\\S+))?' +
-  '(?: publishing (.+?))?(?: serving "([^"]*)" over http(?: on port (\\d+))?)?(?: listening on tcp port (\\d+))?';
+  '(?: publishing (.+?))?(?: serving "([^"]*)" over http(?: on port (\\d+))?)?(?: listening on tcp port (\\d+))?' +
+  '(?: listening on udp port (\\d+))?';
 
 type Captures = (string | null | undefined)[];
 
@@ -16,7 +17,7 @@ type Captures = (string | null | undefined)[];
  * Docker as written, so that Docker (real or model) is the one that refuses them.
  */
 function containerOptions(world: NettwinWorld, captures: Captures, tried = false): ContainerOptions {
-  const [nameText = '', network, special, ip, publish, body, httpPort, tcpPort] = captures;
+  const [nameText = '', network, special, ip, publish, body, httpPort, tcpPort, udpPort] = captures;
   const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'container'));
   if (!tried && world.containers.has(name)) world.fail(`container "${name}" already exists in this scenario`);
   const options: ContainerOptions = { name, network: special ?? 'bridge' };
@@ -32,18 +33,30 @@ function containerOptions(world: NettwinWorld, captures: Captures, tried = false
     options.httpPort = httpPort ? Number(httpPort) : 80;
   }
   if (tcpPort) options.tcpListenPorts = [Number(tcpPort)];
+  if (udpPort) options.udpListenPorts = [Number(udpPort)];
   return options;
 }
 
 // Cucumber passes null for an optional group that did not match.
 type Arg = string | null;
 
-// Cucumber checks a step function's arity against the regexp's groups, so the eight
+// Cucumber checks a step function's arity against the regexp's groups, so the nine
 // optional parts are spelled out.
 Given(
   new RegExp(`^${CONTAINER}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
-    const options = containerOptions(this, [a, b, c, d, e, f, g, h]);
+  async function (
+    this: NettwinWorld,
+    a: Arg,
+    b: Arg,
+    c: Arg,
+    d: Arg,
+    e: Arg,
+    f: Arg,
+    g: Arg,
+    h: Arg,
+    i: Arg,
+  ) {
+    const options = containerOptions(this, [a, b, c, d, e, f, g, h, i]);
     const backend = await this.host();
     this.containers.set(options.name, await backend.runContainer(options));
   },
@@ -52,8 +65,19 @@ Given(
 // The same sentence, when Docker is expected to refuse it (e.g. --ip on the default bridge).
 When(
   new RegExp(`^I try to run ${CONTAINER}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
-    const options = containerOptions(this, [a, b, c, d, e, f, g, h], true);
+  async function (
+    this: NettwinWorld,
+    a: Arg,
+    b: Arg,
+    c: Arg,
+    d: Arg,
+    e: Arg,
+    f: Arg,
+    g: Arg,
+    h: Arg,
+    i: Arg,
+  ) {
+    const options = containerOptions(this, [a, b, c, d, e, f, g, h, i], true);
     const backend = await this.host();
     try {
       this.containers.set(options.name, await backend.runContainer(options));
@@ -94,6 +118,30 @@ When('I start container {container}', async function (this: NettwinWorld, name: 
   const info = this.knownContainer(name);
   this.containers.set(name, { ...info, address: await backend.resolveAddress(name) });
 });
+
+// `docker stop`: the container keeps its name; `I start container …` brings it back.
+When('I stop container {container}', async function (this: NettwinWorld, name: string) {
+  this.knownContainer(name);
+  await (await this.host()).stopContainer(name);
+});
+
+When(
+  'I connect container {container} to network {network}',
+  async function (this: NettwinWorld, name: string, network: string) {
+    this.knownContainer(name);
+    this.knownNetwork(network);
+    this.containers.set(name, await (await this.host()).connectNetwork(network, name));
+  },
+);
+
+When(
+  'I disconnect container {container} from network {network}',
+  async function (this: NettwinWorld, name: string, network: string) {
+    this.knownContainer(name);
+    this.knownNetwork(network);
+    this.containers.set(name, await (await this.host()).disconnectNetwork(network, name));
+  },
+);
 
 Then('container {container} has address {ip}', async function (this: NettwinWorld, name: string, ip: string) {
   const got = await this.addressOf(name);

@@ -1,12 +1,15 @@
 /**
  * Counter assertions read the deltas of the last traffic step (counters are zeroed
  * before it). Exact numbers belong only to features whose expectation comes from a
- * real recording; elsewhere, `the counters match the model`.
+ * real recording; elsewhere, `the counters match the model`: on the twin backend, the
+ * real and model deltas of every traffic step of the scenario so far; on the others,
+ * skipped (there is one side only), which is why it ends a scenario.
  */
-import { type DataTable, Then } from '@cucumber/cucumber';
+import { AfterStep, type DataTable, Then } from '@cucumber/cucumber';
 import { compareCounters, renderCounterComparisonText } from '../src/compare/index.ts';
+import { comparisonSkipped } from './lib/comparison.ts';
 import { counterOptionsFor } from './lib/report-attachments.ts';
-import type { NettwinWorld } from './world.ts';
+import type { NettwinWorld, Observation } from './world.ts';
 
 // Cucumber turns a regexp group written `(\d+)` into a number (it matches {int}).
 function count(
@@ -20,27 +23,37 @@ function count(
   return Number(text);
 }
 
+/** The traffic steps of each scenario so far, in order (a world lives for one scenario). */
+const trafficSteps = new WeakMap<NettwinWorld, Observation[]>();
+
+AfterStep(function (this: NettwinWorld) {
+  const o = this.observation;
+  if (!o) return;
+  const seen = trafficSteps.get(this) ?? [];
+  if (seen.at(-1) !== o) seen.push(o);
+  trafficSteps.set(this, seen);
+});
+
 Then('the counters match the model', function (this: NettwinWorld) {
-  const o = this.lastObservation();
-  if (this.backendName !== 'twin') {
-    this.log(
-      `${this.backendName} backend: there is no second side to compare the counters of ${o.description} with`,
-    );
-    return;
+  const last = this.lastObservation();
+  const all = trafficSteps.get(this) ?? [last];
+  const what =
+    all.length === 1 ? `the counters of ${last.description}` : `the counters of ${all.length} traffic steps`;
+  if (this.backendName !== 'twin') return comparisonSkipped(this, what);
+  const differences: string[] = [];
+  for (const o of all) {
+    const model =
+      o.modelCounters ??
+      this.fail(
+        'the twin backend returned no model counters (it needs modelCounters(); see steps/lib/capabilities.ts)',
+      );
+    // The judgement the twin backend applies (src/compare): ICMP exact; HTTP bytes within
+    // the tolerance for other curl/busybox builds; nc payloads exact.
+    const comparison = compareCounters(o.counters, model, counterOptionsFor(o.kind));
+    if (!comparison.equal)
+      differences.push(`after ${o.description}:\n${renderCounterComparisonText(comparison)}`);
   }
-  const model =
-    o.modelCounters ??
-    this.fail(
-      'the twin backend returned no model counters (it needs modelCounters(); see steps/lib/capabilities.ts)',
-    );
-  // The judgement the twin backend applies (src/compare): ICMP exact; HTTP bytes within
-  // the tolerance for other curl/busybox builds; nc payloads exact.
-  const comparison = compareCounters(o.counters, model, counterOptionsFor(o.kind));
-  if (!comparison.equal) {
-    this.fail(
-      `real and model counters differ after ${o.description}:\n${renderCounterComparisonText(comparison)}`,
-    );
-  }
+  if (differences.length > 0) this.fail(`real and model counters differ ${differences.join('\n\n')}`);
 });
 
 // `rule "-A …" counted 3 packets`, `… counted 3 packets and 252 bytes`, `rule "…" in table nat counted 1 packet`

@@ -15,7 +15,7 @@ import type { GherkinDocument } from '@cucumber/messages';
 import debug from 'debug';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { chooseBackendName } from './lib/backend-factory.ts';
-import { attachObservation } from './lib/report-attachments.ts';
+import { attachMismatch, attachObservation } from './lib/report-attachments.ts';
 import { StepError } from './lib/step-error.ts';
 import { indexDocumentSteps, locatePickleStep } from './lib/step-location.ts';
 import { runsOnDockerVersion, versionTags } from './lib/version-tags.ts';
@@ -39,6 +39,8 @@ setDefinitionFunctionWrapper(
         return await code.apply(this, args);
       } catch (error) {
         const step = this?.step;
+        // Real host and model disagreeing: the evidence goes under the step (lib/report-attachments.ts).
+        await attachMismatch(this, error, step);
         if (!step || !(error instanceof Error) || error instanceof StepError) throw error;
         const wrapped = new StepError(`${error.name}: ${error.message}`, step, { cause: error });
         wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;

@@ -1,6 +1,7 @@
 /** Commands run on the Docker host itself: iptables, sysctl. */
 import { Then, When } from '@cucumber/cucumber';
 import type { ExecResult } from '../src/backends/backend.ts';
+import { KernelNameError, sysctlSetting } from '../src/netfilter/kernel-names.ts';
 import type { NettwinWorld } from './world.ts';
 
 /** Lines of a doc string that are commands (blank lines and # comments skipped). */
@@ -18,7 +19,9 @@ async function runOnHost(
 ): Promise<ExecResult[]> {
   const backend = await world.activeBackend();
   const results: ExecResult[] = [];
-  for (const line of lines) {
+  for (const written of lines) {
+    // `<bridge of "n">` / `<subnet of "n">` name what Docker called a network's bridge and subnet.
+    const line = world.withNetworks(written);
     const result = await backend.hostCommand(line);
     results.push(result);
     if (expectSuccess && result.exitCode !== 0) {
@@ -51,9 +54,21 @@ Then('the host command fails with {string}', function (this: NettwinWorld, messa
   }
 });
 
-When(/^I set ([a-z0-9_.]+) to (\S+)$/, async function (this: NettwinWorld, key: string, value: string) {
-  if (!key.startsWith('net.')) this.fail(`only net.* sysctls are meaningful here, not "${key}"`);
-  await runOnHost(this, [`sysctl -w ${key}=${value}`], true);
+// Key and value are checked against the kernel's forms and go to sysctl as one argv
+// word: `I set net.x to 1;reboot` is refused, not run.
+When(/^I set (\S+) to (\S+)$/, async function (this: NettwinWorld, key: string, value: string) {
+  let setting: string;
+  try {
+    setting = sysctlSetting(key, value);
+  } catch (error) {
+    if (error instanceof KernelNameError) this.fail(error.message, error);
+    throw error;
+  }
+  const backend = await this.activeBackend();
+  const result = await backend.hostCommand(['sysctl', '-w', setting]);
+  if (result.exitCode !== 0) {
+    this.fail(`sysctl -w ${setting} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+  }
 });
 
 // `systemctl restart docker`: the daemon stops its containers (no live-restore) and

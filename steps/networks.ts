@@ -66,6 +66,20 @@ When('I remove network {network}', async function (this: NettwinWorld, name: str
   this.networks.delete(name);
 });
 
+// Docker refuses to remove a network a container is still attached to: nothing changes.
+When('I try to remove network {network}', async function (this: NettwinWorld, name: string) {
+  this.knownNetwork(name);
+  const backend = await this.host();
+  try {
+    await backend.removeNetwork(name);
+    this.networks.delete(name);
+    this.refusal = undefined;
+  } catch (error) {
+    if ((error as Error).name === 'TwinMismatchError') throw error;
+    this.refusal = { action: `docker network rm ${name}`, error: error as Error };
+  }
+});
+
 // What Docker handed out, for scenarios that leave the subnet to Docker's IPAM.
 Then('network {network} has subnet {cidr}', function (this: NettwinWorld, name: string, cidr: string) {
   const got = this.knownNetwork(name).subnet;

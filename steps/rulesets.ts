@@ -3,22 +3,14 @@ import { Then } from '@cucumber/cucumber';
 import { compareRulesets } from '../src/compare/index.ts';
 import type { Ruleset, TableName } from '../src/netfilter/types.ts';
 import { hasMethod } from './lib/capabilities.ts';
+import { comparisonSkipped } from './lib/comparison.ts';
 import { findOrderedLines, normalizeRuleLine, tableRuleLines } from './lib/rule-lines.ts';
 import type { NettwinWorld } from './world.ts';
 
-/**
- * A rule about an unnamed network names its bridge and subnet by the network:
- * `<bridge of "n1">` is br-<id> (whatever Docker called it), `<subnet of "n1">` its subnet.
- */
-function withNetworks(world: NettwinWorld, text: string): string {
-  return text.replace(/<(bridge|subnet) of "([^"]+)">/g, (_, what: string, name: string) => {
-    const network = world.knownNetwork(name);
-    return what === 'bridge' ? network.bridge : network.subnet;
-  });
-}
-
+/** The listing's rule lines, `<bridge of "n">` and `<subnet of "n">` filled in (NettwinWorld.withNetworks). */
 function ruleLines(world: NettwinWorld, text: string): string[] {
-  return withNetworks(world, text)
+  return world
+    .withNetworks(text)
     .split('\n')
     .map(normalizeRuleLine)
     .filter((l) => l !== '' && !l.startsWith('#'));
@@ -45,9 +37,26 @@ Then(
   /^the (\w+) table does not contain "(.+)"$/,
   async function (this: NettwinWorld, tableText: string, written: string) {
     const table = (await this.tableOf('', tableText)) as TableName;
-    const line = withNetworks(this, written);
+    const line = this.withNetworks(written);
     if (tableRuleLines(await this.ruleset(), table).includes(normalizeRuleLine(line))) {
       this.fail(`the ${table} table still contains "${line}"`);
+    }
+  },
+);
+
+// A rule Docker must not write twice (after a restart, a reconnect …).
+Then(
+  /^the (\w+) table contains "(.+)" exactly once$/,
+  async function (this: NettwinWorld, tableText: string, written: string) {
+    const table = (await this.tableOf('', tableText)) as TableName;
+    const line = normalizeRuleLine(this.withNetworks(written));
+    const actual = tableRuleLines(await this.ruleset(), table);
+    const times = actual.filter((l) => l === line).length;
+    if (times !== 1) {
+      this.fail(
+        `the ${table} table contains "${line}" ${times} times; expected exactly once.\n` +
+          `The ${table} table holds:\n  ${actual.join('\n  ')}`,
+      );
     }
   },
 );
@@ -66,10 +75,7 @@ Then(
 
 Then('the ruleset matches the model', async function (this: NettwinWorld) {
   const backend = await this.activeBackend();
-  if (this.backendName !== 'twin') {
-    this.log(`${this.backendName} backend: there is no second ruleset to compare with`);
-    return;
-  }
+  if (this.backendName !== 'twin') return comparisonSkipped(this, 'the ruleset');
   if (!hasMethod(backend, 'modelRuleset')) {
     this.fail('the twin backend offers no modelRuleset() (see steps/lib/capabilities.ts)');
   }

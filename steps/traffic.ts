@@ -3,9 +3,9 @@
  * zeroes the counters, sends, and reads the deltas (NettwinWorld.observe).
  */
 import { Then, When } from '@cucumber/cucumber';
-import type { Actor } from '../src/backends/backend.ts';
+import type { Actor, RequestResult } from '../src/backends/backend.ts';
 import { type HttpUrl, parseCount, parseHttpUrl, parseIp, parseName } from './lib/values.ts';
-import type { NettwinWorld } from './world.ts';
+import type { NettwinWorld, Observation } from './world.ts';
 
 /**
  * The outer client ("the outside world") as a name: backends resolve it with
@@ -81,11 +81,53 @@ When(
     const from = actorFrom(this, who);
     const expanded = await this.expandHostIp(urlText);
     const parsed: HttpUrl = this.value(() => parseHttpUrl(expanded));
-    await this.observe('http', `${label(from)} requests ${parsed.url}`, async (b) => ({
-      request: await b.httpGet(from, parsed.url),
-    }));
+    // A container resolves a name in the URL itself (Docker's embedded DNS): a name it
+    // cannot resolve is kept for `Then the name … cannot be resolved`.
+    const byName = from.kind === 'container' && !/^\d+\.\d+\.\d+\.\d+$/.test(new URL(parsed.url).hostname);
+    await this.observe(
+      'http',
+      `${label(from)} requests ${parsed.url}`,
+      async (b) => ({ request: await b.httpGet(from, parsed.url) }),
+      { keepError: byName },
+    );
   },
 );
+
+// UDP: one datagram (`echo PAYLOAD | nc -u`); a listener records what arrived and from whom.
+When(
+  /^("[^"]+"|the host|the external client|an external client) sends "([^"]*)" to "([^"]+)" on udp port (\d+)$/,
+  async function (this: NettwinWorld, who: string, payload: string, target: string, port: string) {
+    const from = actorFrom(this, who);
+    const to = await this.addressOf(this.value(() => parseName(target, 'container')));
+    await sendDatagram(this, from, payload, to, Number(port));
+  },
+);
+
+When(
+  /^("[^"]+"|the host|the external client|an external client) sends "([^"]*)" to (<host ip>|\S+):(\d+)\/udp$/,
+  async function (this: NettwinWorld, who: string, payload: string, addressText: string, port: string) {
+    const from = actorFrom(this, who);
+    const expanded = await this.expandHostIp(addressText);
+    const to = this.value(() => parseIp(expanded));
+    await sendDatagram(this, from, payload, to, Number(port));
+  },
+);
+
+async function sendDatagram(world: NettwinWorld, from: Actor, payload: string, to: string, port: number) {
+  if (port < 1 || port > 65535) world.fail(`udp port ${port} is not a port (1-65535)`);
+  await world.observe('udp', `${label(from)} sends "${payload}" to ${to}:${port}/udp`, async (b) => ({
+    datagram: await b.udpSend(from, to, port, payload),
+  }));
+}
+
+Then(/^the datagram (arrives|is lost)$/, function (this: NettwinWorld, how: string) {
+  const o = this.lastObservation('udp');
+  const d = o.datagram ?? this.fail(`${o.description} returned no result`);
+  if (how === 'arrives' && !d.arrived)
+    this.fail(`${o.description}: no listener received it; expected it to arrive`);
+  if (how === 'is lost' && d.arrived)
+    this.fail(`${o.description}: "${d.receiver}" received it; expected it to be lost`);
+});
 
 When(
   '{container} sends {string} to {container} on tcp port {int}',
@@ -116,11 +158,10 @@ Then('the ping fails', function (this: NettwinWorld) {
 });
 
 Then('the name {string} cannot be resolved', function (this: NettwinWorld, name: string) {
-  const o = this.lastObservation('ping');
+  const o = this.lastObservation();
   if (!o.error) {
-    this.fail(
-      `${o.description} resolved "${name}" (${o.ping?.received ?? 0} replies); expected "bad address"`,
-    );
+    const got = o.ping ? `${o.ping.received} replies` : `the request ended "${o.request?.outcome}"`;
+    this.fail(`${o.description} resolved "${name}" (${got}); expected "bad address"`);
   }
   // Only a resolver's refusal counts; any other failure of the step is reported as such.
   if (!/bad address|unknown host|resolve|resolution|not known/i.test(o.error.message)) {
@@ -128,30 +169,55 @@ Then('the name {string} cannot be resolved', function (this: NettwinWorld, name:
   }
 });
 
+/** The last step's request result; a request that could not even start fails with its words. */
+function requestOf(world: NettwinWorld, o: Observation): RequestResult {
+  if (o.error) world.fail(`${o.description} failed: ${o.error.message}`);
+  return o.request ?? world.fail(`${o.description} was not a request`);
+}
+
 Then('the request succeeds with body {string}', function (this: NettwinWorld, body: string) {
   const o = this.lastObservation();
-  const r = o.request ?? this.fail(`${o.description} was not a request`);
+  const r = requestOf(this, o);
   if (r.outcome !== 'ok')
     this.fail(`${o.description} ended "${r.outcome}"; expected a response with body "${body}"`);
   if ((r.body ?? '').trim() !== body)
     this.fail(`${o.description} returned body "${r.body ?? ''}"; expected "${body}"`);
 });
 
-Then(/^the request (succeeds|is refused|times out)$/, function (this: NettwinWorld, how: string) {
-  const o = this.lastObservation();
-  const r = o.request ?? this.fail(`${o.description} was not a request`);
-  const expected = { succeeds: 'ok', 'is refused': 'refused', 'times out': 'timeout' }[how];
-  if (r.outcome !== expected) this.fail(`${o.description} ended "${r.outcome}"; expected "${expected}"`);
-});
+// "fails as unreachable": no route, or an ICMP host/network unreachable came back (curl exit 7).
+Then(
+  /^the request (succeeds|is refused|times out|fails as unreachable)$/,
+  function (this: NettwinWorld, how: string) {
+    const o = this.lastObservation();
+    const r = requestOf(this, o);
+    const expected = {
+      succeeds: 'ok',
+      'is refused': 'refused',
+      'times out': 'timeout',
+      'fails as unreachable': 'unreachable',
+    }[how];
+    if (r.outcome !== expected) this.fail(`${o.description} ended "${r.outcome}"; expected "${expected}"`);
+  },
+);
 
 // What the receiver saw as the source, after any SNAT/MASQUERADE on the way.
 Then(
-  /^(the external client|"[^"]+") sees the (?:request|ping|connection) come from (\S+)$/,
+  /^(the external client|"[^"]+") sees the (?:request|ping|connection|datagram) come from (\S+)$/,
   async function (this: NettwinWorld, who: string, sourceText: string) {
     const source = this.value(() => parseIp(sourceText));
     const name = who === 'the external client' ? EXTERNAL : who.slice(1, -1);
     if (name !== EXTERNAL) this.knownContainer(name);
     const o = this.lastObservation();
+    if (o.kind === 'udp') {
+      const d = o.datagram ?? this.fail(`${o.description} returned no result`);
+      if (!d.arrived) this.fail(`${o.description}: nothing arrived, so "${name}" saw no source`);
+      if (d.receiver !== name) this.fail(`${o.description} arrived at "${d.receiver}", not at "${name}"`);
+      if (d.seenSource !== source)
+        this.fail(
+          `"${name}" saw ${o.description} come from ${d.seenSource ?? 'nowhere'}; expected ${source}`,
+        );
+      return;
+    }
     const fromRequest = o.kind === 'ping' ? undefined : o.request?.seenSource;
     const seen = fromRequest ?? (await (await this.activeBackend()).lastSeenSource(name));
     if (seen !== source) {

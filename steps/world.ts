@@ -11,6 +11,7 @@ import type {
   Backend,
   BackendName,
   ContainerInfo,
+  DatagramResult,
   HostOptions,
   NetworkInfo,
   PingResult,
@@ -21,9 +22,11 @@ import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
 import { SnapshotError } from '../src/snapshot/errors.ts';
-import { type SnapshotReplay, snapshotReplay } from '../src/snapshot/to-standalone.ts';
+// Type only: the module (and zod behind it, ~0.17 s of CPU) loads when a scenario replays a snapshot.
+import type { SnapshotReplay } from '../src/snapshot/to-standalone.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
 import { hasMethod } from './lib/capabilities.ts';
+import { FeaturePathError, featurePath } from './lib/feature-paths.ts';
 import { counterFor, describeDeltas, expectedCounts, tablesHoldingRule } from './lib/rule-lines.ts';
 import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
@@ -37,7 +40,7 @@ export interface NettwinParameters {
   dockerVersion?: string;
 }
 
-export type TrafficKind = 'ping' | 'http' | 'tcp';
+export type TrafficKind = 'ping' | 'http' | 'tcp' | 'udp';
 
 /** What one traffic step saw: its outcome and the counter deltas it caused. */
 export interface Observation {
@@ -46,6 +49,8 @@ export interface Observation {
   description: string;
   ping?: PingResult;
   request?: RequestResult & { seenSource?: string };
+  /** A UDP datagram: did a listener receive it, and from which source. */
+  datagram?: DatagramResult;
   /** The traffic step itself failed (e.g. a name that does not resolve). */
   error?: Error;
   counters: CounterDelta[];
@@ -184,7 +189,9 @@ export class NettwinWorld extends World<NettwinParameters> {
   async observe(
     kind: TrafficKind,
     description: string,
-    send: (backend: Backend) => Promise<{ ping?: PingResult; request?: Observation['request'] }>,
+    send: (
+      backend: Backend,
+    ) => Promise<{ ping?: PingResult; request?: Observation['request']; datagram?: DatagramResult }>,
     options: { keepError?: boolean } = {},
   ): Promise<void> {
     const backend = await this.activeBackend();
@@ -203,7 +210,7 @@ export class NettwinWorld extends World<NettwinParameters> {
     if (hasMethod(backend, 'timingExtra')) {
       observation.timingExtra = (backend.timingExtra as () => CounterDelta[])();
     }
-    observation.path = observation.ping?.path ?? observation.request?.path;
+    observation.path = observation.ping?.path ?? observation.request?.path ?? observation.datagram?.path;
     this.observation = observation;
     log('observed %s: %o', description, { ping: observation.ping, request: observation.request?.outcome });
   }
@@ -233,8 +240,21 @@ export class NettwinWorld extends World<NettwinParameters> {
     return o;
   }
 
+  /**
+   * A rule or command about an unnamed network names its bridge and subnet by the
+   * network: `<bridge of "n1">` is br-<id> (whatever Docker called it), `<subnet of "n1">`
+   * its subnet.
+   */
+  withNetworks(text: string): string {
+    return text.replace(/<(bridge|subnet) of "([^"]+)">/g, (_, what: string, name: string) => {
+      const network = this.knownNetwork(name);
+      return what === 'bridge' ? network.bridge : network.subnet;
+    });
+  }
+
   /** The table a rule lives in: explicit, or the one table of the current ruleset holding it. */
-  async tableOf(rule: string, explicit?: string): Promise<TableName> {
+  async tableOf(written: string, explicit?: string): Promise<TableName> {
+    const rule = this.withNetworks(written);
     if (explicit) {
       if (!['raw', 'mangle', 'nat', 'filter', 'security'].includes(explicit)) {
         this.fail(`"${explicit}" is not an iptables table (raw, mangle, nat, filter, security)`);
@@ -263,12 +283,27 @@ export class NettwinWorld extends World<NettwinParameters> {
     return this.standalone ? this.standaloneHost() : this.host();
   }
 
+  /** Where to read a file the feature names: below the working or the feature's directory (lib/feature-paths.ts). */
+  private async featureFile(file: string, what: string): Promise<string> {
+    try {
+      return await featurePath(file, what, {
+        cwd: process.cwd(),
+        featureUri: this.step?.uri,
+        env: process.env,
+      });
+    } catch (error) {
+      if (error instanceof FeaturePathError) this.fail(error.message, error);
+      throw error;
+    }
+  }
+
   /** `Given a host restored from the iptables-save in FILE with interfaces:` */
   async restoreHost(file: string, table: DataTable): Promise<void> {
     let rulesetText: string;
     try {
-      rulesetText = await readFile(file, 'utf8');
+      rulesetText = await readFile(await this.featureFile(file, 'iptables-save dump'), 'utf8');
     } catch (cause) {
+      if (cause instanceof StepError) throw cause;
       this.fail(
         `cannot read the iptables-save dump "${file}" (paths are relative to ${process.cwd()})`,
         cause,
@@ -287,10 +322,12 @@ export class NettwinWorld extends World<NettwinParameters> {
       this.fail('this scenario already has a host; describe one host per scenario');
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(await this.featureFile(file, 'snapshot'), 'utf8');
     } catch (cause) {
+      if (cause instanceof StepError) throw cause;
       this.fail(`cannot read the snapshot "${file}" (paths are relative to ${process.cwd()})`, cause);
     }
+    const { snapshotReplay } = await import('../src/snapshot/to-standalone.ts');
     let replay: SnapshotReplay;
     try {
       replay = snapshotReplay(text, file);
@@ -347,7 +384,8 @@ export class NettwinWorld extends World<NettwinParameters> {
   }
 
   /** Assert one rule's (or policy's) delta in the last traffic step. */
-  expectCounted(table: TableName, line: string, packets: number, bytes?: number): void {
+  expectCounted(table: TableName, written: string, packets: number, bytes?: number): void {
+    const line = this.withNetworks(written);
     const o = this.lastObservation();
     const got = counterFor(o.counters, table, line);
     // Extra ACKs the real kernel chose to send are not part of the recorded flow.

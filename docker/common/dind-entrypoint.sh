@@ -13,8 +13,7 @@ mount -o remount,rw /proc/sys 2>/dev/null || log "/proc/sys stays read-only"
 # first second; they count on filter OUTPUT and make exact counter deltas flaky.
 sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0 2>/dev/null || log "cannot silence link-local IGMP reports"
 
-# dockerd needs cgroups; with the capability fallback /sys/fs/cgroup is bind-mounted,
-# otherwise mount the v1 hierarchies ourselves.
+# dockerd needs cgroups it can write. Where none are mounted, mount the v1 hierarchies.
 if [ ! -e /sys/fs/cgroup/cgroup.controllers ] && [ -z "$(ls -A /sys/fs/cgroup 2>/dev/null)" ]; then
   mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup
   for subsys in $(awk 'NR > 1 && $4 == 1 { print $1 }' /proc/cgroups); do
@@ -22,6 +21,13 @@ if [ ! -e /sys/fs/cgroup/cgroup.controllers ] && [ -z "$(ls -A /sys/fs/cgroup 2>
     mount -t cgroup -o "$subsys" cgroup "/sys/fs/cgroup/$subsys" 2>/dev/null || rmdir "/sys/fs/cgroup/$subsys"
   done
 fi
+# The capability fallback (src/dind/start-strategies.ts) runs the host in a cgroup
+# namespace of its own, where Docker mounts the host's own cgroup, read-only: writable,
+# it lets dockerd make its containers' cgroups below the host's, and nothing of the
+# runner's cgroup tree is in reach (no bind mount of the runner's /sys/fs/cgroup).
+awk '($3 == "cgroup" || $3 == "cgroup2") && $4 ~ /^ro(,|$)/ { print $2 }' /proc/self/mounts | while read -r m; do
+  mount -o remount,bind,rw "$m" 2>/dev/null || log "cgroup $m stays read-only"
+done
 
 # A host started with no network of the runner gets its eth0 and the machines around
 # it from here (NETTWIN_ETH0 set); the image build's seeding container has Docker's eth0.

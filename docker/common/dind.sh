@@ -38,7 +38,7 @@ if ! docker run "${run_opts[@]}" --privileged "$BASE" >/dev/null 2>&1 || ! sleep
   docker rm -f "$seed_name" >/dev/null 2>&1 || true
   docker run "${run_opts[@]}" --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw "$BASE" >/dev/null
+    --cgroupns private "$BASE" >/dev/null
 fi
 cid="$seed_name"
 for _ in $(seq 1 300); do

@@ -19,8 +19,12 @@ record() {
   # cgroup v1 without a cgroup namespace: the inner containers' cgroups would be the
   # host's siblings in the runner's tree and outlive it; below the host's own, they go
   # with it (runc removes a container's cgroup recursively).
+  # In a cgroup namespace of its own (the capability fallback) the host's cgroup reads
+  # "/": its containers go below it anyway, and nettwin-inner keeps them in one place.
+  # An image committed from a running host may carry another host's file: write anew.
+  rm -f "$STATE/cgroup-parent"
   own=$(awk -F: '$2 == "pids" { print $3 }' /proc/self/cgroup)
-  if [ -n "$own" ] && [ "$own" != / ]; then echo "$own/nettwin-inner" >"$STATE/cgroup-parent"; fi
+  if [ -n "$own" ]; then echo "${own%/}/nettwin-inner" >"$STATE/cgroup-parent"; fi
   sysctl -a 2>/dev/null | grep -E "$SYSCTLS" >"$STATE/sysctl"
   iptables-save | grep -v '^#' >"$STATE/iptables"
 }

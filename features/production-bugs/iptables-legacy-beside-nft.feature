@@ -26,11 +26,11 @@ Feature: iptables-legacy and iptables-nft side by side — a rule nobody sees dr
   Scenario: A DROP in the legacy FORWARD chain cuts the containers off; iptables-save shows nothing
     When I run on the host: iptables-legacy -A FORWARD -j DROP
     Then the filter table does not contain "-A FORWARD -j DROP"
-    And the ruleset matches the model
     When "test1" pings the external client 2 times
     Then the ping fails
     When an external client requests http://<host ip>:8080/
     Then the request times out
+    And the ruleset matches the model
 
   Scenario: Containers on one bridge lose each other too; the host's own traffic passes
     br_netfilter sends bridged frames through the FORWARD hook, and so through the legacy

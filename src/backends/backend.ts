@@ -8,6 +8,7 @@ import type {
   BackendName,
   ContainerInfo,
   ContainerOptions,
+  DatagramResult,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -24,6 +25,7 @@ export type {
   BackendName,
   ContainerInfo,
   ContainerOptions,
+  DatagramResult,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -44,13 +46,25 @@ export interface Backend {
   restartContainer(name: string): Promise<void>;
   /** `docker start`: start a stopped container again (after a daemon restart). */
   startContainer(name: string): Promise<void>;
+  /** `docker stop`: its endpoints and port bindings go, the container stays. */
+  stopContainer(name: string): Promise<void>;
+  /**
+   * `docker network connect NETWORK CONTAINER`; returns the container as it is then
+   * (its address stays the one on its first network).
+   */
+  connectNetwork(network: string, container: string): Promise<ContainerInfo>;
+  /** `docker network disconnect NETWORK CONTAINER`; returns the container as it is then. */
+  disconnectNetwork(network: string, container: string): Promise<ContainerInfo>;
   /**
    * `systemctl restart docker`, keeping the daemon's state: containers stop (no
    * live-restore), dockerd starts again and rebuilds its chains and networks.
    */
   restartDaemon(): Promise<void>;
-  /** A shell line run on the Docker host: `iptables …`, `sysctl -w …`. */
-  hostCommand(line: string): Promise<ExecResult>;
+  /**
+   * A command run on the Docker host: a shell line a feature wrote (`iptables …`,
+   * `sysctl -w …`), or an argv that no shell reads (a step's values: data, not words).
+   */
+  hostCommand(command: string | string[]): Promise<ExecResult>;
   /**
    * The external client routes `cidr` via the Docker host's eth0 address: a neighbour
    * that sends container subnets to the host (the direct-routing class, moby#45610).
@@ -84,6 +98,11 @@ export interface Backend {
     port: number,
     payload: string,
   ): Promise<RequestResult & { seenSource?: string }>;
+  /**
+   * One UDP datagram of `payload` (and echo's newline) to `to`:`port`; whether a UDP
+   * listener of a container received it, and the source it saw.
+   */
+  udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult>;
   /** Source address the named container saw on its last received connection or ping. */
   lastSeenSource(container: string): Promise<string | undefined>;
   listeners(): Promise<Listener[]>;

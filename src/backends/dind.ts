@@ -4,8 +4,8 @@
  * the host's own outside world (src/dind/outside-world.ts), 'host' execs on the DinD
  * host itself.
  */
+
 import createDebug from 'debug';
-import { quote } from 'shell-quote';
 import { earlyPingArgv, pingArgv } from '../dind/early-ping.ts';
 import { DindExecError } from '../dind/errors.ts';
 import { machineAddress, machineNamespace } from '../dind/outside-world.ts';
@@ -16,20 +16,24 @@ import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import {
   interfaceFor,
-  interfaceScript,
+  interfacePlan,
   neighbourNamespace,
-  neighbourScript,
+  neighbourPlan,
+  runHostPlan,
 } from '../dind/standalone-host.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
 import { tcpSettleArgv } from '../dind/tcp-settle.ts';
 import { DEFAULT_DOCKER_VERSION } from '../docker/profile.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
+import { parseNftRuleset } from '../netfilter/nft/parse.ts';
+import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
 import type {
   Actor,
   Backend,
   ContainerInfo,
   ContainerOptions,
+  DatagramResult,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -38,6 +42,7 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
+import { awaitDatagram, datagramsReceived, UDP_SEND_SCRIPT, udpListenerScript } from './dind-datagrams.ts';
 import { CLIENT_WAIT_SECONDS, httpResponse } from './model-http.ts';
 
 const log = createDebug('nettwin:dind');
@@ -49,6 +54,8 @@ interface Started {
   options: ContainerOptions;
   id: string;
   address?: string;
+  /** Bridge networks in attachment order: the first one's address is the container's address. */
+  networks: string[];
   /** Its init's pid as last seen (checked against its cgroup before use: it may restart). */
   pid?: number;
 }
@@ -72,19 +79,22 @@ export function workloadCommand(options: ContainerOptions): string[] {
     // resolver that answers: the connection would wait in the accept queue for seconds.
     parts.push(`while true; do nc -nlv -p ${port} >>/tmp/nc-${port}.data 2>>/tmp/nc-${port}.log; done &`);
   }
+  for (const port of options.udpListenPorts ?? []) parts.push(udpListenerScript(port));
   if (options.httpBody !== undefined) {
     // busybox httpd runs /cgi-bin/index.cgi for "/" when there is no index.html; the CGI
     // prints the whole response at once (model-http.ts httpResponse: why one write).
     const port = options.httpPort ?? 80;
     parts.push(
-      `mkdir -p /www/cgi-bin; printf %s ${quote([httpResponse(options.httpBody)])} > /www/response;`,
+      // The body is feature text: it reaches the script as "$1", never as shell words.
+      'mkdir -p /www/cgi-bin; printf %s "$1" > /www/response;',
       `printf '#!/bin/sh\nexec cat /www/response\n' > /www/cgi-bin/index.cgi; chmod +x /www/cgi-bin/index.cgi;`,
       `exec busybox httpd -f -p ${port} -h /www`,
     );
   } else {
     parts.push('exec sleep infinity');
   }
-  return ['sh', '-c', parts.join(' ')];
+  const body = options.httpBody === undefined ? [] : [httpResponse(options.httpBody)];
+  return ['sh', '-c', parts.join(' '), 'sh', ...body];
 }
 
 function publishArg(p: NonNullable<ContainerOptions['publish']>[number]): string {
@@ -168,8 +178,9 @@ export class DindBackend implements Backend {
     args.push(this.session.config.workloadImage, ...workloadCommand(o));
     const id = await host.dockerOrThrow(args);
     const network = o.network ?? 'bridge';
-    const address = await this.containerAddress(o.name);
-    this.containers.set(o.name, { options: o, id, ...(address ? { address } : {}) });
+    const networks = ['host', 'none'].includes(network) || network.startsWith('container:') ? [] : [network];
+    const address = await this.containerAddress(o.name, networks);
+    this.containers.set(o.name, { options: o, id, networks, ...(address ? { address } : {}) });
     await this.prepareNamespace(o);
     return { name: o.name, id, network, ...(address ? { address } : {}) };
   }
@@ -180,14 +191,20 @@ export class DindBackend implements Backend {
    */
   private async prepareNamespace(o: ContainerOptions): Promise<void> {
     const ports = [...(o.tcpListenPorts ?? []), ...(o.httpBody !== undefined ? [o.httpPort ?? 80] : [])];
-    const wait = ports.length
-      ? `for i in $(seq 1 50); do ok=1; for p in ${ports.join(' ')}; do ss -Hltn "sport = :$p" | grep -q . || ok=0; done; [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 3`
+    const udp = o.udpListenPorts ?? [];
+    const checks = [
+      ...ports.map((p) => `ss -Hltn "sport = :${p}" | grep -q . || ok=0;`),
+      ...udp.map((p) => `ss -Hlun "sport = :${p}" | grep -q . || ok=0;`),
+    ];
+    const wait = checks.length
+      ? `for i in $(seq 1 50); do ok=1; ${checks.join(' ')} [ $ok = 1 ] && exit 0; sleep 0.05; done; exit 3`
       : '';
+    const all = [...ports, ...udp];
     const r = await this.dindHost().exec(containerQuickAckArgv(o.name, wait));
     const started = this.containers.get(o.name);
     const pid = Number(r.stdout.split('\n')[0]);
     if (started && pid > 0) started.pid = pid;
-    if (r.exitCode === 3) log('Servers of "%s" on ports %o did not show up in ss', o.name, ports);
+    if (r.exitCode === 3) log('Servers of "%s" on ports %o did not show up in ss', o.name, all);
     else if (r.exitCode !== 0) {
       throw new DindExecError(
         this.dindHost().name,
@@ -199,14 +216,28 @@ export class DindBackend implements Backend {
     }
   }
 
-  private async containerAddress(name: string): Promise<string | undefined> {
+  /**
+   * The container's address on the first of `networks` that gave it one (docker inspect
+   * lists networks by name, not in the order they were attached).
+   */
+  private async containerAddress(name: string, networks: readonly string[]): Promise<string | undefined> {
     const out = await this.dindHost().dockerOrThrow([
       'inspect',
       '-f',
-      '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+      '{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}} {{end}}',
       name,
     ]);
-    return out.split(' ').find((a) => a !== '');
+    const byNetwork = new Map(
+      out
+        .split(' ')
+        .filter((w) => w.includes('='))
+        .map((w) => [w.slice(0, w.lastIndexOf('=')), w.slice(w.lastIndexOf('=') + 1)] as const),
+    );
+    for (const network of networks) {
+      const address = byNetwork.get(network);
+      if (address) return address;
+    }
+    return [...byNetwork.values()].find((a) => a !== '');
   }
 
   async removeContainer(name: string): Promise<void> {
@@ -219,18 +250,54 @@ export class DindBackend implements Backend {
     await this.dindHost().dockerOrThrow(['restart', '-t', '0', name]);
     // A restarted container has a new namespace, without the quickack routes.
     const started = this.containers.get(name);
-    if (started) await this.prepareNamespace(started.options);
+    if (started) {
+      const address = await this.containerAddress(name, started.networks);
+      if (address) started.address = address;
+      await this.prepareNamespace(started.options);
+    }
   }
 
   async startContainer(name: string): Promise<void> {
     await this.dindHost().dockerOrThrow(['start', name]);
     const started = this.containers.get(name);
     if (started) {
-      const address = await this.containerAddress(name);
+      const address = await this.containerAddress(name, started.networks);
       if (address) started.address = address;
       else delete started.address;
       await this.prepareNamespace(started.options);
     }
+  }
+
+  async stopContainer(name: string): Promise<void> {
+    // sleep as PID 1 ignores SIGTERM: do not wait the default 10 s for it.
+    await this.dindHost().dockerOrThrow(['stop', '-t', '0', name]);
+  }
+
+  async connectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    await this.dindHost().dockerOrThrow(['network', 'connect', network, container]);
+    const started = this.containers.get(container);
+    if (started && !started.networks.includes(network)) started.networks.push(network);
+    return this.attached(container);
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    await this.dindHost().dockerOrThrow(['network', 'disconnect', network, container]);
+    const started = this.containers.get(container);
+    if (started) started.networks = started.networks.filter((n) => n !== network);
+    return this.attached(container);
+  }
+
+  /** After a connect or disconnect: the address now, and quickack on the routes it brought. */
+  private async attached(name: string): Promise<ContainerInfo> {
+    const started = this.containers.get(name);
+    const address = await this.containerAddress(name, started?.networks ?? []);
+    if (started) {
+      if (address) started.address = address;
+      else delete started.address;
+      await this.prepareNamespace(started.options);
+    }
+    const network = started?.options.network ?? 'bridge';
+    return { name, id: started?.id ?? '', network, ...(address ? { address } : {}) };
   }
 
   /**
@@ -253,15 +320,15 @@ export class DindBackend implements Backend {
     await host.run(hostQuickAckArgv());
   }
 
-  async hostCommand(line: string): Promise<ExecResult> {
+  async hostCommand(command: string | string[]): Promise<ExecResult> {
     const host = this.dindHost();
-    const result = await host.exec(line);
+    const result = await host.exec(command);
     // The command may have made routes (ip route, ip addr, docker network create): they
     // get quickack 1 like the host's others (src/dind/quickack.ts). A route the script
     // cannot restate (a multipath route spans lines) keeps its timers: logged, not fatal.
     const quickAck = await host.exec(hostQuickAckArgv());
     if (quickAck.exitCode !== 0) {
-      log('quickack after host command %o: exit %d %s', line, quickAck.exitCode, quickAck.stderr.trim());
+      log('quickack after host command %o: exit %d %s', command, quickAck.exitCode, quickAck.stderr.trim());
     }
     return result;
   }
@@ -318,8 +385,10 @@ export class DindBackend implements Backend {
           ? { namespace: machineNamespace('client') }
           : undefined;
     const r = await this.dindHost().exec(earlyPingArgv(count, address, place));
-    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
-    if (/unreachable|No route/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
+    const unreachable = /unreachable|No route/i.test(r.stderr + r.stdout);
+    if (/packets transmitted/.test(r.stdout))
+      return { ...parsePingStatistics(r.stdout), ...(unreachable ? { unreachable } : {}) };
+    if (unreachable) return { sent: count, received: 0, unreachable };
     throw new DindExecError(
       this.dindHost().name,
       `ping ${address} as ${from.kind}`,
@@ -352,9 +421,29 @@ export class DindBackend implements Backend {
     if (!this.host) await this.startHost({ dockerVersion: DEFAULT_DOCKER_VERSION, daemonOptions: [] });
     const host = this.dindHost();
     this.standalone = spec;
-    await host.run(['sh', '-ec', interfaceScript(spec).join('\n')]);
+    await runHostPlan(host, interfacePlan(spec), 'the interfaces of the restored host');
     const rules = spec.rulesetText.trim() ? spec.rulesetText : EMPTY_RULESET;
     await host.run(['sh', '-ec', 'printf %s "$1" | iptables-restore', 'sh', rules]);
+    if (spec.nftRulesetText) {
+      // Native nft tables (firewalld, Docker 29's docker-bridges …) go in beside them, as
+      // data, without their recorded counters (`counter` alone starts at zero).
+      const text = serializeNftRuleset(
+        parseNftRuleset(spec.nftRulesetText, { file: spec.file ?? 'nft ruleset' }),
+        {
+          stateless: true,
+        },
+      );
+      const nft = await host.exec(['sh', '-ec', 'printf %s "$1" | nft -f -', 'sh', text]);
+      if (nft.exitCode !== 0) {
+        throw new DindExecError(
+          host.name,
+          `nft -f (the native nft tables of ${spec.file ?? 'the host'})`,
+          nft.exitCode,
+          nft.stdout,
+          nft.stderr,
+        );
+      }
+    }
     await host.zeroCounters();
   }
 
@@ -366,7 +455,7 @@ export class DindBackend implements Backend {
     for (const address of local ? [to] : [from, to]) {
       const isLocal = spec.interfaces.some((i) => i.addresses.some((a) => a.address === address));
       if (!isLocal && interfaceFor(spec.interfaces, address)) {
-        await host.run(['sh', '-ec', neighbourScript(spec, address).join('\n')]);
+        await runHostPlan(host, neighbourPlan(spec, address), `the neighbour ${address}`);
       }
     }
     // Creating a namespace may count (IGMP, ND): zero again so the step counts only its ping.
@@ -380,9 +469,24 @@ export class DindBackend implements Backend {
 
   async httpGet(from: Actor, url: string): Promise<RequestResult> {
     const parsed = new URL(url);
-    const address = await this.resolveAddress(parsed.hostname);
-    parsed.hostname = address;
-    const r = await this.execAs(from, ['curl', '-sS', '-m', String(CLIENT_WAIT_SECONDS), parsed.toString()]);
+    // A container resolves a name itself (Docker's embedded DNS, through curl); the host
+    // and the external client stand for a user who looked the address up.
+    if (from.kind !== 'container' || IPV4.test(parsed.hostname))
+      parsed.hostname = await this.resolveAddress(parsed.hostname);
+    // -v: curl 7.88 says "Couldn't connect to server" for a refusal and a missing route
+    // alike; only its verbose lines ("Immediate connect fail …: Network is unreachable",
+    // "… failed: No route to host") tell them apart.
+    const r = await this.execAs(from, [
+      'curl',
+      '-sS',
+      '-v',
+      '-m',
+      String(CLIENT_WAIT_SECONDS),
+      parsed.toString(),
+    ]);
+    // curl's own words, as the model gives them: "curl: (6) Could not resolve host: db".
+    if (r.exitCode === 6)
+      throw new Error(r.stderr.split('\n').find((l) => l.startsWith('curl: (6)')) ?? r.stderr.trim());
     await this.settleTcp();
     return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
   }
@@ -410,6 +514,36 @@ export class DindBackend implements Backend {
       }
     }
     return result;
+  }
+
+  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const address = await this.resolveAddress(to);
+    // Who may receive it: the named container, or any with a UDP listener (a published
+    // port leads to one of them).
+    const named = this.containerAt(to, address);
+    const candidates = [...this.containers]
+      .filter(([name, c]) => (named ? name === named : true) && (c.options.udpListenPorts ?? []).length > 0)
+      .map(([name, c]) => ({ name, ports: c.options.udpListenPorts ?? [] }));
+    const host = this.dindHost();
+    const before = await Promise.all(candidates.map((c) => datagramsReceived(host, c.name, c.ports)));
+    const r = await this.execAs(from, ['sh', '-c', UDP_SEND_SCRIPT, 'sh', payload, address, String(port)]);
+    if (r.exitCode !== 0 && !/unreachable|No route|refused/i.test(r.stderr)) {
+      throw new DindExecError(
+        this.dindHost().name,
+        `nc -u to ${address}:${port}`,
+        r.exitCode,
+        r.stdout,
+        r.stderr,
+      );
+    }
+    const arrivals = await Promise.all(
+      candidates.map((c, i) => awaitDatagram(host, c.name, c.ports, before[i] ?? 0)),
+    );
+    const index = arrivals.findIndex((a) => a !== undefined);
+    const receiver = candidates[index]?.name;
+    const seen = arrivals[index];
+    if (receiver === undefined || seen === undefined) return { arrived: false };
+    return { arrived: true, receiver, ...(seen ? { seenSource: seen } : {}) };
   }
 
   /** Until the conversation's last packets have crossed the host (src/dind/tcp-settle.ts). */
@@ -447,6 +581,11 @@ export class DindBackend implements Backend {
     if (nameOrAddress === EXTERNAL) return machineAddress(this.session.config, 'client');
     if (nameOrAddress === 'host') return this.dindHost().address;
     const host = this.dindHost();
+    const known = this.containers.get(nameOrAddress);
+    if (known) {
+      const address = await this.containerAddress(nameOrAddress, known.networks);
+      if (address) return address;
+    }
     const container = await host.docker([
       'inspect',
       '-f',
@@ -501,7 +640,8 @@ const EMPTY_RULESET = [
 export function curlOutcome(r: ExecResult): RequestResult['outcome'] {
   if (r.exitCode === 0) return 'ok';
   if (r.exitCode === 28) return 'timeout';
-  if (r.exitCode === 7) return /No route|unreachable/i.test(r.stderr) ? 'unreachable' : 'refused';
+  if (r.exitCode === 7)
+    return /No route to host|Network is unreachable/i.test(r.stderr) ? 'unreachable' : 'refused';
   if (r.exitCode === 52 || r.exitCode === 56) return 'refused';
   throw new Error(`curl exited with ${r.exitCode}: ${r.stderr.trim()}`);
 }

@@ -7,12 +7,14 @@
  * the host is 192.168.70.6/24 on eth0 with no default route (its LAN leads nowhere),
  * and the external client is the neighbour 192.168.70.9 on eth0.
  */
+
 import debug from 'debug';
 import { parse as parseShell } from 'shell-quote';
 import { countersOf } from '../compare/counter-deltas.ts';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
 import type { FlowResult, FlowSpec, HostInterface, HostState, Listener } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
+import { parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { runFlow } from '../netfilter/path/index.ts';
 import { isIPv4, parseIPv4 } from '../netfilter/path/ipv4.ts';
 import { RoutingTable } from '../netfilter/path/routing.ts';
@@ -29,6 +31,7 @@ import type {
   Backend,
   ContainerInfo,
   ContainerOptions,
+  DatagramResult,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -37,6 +40,7 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
+import { type InsideContainer, insideContainer } from './model-container-net.ts';
 import {
   CLIENT_WAIT_SECONDS,
   curlGetRequestBytes,
@@ -66,6 +70,16 @@ export interface DaemonModel {
   restart(name: string): void;
   /** `docker start NAME`. */
   start?(name: string): void;
+  /** `docker stop NAME`. */
+  stop?(name: string): void;
+  /** `docker network connect NETWORK CONTAINER`. */
+  connect?(network: string, container: string, ip?: string): void;
+  /** `docker network disconnect NETWORK CONTAINER`. */
+  disconnect?(network: string, container: string): void;
+  /** The container as `docker inspect` shows it now (address on its first network). */
+  inspectContainer?(name: string): ContainerInfo;
+  /** The address a container's routing picks to send to `dst` (several networks: not always its first). */
+  sourceAddress?(name: string, dst: string): string | undefined;
   /** `systemctl restart docker` (containers without a restart policy stay stopped). */
   restartDaemon?(): void;
   /** Docker's embedded DNS: the address `from` gets for `name`, if any. */
@@ -241,6 +255,13 @@ class ModelBackendImpl implements ModelBackend {
         // host: after restoring an empty dump, a ping counts filter INPUT, not nat PREROUTING).
         nftLazyBuiltinChains: true,
         materializedBuiltins: restoredBuiltins(ruleset),
+        ...(spec.nftRulesetText
+          ? {
+              nftRuleset: parseNftRuleset(spec.nftRulesetText, {
+                file: `${spec.file ?? 'snapshot'} (nftables)`,
+              }),
+            }
+          : {}),
       },
     };
   }
@@ -271,12 +292,44 @@ class ModelBackendImpl implements ModelBackend {
 
   async restartContainer(name: string): Promise<void> {
     this.daemon().restart(name);
+    this.refreshContainer(name);
   }
 
   async startContainer(name: string): Promise<void> {
     const daemon = this.daemon();
     if (!daemon.start) throw new ModelBackendError('this daemon model cannot start a stopped container');
     daemon.start(name);
+    this.refreshContainer(name);
+  }
+
+  /** The container keeps its last address here: a step may still aim at it (nobody answers). */
+  async stopContainer(name: string): Promise<void> {
+    const daemon = this.daemon();
+    if (!daemon.stop) throw new ModelBackendError('this daemon model cannot stop a container');
+    daemon.stop(name);
+  }
+
+  async connectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    const daemon = this.daemon();
+    if (!daemon.connect) throw new ModelBackendError('this daemon model cannot connect a container');
+    daemon.connect(network, container);
+    return this.refreshContainer(container);
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    const daemon = this.daemon();
+    if (!daemon.disconnect) throw new ModelBackendError('this daemon model cannot disconnect a container');
+    daemon.disconnect(network, container);
+    return this.refreshContainer(container);
+  }
+
+  /** What the daemon says of the container now (its address after a start, connect or disconnect). */
+  private refreshContainer(name: string): ContainerInfo {
+    const known = this.containers.get(name);
+    const daemon = this.daemon();
+    if (!known || !daemon.inspectContainer) return known?.info ?? { name, id: '', network: '' };
+    known.info = daemon.inspectContainer(name);
+    return known.info;
   }
 
   async restartDaemon(): Promise<void> {
@@ -285,8 +338,8 @@ class ModelBackendImpl implements ModelBackend {
     daemon.restartDaemon();
   }
 
-  async hostCommand(line: string): Promise<ExecResult> {
-    const argv = splitCommand(line);
+  async hostCommand(line: string | string[]): Promise<ExecResult> {
+    const argv = typeof line === 'string' ? splitCommand(line) : [...line];
     const [command, ...args] = argv;
     if (command === undefined) return { exitCode: 0, stdout: '', stderr: '' };
     if (command === 'iptables') return this.iptables(argv);
@@ -294,7 +347,7 @@ class ModelBackendImpl implements ModelBackend {
     if (command === 'iptables-legacy') return this.iptablesLegacy(argv);
     if (command === 'iptables-legacy-save') return this.iptablesLegacySave(args);
     if (command === 'sysctl') return this.sysctl(args);
-    return { exitCode: 127, stdout: '', stderr: `sh: 1: ${command}: not found\n` };
+    return { exitCode: 127, stdout: '', stderr: uninterpretedHostCommand(command) };
   }
 
   private iptables(argv: string[]): ExecResult {
@@ -378,8 +431,21 @@ class ModelBackendImpl implements ModelBackend {
 
   async ping(from: Actor, to: string, count: number): Promise<PingResult> {
     const dst = await this.resolveAddress(to);
+    const inside = this.staysInContainer(from, dst);
+    if (inside) {
+      this.flow = undefined;
+      log('ping from %o to %s: %s', from, dst, inside);
+      if (inside === 'loopback') return { sent: count, received: count };
+      // An unanswered ARP says "Destination Host Unreachable" only after 3 s: ping -W 1 is gone by then.
+      return { sent: count, received: 0, ...(inside === 'no network' ? { unreachable: true } : {}) };
+    }
     const result = this.run({ protocol: 'icmp', from: this.sourceOf(from, dst), to: dst, count });
-    return { sent: result.sent, received: result.delivered, path: result.path };
+    return {
+      sent: result.sent,
+      received: result.delivered,
+      ...(result.verdict === 'unreachable' ? { unreachable: true } : {}),
+      path: result.path,
+    };
   }
 
   async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
@@ -405,8 +471,13 @@ class ModelBackendImpl implements ModelBackend {
     }
     if (parsed.protocol !== 'http:')
       throw new ModelBackendError(`only http:// URLs are modelled, got "${url}"`);
-    const dst = await this.resolveAddress(parsed.hostname);
+    const dst = await this.urlAddress(from, parsed.hostname);
     const port = parsed.port ? Number(parsed.port) : 80;
+    const inside = this.staysInContainer(from, dst);
+    if (inside === 'no network' || inside === 'no neighbour') {
+      this.flow = undefined;
+      return { outcome: inside === 'no network' ? 'unreachable' : 'timeout' };
+    }
     const server = this.serverFor(dst, port);
     const traffic = this.traffic();
     const result = this.run({
@@ -423,8 +494,66 @@ class ModelBackendImpl implements ModelBackend {
     });
     const outcome = outcomeOf(result);
     const receiver = finalReceiver(result.receiver);
-    const body = outcome === 'ok' ? this.containers.get(receiver ?? '')?.options.httpBody : undefined;
+    // A server in the host's namespace (--network host) answers as "host".
+    const answering = receiver === 'host' ? server : this.containers.get(receiver ?? '');
+    const body = outcome === 'ok' ? answering?.options.httpBody : undefined;
     return { outcome, ...(body !== undefined ? { body } : {}), path: result.path };
+  }
+
+  /**
+   * A URL's host as the sender's resolver sees it: a container asks Docker's embedded
+   * DNS (names of containers on a user-defined network it shares; nothing on the default
+   * bridge), as curl in the container does. The host and the external client stand for
+   * a user who looked the address up (`docker inspect`).
+   */
+  private async urlAddress(from: Actor, hostname: string): Promise<string> {
+    if (isIPv4(hostname) || from.kind !== 'container') return this.resolveAddress(hostname);
+    const address = this.daemon().resolveName(from.name, hostname);
+    // curl's words (exit 6) when the resolver knows no such name.
+    if (address === undefined) throw new ModelBackendError(`curl: (6) Could not resolve host: ${hostname}`);
+    return address;
+  }
+
+  /** Traffic a container settles in its own namespace (model-container-net.ts); not the host's (--network host). */
+  private staysInContainer(from: Actor, dst: string): InsideContainer | undefined {
+    const c = from.kind === 'container' ? this.containers.get(from.name) : undefined;
+    if (!c || c.options.network === 'host') return undefined;
+    return insideContainer(this.hostState(), c.info.name, c.info.address !== undefined, dst);
+  }
+
+  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const dst = await this.resolveAddress(to);
+    const inside = this.staysInContainer(from, dst);
+    if (inside === 'no network' || inside === 'no neighbour') {
+      this.flow = undefined;
+      return { arrived: false };
+    }
+    const result = this.run({
+      protocol: 'udp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: ncPayloadBytes(payload),
+      responseBytes: 0,
+      count: 1,
+    });
+    const receiver = this.udpReceiver(finalReceiver(result.receiver), port);
+    if (result.delivered === 0 || receiver === undefined) return { arrived: false, path: result.path };
+    if (result.seenSource) this.seen.set(receiver, result.seenSource);
+    return {
+      arrived: true,
+      receiver,
+      ...(result.seenSource ? { seenSource: result.seenSource } : {}),
+      path: result.path,
+    };
+  }
+
+  /** The container whose listener got a datagram: a neighbour by name, or a --network host container. */
+  private udpReceiver(receiver: string | undefined, port: number): string | undefined {
+    if (receiver !== 'host') return receiver;
+    return [...this.containers.values()].find(
+      (c) => c.options.network === 'host' && c.options.udpListenPorts?.includes(port),
+    )?.info.name;
   }
 
   async tcpSend(
@@ -510,12 +639,14 @@ class ModelBackendImpl implements ModelBackend {
   /** The address an actor sends from; the host picks its source as the kernel does. */
   private sourceOf(actor: Actor, dst: string): string {
     if (actor.kind === 'external') return this.external;
-    if (actor.kind === 'container') {
+    // A --network host container sends from the host's own namespace.
+    if (actor.kind === 'container' && this.containers.get(actor.name)?.options.network !== 'host') {
       const c = this.containers.get(actor.name)?.info;
       if (!c) throw new ModelBackendError(`no container "${actor.name}" in this scenario; run it first`);
       if (!c.address)
         throw new ModelBackendError(`container "${actor.name}" has no IPv4 address to send from`);
-      return c.address;
+      const daemon = this.host?.kind === 'docker' ? this.host.daemon : undefined;
+      return daemon?.sourceAddress?.(actor.name, dst) ?? c.address;
     }
     const routing = new RoutingTable(this.hostState());
     const daddr = parseIPv4(dst);
@@ -524,12 +655,27 @@ class ModelBackendImpl implements ModelBackend {
     return [source >>> 24, (source >>> 16) & 255, (source >>> 8) & 255, source & 255].join('.');
   }
 
-  /** The container that will answer an HTTP request to dst:port (directly or published). */
+  /**
+   * The container that will answer an HTTP request to dst:port: by its address, through
+   * a published port, or in the host's own network namespace (--network host).
+   */
   private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
     const all = [...this.containers.values()];
     const direct = all.find((c) => c.info.address === dst);
     if (direct) return direct;
-    return all.find((c) => c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'));
+    const published = all.find((c) =>
+      c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'),
+    );
+    if (published) return published;
+    const local = new RoutingTable(this.hostState()).isLocal(parseIPv4(dst));
+    return local
+      ? all.find(
+          (c) =>
+            c.options.network === 'host' &&
+            c.options.httpBody !== undefined &&
+            (c.options.httpPort ?? 80) === port,
+        )
+      : undefined;
   }
 }
 
@@ -573,4 +719,28 @@ function splitCommand(line: string): string[] {
       `host command "${line}": only a simple command is modelled (no pipes, redirections or globs)`,
     );
   });
+}
+
+/** The host commands hostCommand interprets (kept beside it: the message below lists them). */
+export const MODEL_HOST_COMMANDS = [
+  'iptables',
+  'iptables-save',
+  'iptables-legacy',
+  'iptables-legacy-save',
+  'sysctl',
+] as const;
+
+/**
+ * A host command the model does not run is not a missing program on the host: say so,
+ * list what it runs, and point docker commands at the sentences that model them.
+ */
+export function uninterpretedHostCommand(command: string): string {
+  const docker =
+    command === 'docker'
+      ? ' Docker itself is driven by the steps (`nettwin steps` lists them: networks, containers, connect…).'
+      : '';
+  return (
+    `the model backend does not interpret "${command}" on the host; it runs ${MODEL_HOST_COMMANDS.join(', ')}.` +
+    `${docker} Other commands run on real hosts only (--backend dind or twin).\n`
+  );
 }

@@ -7,6 +7,7 @@
  * the model's path attached for the report).
  */
 import debug from 'debug';
+import { quote } from 'shell-quote';
 import {
   type ConnectivityDifference,
   compareConnectivity,
@@ -29,6 +30,7 @@ import type {
   Backend,
   ContainerInfo,
   ContainerOptions,
+  DatagramResult,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -310,6 +312,44 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
+  async stopContainer(name: string): Promise<void> {
+    const action = `docker stop ${name}`;
+    const { backend } = await this.both(
+      action,
+      (b) => b.stopContainer(name),
+      (m) => m.stopContainer(name),
+    );
+    await this.checkRuleset(action, backend);
+  }
+
+  async connectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    return this.attachment(`docker network connect ${network} ${container}`, (b) =>
+      b.connectNetwork(network, container),
+    );
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    return this.attachment(`docker network disconnect ${network} ${container}`, (b) =>
+      b.disconnectNetwork(network, container),
+    );
+  }
+
+  /** A connect or disconnect on both sides: the container's address and the rules must agree. */
+  private async attachment(
+    action: string,
+    act: (b: Backend) => Promise<ContainerInfo>,
+  ): Promise<ContainerInfo> {
+    const { real, model, backend } = await this.both(action, act, act);
+    if (real.address !== model.address) {
+      throw new TwinMismatchError({
+        action,
+        other: [`address: real ${real.address ?? '(none)'}, model ${model.address ?? '(none)'}`],
+      });
+    }
+    await this.checkRuleset(action, backend);
+    return real;
+  }
+
   async restartDaemon(): Promise<void> {
     const action = 'restarting the Docker daemon';
     const { backend } = await this.both(
@@ -320,12 +360,12 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
-  async hostCommand(line: string): Promise<ExecResult> {
-    const action = `host command \`${line}\``;
+  async hostCommand(command: string | string[]): Promise<ExecResult> {
+    const action = `host command \`${typeof command === 'string' ? command : quote(command)}\``;
     const { real, model, backend } = await this.both(
       action,
-      (b) => b.hostCommand(line),
-      (m) => m.hostCommand(line),
+      (b) => b.hostCommand(command),
+      (m) => m.hostCommand(command),
     );
     if (real.exitCode !== model.exitCode) {
       throw new TwinMismatchError({
@@ -484,6 +524,27 @@ export class TwinBackend implements Backend {
       { outcome: model.outcome, seenSource: model.seenSource },
     );
     await this.checkTraffic(action, backend, diff, { protocol: 'tcp', byteTolerance: 0 });
+    return { ...real, ...(model.path ? { path: model.path } : {}) };
+  }
+
+  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const action = `UDP datagram to ${to}:${port} from ${describeActor(from)}`;
+    const { real, model, backend } = await this.both(
+      action,
+      (b) => b.udpSend(from, to, port, payload),
+      (m) => m.udpSend(from, to, port, payload),
+    );
+    // "ok": a listener received it; "timeout": none did (lost, or refused with an ICMP
+    // error the sender never reads).
+    const seen = (d: DatagramResult) => ({
+      outcome: d.arrived ? ('ok' as const) : ('timeout' as const),
+      ...(d.arrived ? { seenSource: d.seenSource } : {}),
+    });
+    const diff = compareConnectivity(seen(real), seen(model));
+    if (real.arrived && model.arrived && real.receiver !== model.receiver) {
+      diff.push({ field: 'seenSource', real: `${real.receiver} saw it`, model: `${model.receiver} saw it` });
+    }
+    await this.checkTraffic(action, backend, diff, { protocol: 'udp', byteTolerance: 0 });
     return { ...real, ...(model.path ? { path: model.path } : {}) };
   }
 

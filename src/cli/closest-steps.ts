@@ -39,8 +39,16 @@ export function abstractStepText(text: string): string {
 
 const QUOTED_PARAMETERS = new Set(['string', 'container', 'network']);
 
-/** A readable sentence for a step definition, with placeholders for its parameters. */
-export function humanizePattern(pattern: StepPattern): string {
+// Stand-ins for the parentheses of a shown alternation while groups are being rewritten.
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+/**
+ * A readable sentence for a step definition, with placeholders for its parameters.
+ * `alternatives`: an alternation shows every branch, `(succeeds | is refused)` (for a
+ * listing); otherwise its first branch only (for edit distance).
+ */
+export function humanizePattern(pattern: StepPattern, options: { alternatives?: boolean } = {}): string {
   if (pattern.type === 'CUCUMBER_EXPRESSION') {
     return pattern.source
       .replace(/\{([^}]*)\}/g, (_, name: string) => (QUOTED_PARAMETERS.has(name) ? QUOTED : VALUE))
@@ -54,29 +62,49 @@ export function humanizePattern(pattern: StepPattern): string {
     s = s.replace(
       /\((\?:)?([^()]*)\)(\?)?/g,
       (_all, nonCapturing: string | undefined, body: string, optional) => {
-        const branch = firstBranch(body);
-        const literal = /^[\w .,:-]*$/.test(branch) || branch.includes(QUOTED) || branch.includes('[');
-        const words = nonCapturing || literal ? branch : VALUE;
+        const branches = splitBranches(body);
+        if (options.alternatives && branches.length > 1) {
+          // ` on network x| with network y` reads ` (on network x | with network y)`.
+          const lead = branches.every((b) => b.startsWith(' ')) ? ' ' : '';
+          const words = branches.map((b) => humanBranch(lead ? b.slice(1) : b, true));
+          const shown = `${lead}${OPEN}${words.join(' | ')}${CLOSE}`;
+          return optional ? `[${shown}]` : shown;
+        }
+        const words = humanBranch(branches[0] ?? '', Boolean(nonCapturing));
         return optional ? `[${words}]` : words;
       },
     );
   }
   return s
-    .replace(/\\S\+\??|\\d\+|\\w\+|\.\+\??|\[[^\]]*\]\+/g, VALUE)
+    .replace(/\\S[+*]\??|\\d\+|\\w\+|\.\+\??|\[[^\]]*\]\+/g, VALUE)
     .replace(/\\(.)/g, '$1')
-    .replace(/\?/g, '');
+    .replace(/\?/g, '')
+    .replaceAll(OPEN, '(')
+    .replaceAll(CLOSE, ')');
 }
 
-/** The first branch of an alternation, ignoring `|` inside [optional] parts already rewritten. */
-function firstBranch(body: string): string {
+/** A branch as words when it is literal (or `keep`), else a value placeholder. */
+function humanBranch(branch: string, keep: boolean): string {
+  const literal = /^[\w .,:-]*$/.test(branch) || branch.includes(QUOTED) || branch.includes('[');
+  return keep || literal ? branch : VALUE;
+}
+
+/** The branches of an alternation, ignoring `|` inside [optional] or shown (a | b) parts already rewritten. */
+function splitBranches(body: string): string[] {
+  const branches: string[] = [];
   let depth = 0;
+  let start = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if (c === '|' && depth === 0) return body.slice(0, i);
+    if (c === '[' || c === OPEN) depth++;
+    else if (c === ']' || c === CLOSE) depth--;
+    else if (c === '|' && depth === 0) {
+      branches.push(body.slice(start, i));
+      start = i + 1;
+    }
   }
-  return body;
+  branches.push(body.slice(start));
+  return branches;
 }
 
 /** The sentence with its optional [parts] kept and dropped: distance takes the closer. */

@@ -3,9 +3,21 @@
  * a repository that has just run `npm install -D nettwin`. Never overwrites: a file that
  * exists is left alone and named as skipped.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { PACKAGE_ROOT } from '../package-paths.ts';
+
+/** Where `init --examples` puts nettwin's own features in a project. */
+export const EXAMPLES_DIR = 'features/examples';
 
 export const INIT_FILES: Readonly<Record<string, string>> = {
   'features/network-contract.feature': `Feature: Our network contract
@@ -127,6 +139,48 @@ export function initProject(dir: string, files: Readonly<Record<string, string>>
   return result;
 }
 
+/** The files a feature reads (`"fixtures/…"` in its steps), relative to the directory it runs in. */
+export function namedFixtures(featureText: string): string[] {
+  return [...new Set([...featureText.matchAll(/"(fixtures\/[^"\s]+)"/g)].map((m) => m[1] as string))];
+}
+
+/**
+ * Copy nettwin's own features (shipped in the package) into `dir`/features/examples/,
+ * with the fixture files they read at the same paths under `dir`; files that exist are
+ * skipped, never overwritten.
+ */
+export function copyExamples(dir: string, packageRoot = PACKAGE_ROOT): InitResult {
+  const source = path.join(packageRoot, 'features');
+  if (!existsSync(source)) {
+    throw new Error(`this nettwin package has no features/ to copy (looked in ${source})`);
+  }
+  const features = readdirSync(source, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.feature'))
+    .sort();
+  const copies: [string, string][] = [];
+  for (const feature of features) {
+    copies.push([path.join(source, feature), path.join(EXAMPLES_DIR, feature)]);
+    for (const fixture of namedFixtures(readFileSync(path.join(source, feature), 'utf8')))
+      copies.push([path.join(packageRoot, fixture), fixture]);
+  }
+  const result: InitResult = { written: [], skipped: [] };
+  const done = new Set<string>();
+  for (const [from, name] of copies) {
+    if (done.has(name)) continue;
+    done.add(name);
+    const target = path.join(dir, name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    try {
+      copyFileSync(from, target, constants.COPYFILE_EXCL);
+      result.written.push(name);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      result.skipped.push(name);
+    }
+  }
+  return result;
+}
+
 export function formatInitResult(result: InitResult): string {
   const lines = [
     ...result.written.map((f) => `wrote   ${f}`),
@@ -137,7 +191,13 @@ export function formatInitResult(result: InitResult): string {
       'GitLab: include .gitlab/nettwin.gitlab-ci.yml from your .gitlab-ci.yml (see its first lines).',
     );
   }
-  lines.push('Next: npx nettwin run   (features/ on the model; --backend twin on real Docker hosts)');
+  if (result.written.some((f) => f.startsWith(`${EXAMPLES_DIR}/`))) {
+    lines.push(
+      `Next: npx nettwin run ${EXAMPLES_DIR}   (nettwin's own features, on the model; npx nettwin steps lists the sentences)`,
+    );
+  } else {
+    lines.push('Next: npx nettwin run   (features/ on the model; --backend twin on real Docker hosts)');
+  }
   return lines.join('\n');
 }
 
@@ -146,7 +206,10 @@ export function initCommand(program: Command): Command {
     .command('init')
     .description('write a first feature, a steps/ example, CI jobs and a tsconfig; never overwrites')
     .option('--dir <dir>', 'the repository to write into', '.')
-    .action((opts: { dir: string }) => {
-      process.stdout.write(`${formatInitResult(initProject(path.resolve(opts.dir)))}\n`);
+    .option('--examples', `only copy nettwin's own features into ${EXAMPLES_DIR}/ (and the files they read)`)
+    .action((opts: { dir: string; examples?: boolean }) => {
+      const dir = path.resolve(opts.dir);
+      const result = opts.examples ? copyExamples(dir) : initProject(dir);
+      process.stdout.write(`${formatInitResult(result)}\n`);
     });
 }

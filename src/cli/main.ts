@@ -15,6 +15,13 @@ import { RunUsageError, runCommand } from './run.ts';
 
 type Register = (program: Command) => unknown;
 
+/** The same for every command (docs: README "Exit codes"). */
+export const EXIT_CODES_HELP = `
+Exit codes (every command):
+  0  passed: every scenario or check passed
+  1  a scenario or check failed (a failed run, a trace/ruleset that found a refusal)
+  2  bad input or usage: an unknown option or value, a file that cannot be read, a path that does not exist`;
+
 /**
  * The command an argv invokes (`nettwin trace …`, `nettwin help trace`), or undefined for
  * `nettwin --version` / `--help`. Only that command's module is imported: the others
@@ -73,7 +80,8 @@ export async function buildProgram(argv: readonly string[] | null = null): Promi
       'Scenario-as-code for Docker networking: real Docker-in-Docker hosts checked against a netfilter twin',
     )
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', EXIT_CODES_HELP);
   runCommand(program);
   await registerOptional(
     program,
@@ -103,18 +111,28 @@ export async function buildProgram(argv: readonly string[] | null = null): Promi
     'merge the reports of the shards of one run (run --shard) into one',
     load('merge-reports'),
   );
+  await registerOptional(
+    program,
+    'steps',
+    'stepsCommand',
+    "list every sentence nettwin understands, with an example each, then this project's own",
+    load('steps'),
+  );
   initCommand(program);
+  for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const program = await buildProgram(argv);
-  program.exitOverride();
+  // Subcommands copy the setting only when created after it: set it on each.
+  for (const command of [program, ...program.commands]) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // --help and --version exit 0; every usage error (unknown option, missing argument) is 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     process.stderr.write(`nettwin: ${(error as Error).message}\n`);

@@ -13,6 +13,11 @@ import { DEFAULT_DOCKER_VERSION, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../d
 import { type DockerScriptError, runDockerScript } from '../docker/script.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 
+/** Input the command cannot use (exit 2), as opposed to a script Docker refused (exit 1). */
+export class RulesetUsageError extends Error {
+  override name = 'RulesetUsageError';
+}
+
 export interface RulesetCliOptions {
   dockerVersion: string;
   script: string;
@@ -51,7 +56,14 @@ export function runRulesetCommand(
   o: RulesetCliOptions,
   onRefusal?: (error: DockerScriptError) => void,
 ): string {
-  const text = readFileSync(o.script, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(o.script, 'utf8');
+  } catch (error) {
+    throw new RulesetUsageError(
+      `--script ${o.script}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
   const model = runDockerScript(text, {
     version: o.dockerVersion,
     file: o.script,
@@ -94,8 +106,9 @@ export function rulesetCommand(program: Command): Command {
         );
         if (refused > 0) process.exitCode = 1;
       } catch (e) {
+        // An unreadable file, an unknown version, a line that is no command: bad input.
         process.stderr.write(`nettwin ruleset: ${(e as Error).message}\n`);
-        process.exitCode = 1;
+        process.exitCode = 2;
       }
     });
 }

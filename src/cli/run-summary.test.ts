@@ -19,10 +19,20 @@ const FEATURE = `Feature: counting
   Scenario: undefined
     Given a step that passes
     When a step nobody wrote
+
+  @docker-28
+  Scenario: only on 28
+    Given a step that passes
+
+  Scenario: skips
+    Given a step that passes
+    When a step that skips
 `;
 
-const STEPS = `import { Given, When } from '@cucumber/cucumber';
+const STEPS = `import { Before, Given, When } from '@cucumber/cucumber';
+Before({ tags: '@docker-28' }, function () { return 'skipped'; });
 Given('a step that passes', function () {});
+When('a step that skips', function () { return 'skipped'; });
 When('a step that fails', function () { throw new Error('boom\\nsecond line'); });
 `;
 
@@ -50,11 +60,28 @@ test('RunSummaryCollector counts scenarios and finds undefined steps from a real
       { file: false, provided: { paths: ['counting.feature'], import: ['steps.mjs'], format: [] } },
       environment,
     );
-    const collector = new RunSummaryCollector();
+    const finished: string[] = [];
+    const collector = new RunSummaryCollector({
+      dockerVersion: '20.10',
+      onScenario: (r) => finished.push(`${r.name}: ${r.outcome}`),
+    });
     const { success } = await runCucumber(runConfiguration, environment, (e) => collector.add(e));
     const summary = collector.summary();
     assert.equal(success, false);
-    assert.deepEqual(countOutcomes(summary.scenarios), { passed: 1, failed: 2, skipped: 0 });
+    assert.deepEqual(countOutcomes(summary.scenarios), { passed: 1, failed: 2, skipped: 2 });
+    assert.deepEqual(finished, [
+      'passes: passed',
+      'fails: failed',
+      'undefined: failed',
+      'only on 28: skipped',
+      'skips: skipped',
+    ]);
+    assert.ok(summary.scenarios.every((s) => typeof s.seconds === 'number' && s.seconds >= 0));
+    const reasons = summary.scenarios.filter((s) => s.outcome === 'skipped').map((s) => s.reason);
+    assert.deepEqual(reasons, [
+      'tagged @docker-28, run is Docker 20.10',
+      'step "a step that skips" skipped it',
+    ]);
     assert.deepEqual(summary.runErrors, []);
     const failed = summary.scenarios.find((s) => s.name === 'fails');
     assert.equal(failed?.message, 'boom');
@@ -64,7 +91,7 @@ test('RunSummaryCollector counts scenarios and finds undefined steps from a real
     ]);
     assert.deepEqual(
       summary.patterns.map((p) => p.source),
-      ['a step that passes', 'a step that fails'],
+      ['a step that passes', 'a step that skips', 'a step that fails'],
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * message of each failed scenario. Pure: fed one envelope at a time.
  */
 import type { Envelope } from '@cucumber/messages';
+import { runsOnDockerVersion, versionTags } from '../../steps/lib/version-tags.ts';
 import type { StepPattern } from './closest-steps.ts';
 
 export type ScenarioOutcome = 'passed' | 'failed' | 'skipped';
@@ -21,6 +22,20 @@ export interface ScenarioResult {
   outcome: ScenarioOutcome;
   /** First line of the first error, for failed scenarios. */
   message?: string;
+  /** Wall-clock seconds from start to finish. */
+  seconds?: number;
+  /** Why a skipped scenario did not run (its version tags, or the step that skipped it). */
+  reason?: string;
+}
+
+type Timestamp = { seconds: number; nanos: number };
+const toSeconds = (t: Timestamp) => t.seconds + t.nanos / 1e9;
+
+export interface CollectorOptions {
+  /** The run's Docker version, to say why a version-tagged scenario was skipped. */
+  dockerVersion?: string;
+  /** Called as each scenario finishes (not for an attempt that will be retried). */
+  onScenario?: (result: ScenarioResult) => void;
 }
 
 export interface RunSummary {
@@ -43,23 +58,33 @@ export class RunSummaryCollector {
       name: string;
       uri: string;
       astNodeIds: readonly string[];
+      tags: readonly string[];
       steps: Map<string, { text: string; astNodeIds: readonly string[] }>;
     }
   >();
-  private readonly testCases = new Map<string, { pickleId: string; undefinedPickleSteps: string[] }>();
-  private readonly started = new Map<string, { testCaseId: string; worst: string; message?: string }>();
+  private readonly testCases = new Map<
+    string,
+    { pickleId: string; undefinedPickleSteps: string[]; pickleStepOf: Map<string, string> }
+  >();
+  private readonly started = new Map<
+    string,
+    { testCaseId: string; worst: string; message?: string; start: number; skippedStep?: string }
+  >();
   private readonly finished: ScenarioResult[] = [];
   private readonly undefinedSeen = new Set<string>();
   private readonly undefinedSteps: UndefinedStep[] = [];
   private readonly patterns: StepPattern[] = [];
   private readonly runErrors: string[] = [];
 
+  constructor(private readonly options: CollectorOptions = {}) {}
+
   add(envelope: Envelope): void {
     if (envelope.gherkinDocument) this.indexDocument(envelope.gherkinDocument);
     if (envelope.pickle) {
       const p = envelope.pickle;
       const steps = new Map(p.steps.map((s) => [s.id, { text: s.text, astNodeIds: s.astNodeIds }]));
-      this.pickles.set(p.id, { name: p.name, uri: p.uri, astNodeIds: p.astNodeIds, steps });
+      const tags = p.tags.map((t) => t.name);
+      this.pickles.set(p.id, { name: p.name, uri: p.uri, astNodeIds: p.astNodeIds, tags, steps });
     }
     if (envelope.stepDefinition) {
       const { source, type } = envelope.stepDefinition.pattern;
@@ -70,11 +95,14 @@ export class RunSummaryCollector {
       const undefinedPickleSteps = tc.testSteps
         .filter((s) => s.pickleStepId && (s.stepDefinitionIds ?? []).length === 0)
         .map((s) => s.pickleStepId as string);
-      this.testCases.set(tc.id, { pickleId: tc.pickleId, undefinedPickleSteps });
+      const pickleStepOf = new Map(
+        tc.testSteps.filter((s) => s.pickleStepId).map((s) => [s.id, s.pickleStepId as string]),
+      );
+      this.testCases.set(tc.id, { pickleId: tc.pickleId, undefinedPickleSteps, pickleStepOf });
     }
     if (envelope.testCaseStarted) {
       const s = envelope.testCaseStarted;
-      this.started.set(s.id, { testCaseId: s.testCaseId, worst: 'PASSED' });
+      this.started.set(s.id, { testCaseId: s.testCaseId, worst: 'PASSED', start: toSeconds(s.timestamp) });
     }
     if (envelope.testStepFinished) {
       const f = envelope.testStepFinished;
@@ -84,6 +112,7 @@ export class RunSummaryCollector {
         if (SEVERITY.indexOf(status) < SEVERITY.indexOf(run.worst)) run.worst = status;
         const message = f.testStepResult.exception?.message ?? f.testStepResult.message;
         if (message && run.message === undefined && status === 'FAILED') run.message = message.split('\n')[0];
+        if (status === 'SKIPPED' && run.skippedStep === undefined) run.skippedStep = f.testStepId;
       }
     }
     if (envelope.parseError) {
@@ -107,8 +136,10 @@ export class RunSummaryCollector {
         ((finished.exception?.message ?? finished.message) as string).split('\n')[0] as string,
       );
     }
-    if (envelope.testCaseFinished)
-      this.finishCase(envelope.testCaseFinished.testCaseStartedId, envelope.testCaseFinished.willBeRetried);
+    if (envelope.testCaseFinished) {
+      const f = envelope.testCaseFinished;
+      this.finishCase(f.testCaseStartedId, f.willBeRetried, toSeconds(f.timestamp));
+    }
   }
 
   summary(): RunSummary {
@@ -148,7 +179,19 @@ export class RunSummaryCollector {
     visit((document.feature?.children ?? []) as readonly Child[]);
   }
 
-  private finishCase(startedId: string, willBeRetried: boolean): void {
+  /** Why a skipped scenario did not run: its version tags, else the step that skipped it. */
+  private skipReason(
+    pickle: { tags: readonly string[]; steps: Map<string, { text: string }> },
+    pickleStepId: string | undefined,
+  ): string {
+    const version = this.options.dockerVersion;
+    if (version && !runsOnDockerVersion(pickle.tags, version))
+      return `tagged ${versionTags(pickle.tags).join(' ')}, run is Docker ${version}`;
+    const step = pickleStepId === undefined ? undefined : pickle.steps.get(pickleStepId);
+    return step ? `step "${step.text}" skipped it` : 'a hook skipped it';
+  }
+
+  private finishCase(startedId: string, willBeRetried: boolean, end: number): void {
     const run = this.started.get(startedId);
     const testCase = run && this.testCases.get(run.testCaseId);
     const pickle = testCase && this.pickles.get(testCase.pickleId);
@@ -160,7 +203,13 @@ export class RunSummaryCollector {
     if (run.message !== undefined) result.message = run.message;
     else if (run.worst === 'UNDEFINED') result.message = 'a step is undefined';
     else if (run.worst === 'AMBIGUOUS') result.message = 'a step matches more than one definition';
+    result.seconds = Math.max(0, end - run.start);
+    if (outcome === 'skipped') {
+      const skipped = run.skippedStep === undefined ? undefined : testCase.pickleStepOf.get(run.skippedStep);
+      result.reason = this.skipReason(pickle, skipped);
+    }
     this.finished.push(result);
+    this.options.onScenario?.(result);
     for (const pickleStepId of testCase.undefinedPickleSteps) {
       const step = pickle.steps.get(pickleStepId);
       const ast = step?.astNodeIds.map((id) => this.stepLines.get(id)).find((x) => x !== undefined);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import {
+  checkDockerVersion,
+  checkFeaturePaths,
   combineTags,
   effectiveBackend,
   formatRunReport,
@@ -79,4 +86,65 @@ test('parseParallel: a positive integer, or auto from the cores (at most 4)', ()
   assert.equal(parseParallel('auto', 64), 4);
   assert.throws(() => parseParallel('0', 2), RunUsageError);
   assert.throws(() => parseParallel('1.5', 2), RunUsageError);
+});
+
+test('checkDockerVersion: a profile the model has; real backends only engines with images', () => {
+  for (const v of Object.keys(PROFILES)) assert.equal(checkDockerVersion(v, 'model'), v);
+  for (const v of VERIFIED_DOCKER_VERSIONS) assert.equal(checkDockerVersion(`${v}.2`, 'twin'), `${v}.2`);
+  assert.throws(
+    () => checkDockerVersion('99', 'model'),
+    (e: Error) =>
+      e instanceof RunUsageError &&
+      /--docker-version is "99": nettwin knows Docker 28\.5, 26\.1, 20\.10, 17\.06 \(model only\)/.test(
+        e.message,
+      ),
+  );
+  assert.throws(() => checkDockerVersion('17.03', 'dind'), /exists in the model only \(--backend model\)/);
+  assert.throws(
+    () => checkDockerVersion('x', 'model', 'NETTWIN_DOCKER_VERSION'),
+    /NETTWIN_DOCKER_VERSION is "x"/,
+  );
+});
+
+test('checkDockerVersion property: accepted exactly when major.minor names a profile', () => {
+  const known = new Set(Object.keys(PROFILES));
+  fc.assert(
+    fc.property(fc.nat(40), fc.nat(12), fc.option(fc.nat(30)), (major, minor, patch) => {
+      const version = `${major}.${String(minor).padStart(2, '0')}${patch === null ? '' : `.${patch}`}`;
+      const exists =
+        known.has(`${major}.${String(minor).padStart(2, '0')}`) || known.has(`${major}.${minor}`);
+      let accepted = true;
+      try {
+        checkDockerVersion(version, 'model');
+      } catch (error) {
+        assert.ok(error instanceof RunUsageError);
+        assert.ok(error.message.includes(`"${version}"`));
+        accepted = false;
+      }
+      return accepted === exists;
+    }),
+  );
+});
+
+test('checkFeaturePaths names every missing path, accepts file:line, and wants features/ when none is named', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nettwin-paths-'));
+  try {
+    assert.throws(() => checkFeaturePaths([], dir), /no features\/ directory in .*nettwin init/);
+    mkdirSync(path.join(dir, 'features'));
+    writeFileSync(path.join(dir, 'features', 'a.feature'), 'Feature: a\n');
+    checkFeaturePaths([], dir);
+    checkFeaturePaths(
+      ['features', 'features/a.feature', 'features/a.feature:3', 'features/a.feature:3:9'],
+      dir,
+    );
+    assert.throws(
+      () => checkFeaturePaths(['features/a.feature', 'features/typo.feature', 'nope:3'], dir),
+      (e: Error) =>
+        e instanceof RunUsageError &&
+        e.message.startsWith('no such feature file or directory: features/typo.feature, nope:3 ') &&
+        e.message.includes('the reports were left as they were'),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -13,13 +13,25 @@ import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
 import { DEFAULT_DOCKER_VERSION, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
-import { COMPILED } from '../package-paths.ts';
+import { COMPILED, MODULE_EXTENSION } from '../package-paths.ts';
 import { closestSteps } from './closest-steps.ts';
+import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
+import { formatScenarioLine, formatSlowest } from './run-progress.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
 import { findSupportCode, registerTypeScript } from './support-code.ts';
+import { planTypeScript } from './typescript-steps.ts';
 
 /** A module whose import registers tsx's ESM hooks (src/cli/tsx-register.ts, compiled). */
 const TSX_REGISTER = fileURLToPath(new URL('./tsx-register.js', import.meta.url));
+
+/** The model backend module (loaded by the steps through steps/lib/backend-factory.ts). */
+const MODEL_BACKEND = new URL(`../backends/model${MODULE_EXTENSION}`, import.meta.url);
+
+/** The snippet syntax for undefined steps: snippets import from 'nettwin' (snippet-syntax.ts). */
+const SNIPPET_SYNTAX = new URL(`./snippet-syntax${MODULE_EXTENSION}`, import.meta.url).href;
+
+/** cucumber's HTML formatter, fed step-match arguments it prints exactly (src/report/html-formatter.ts). */
+const HTML_REPORT = new URL(`../report/html-formatter${MODULE_EXTENSION}`, import.meta.url).href;
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;
 export type RunBackend = (typeof BACKENDS)[number];
@@ -46,6 +58,8 @@ export interface RunOptions {
    */
   support?: ISupportCodeLibrary;
   cwd?: string;
+  /** Where a line per finished scenario goes (default: stdout). */
+  progress?: Writable;
   stdout?: Writable;
   stderr?: Writable;
   env?: NodeJS.ProcessEnv;
@@ -63,9 +77,7 @@ export interface RunOutcome {
   order: string;
 }
 
-export class RunUsageError extends Error {
-  override name = 'RunUsageError';
-}
+export { checkDockerVersion, checkFeaturePaths, RunUsageError };
 
 /** NETTWIN_BACKEND wins over --backend (the World reads it the same way); default model. */
 export function effectiveBackend(
@@ -98,14 +110,18 @@ export function cucumberConfiguration(
   const dir = (options.reportsDir ?? 'reports').replace(/\/+$/, '') || '.';
   return {
     import: options.imports,
+    // No 'progress' dots: nettwin prints a line per scenario as it finishes (run-progress.ts).
     format: [
-      'progress',
       'summary',
-      `html:${dir}/cucumber.html`,
+      `"${HTML_REPORT}":${dir}/cucumber.html`,
       `junit:${dir}/junit.xml`,
       `message:${dir}/messages.ndjson`,
     ],
-    formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'nettwin' } },
+    formatOptions: {
+      snippetInterface: 'async-await',
+      snippetSyntax: SNIPPET_SYNTAX,
+      junit: { suiteName: 'nettwin' },
+    },
     worldParameters: { backend },
     tags: backend === 'model' ? 'not @wip' : 'not @model-only and not @wip',
     strict: true,
@@ -156,15 +172,59 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const backend = effectiveBackend(options.backend, env);
+  // An empty NETTWIN_DOCKER_VERSION is unset, as an empty NETTWIN_BACKEND is.
+  const fromEnv = env.NETTWIN_DOCKER_VERSION?.trim() || undefined;
+  const dockerVersion = checkDockerVersion(
+    options.dockerVersion ?? fromEnv ?? DEFAULT_DOCKER_VERSION,
+    backend,
+    options.dockerVersion ? '--docker-version' : fromEnv ? 'NETTWIN_DOCKER_VERSION' : 'the default version',
+  );
+  checkFeaturePaths(options.features ?? [], cwd);
   const environment = {
     cwd,
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     env,
   };
-  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+  // Loaded before tsx's hooks (if any), not through them; runLoaded finds it cached.
+  await import('@cucumber/cucumber/api');
   const code = findSupportCode(cwd);
-  if (!options.support && code.needsTypeScript) await registerTypeScript();
+  // Compiled, CommonJS TypeScript needs no hooks thread (typescript-steps.ts); from source everything does.
+  const plan = COMPILED ? planTypeScript(code.user) : undefined;
+  const needsHooks = plan ? plan.needsHooks : code.needsTypeScript;
+  // The model backend is imported by a run's first step anyway: before tsx's hooks, not through them.
+  if (!options.support && needsHooks) await registerTypeScript(backend === 'dind' ? [] : [MODEL_BACKEND]);
+  try {
+    return await runLoaded(options, {
+      cwd,
+      env,
+      backend,
+      dockerVersion,
+      environment,
+      code,
+      plan,
+      needsHooks,
+    });
+  } finally {
+    plan?.dispose();
+  }
+}
+
+async function runLoaded(
+  options: RunOptions,
+  context: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    backend: RunBackend;
+    dockerVersion: string;
+    environment: { cwd: string; stdout: Writable; stderr: Writable; env: NodeJS.ProcessEnv };
+    code: ReturnType<typeof findSupportCode>;
+    plan: ReturnType<typeof planTypeScript> | undefined;
+    needsHooks: boolean;
+  },
+): Promise<RunOutcome> {
+  const { cwd, env, backend, dockerVersion, environment, code, plan, needsHooks } = context;
+  const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   const { useConfiguration, runConfiguration } = await loadConfiguration(
     {
       file: false,
@@ -172,9 +232,9 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
         // Parallel workers are fresh processes: compiled nettwin registers tsx's hooks there
         // with a module imported first (from sources, workers inherit tsx's own flags).
         imports: [
-          ...(COMPILED && code.needsTypeScript ? [TSX_REGISTER] : []),
+          ...(COMPILED && needsHooks ? [TSX_REGISTER] : []),
           ...code.vocabulary,
-          ...code.user,
+          ...(plan ? plan.imports : code.user),
         ],
         ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
       }),
@@ -190,7 +250,6 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   if (options.parallel && options.parallel > 1) {
     runConfiguration.runtime.parallel = options.parallel;
   }
-  const dockerVersion = options.dockerVersion ?? env.NETTWIN_DOCKER_VERSION ?? DEFAULT_DOCKER_VERSION;
   runConfiguration.runtime.worldParameters = {
     ...runConfiguration.runtime.worldParameters,
     backend,
@@ -203,7 +262,11 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
       format,
     ]),
   );
-  const collector = new RunSummaryCollector();
+  const progress = options.progress ?? environment.stdout;
+  const collector = new RunSummaryCollector({
+    dockerVersion,
+    onScenario: (result) => progress.write(`${formatScenarioLine(result)}\n`),
+  });
   const { success, support } = await runCucumber(
     options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
     environment,
@@ -211,8 +274,8 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   );
   const html = useConfiguration.format
     .map((f) => (typeof f === 'string' ? f : f.join(':')))
-    .find((f) => f.startsWith('html:'));
-  const report = withSuffix(html ? html.slice('html:'.length) : 'reports/cucumber.html', suffix);
+    .find((f) => f.startsWith(`"${HTML_REPORT}":`));
+  const report = withSuffix(html ? html.slice(`"${HTML_REPORT}":`.length) : 'reports/cucumber.html', suffix);
   return {
     order,
     success,
@@ -234,6 +297,7 @@ export function formatRunReport(outcome: RunOutcome): string {
     for (const s of closestSteps(text, patterns)) lines.push(`    did you mean: ${s.sentence}`);
   }
   for (const e of outcome.summary.runErrors) lines.push(`The run failed outside the scenarios: ${e}`);
+  lines.push(...formatSlowest(scenarios));
   const shared = commonFailures(scenarios);
   for (const f of shared) lines.push(`${f.count} scenarios failed with: ${f.message}`);
   if (scenarios.length === 0 && outcome.summary.runErrors.length === 0) {

@@ -7,8 +7,10 @@
  * `--import tsx`).
  */
 import { type Dirent, readdirSync, realpathSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
 import path from 'node:path';
-import { MODULE_EXTENSION, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
+import { fileURLToPath } from 'node:url';
+import { COMPILED, MODULE_EXTENSION, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
 
 /** The user's support code: these directories of the working directory, these extensions. */
 export const USER_SUPPORT_DIRS = ['steps', 'features'] as const;
@@ -65,9 +67,43 @@ export function findSupportCode(cwd: string, packageRoot = PACKAGE_ROOT): Suppor
 
 let tsxRegistered = false;
 
-/** Register tsx's ESM hooks once in this process (TypeScript support code on Node 20). */
-export async function registerTypeScript(): Promise<void> {
+/** nettwin's public API as it runs: what a user's `import … from 'nettwin'` resolves to. */
+const API_MODULE = new URL(`../index${MODULE_EXTENSION}`, import.meta.url);
+
+/**
+ * A user's .ts step in a package without "type": "module" is CommonJS: tsx compiles its
+ * `import { Then } from 'nettwin'` to `require('nettwin')`, which would load a second,
+ * transpiled copy of nettwin's API and of the modules behind it (about 16 files through
+ * esbuild, a second RulesetError class…). Registering the API's ES module namespace in
+ * require's cache under its own file makes that require return the one loaded copy.
+ */
+export async function shareApiWithRequire(): Promise<void> {
+  const api = (await import(API_MODULE.href)) as Record<string, unknown>;
+  const file = realpathSync(fileURLToPath(API_MODULE));
+  const require = createRequire(file);
+  if (require.cache[file]) return;
+  const shared = new Module(file);
+  shared.filename = file;
+  shared.loaded = true;
+  shared.exports = api;
+  shared.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    path.dirname(file),
+  );
+  require.cache[file] = shared;
+}
+
+/**
+ * Register tsx's hooks once in this process (TypeScript support code on Node 20).
+ * After that, every module imported goes through tsx's hooks, which run in a worker
+ * thread; so the compiled nettwin modules a run needs anyway (`preload`: e.g. the model
+ * backend) are imported first, where no hook slows them.
+ */
+export async function registerTypeScript(preload: readonly URL[] = []): Promise<void> {
   if (tsxRegistered) return;
+  if (COMPILED) {
+    await shareApiWithRequire();
+    for (const module of preload) await import(module.href);
+  }
   type Api = { register: () => unknown };
   let apis: Api[];
   try {

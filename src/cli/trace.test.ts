@@ -35,6 +35,64 @@ function options(extra: Partial<TraceOptions>): TraceOptions {
 }
 
 describe('nettwin trace', () => {
+  it('an `iptables -L` listing is named as such (exit 2), not a parse error', () => {
+    const listing = readFileSync(join(root, 'fixtures/seeds/001-hehe-filter.iptables-L'), 'utf8');
+    const given = (text: string) =>
+      runTrace(options({ ...e2Host, from: '172.17.0.2', to: '172.30.0.2' }), () => text);
+    const l = given(listing);
+    assert.equal(l.exitCode, 2);
+    assert.match(
+      l.stderr,
+      /--ruleset r\.txt: this is an `iptables -L` listing; trace reads iptables-save output/,
+    );
+  });
+
+  it('an `nft list ruleset` listing beside the dump: its native chains are walked, counted and printed back', () => {
+    const dump = stepDump('e2-cross-bridge.txt', 'test1 pings test3 across bridges');
+    const listing = [
+      'table inet filter {',
+      '\tchain forward {',
+      '\t\ttype filter hook forward priority filter - 10; policy accept;',
+      '\t\tip saddr 172.17.0.0/16 ip daddr 172.30.0.0/16 counter packets 0 bytes 0 reject with icmpx admin-prohibited',
+      '\t}',
+      '}',
+      '',
+    ].join('\n');
+    const files: Record<string, string> = { 'r.txt': zeroed(dump), 'n.nft': listing };
+    const run = (extra: Partial<TraceOptions>) =>
+      runTrace(
+        options({
+          ...e2Host,
+          ruleset: ['r.txt', 'n.nft'],
+          from: '172.17.0.2',
+          to: '172.30.0.2',
+          count: '2',
+          ...extra,
+        }),
+        (f) => files[f] ?? '',
+      );
+    const json = JSON.parse(run({ json: true }).stdout) as { verdict: string; nftCounters: unknown };
+    assert.equal(json.verdict, 'unreachable');
+    assert.deepEqual(json.nftCounters, [
+      {
+        family: 'inet',
+        table: 'filter',
+        chain: 'forward',
+        rule: 1,
+        packets: 2,
+        bytes: 168,
+        text: 'ip saddr 172.17.0.0/16 ip daddr 172.30.0.0/16 counter packets 0 bytes 0 reject with icmpx admin-prohibited',
+      },
+    ]);
+    const saved = run({ save: true }).stdout;
+    assert.ok(saved.startsWith('*filter\n'), saved.slice(0, 80));
+    assert.ok(
+      saved.endsWith(listing.replace('counter packets 0 bytes 0', 'counter packets 2 bytes 168')),
+      saved,
+    );
+    assert.match(run({}).stdout, /nft inet filter forward \(priority -10\)/);
+  });
+
   it('DESIGN.md example (e2 "test1 pings test3 across bridges"): --save prints the recorded dump', () => {
     const recorded = stepDump('e2-cross-bridge.txt', 'test1 pings test3 across bridges');
     const out = runTrace(

@@ -29,21 +29,32 @@ import type {
   Listener,
   Neighbour,
 } from '../netfilter/host-types.ts';
+import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { formatPath, runFlow } from '../netfilter/path/index.ts';
 import { cidrContains, isIPv4, parseCidr, parseIPv4 } from '../netfilter/path/ipv4.ts';
-import { parseRuleset, serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import { SnapshotError } from '../snapshot/errors.ts';
 import { SnapshotNames, UnknownNameError } from '../snapshot/names.ts';
 import { parseSnapshotJson } from '../snapshot/schema.ts';
 import { snapshotToHost } from '../snapshot/to-host.ts';
+import {
+  loadTraceRulesets,
+  rulesetsOfHost,
+  saveTraceRulesets,
+  TraceRulesetError,
+  type TraceRulesets,
+} from './trace-rulesets.ts';
 
 /** A usage or input problem: printed as one line, exit code 2. */
 export class TraceUsageError extends Error {}
 
 export interface TraceOptions {
-  /** An iptables-save dump (with --bridge/--iface/--default-via), or … */
-  ruleset?: string;
+  /**
+   * iptables-save dumps and `nft list ruleset` listings (with --bridge/--iface/--default-via;
+   * repeatable: one dump and any listings of one host), or …
+   */
+  ruleset?: string | string[];
   /** … a `nettwin snapshot` file: the host's interfaces, routes and containers come with it. */
   snapshot?: string;
   bridge: string[];
@@ -130,17 +141,22 @@ const OPTION_WORDING: PlacementWording = {
 };
 
 /** The host the options describe: a dump, interfaces, routes, sysctls, listeners; no neighbours yet. */
-function hostFromOptions(options: TraceOptions, readFile: (path: string) => string): HostState {
-  const file = options.ruleset ?? '';
-  let text: string;
+/** The --ruleset files, as given (commander collects them; a caller may pass one). */
+function rulesetFiles(options: TraceOptions): string[] {
+  return options.ruleset === undefined ? [] : [options.ruleset].flat();
+}
+
+function loadRulesets(options: TraceOptions, readFile: (path: string) => string): TraceRulesets {
   try {
-    text = readFile(file);
+    return loadTraceRulesets(rulesetFiles(options), readFile);
   } catch (error) {
-    throw new TraceUsageError(
-      `--ruleset ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+    if (error instanceof TraceRulesetError) throw new TraceUsageError(error.message);
+    throw error;
   }
-  const ruleset = parseRuleset(text, { file });
+}
+
+function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostState {
+  const { ruleset } = loaded;
   const interfaces: HostInterface[] = [
     { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
     ...options.bridge.map((b) => parseInterface('--bridge', b, 'bridge')),
@@ -171,7 +187,7 @@ function hostFromOptions(options: TraceOptions, readFile: (path: string) => stri
     sysctls[(m[1] as string).replaceAll('/', '.')] = m[2] as string;
   }
   return {
-    ruleset,
+    ...rulesetsOfHost(loaded),
     interfaces,
     routes,
     sysctls,
@@ -193,8 +209,9 @@ function subnetOf(interfaces: readonly HostInterface[], address: string): HostIn
 export function buildTrace(
   options: TraceOptions,
   readFile: (path: string) => string,
-): { host: HostState; flow: FlowSpec } {
-  return placeFlow(hostFromOptions(options, readFile), options, OPTION_WORDING);
+): { host: HostState; flow: FlowSpec; loaded: TraceRulesets } {
+  const loaded = loadRulesets(options, readFile);
+  return { ...placeFlow(hostFromOptions(loaded, options), options, OPTION_WORDING), loaded };
 }
 
 /**
@@ -330,6 +347,7 @@ export function formatJson(result: FlowResult): string {
         packets,
         bytes,
       })),
+      ...(result.nftCounters ? { nftCounters: result.nftCounters } : {}),
       path: result.path,
     },
     null,
@@ -352,7 +370,7 @@ export function buildSnapshotTrace(
 ): { host: HostState; flow: FlowSpec; names: SnapshotNames; warnings: string[] } {
   const file = options.snapshot ?? '';
   for (const [given, option] of [
-    [options.ruleset, '--ruleset'],
+    [rulesetFiles(options).length ? 'x' : undefined, '--ruleset'],
     [options.bridge.length ? 'x' : undefined, '--bridge'],
     [options.iface.length ? 'x' : undefined, '--iface'],
     [options.defaultVia, '--default-via'],
@@ -397,7 +415,8 @@ function runSnapshotTrace(options: TraceOptions, readFile: (path: string) => str
   const result = runFlow(host, flow);
   const named = names.annotate(result);
   const stdout = options.save
-    ? serializeRuleset(host.ruleset, { counters: true })
+    ? serializeRuleset(host.ruleset, { counters: true }) +
+      (host.nftRuleset ? serializeNftRuleset(host.nftRuleset) : '')
     : options.json
       ? // Machines get addresses as they are; only the path's prose carries names.
         formatJson({ ...result, path: named.path })
@@ -415,12 +434,14 @@ export function runTrace(
     if (options.save && options.json)
       throw new TraceUsageError('--save and --json exclude each other: pick one');
     if (options.snapshot !== undefined) return runSnapshotTrace(options, readFile);
-    if (options.ruleset === undefined)
-      throw new TraceUsageError('give the host: --ruleset FILE (an iptables-save dump) or --snapshot FILE');
-    const { host, flow } = buildTrace(options, readFile);
+    if (rulesetFiles(options).length === 0)
+      throw new TraceUsageError(
+        'give the host: --ruleset FILE (an iptables-save dump or `nft list ruleset` output) or --snapshot FILE',
+      );
+    const { host, flow, loaded } = buildTrace(options, readFile);
     const result = runFlow(host, flow);
     const stdout = options.save
-      ? serializeRuleset(host.ruleset, { counters: true })
+      ? saveTraceRulesets(loaded)
       : options.json
         ? formatJson(result)
         : formatPath(result);
@@ -439,7 +460,12 @@ export function traceCommand(program: Command): Command {
   return program
     .command('trace')
     .description('run one flow through an iptables-save dump on the netfilter twin and show its packet path')
-    .option('--ruleset <file>', 'iptables-save or iptables-save -c dump (counters are the starting values)')
+    .option(
+      '--ruleset <file>',
+      'an iptables-save [-c] dump or `nft list ruleset` output (counters are the starting values; repeatable: one dump and the nft listings of one host)',
+      collect,
+      [],
+    )
     .option(
       '--snapshot <file>',
       'a `nettwin snapshot` file instead: its rules, interfaces, routes and containers (--from/--to may name containers)',
@@ -479,7 +505,7 @@ export function traceCommand(program: Command): Command {
     )
     .addOption(new Option('--proto <proto>', 'flow protocol').choices(['icmp', 'tcp', 'udp']))
     .option('--count <n>', 'ICMP echo requests, or TCP SYN attempts / UDP datagrams (default 1)')
-    .option('--save', 'print the ruleset in iptables-save -c form with the counters after the flow')
+    .option('--save', 'print each ruleset again in its own format, with the counters after the flow')
     .option('--json', 'print the result as JSON')
     .action((options: TraceOptions) => {
       const out = runTrace(options);

@@ -21,3 +21,13 @@ test('the CLI decoration and ids go; the daemon sentence stays (20.10 and 28.5 C
     'Error response from daemon: Invalid container name (a), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed',
   );
 });
+
+test('28.5\'s `docker network rm` adds "exit status 1" under the daemon\'s words: it goes', () => {
+  const real = cli(
+    'Error response from daemon: error while removing network: network back has active endpoints (name:"db" id:"0123456789ab")\nexit status 1\n',
+  );
+  assert.equal(
+    refusalWords(real),
+    'Error response from daemon: error while removing network: network back has active endpoints (name:"db" id:"<id>")',
+  );
+});

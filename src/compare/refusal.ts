@@ -3,7 +3,10 @@
  * " in front, a usage hint after, a full stop the 20.10 CLI adds) and name random ids;
  * what is compared is the daemon's sentence with every id replaced by <id>.
  */
-const USAGE_HINT = /^(See 'docker [\w -]+--help'\.|Run 'docker [\w -]+--help' for more information)$/;
+// The CLI's own lines after the daemon's: a usage hint, and `docker network rm`'s
+// (28.x) "exit status 1".
+const USAGE_HINT =
+  /^(See 'docker [\w -]+--help'\.|Run 'docker [\w -]+--help' for more information|exit status \d+)$/;
 
 /** The refusal's words, from an error with a `stderr` (a real CLI run) or from its message. */
 export function refusalWords(error: Error): string {

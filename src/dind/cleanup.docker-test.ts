@@ -73,7 +73,7 @@ async function signalRun(child: ReturnType<typeof startRun>, signal: NodeJS.Sign
 }
 
 test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources', async () => {
-  const session = `sigint-${randomBytes(4).toString('hex')}`;
+  const session = randomBytes(6).toString('hex');
   const child = startRun(session);
   // Its DinD host exists (a host needs no network of ours): the scenario is under way.
   await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 1, 180);
@@ -90,7 +90,7 @@ test('a run interrupted with SIGINT mid-scenario leaves zero labelled resources'
 });
 
 test('a run killed with SIGKILL leaves resources that the next run sweeps', async () => {
-  const session = `sigkill-${randomBytes(4).toString('hex')}`;
+  const session = randomBytes(6).toString('hex');
   const child = startRun(session);
   await waitFor('the run to start a DinD host', async () => (await labelled(session)).length >= 1, 180);
   const pids = await signalRun(child, 'SIGKILL');

@@ -7,7 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import createDebug from 'debug';
 import { requireDocker } from './docker-client.ts';
-import { LABEL_MANAGED, LABEL_OWNER, LABEL_SESSION, ownerAlive, SESSION_ID } from './labels.ts';
+import {
+  LABEL_MANAGED,
+  LABEL_OWNER,
+  LABEL_SESSION,
+  ownerAlive,
+  SESSION_ID,
+  SESSION_ID_FORM,
+} from './labels.ts';
 
 const log = createDebug('nettwin:cleanup');
 
@@ -186,18 +193,45 @@ export function installCleanupHandlers(): void {
     void removeSession().catch(() => undefined);
   });
   // process.exit() (cucumber ends that way) skips beforeExit; only sync work runs here.
-  process.once('exit', removeSessionSync);
+  process.once('exit', () => removeSessionSync());
 }
 
-/** The docker CLI, synchronously: containers, then networks and volumes of this session. */
-export function removeSessionSync(): void {
-  const filter = `label=${LABEL_SESSION}=${SESSION_ID}`;
-  const pass = [
-    `docker ps -aq --filter "${filter}" | xargs -r docker rm -f -v`,
-    `docker network ls -q --filter "${filter}" | xargs -r docker network rm`,
-    `docker volume ls -q --filter "${filter}" | xargs -r docker volume rm`,
-  ].join('; ');
+/** The docker CLI's ids for `args` (`ps -aq …`, `network ls -q …`), or none when it cannot answer. */
+function dockerIds(args: string[], deadline: number): string[] {
+  const r = spawnSync('docker', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: Math.max(1, deadline - Date.now()),
+  });
+  return r.status === 0 ? r.stdout.split(/\s+/).filter(Boolean) : [];
+}
+
+function docker(args: string[], deadline: number): void {
+  spawnSync('docker', args, { stdio: 'ignore', timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/**
+ * The docker CLI, synchronously (an `exit` handler may do nothing else): containers,
+ * then networks and volumes of this session. Every word is an argv element, no shell:
+ * the id is checked against the form it is made in, so no filter is ever wider than
+ * this session's own label.
+ */
+export function removeSessionSync(session: string = SESSION_ID): void {
+  if (!SESSION_ID_FORM.test(session)) {
+    log('Not removing session %o: not a session id', session);
+    return;
+  }
+  const filter = ['--filter', `label=${LABEL_SESSION}=${session}`];
+  const deadline = Date.now() + 30_000;
   // A network can stay "in use" for a moment after its last container went: retry.
-  const script = `for i in 1 2 3 4; do ${pass}; [ -z "$(docker network ls -q --filter "${filter}")" ] && break; sleep 0.5; done`;
-  spawnSync('sh', ['-c', script], { stdio: 'ignore', timeout: 30_000 });
+  for (let pass = 0; pass < 4 && Date.now() < deadline; pass++) {
+    const containers = dockerIds(['ps', '-aq', ...filter], deadline);
+    if (containers.length > 0) docker(['rm', '-f', '-v', ...containers], deadline);
+    const networks = dockerIds(['network', 'ls', '-q', ...filter], deadline);
+    if (networks.length > 0) docker(['network', 'rm', ...networks], deadline);
+    const volumes = dockerIds(['volume', 'ls', '-q', ...filter], deadline);
+    if (volumes.length > 0) docker(['volume', 'rm', ...volumes], deadline);
+    if (dockerIds(['network', 'ls', '-q', ...filter], deadline).length === 0) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
 }

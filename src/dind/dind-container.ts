@@ -33,6 +33,12 @@ export class DindContainer extends GenericContainer {
       .withAutoRemove(false);
     options.strategy.apply(this);
   }
+
+  /** Docker's `--cgroupns` (testcontainers has no setter for it). */
+  withCgroupnsMode(mode: 'private' | 'host'): this {
+    Object.assign(this.hostConfig, { CgroupnsMode: mode });
+    return this;
+  }
 }
 
 /**

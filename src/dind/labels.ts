@@ -14,11 +14,30 @@ export const LABEL_ROLE = 'org.nettwin.role';
 /** One run of several processes (npm test, its engines, cucumber's workers): its leak check. */
 export const LABEL_RUN = 'org.nettwin.run';
 
+/** What a session or run id looks like where it is made: lowercase hex (randomBytes). */
+export const SESSION_ID_FORM = /^[0-9a-f]{1,64}$/;
+
+/**
+ * An id inherited from the environment, checked where it is read: it lands in labels,
+ * container names and cleanup filters, so an id with other characters could name (and
+ * remove) what another run owns. Throws for anything but lowercase hex.
+ */
+export function inheritedId(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!SESSION_ID_FORM.test(value)) {
+    throw new Error(
+      `${variable}=${JSON.stringify(value.slice(0, 80))} is not a nettwin id (1-64 lowercase hex digits, as nettwin makes them): unset it or give a hex id`,
+    );
+  }
+  return value;
+}
+
 /** One id per process; a child may inherit its parent's with NETTWIN_SESSION_ID. */
-export const SESSION_ID: string = process.env.NETTWIN_SESSION_ID || randomBytes(6).toString('hex');
+export const SESSION_ID: string =
+  inheritedId('NETTWIN_SESSION_ID', process.env.NETTWIN_SESSION_ID) ?? randomBytes(6).toString('hex');
 
 /** The run this process belongs to: inherited through NETTWIN_RUN_ID, else its own session. */
-export const RUN_ID: string = process.env.NETTWIN_RUN_ID || SESSION_ID;
+export const RUN_ID: string = inheritedId('NETTWIN_RUN_ID', process.env.NETTWIN_RUN_ID) ?? SESSION_ID;
 
 export function ownerLabel(pid: number = process.pid, host: string = hostname()): string {
   return `${pid}@${host}`;

@@ -17,6 +17,7 @@ import { type OutsideMachine, onMachine } from './outside-world.ts';
 import { BRIDGE_NAME_FORMAT, bridgeNameFromInspect } from './parse/bridge-name.ts';
 import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
 import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
+import { killAndAwaitExitArgv } from './process-exit.ts';
 import type { StartStrategy } from './start-strategies.ts';
 import { StoppedDindHost } from './stopped-dind-host.ts';
 
@@ -159,7 +160,8 @@ export class StartedDindHost implements AsyncDisposable {
     const pids = (await this.dockerProxies())
       .filter((p) => hostPort === undefined || p.hostPort === hostPort)
       .map((p) => p.pid);
-    if (pids.length > 0) await this.run(['kill', '-9', ...pids.map(String)]);
+    // Until they have closed their sockets: a dying proxy still takes connections (process-exit.ts).
+    if (pids.length > 0) await this.run(killAndAwaitExitArgv(pids));
     log('Killed docker-proxy %o on DinD host "%s"', pids, this.name);
     return pids;
   }

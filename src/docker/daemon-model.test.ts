@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { findChain, serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { TableName } from '../netfilter/types.ts';
 import { DockerDaemonModel, type DockerStartOptions } from './daemon-model.ts';
@@ -35,16 +36,40 @@ describe('daemon start (20.10)', () => {
   });
 
   test('--iptables=false writes no rules', () => {
-    const m = start({ daemonOptions: ['--iptables=false'] });
-    m.createNetwork({ name: 'n' });
-    m.run({ name: 'cc', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
-    assert.equal(
-      save(m),
-      save(
-        DockerDaemonModel.start({ version: '20.10', baseline: 'bare', daemonOptions: ['--iptables=false'] }),
-      ),
-    );
-    assert.equal(m.host().listeners.length, 2, 'docker-proxy still runs');
+    // What the host had before dockerd (a bare host: the built-in chains, ACCEPT, empty),
+    // written out by hand: no Docker chain, no rule, and FORWARD left ACCEPT although
+    // dockerd turned ip_forward on (libnetwork sets the DROP policy only when it manages
+    // iptables). Nothing published reaches a rule; docker-proxy still listens.
+    const untouched = [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      'COMMIT',
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      'COMMIT',
+      '',
+    ].join('\n');
+    for (const version of ['20.10', '26.1', '28.5']) {
+      const m = start({ version, daemonOptions: ['--iptables=false'], initialIpForward: '0' });
+      m.createNetwork({ name: 'n' });
+      m.run({ name: 'cc', network: 'n', publish: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] });
+      assert.equal(save(m), untouched, `Docker ${version}`);
+      assert.equal(
+        m.host().sysctls['net.ipv4.ip_forward'],
+        '1',
+        `Docker ${version}: --ip-forward still applies`,
+      );
+      assert.equal(
+        m.host().listeners.length,
+        2,
+        `Docker ${version}: docker-proxy still runs (IPv4 and IPv6)`,
+      );
+    }
   });
 
   test('--icc=false on docker0: DROP appended, no ACCEPT', () => {
@@ -82,6 +107,19 @@ describe('daemon start (20.10)', () => {
 });
 
 describe('networks', () => {
+  test("a network renamed to the real host's id (twin) is removed with all its rules", () => {
+    // learnNetworkId renames the bridge in every rule in place; -D must find the new texts.
+    for (const version of ['20.10', '28.5']) {
+      const m = start({ version });
+      m.createNetwork({ name: 'n1' });
+      m.createNetwork({ name: 'n2' });
+      m.learnNetworkId('n1', 'fe26c4f1cd6b'.padEnd(64, '0'));
+      assert.match(save(m), /br-fe26c4f1cd6b/);
+      m.removeNetwork('n1');
+      assert.doesNotMatch(save(m), /br-fe26c4f1cd6b/, `Docker ${version}`);
+    }
+  });
+
   test('create runs the libnetwork command sequence (inserts, then the jumps moved to the top)', () => {
     const m = start();
     const before = m.fw.log.length;
@@ -422,4 +460,89 @@ describe('internal networks and default routes', () => {
     // One non-internal network gives it a default route again.
     assert.ok(neighbours.filter((n) => n.name === 'both').every((n) => n.reaches === undefined));
   });
+});
+
+describe('containers on several networks, listeners, registered built-ins', () => {
+  test('a container sends from the endpoint on the destination subnet, else from its default route', () => {
+    const m = start({ version: '28.5' });
+    m.createNetwork({ name: 'front' });
+    m.createNetwork({ name: 'back' });
+    m.run({ name: 'web', network: 'front' });
+    m.connect('back', 'web');
+    assert.deepEqual(m.inspectContainer('web').endpoints, { front: '172.18.0.2', back: '172.19.0.2' });
+    assert.equal(m.sourceAddress('web', '172.19.0.9'), '172.19.0.2');
+    assert.equal(m.sourceAddress('web', '172.18.0.9'), '172.18.0.2');
+    // Not the first attached ("front"): the first by name takes the default route.
+    assert.equal(m.sourceAddress('web', '192.168.70.9'), '172.19.0.2');
+    m.disconnect('back', 'web');
+    assert.equal(m.sourceAddress('web', '192.168.70.9'), '172.18.0.2');
+  });
+
+  test('an internal network never carries the default route', () => {
+    const m = start({ version: '28.5' });
+    m.createNetwork({ name: 'a-internal', internal: true });
+    m.createNetwork({ name: 'b-outside' });
+    m.run({ name: 'web', network: 'b-outside' });
+    m.connect('a-internal', 'web');
+    assert.equal(m.sourceAddress('web', '192.168.70.9'), m.inspectContainer('web').endpoints['b-outside']);
+  });
+
+  test('UDP listeners are sockets of the container, beside its TCP ones', () => {
+    const m = start();
+    m.run({ name: 'dns', udpListenPorts: [53], tcpListenPorts: [53] });
+    m.run({ name: 'local', network: 'host', udpListenPorts: [5353] });
+    const host = m.host();
+    assert.deepEqual(host.neighbours.find((n) => n.name === 'dns')?.listeners, [
+      { protocol: 'tcp', port: 53 },
+      { protocol: 'udp', port: 53 },
+    ]);
+    assert.ok(host.listeners.some((l) => l.protocol === 'udp' && l.port === 5353 && l.owner === 'local'));
+  });
+
+  test('28.5: raw PREROUTING stays registered once it held a rule, through rm and a daemon restart', () => {
+    const m = start({ version: '28.5' });
+    assert.ok(!m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+    m.run({ name: 'web', publish: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+    m.restartDaemon();
+    assert.deepEqual(rules(m, 'raw', 'PREROUTING'), []);
+    assert.ok(m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+    m.rebootHost();
+    assert.ok(!m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+  });
+});
+
+test('property: whatever the order of connects, the default route is the first network by name', () => {
+  fc.assert(
+    fc.property(fc.shuffledSubarray(['alpha', 'bravo', 'charlie', 'delta'], { minLength: 1 }), (order) => {
+      const m = start({ version: '28.5' });
+      for (const name of [...order].sort()) m.createNetwork({ name });
+      const [first, ...rest] = order as [string, ...string[]];
+      m.run({ name: 'web', network: first });
+      for (const name of rest) m.connect(name, 'web');
+      const endpoints = m.inspectContainer('web').endpoints;
+      const byName = [...order].sort()[0] as string;
+      assert.equal(m.sourceAddress('web', '192.168.70.9'), endpoints[byName]);
+      for (const [network, address] of Object.entries(endpoints)) {
+        const gateway = m.inspectNetwork(network).gateway;
+        assert.equal(m.sourceAddress('web', gateway), address, `on-link ${network}`);
+      }
+    }),
+    { numRuns: 30 },
+  );
+});
+
+test('a built-in stays registered through -D and -F; -X of the empty ACCEPT chain unregisters it', () => {
+  const m = start({ version: '28.5' });
+  const registered = () => m.host().materializedBuiltins?.includes('filter/INPUT') ?? false;
+  assert.equal(registered(), false, 'Docker never writes INPUT');
+  assert.equal(m.iptables(['-I', 'INPUT', '-s', '10.9.9.9/32', '-j', 'DROP']).exitCode, 0);
+  assert.equal(m.iptables(['-D', 'INPUT', '-s', '10.9.9.9/32', '-j', 'DROP']).exitCode, 0);
+  assert.equal(registered(), true, 'after -D');
+  m.iptables(['-A', 'INPUT', '-j', 'ACCEPT']);
+  m.iptables(['-F', 'INPUT']);
+  assert.equal(registered(), true, 'after -F INPUT');
+  assert.notEqual(m.iptables(['-X']).exitCode, 0, "Docker's chains are still referenced");
+  assert.equal(registered(), true, 'a failed -X changes nothing');
+  assert.equal(m.iptables(['iptables', '-X', 'INPUT']).exitCode, 0);
+  assert.equal(registered(), false, 'after -X INPUT');
 });

@@ -12,6 +12,7 @@ import type {
   PortMapping,
 } from '../contract.ts';
 import type { HostInterface, HostState, Listener, Neighbour, Route } from '../netfilter/host-types.ts';
+import { forgetRuleIndex } from '../netfilter/iptables/rule-index.ts';
 import { emptyRuleset, formatRuleSpec } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import type { BridgeRuleConfig, GatewayMode, PortForward } from './bridge-rules.ts';
@@ -157,6 +158,8 @@ export class DockerDaemonModel {
   private readonly pools: PredefinedPools;
   private readonly networks: NetworkState[] = [];
   private readonly containers: ContainerState[] = [];
+  /** The same containers by name: lookups stay O(1) on a host with 10,000 of them. */
+  private readonly containersByName = new Map<string, ContainerState>();
   private readonly sysctls: Record<string, string> = {};
   private readonly ports: PortAllocator;
   private readonly uplink: HostInterface;
@@ -296,6 +299,7 @@ export class DockerDaemonModel {
     for (const c of this.containers) if (c.running) this.stopContainer(c);
     const fresh = emptyRuleset(['filter', 'nat']);
     this.fw.ruleset.tables = fresh.tables;
+    this.fw.forgetRegisteredBuiltins();
     if (this.baseline === 'dind') installDnsRules(this.fw, this.dnsPorts.tcp, this.dnsPorts.udp);
     for (const key of Object.keys(this.sysctls)) if (key.includes('.conf.')) delete this.sysctls[key];
     this.sysctls['net.ipv4.ip_forward'] = this.initialIpForward;
@@ -470,6 +474,7 @@ export class DockerDaemonModel {
     if (old === bridge) return;
     for (const table of this.fw.ruleset.tables) {
       for (const chain of table.chains) {
+        let renamed = false;
         for (const rule of chain.rules) {
           let changed = false;
           for (const key of ['inInterface', 'outInterface'] as const) {
@@ -480,7 +485,10 @@ export class DockerDaemonModel {
             }
           }
           if (changed) rule.text = formatRuleSpec(rule.spec);
+          renamed ||= changed;
         }
+        // The chain's -C/-D index still knows the old texts.
+        if (renamed) forgetRuleIndex(chain);
       }
     }
     for (const c of this.containers) for (const b of c.bindings) if (b.bridge === old) b.bridge = bridge;
@@ -501,7 +509,10 @@ export class DockerDaemonModel {
   // ---- containers --------------------------------------------------------------------
 
   private container(name: string): ContainerState {
-    const c = this.containers.find((x) => x.name === name || (name.length >= 4 && x.id.startsWith(name)));
+    // Docker looks up a name before an id prefix.
+    const c =
+      this.containersByName.get(name) ??
+      (name.length >= 4 ? this.containers.find((x) => x.id.startsWith(name)) : undefined);
     if (!c) throw refuse.noSuchContainer(this.profile, name);
     return c;
   }
@@ -509,7 +520,7 @@ export class DockerDaemonModel {
   create(o: ContainerOptions & { restart?: string }): ContainerInfo {
     if (!refuse.isValidContainerName(o.name)) throw refuse.invalidContainerName(o.name);
     const name = o.name.replace(/^\//, '');
-    const taken = this.containers.find((c) => c.name === name);
+    const taken = this.containersByName.get(name);
     if (taken) throw refuse.containerNameConflict(name, taken.id);
     const mode = o.network ?? 'bridge';
     let networks: string[] = [];
@@ -539,6 +550,7 @@ export class DockerDaemonModel {
       bindings: [],
     };
     this.containers.push(c);
+    this.containersByName.set(name, c);
     return this.containerInfo(c);
   }
 
@@ -562,8 +574,8 @@ export class DockerDaemonModel {
    */
   resolveName(from: string, name: string): string | undefined {
     const sender = this.container(from);
-    const target = this.containers.find((c) => c.name === name && c.running);
-    if (!target) return undefined;
+    const target = this.containersByName.get(name);
+    if (!target?.running) return undefined;
     for (const network of sender.networks) {
       const state = this.networks.find((n) => n.name === network);
       if (!state || state.isDefault) continue;
@@ -571,6 +583,24 @@ export class DockerDaemonModel {
       if (address) return address;
     }
     return undefined;
+  }
+
+  /**
+   * The address a running container sends from to `dst`, as its routing table picks it:
+   * the endpoint whose subnet holds `dst`, else the endpoint of its default route, which
+   * libnetwork gives to the first non-internal network in lexical order of names (not the
+   * first attached). undefined: no endpoint.
+   */
+  sourceAddress(name: string, dst: string): string | undefined {
+    const c = this.container(name);
+    const attached = [...c.endpoints].map(([network, address]) => ({ n: this.network(network), address }));
+    const daddr = parseIPv4(dst);
+    const connected = attached.find((e) => contains(parseCidr(e.n.subnet), daddr));
+    if (connected) return connected.address;
+    const routed = attached
+      .filter((e) => !e.n.internal)
+      .sort((a, b) => (a.n.name < b.n.name ? -1 : a.n.name > b.n.name ? 1 : 0));
+    return (routed[0] ?? attached[0])?.address;
   }
 
   inspectContainer(name: string): ContainerInfo & { endpoints: Record<string, string>; running: boolean } {
@@ -603,6 +633,7 @@ export class DockerDaemonModel {
     }
     if (c.running) this.stopContainer(c);
     this.containers.splice(this.containers.indexOf(c), 1);
+    this.containersByName.delete(c.name);
   }
 
   connect(network: string, container: string, ip?: string): void {
@@ -813,8 +844,8 @@ export class DockerDaemonModel {
       for (const b of c.bindings) listeners.push(...b.listeners);
       const served = this.servedPorts(c);
       if (c.mode === 'host') {
-        for (const port of served)
-          listeners.push({ protocol: 'tcp', address: '0.0.0.0', port, owner: c.name });
+        for (const { protocol, port } of served)
+          listeners.push({ protocol, address: '0.0.0.0', port, owner: c.name });
         continue;
       }
       const reaches = this.routesWithoutDefault(c);
@@ -823,7 +854,7 @@ export class DockerDaemonModel {
           name: c.name,
           address,
           dev: this.network(network).bridge,
-          listeners: served.map((port) => ({ protocol: 'tcp' as const, port })),
+          listeners: served,
           answersPing: true,
           ...(reaches ? { reaches } : {}),
         });
@@ -834,10 +865,7 @@ export class DockerDaemonModel {
       const owner = this.containers.find((x) => x.name === c.mode.slice('container:'.length));
       for (const nb of neighbours) {
         if (nb.name !== owner?.name) continue;
-        nb.listeners = [
-          ...(nb.listeners ?? []),
-          ...this.servedPorts(c).map((port) => ({ protocol: 'tcp' as const, port })),
-        ];
+        nb.listeners = [...(nb.listeners ?? []), ...this.servedPorts(c)];
       }
     }
     return {
@@ -848,6 +876,7 @@ export class DockerDaemonModel {
       listeners,
       neighbours,
       nftLazyBuiltinChains: true,
+      materializedBuiltins: [...this.fw.registeredBuiltins],
     };
   }
 
@@ -861,10 +890,15 @@ export class DockerDaemonModel {
     return networks.every((n) => n.internal) ? networks.map((n) => n.subnet) : undefined;
   }
 
-  private servedPorts(c: ContainerState): number[] {
-    const ports = new Set<number>();
-    if (c.options.httpPort !== undefined) ports.add(c.options.httpPort);
-    for (const p of c.options.tcpListenPorts ?? []) ports.add(p);
-    return [...ports];
+  /** The sockets a container's programs listen on (its HTTP server, nc -l, nc -u -l). */
+  private servedPorts(c: ContainerState): Array<{ protocol: 'tcp' | 'udp'; port: number }> {
+    const tcp = new Set<number>();
+    if (c.options.httpPort !== undefined) tcp.add(c.options.httpPort);
+    for (const p of c.options.tcpListenPorts ?? []) tcp.add(p);
+    const udp = new Set(c.options.udpListenPorts ?? []);
+    return [
+      ...[...tcp].map((port) => ({ protocol: 'tcp' as const, port })),
+      ...[...udp].map((port) => ({ protocol: 'udp' as const, port })),
+    ];
   }
 }

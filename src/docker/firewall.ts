@@ -20,6 +20,14 @@ const MUTATING = new Set(['-A', '-I', '-D', '-N', '-X', '-F', '-P', '-R', '-Z'])
 export class Firewall {
   /** Mutating commands as run, e.g. ['-t','nat','-I','POSTROUTING', …]. */
   readonly log: string[][] = [];
+  /**
+   * Built-in chains ("raw/PREROUTING") iptables-nft has registered in the kernel: a
+   * built-in exists from its first rule or non-ACCEPT policy on, and deleting or flushing
+   * its rules (-D, -F) does not unregister it, so it goes on counting; `-X` removes it
+   * when it is empty with an ACCEPT policy (HostState.materializedBuiltins). Measured on
+   * a 28.5 DinD host (iptables 1.8.13 nft) with filter INPUT.
+   */
+  readonly registeredBuiltins = new Set<string>();
 
   constructor(
     readonly ruleset: Ruleset,
@@ -27,8 +35,45 @@ export class Firewall {
   ) {}
 
   run(argv: string[]): IptablesResult {
-    if (argv.some((a) => MUTATING.has(a))) this.log.push([...argv]);
-    return this.runner(this.ruleset, argv);
+    const mutating = argv.some((a) => MUTATING.has(a));
+    if (mutating) this.log.push([...argv]);
+    const deleted = mutating ? this.builtinsDeletedBy(argv) : [];
+    const result = this.runner(this.ruleset, argv);
+    if (mutating) {
+      if (result.exitCode === 0) for (const key of deleted) this.registeredBuiltins.delete(key);
+      this.noteRegisteredBuiltins();
+    }
+    return result;
+  }
+
+  /** The host's tables were replaced (a reboot): nothing is registered any more. */
+  forgetRegisteredBuiltins(): void {
+    this.registeredBuiltins.clear();
+  }
+
+  /** `-X [CHAIN]` deletes the empty ACCEPT built-ins it names (all of the table's without a name). */
+  private builtinsDeletedBy(argv: readonly string[]): string[] {
+    const at = argv.findIndex((a) => a === '-X' || a === '--delete-chain');
+    if (at < 0) return [];
+    const t = argv.findIndex((a) => a === '-t' || a === '--table');
+    const tableName = (t >= 0 ? argv[t + 1] : undefined) ?? 'filter';
+    const named = argv[at + 1] !== undefined && !argv[at + 1]?.startsWith('-') ? argv[at + 1] : undefined;
+    const table = this.ruleset.tables.find((x) => x.name === tableName);
+    return (table?.chains ?? [])
+      .filter(
+        (c) => c.policy === 'ACCEPT' && c.rules.length === 0 && (named === undefined || c.name === named),
+      )
+      .map((c) => `${tableName}/${c.name}`);
+  }
+
+  private noteRegisteredBuiltins(): void {
+    for (const table of this.ruleset.tables) {
+      for (const chain of table.chains) {
+        if (chain.policy === undefined) continue;
+        if (chain.rules.length > 0 || chain.policy !== 'ACCEPT')
+          this.registeredBuiltins.add(`${table.name}/${chain.name}`);
+      }
+    }
   }
 
   /** `iptables -t T -C CHAIN args…` succeeds. */

@@ -66,6 +66,8 @@ export class SubnetAddresses {
   readonly subnet: Cidr;
   readonly range: Cidr;
   private readonly used = new Set<number>();
+  /** Every address of the range below this one is taken: allocation resumes here (linear, not n²). */
+  private scanFrom = 0;
 
   constructor(subnet: string, ipRange?: string) {
     this.subnet = parseCidr(subnet);
@@ -97,12 +99,13 @@ export class SubnetAddresses {
 
   /** The lowest free address of the range. */
   allocate(): string {
-    const first = this.range.base;
+    const first = Math.max(this.range.base, this.scanFrom);
     const last = (this.range.base + size(this.range) - 1) >>> 0;
     for (let n = first; n <= last; n++) {
       if (this.subnet.prefix < 31 && (n === this.subnet.base || n === this.broadcast())) continue;
       if (!this.used.has(n)) {
         this.used.add(n);
+        this.scanFrom = n + 1;
         return formatIPv4(n);
       }
     }
@@ -117,7 +120,9 @@ export class SubnetAddresses {
   }
 
   release(address: string): void {
-    this.used.delete(parseIPv4(address));
+    const n = parseIPv4(address);
+    this.used.delete(n);
+    if (n < this.scanFrom) this.scanFrom = n;
   }
 }
 

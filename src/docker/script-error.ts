@@ -1,4 +1,9 @@
-/** An error in a docker script, naming the file, the line and the offending token. */
+import { echo } from '../netfilter/echo.ts';
+
+/**
+ * An error in a docker script, naming the file, the line and the offending token. The
+ * message shows input through `echo` (cut, control characters escaped); fields keep it whole.
+ */
 export class DockerScriptError extends Error {
   /**
    * Docker (or the host's iptables) refused the line, with its own words: a shell would
@@ -12,7 +17,7 @@ export class DockerScriptError extends Error {
     readonly token: string,
     readonly detail: string,
   ) {
-    super(`${file}:${line}: ${detail}${token ? ` (at "${token}")` : ''}`);
+    super(`${echo(file)}:${line}: ${echo(detail, 600)}${token ? ` (at "${echo(token)}")` : ''}`);
     this.name = 'DockerScriptError';
   }
 }

@@ -6,6 +6,7 @@
  * Model settings go in a comment pragma: `# nettwin: baseline=bare seed=7 dns-ports=40669,53707`.
  */
 import type { NetworkOptions } from '../contract.ts';
+import { lineTooLong, MAX_LINE_LENGTH } from '../netfilter/echo.ts';
 import { all, FlagError, type FlagSpec, flag, last, type ParsedFlags, parseFlags } from './cli-flags.ts';
 import { DockerDaemonModel, DockerModelError, type HostBaseline } from './daemon-model.ts';
 import { DaemonOptionError } from './daemon-options.ts';
@@ -323,6 +324,8 @@ export function parseDockerScript(text: string, options: { file?: string } = {})
   const actions: DockerAction[] = [];
   text.split('\n').forEach((raw, k) => {
     const line = k + 1;
+    // Before any splitting: shell-quote overflows its stack on a word of a few megabytes.
+    if (raw.length > MAX_LINE_LENGTH) throw new DockerScriptError(file, line, '', lineTooLong(raw.length));
     const trimmed = raw.trim();
     if (trimmed.startsWith('#')) {
       const pragma = parsePragma(trimmed, line, file);
@@ -428,7 +431,8 @@ export function applyAction(model: DockerDaemonModel, a: DockerAction, file = '<
             file,
             a.line,
             a.words.join(' '),
-            `iptables failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+            // iptables' lines (reason, then its help hint) as one line of the message.
+            `iptables failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').join(' ')}`,
           );
           error.refused = true;
           throw error;

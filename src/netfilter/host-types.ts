@@ -3,6 +3,9 @@
  * interfaces and addresses, routes, sysctls, local listeners (docker-proxy),
  * and the neighbours that sit behind its interfaces (containers, outer hosts).
  */
+
+import type { NftRuleset } from './nft/types.ts';
+import type { NftCounterDelta } from './path/native-hooks.ts';
 import type { CounterDelta, Ruleset, TableName } from './types.ts';
 
 export type InterfaceKind = 'loopback' | 'bridge' | 'ether';
@@ -100,6 +103,13 @@ export interface HostState {
    * own rules, not in a flow's deltas.
    */
   legacyRuleset?: Ruleset;
+  /**
+   * Native nftables tables (`nft list ruleset` without iptables-nft's own): firewalld's
+   * `inet firewalld`, a distribution's `inet filter`, Docker 29's `ip docker-bridges`.
+   * Their base chains run at their hooks by priority among iptables' tables; an accept
+   * ends one base chain only. Counters live on their rules (`FlowResult.nftCounters`).
+   */
+  nftRuleset?: NftRuleset;
   /** ipset name → members ("10.0.0.1", "10.0.0.0/8", "10.0.0.1,tcp:80") for `-m set --match-set`. */
   ipsets?: Record<string, string[]>;
 }
@@ -168,6 +178,8 @@ export interface FlowResult {
   receiver?: string;
   /** Per-rule and per-policy deltas for every rule or policy that counted (zeros omitted). */
   counters: CounterDelta[];
+  /** What the flow counted on native nft rules (HostState.nftRuleset); absent without one. */
+  nftCounters?: NftCounterDelta[];
   path: PathStep[];
   /** Packets a real kernel may send more of, depending on timing; `counters` counts none of them. */
   variations?: CounterVariation[];

@@ -23,8 +23,14 @@ export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly Hook[]>> = {
 };
 
 export interface Counters {
+  /** Exact up to 2^53; above, the nearest Number and the exact value in `exact`. */
   packets: number;
   bytes: number;
+  /**
+   * The exact u64 values, present only when one is above 2^53 (a dump's counters can be):
+   * printing uses them, and ruleset/counters.ts's addToCounters keeps them up to date.
+   */
+  exact?: { packets: bigint; bytes: bigint };
 }
 
 export type Policy = 'ACCEPT' | 'DROP';

@@ -8,7 +8,9 @@ import { type CounterCompareOptions, compareCounters, isFailing } from '../compa
 import type { CounterDelta } from '../netfilter/types.ts';
 import { escapeXml } from './escape.ts';
 
-const TABLE_STYLE = 'border-collapse:collapse;font-family:sans-serif;font-size:13px';
+// white-space: the report shows the table inside a <pre> (report-attachments.ts).
+const TABLE_STYLE = 'border-collapse:collapse;font-family:sans-serif;font-size:13px;white-space:normal';
+const CAPTION = 'text-align:left;padding:4px 0;font-weight:bold';
 const CELL = 'border:1px solid #ddd;padding:3px 6px;text-align:left';
 const NUM = 'border:1px solid #ddd;padding:3px 6px;text-align:right;font-variant-numeric:tabular-nums';
 const RULE = 'border:1px solid #ddd;padding:3px 6px;font-family:monospace;white-space:pre';
@@ -45,6 +47,7 @@ export function renderCounterTable(
       rows.push(`<tr><td colspan="6" style="${CELL}">no rule or policy counted</td></tr>`);
     return [
       `<table class="nettwin-counters" style="${TABLE_STYLE}">`,
+      `<caption style="${CAPTION}">Counters: what each rule and policy counted in this step</caption>`,
       `<thead><tr>${['table', 'chain', '#', 'rule', 'packets', 'bytes'].map(th).join('')}</tr></thead>`,
       `<tbody>\n${rows.join('\n')}\n</tbody>`,
       '</table>',
@@ -88,7 +91,7 @@ export function renderCounterTable(
   ];
   return [
     `<table class="nettwin-counters" style="${TABLE_STYLE}">`,
-    `<caption style="text-align:left;padding:4px 0">${escapeXml(
+    `<caption style="${CAPTION}">${escapeXml(
       cmp.equal
         ? 'Real and model counters agree'
         : `${cmp.mismatches.length} row(s) disagree between real host and model`,

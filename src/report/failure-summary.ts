@@ -1,7 +1,9 @@
 /**
  * The first screen of a failed run's report: what failed and where, in one sentence;
  * then the evidence in the order a reader needs it — connectivity differences, the
- * counter rows that disagree, the ruleset diff, and the model's packet path.
+ * counter rows that disagree (a real table), the ruleset diff. The model's packet path
+ * is a picture of its own, attached after it (steps/lib/report-attachments.ts), since
+ * the report shows pictures only as images.
  */
 import type { ConnectivityDifference } from '../compare/connectivity.ts';
 import { describeConnectivityDifference } from '../compare/connectivity.ts';
@@ -10,7 +12,6 @@ import type { PathStep } from '../netfilter/host-types.ts';
 import type { CounterDelta } from '../netfilter/types.ts';
 import { renderCounterTable } from './counter-table.ts';
 import { escapeXml } from './escape.ts';
-import { renderPathSvg } from './path-svg.ts';
 
 export interface FailureSummaryInput {
   /** Scenario name. */
@@ -28,16 +29,20 @@ export interface FailureSummaryInput {
   counterOptions?: CounterCompareOptions;
   /** Unified diff from compareRulesets (`--- real` / `+++ model`). */
   rulesetDiff?: string;
+  /** The model's packet path: drawn as a picture of its own, below the summary. */
   path?: PathStep[];
 }
 
 const H2 = 'font-family:sans-serif;font-size:15px;margin:16px 0 6px';
+// white-space: the report shows the summary inside a <pre> (report-attachments.ts).
 const PRE =
   'font-family:monospace;font-size:12px;background:#fafafa;border:1px solid #ddd;padding:8px;overflow:auto';
 
 export function renderFailureSummary(input: FailureSummaryInput): string {
   const [headline, ...rest] = input.message.split('\n');
-  const out: string[] = ['<section class="nettwin-failure" style="font-family:sans-serif">'];
+  const out: string[] = [
+    '<section class="nettwin-failure" style="font-family:sans-serif;white-space:normal">',
+  ];
   out.push(
     `<h1 style="font-size:18px;color:#b71c1c;margin:0 0 6px">✗ ${escapeXml(input.scenario)}${
       input.backend ? ` <small style="color:#555">(${escapeXml(input.backend)} backend)</small>` : ''
@@ -70,8 +75,7 @@ export function renderFailureSummary(input: FailureSummaryInput): string {
     out.push(`<pre style="${PRE}">${escapeXml(input.rulesetDiff)}</pre>`);
   }
   if (input.path && input.path.length > 0) {
-    out.push(`<h2 style="${H2}">The model's packet path</h2>`);
-    out.push(renderPathSvg(input.path));
+    out.push(`<h2 style="${H2}">The model's packet path: the picture below</h2>`);
   }
   out.push('</section>');
   return out.join('\n');

@@ -1,4 +1,4 @@
-/** Report pieces: packet-path pictures, counter tables, the failure summary. */
+/** Report pieces: packet-path pictures, counter tables, the failure summary, step text as written. */
 export { renderCounterTable } from './counter-table.ts';
 export { escapeXml } from './escape.ts';
 export { type FailureSummaryInput, renderFailureSummary } from './failure-summary.ts';
@@ -12,3 +12,4 @@ export {
   type Tone,
   toneOf,
 } from './path-words.ts';
+export { forHtmlReport, formatterStepText, printable, type StepTextPart } from './step-arguments.ts';

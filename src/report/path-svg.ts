@@ -1,25 +1,31 @@
 /**
- * One flow as a picture: for each packet (request lane on the left, reply lane on the
- * right) the hooks it crossed top to bottom, the tables and rules that looked at it,
- * the rule that decided, address rewrites, and where it ended (delivered or dropped).
+ * One flow as a picture: for each packet the hooks it crossed top to bottom, the tables
+ * and rules that looked at it, the rule that decided, address rewrites, and where it
+ * ended (delivered or dropped). Packets that took the same path through netfilter (the
+ * 2nd and 3rd echo request, every ACK of an established connection) are drawn once,
+ * headed "×N" with the packets they stand for, so a flow stays readable at its natural
+ * size: one column, one line per step, about 940 px wide.
  * Self-contained SVG: generic font families, no scripts, no external references.
  */
 import type { PathStep } from '../netfilter/host-types.ts';
 import { HOOKS, type Hook } from '../netfilter/types.ts';
 import { escapeXml } from './escape.ts';
-import { HOOK_WORDS, stepWords, TONE_COLOURS, TONE_WORDS, type Tone, toneOf } from './path-words.ts';
+import { HOOK_WORDS, TONE_COLOURS, TONE_WORDS, type Tone, toneOf } from './path-words.ts';
 
 export interface PathSvgOptions {
   /** Heading, e.g. "ICMP 172.17.0.2 → 172.30.0.2 (3 pings)". */
   title?: string;
 }
 
+/** Packets of one direction that took the same path: drawn once. */
 interface Lane {
-  packet: number;
   direction: 'request' | 'reply';
+  /** The steps of the first of them. */
   steps: PathStep[];
-  /** Later packets that took exactly the same path, drawn once. */
-  alsoPackets: number[];
+  /** Every packet the lane stands for, the first included. */
+  packets: number[];
+  /** What each packet was ("tcp 172.17.0.2:40000 > 172.17.0.3:80 [ACK] (52 bytes)"), in packet order. */
+  labels: string[];
 }
 
 interface Stage {
@@ -28,51 +34,61 @@ interface Stage {
   steps: PathStep[];
 }
 
-const LANE_WIDTH = 680;
-const GAP = 24;
+const WIDTH = 940;
+const MARGIN = 12;
+const BOX = WIDTH - 2 * MARGIN;
 const LINE = 16;
-const MAX_CHARS = 97;
+const GAP = 18;
+const MONO_CHARS = 128;
+const TEXT_CHARS = 140;
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
 const MONO = 'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace"';
 
+/**
+ * A packet as the tracer describes it: its addresses, then what tells it from the next
+ * packet of the connection — `tcp 1.2.3.4:5 > 6.7.8.9:80 [SYN] (60 bytes)`,
+ * `icmp 1.2.3.4 > 6.7.8.9 echo-request (84 bytes)`.
+ */
+const PACKET = String.raw`((?:tcp|udp|icmp) \S+ > \S+) [^()]*\(\d+ bytes\)`;
+/** The flow's own closing note (run-flow.ts), shown under the title rather than in a lane. */
+const OUTCOME = /^outcome: /;
+
+const isOutcome = (s: PathStep) => s.kind === 'note' && OUTCOME.test(s.text);
+
 export function renderPathSvg(path: PathStep[], options: PathSvgOptions = {}): string {
-  const lanes = splitLanes(path);
   const body: string[] = [];
-  let y = 0;
   const title = options.title ?? describeFlow(path);
-  body.push(text(12, 24, title, { size: 16, weight: 'bold' }));
-  y = 34;
-  body.push(...legend(12, y));
+  body.push(text(MARGIN, 24, title, { size: 16, weight: 'bold' }));
+  let y = 34;
+  const outcome = path.find(isOutcome);
+  if (outcome) {
+    body.push(
+      text(MARGIN, y + 12, outcome.text.replace(OUTCOME, 'Outcome: '), { size: 13, fill: '#424242' }),
+    );
+    y += 20;
+  }
+  body.push(...legend(MARGIN, y + 4));
   y += 30;
 
+  const lanes = splitLanes(path);
   if (lanes.length === 0) {
-    body.push(text(12, y + 14, 'No packet was sent (empty path).', { size: 13 }));
+    body.push(text(MARGIN, y + 14, 'No packet was sent (empty path).', { size: 13 }));
     y += 30;
   }
-  const packets = [...new Set(lanes.map((l) => l.packet))];
-  for (const packet of packets) {
-    let rowHeight = 0;
-    for (const direction of ['request', 'reply'] as const) {
-      const lane = lanes.find((l) => l.packet === packet && l.direction === direction);
-      const x = 12 + (direction === 'request' ? 0 : LANE_WIDTH + GAP);
-      if (!lane) {
-        if (direction === 'reply' && !lanes.some((l) => l.direction === 'reply')) {
-          body.push(text(x, y + 14, 'No reply came back.', { size: 14, weight: 'bold', fill: '#757575' }));
-        }
-        continue;
-      }
-      const drawn = drawLane(lane, x, y);
-      body.push(drawn.svg);
-      rowHeight = Math.max(rowHeight, drawn.height);
-    }
-    y += rowHeight + GAP;
+  for (const lane of lanes) {
+    const drawn = drawLane(lane, MARGIN, y);
+    body.push(drawn.svg);
+    y += drawn.height + GAP;
   }
-  const width = 12 * 2 + LANE_WIDTH * 2 + GAP;
+  if (lanes.length > 0 && !lanes.some((l) => l.direction === 'reply')) {
+    body.push(text(MARGIN, y + 4, 'No reply came back.', { size: 14, weight: 'bold', fill: '#757575' }));
+    y += 20;
+  }
   const height = y + 4;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img">`,
     `<title>${escapeXml(title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     ...body,
     '</svg>',
     '',
@@ -85,26 +101,53 @@ function describeFlow(path: PathStep[]): string {
   return `Packet path: ${first.src} → ${first.dst}`;
 }
 
-/** Groups steps per packet and direction; a path identical to an earlier packet's is drawn once. */
+/** What a step did to the packet, without the words that tell one packet from the next. */
+function stepSignature(s: PathStep): string {
+  return [s.kind, s.table, s.chain, s.rule, withoutPacket(s.text), s.src, s.dst].join('|');
+}
+
+/** The step's words with each packet named by its addresses only: the same for every packet of a connection. */
+function withoutPacket(text: string): string {
+  return text.replace(new RegExp(PACKET, 'g'), '$1');
+}
+
+/** What the packet was, from the first step that describes it ("" if none does). */
+function packetLabel(steps: PathStep[]): string {
+  const described = new RegExp(PACKET);
+  return steps.map((s) => described.exec(s.text)?.[0]).find((l) => l !== undefined) ?? '';
+}
+
+/**
+ * Groups the steps per packet and direction, in the order packets were sent; a packet
+ * whose path matches an earlier one of the same direction step for step joins its lane.
+ */
 export function splitLanes(path: PathStep[]): Lane[] {
-  const all: Lane[] = [];
+  const perPacket: Array<{ packet: number; direction: Lane['direction']; steps: PathStep[] }> = [];
   for (const step of path) {
-    let lane = all.find((l) => l.packet === step.packet && l.direction === step.direction);
-    if (!lane) {
-      lane = { packet: step.packet, direction: step.direction, steps: [], alsoPackets: [] };
-      all.push(lane);
+    if (isOutcome(step)) continue;
+    let entry = perPacket.find((p) => p.packet === step.packet && p.direction === step.direction);
+    if (!entry) {
+      entry = { packet: step.packet, direction: step.direction, steps: [] };
+      perPacket.push(entry);
     }
-    lane.steps.push(step);
+    entry.steps.push(step);
   }
-  const kept: Lane[] = [];
-  const signature = (l: Lane) =>
-    l.steps.map((s) => [s.kind, s.table, s.chain, s.rule, s.text, s.src, s.dst].join('|')).join('\n');
-  for (const lane of all) {
-    const same = kept.find((k) => k.direction === lane.direction && signature(k) === signature(lane));
-    if (same) same.alsoPackets.push(lane.packet);
-    else kept.push(lane);
+  const lanes: Lane[] = [];
+  const signatures = new Map<Lane, string>();
+  for (const p of perPacket) {
+    const label = packetLabel(p.steps);
+    const signature = p.steps.map(stepSignature).join('\n');
+    const same = lanes.find((l) => l.direction === p.direction && signatures.get(l) === signature);
+    if (same) {
+      same.packets.push(p.packet);
+      same.labels.push(label);
+      continue;
+    }
+    const lane: Lane = { direction: p.direction, steps: p.steps, packets: [p.packet], labels: [label] };
+    lanes.push(lane);
+    signatures.set(lane, signature);
   }
-  return kept;
+  return lanes;
 }
 
 const hookIn = (s: string | undefined): Hook | undefined => HOOKS.find((h) => s !== undefined && s === h);
@@ -133,7 +176,10 @@ export function splitStages(steps: PathStep[]): Stage[] {
       const title =
         step.kind === 'drop' ? 'Dropped' : step.kind === 'socket' ? 'Received by a program' : 'Delivered';
       hook = undefined;
-      open(title, tone).steps.push(step);
+      // "leaves on docker0" then "received by web": one end, one box.
+      const last = stages[stages.length - 1];
+      if (last && last === current && last.title === title) last.steps.push(step);
+      else open(title, tone).steps.push(step);
       continue;
     }
     if (stepHook && stepHook !== hook) {
@@ -147,40 +193,56 @@ export function splitStages(steps: PathStep[]): Stage[] {
   return stages;
 }
 
+function laneHeading(lane: Lane): { heading: string; detail: string; tip: string } {
+  const what = lane.direction === 'request' ? '→ Request' : '← Reply';
+  const n = lane.packets.length;
+  const heading =
+    n === 1 ? `${what}, packet ${lane.packets[0]}` : `${what} ×${n}: packets ${lane.packets.join(', ')}`;
+  // Each kind of packet once, with how many there were: `[ACK] (52 bytes) ×2 · [PSH,ACK] (133 bytes)`.
+  const counts = new Map<string, number>();
+  for (const l of lane.labels) if (l !== '') counts.set(l, (counts.get(l) ?? 0) + 1);
+  const kinds = [...counts].map(([l, k]) => ({ l, times: k > 1 && counts.size > 1 ? ` ×${k}` : '' }));
+  const tip = lane.labels.filter((l) => l !== '').join('\n');
+  const detail =
+    kinds.length <= 1
+      ? (kinds[0]?.l ?? '')
+      : kinds.map(({ l, times }) => `${shortLabel(l)}${times}`).join(' · ');
+  return { heading, detail, tip };
+}
+
+/** `tcp 1.2.3.4:5 > 6.7.8.9:80 [PSH,ACK] (133 bytes)` → `[PSH,ACK] (133 bytes)`, for packets listed side by side. */
+function shortLabel(label: string): string {
+  return label.replace(/^\S+ \S+ > \S+ /, '');
+}
+
 function drawLane(lane: Lane, x: number, y0: number): { svg: string; height: number } {
   const out: string[] = [];
   let y = y0;
-  const first = lane.steps[0];
-  const also = lane.alsoPackets.length > 0 ? ` (also packets ${lane.alsoPackets.join(', ')})` : '';
-  const heading = `Packet ${lane.packet} · ${lane.direction === 'request' ? 'request' : 'reply'}${also}`;
+  const { heading, detail, tip } = laneHeading(lane);
   out.push(text(x, y + 14, heading, { size: 14, weight: 'bold' }));
-  y += 20;
-  if (first) out.push(text(x, y + 12, `from ${first.src} to ${first.dst}`, { size: 12, fill: '#555555' }));
-  y += 22;
-  let src = first?.src;
-  let dst = first?.dst;
-  const stages = splitStages(lane.steps);
+  y += 18;
+  if (detail) {
+    out.push(text(x, y + 12, detail, { size: 12, fill: '#555555', tip }));
+    y += 18;
+  }
+  y += 4;
+  const merged = lane.packets.length > 1;
+  let src = lane.steps[0]?.src;
+  let dst = lane.steps[0]?.dst;
+  const stages = splitStages(lane.steps)
+    .map((stage) => ({ ...stage, steps: stage.steps.filter((s) => s.kind !== 'hook') }))
+    .filter((stage) => stage.steps.length > 0);
   stages.forEach((stage, i) => {
     const lines: string[] = [];
-    let ly = y + 36;
+    let ly = y + 34;
     for (const step of stage.steps) {
       const tone = toneOf(step);
       const c = TONE_COLOURS[tone];
       lines.push(
-        `<circle cx="${x + 16}" cy="${ly - 4}" r="4" fill="${c.stroke}"><title>${escapeXml(TONE_WORDS[tone])}</title></circle>`,
+        `<circle cx="${x + 14}" cy="${ly - 4}" r="4" fill="${c.stroke}"><title>${escapeXml(TONE_WORDS[tone])}</title></circle>`,
       );
-      lines.push(
-        text(x + 26, ly, stepWords(step), {
-          size: 12,
-          fill: c.text,
-          weight: tone === 'neutral' ? undefined : 'bold',
-        }),
-      );
+      lines.push(stepLine(step, x + 26, ly, merged));
       ly += LINE;
-      if (step.text && step.kind !== 'hook') {
-        lines.push(mono(x + 26, ly, step.text));
-        ly += LINE;
-      }
       if (step.src !== src || step.dst !== dst) {
         lines.push(
           text(x + 26, ly, `now from ${step.src} to ${step.dst}`, {
@@ -194,23 +256,43 @@ function drawLane(lane: Lane, x: number, y0: number): { svg: string; height: num
         dst = step.dst;
       }
     }
-    const height = ly - y + 2;
+    const height = ly - y - 6;
     const c = TONE_COLOURS[stage.tone];
     out.push(
-      `<rect x="${x}" y="${y}" width="${LANE_WIDTH}" height="${height}" rx="6" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"/>`,
+      `<rect x="${x}" y="${y}" width="${BOX}" height="${height}" rx="5" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.2"/>`,
     );
     out.push(text(x + 10, y + 15, stage.title, { size: 13, weight: 'bold', fill: c.text }));
     out.push(...lines);
     y += height;
     if (i < stages.length - 1) {
-      const mid = x + LANE_WIDTH / 2;
+      const mid = x + 40;
       out.push(
-        `<path d="M ${mid} ${y + 2} L ${mid} ${y + 12} M ${mid - 5} ${y + 7} L ${mid} ${y + 12} L ${mid + 5} ${y + 7}" stroke="#757575" stroke-width="1.5" fill="none"/>`,
+        `<path d="M ${mid} ${y + 1} L ${mid} ${y + 9} M ${mid - 4} ${y + 5} L ${mid} ${y + 9} L ${mid + 4} ${y + 5}" stroke="#757575" stroke-width="1.5" fill="none"/>`,
       );
-      y += 14;
+      y += 10;
     }
   });
   return { svg: `<g class="lane">\n${out.join('\n')}\n</g>`, height: y - y0 };
+}
+
+/**
+ * One step on one line: a rule or policy as `table  iptables text`, anything else in
+ * words. `merged`: the lane stands for several packets, listed in its heading; the line
+ * names none of them.
+ */
+function stepLine(step: PathStep, x: number, y: number, merged: boolean): string {
+  const tone = toneOf(step);
+  const c = TONE_COLOURS[tone];
+  if (step.kind === 'rule' || step.kind === 'policy') {
+    const table = step.table ?? '';
+    return `${text(x, y, table, { size: 11, fill: '#757575' })}\n${mono(x + 44, y, step.text, tone === 'neutral' ? '#212121' : c.text)}`;
+  }
+  const words = merged ? withoutPacket(step.text) : step.text;
+  return text(x, y, words, {
+    size: 12,
+    fill: c.text,
+    weight: tone === 'neutral' || tone === 'route' ? undefined : 'bold',
+  });
 }
 
 function legend(x0: number, y: number): string[] {
@@ -229,16 +311,22 @@ interface TextStyle {
   size: number;
   weight?: string | undefined;
   fill?: string;
+  /** The whole text as a tooltip (when the shown text is shortened). */
+  tip?: string;
 }
 
 function text(x: number, y: number, content: string, style: TextStyle): string {
   const weight = style.weight ? ` font-weight="${style.weight}"` : '';
-  return `<text x="${x}" y="${y}" ${FONT} font-size="${style.size}"${weight} fill="${style.fill ?? '#212121'}">${escapeXml(content)}</text>`;
+  const cut = cutTo(content, TEXT_CHARS);
+  const tip = style.tip || cut !== content ? `<title>${escapeXml(style.tip || content)}</title>` : '';
+  return `<text x="${x}" y="${y}" ${FONT} font-size="${style.size}"${weight} fill="${style.fill ?? '#212121'}">${tip}${escapeXml(cut)}</text>`;
 }
 
 /** Rule text in monospace; a long rule is cut, the whole text stays in a tooltip. */
-function mono(x: number, y: number, content: string): string {
-  const cut = content.length > MAX_CHARS ? `${content.slice(0, MAX_CHARS - 1)}…` : content;
+function mono(x: number, y: number, content: string, fill: string): string {
+  const cut = cutTo(content, MONO_CHARS);
   const tip = cut === content ? '' : `<title>${escapeXml(content)}</title>`;
-  return `<text x="${x}" y="${y}" ${MONO} font-size="11" fill="#212121">${tip}${escapeXml(cut)}</text>`;
+  return `<text x="${x}" y="${y}" ${MONO} font-size="11" fill="${fill}">${tip}${escapeXml(cut)}</text>`;
 }
+
+const cutTo = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

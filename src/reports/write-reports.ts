@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { CucumberHtmlStream } from '@cucumber/html-formatter';
 import { JUnitXmlPrinter } from '@cucumber/junit-xml-formatter';
 import type { Envelope } from '@cucumber/messages';
+import { forHtmlReport } from '../report/step-arguments.ts';
 import { MESSAGES_FILE } from './read-messages.ts';
 
 export interface ReportFiles {
@@ -37,7 +38,12 @@ export async function writeReports(envelopes: readonly Envelope[], dir: string):
     junit: path.join(dir, 'junit.xml'),
   };
   await writeFile(files.messages, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(files.html));
+  // Step-match arguments the formatter can print, as `nettwin run` writes them (report/html-formatter.ts).
+  await pipeline(
+    Readable.from(envelopes.map(forHtmlReport)),
+    new CucumberHtmlStream(),
+    createWriteStream(files.html),
+  );
   await writeFile(files.junit, junitXml(envelopes));
   return files;
 }

@@ -5,6 +5,7 @@
  */
 import { parseIpAddrJson, parseIpRouteJson } from '../dind/parse/ip-json.ts';
 import { parseDockerProxies, parseListeners } from '../dind/parse/listeners.ts';
+import { nativeListing } from '../netfilter/nft/native-tables.ts';
 import { isIPv4 } from '../netfilter/path/ipv4.ts';
 import { reduceContainers, reduceNetworks } from './docker-objects.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, validateSnapshot } from './schema.ts';
@@ -22,6 +23,9 @@ export interface RawHostOutputs {
   iptablesSave: string;
   /** `iptables-legacy-save -c` where the command exists (on an nft host: the other backend). */
   legacySave?: string;
+  /** `nft --version` and `nft list ruleset` (stdout, then stderr: nft 1.0 marks iptables-nft's tables there). */
+  nftVersion?: string;
+  nftList?: string;
   /** `ip -j -d addr`, `ip -j -d link`, `ip -j route` */
   ipAddrJson: string;
   ipLinkJson: string;
@@ -95,6 +99,16 @@ export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
     // IPv4 only, like the twin; the relay's target must be an address too.
     .filter((l) => isIPv4(l.address) && (!l.forwardTo || isIPv4(l.forwardTo.address)));
   const legacy = raw.legacySave !== undefined && dumpHasRules(raw.legacySave) ? raw.legacySave : undefined;
+  const backend = /legacy/.test(raw.iptablesVersion) ? 'legacy' : 'nft';
+  // Native nft tables (firewalld, a distribution's inet filter, Docker 29's docker-bridges);
+  // iptables-nft's own tables are in iptables.save already.
+  const nftRuleset =
+    raw.nftList === undefined
+      ? undefined
+      : nativeListing(raw.nftList, {
+          iptablesNftTables:
+            backend === 'nft' ? [...raw.iptablesSave.matchAll(/^\*(\w+)$/gm)].map((m) => m[1] as string) : [],
+        });
   const snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -106,10 +120,11 @@ export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
     },
     iptables: {
       version: raw.iptablesVersion.trim(),
-      backend: /legacy/.test(raw.iptablesVersion) ? 'legacy' : 'nft',
+      backend,
       save: raw.iptablesSave,
       ...(legacy ? { legacySave: legacy } : {}),
     },
+    ...(nftRuleset ? { nftables: { version: (raw.nftVersion ?? '').trim(), ruleset: nftRuleset } } : {}),
     interfaces,
     // Only IPv4 routes of the main table: what the twin routes by.
     routes: parseIpRouteJson(raw.ipRouteJson).filter(

@@ -1,7 +1,7 @@
 /**
  * The I/O edge of `nettwin snapshot`: runs read-only commands on a live Docker host and
  * hands what they print to assembleSnapshot (pure). Every command only reads: *-save,
- * `ip … show`, sysctl without -w, `docker … inspect`, ss and ps.
+ * `nft list ruleset`, `ip … show`, sysctl without -w, `docker … inspect`, ss and ps.
  *
  * The commands go through a Runner, so the same collector works on the machine it runs
  * on (as root) or inside a container through `docker exec` (a DinD host, from outside).
@@ -68,6 +68,15 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
     // The other backend: only meaningful where iptables itself is nft.
     /legacy/.test(iptablesVersion) ? undefined : optional(runner, ['iptables-legacy-save', '-c']),
   ]);
+  // Native nft tables, where nft is installed: read-only `list`. Its stderr carries nft
+  // 1.0's "managed by iptables-nft" marks, so both streams are kept.
+  const nftVersion = await optional(runner, ['nft', '--version']);
+  const nftList =
+    nftVersion === undefined
+      ? undefined
+      : await runner(['nft', 'list', 'ruleset']).then((r) =>
+          r.exitCode === 0 ? `${r.stdout}${r.stderr}` : undefined,
+        );
   const [ipAddrJson, ipLinkJson, ipRouteJson] = await Promise.all([
     must(runner, ['ip', '-j', '-d', 'addr', 'show'], 'Is iproute2 installed?'),
     must(runner, ['ip', '-j', '-d', 'link', 'show'], 'Is iproute2 installed?'),
@@ -102,6 +111,8 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
     iptablesVersion,
     iptablesSave,
     ...(legacySave !== undefined ? { legacySave } : {}),
+    ...(nftVersion !== undefined ? { nftVersion } : {}),
+    ...(nftList !== undefined ? { nftList } : {}),
     ipAddrJson,
     ipLinkJson,
     ipRouteJson,

@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { type HostPlan, interfacePlan, neighbourPlan } from '../dind/standalone-host.ts';
 import { SnapshotError } from './errors.ts';
 import { parseSnapshotJson, SNAPSHOT_VERSION } from './schema.ts';
 import { snapshotToHost } from './to-host.ts';
+import { snapshotReplay } from './to-standalone.ts';
 
 const FILE = join(import.meta.dirname, '../../fixtures/snapshots/two-networks-20.10.json');
 const text = readFileSync(FILE, 'utf8');
@@ -136,6 +138,113 @@ describe('snapshot files', () => {
           assert.ok(error instanceof SnapshotError, `not a SnapshotError: ${(error as Error).stack}`);
         }
       }),
+    );
+  });
+});
+
+/** Text a shell would act on, and plain text around it. */
+const hostile = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc
+    .array(
+      fc.constantFrom(
+        ';',
+        '|',
+        '&',
+        '$',
+        '(',
+        ')',
+        '`',
+        '"',
+        "'",
+        ' ',
+        '\n',
+        '>',
+        '<',
+        '*',
+        '\\',
+        'a',
+        '1',
+        '-',
+        '.',
+      ),
+      {
+        minLength: 1,
+        maxLength: 16,
+      },
+    )
+    .map((cs) => cs.join('')),
+  fc.constantFrom('lo;id>&2', '1; touch /tmp/x', '0 $(id)', 'eth0`id`', "a'b", '1\n2'),
+);
+
+/** A shell metacharacter other than the space inside a `key=value` sysctl word. */
+const META = /[;&|$`()<>*?[\]{}!#~"'\\\n\t]/;
+
+/** Every string leaf of the fixture but the dumps (those reach iptables-restore on its stdin). */
+const stringPaths = allPaths.filter((p) => {
+  let at: unknown = fixture;
+  for (const key of p) at = (at as Record<string | number, unknown>)[key];
+  return typeof at === 'string' && p[0] !== 'iptables';
+});
+
+describe('snapshot fields that reach commands on a real host', () => {
+  it('a sysctl value with a command in it is refused, naming the field', () => {
+    for (const value of ['1; touch /tmp/x', '0 $(id)', '1\nreboot']) {
+      const bad = setAt(fixture, ['sysctls', 'net.ipv4.ip_forward'], value);
+      const e = errorOf(() => parseSnapshotJson(JSON.stringify(bad), 'evil.json'));
+      assert.equal(e.field, 'sysctls["net.ipv4.ip_forward"]');
+      assert.match(e.message, /sysctl value/);
+    }
+  });
+
+  it('a sysctl key outside net.* or with a command in it is refused', () => {
+    for (const key of ['kernel.core_pattern', 'net.ipv4.conf.lo;id.route_localnet']) {
+      const bad = { ...fixture, sysctls: { [key]: '1' } };
+      assert.match(errorOf(() => parseSnapshotJson(JSON.stringify(bad), 'evil.json')).message, /sysctl key/);
+    }
+  });
+
+  it('a loopback (or any) interface name with a command in it is refused, naming the field', () => {
+    const bad = setAt(fixture, ['interfaces', 0, 'name'], 'lo;id>&2');
+    const e = errorOf(() => parseSnapshotJson(JSON.stringify(bad), 'evil.json'));
+    assert.equal(e.field, 'interfaces[0].name');
+    assert.match(e.message, /interface name/);
+  });
+
+  it('two containers of one name are refused, naming the second and the first', () => {
+    const bad = setAt(fixture, ['containers', 2, 'name'], 'db');
+    const e = errorOf(() => parseSnapshotJson(JSON.stringify(bad), 'dup.json'));
+    assert.equal(e.field, 'containers[2].name');
+    assert.match(e.message, /"db" is the name of containers\[0\] too/);
+  });
+
+  it('property: any text in any field is refused, or no command built from the file holds it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...stringPaths), hostile, hostile, (path, value, key) => {
+        const changed = setAt(fixture, path, value) as Record<string, unknown>;
+        const json = JSON.stringify({
+          ...changed,
+          sysctls: { ...(changed.sysctls as object), [`net.ipv4.conf.${key}.route_localnet`]: '1' },
+        });
+        let plans: HostPlan[];
+        try {
+          const { spec } = snapshotReplay(json, 'fuzz.json');
+          plans = [interfacePlan(spec), ...spec.neighbours.map((n) => neighbourPlan(spec, n.address))];
+        } catch (error) {
+          assert.ok(error instanceof SnapshotError, `not a SnapshotError: ${(error as Error).stack}`);
+          return;
+        }
+        for (const plan of plans) {
+          for (const step of plan.steps) {
+            assert.ok(['ip', 'sysctl'].includes(step.argv[0] as string), step.argv.join(' '));
+            for (const word of step.argv) {
+              assert.doesNotMatch(word, META, `shell text in ${JSON.stringify(step.argv)}`);
+              if (META.test(value)) assert.ok(!word.includes(value));
+            }
+          }
+        }
+      }),
+      { numRuns: 800 },
     );
   });
 });

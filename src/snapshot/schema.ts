@@ -9,6 +9,14 @@
  * bug report.
  */
 import { z } from 'zod';
+import {
+  INTERFACE_NAME_FORM,
+  isInterfaceName,
+  isSysctlKey,
+  isSysctlValue,
+  SYSCTL_KEY_FORM,
+  SYSCTL_VALUE_FORM,
+} from '../netfilter/kernel-names.ts';
 import { isIPv4, parseCidr } from '../netfilter/path/ipv4.ts';
 import { SnapshotError } from './errors.ts';
 
@@ -31,8 +39,25 @@ const cidr = z.string().refine(
 );
 const port = z.number().int().min(0).max(65535);
 const l4 = z.enum(['tcp', 'udp']);
-/** Linux interface names: at most 15 bytes, no spaces or slashes. */
-const ifname = z.string().regex(/^[^\s/]{1,15}$/, 'expected an interface name (1-15 characters, no spaces)');
+/**
+ * Interface names and sysctls reach `ip` and `sysctl` on a real host when a snapshot is
+ * replayed (as root, in a privileged container): only the kernel's own forms are read.
+ */
+const ifname = z
+  .string()
+  .refine(isInterfaceName, { message: `expected an interface name (${INTERFACE_NAME_FORM})` });
+const sysctlKey = z.string().refine(isSysctlKey, { message: `expected a sysctl key: ${SYSCTL_KEY_FORM}` });
+const sysctlValue = z
+  .string()
+  .refine(isSysctlValue, { message: `expected a sysctl value: ${SYSCTL_VALUE_FORM}` });
+/** Docker's own forms: a container name as the daemon accepts it, an id as it makes one. */
+const containerName = z
+  .string()
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,127}$/,
+    'expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)',
+  );
+const containerId = z.string().regex(/^[0-9a-f]{1,64}$/, 'expected a Docker container id (hex digits)');
 
 export const interfaceSchema = z.object({
   name: ifname,
@@ -80,8 +105,8 @@ export const endpointSchema = z.object({
 });
 
 export const containerSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
+  id: containerId,
+  name: containerName,
   running: z.boolean(),
   endpoints: z.array(endpointSchema),
   ports: z.array(
@@ -89,31 +114,55 @@ export const containerSchema = z.object({
   ),
 });
 
-export const snapshotSchema = z.object({
-  format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
-  takenAt: z.string(),
-  host: z.object({ hostname: z.string(), kernel: z.string().optional() }),
-  docker: z.object({
-    serverVersion: z.string().min(1),
-    apiVersion: z.string().optional(),
-  }),
-  iptables: z.object({
-    /** `iptables --version`, e.g. "iptables v1.8.9 (nf_tables)". */
-    version: z.string(),
-    backend: z.enum(['nft', 'legacy']),
-    /** `iptables-save -c` of every table. */
-    save: z.string(),
-    /** `iptables-legacy-save -c`, only where the other backend holds rules too. */
-    legacySave: z.string().optional(),
-  }),
-  interfaces: z.array(interfaceSchema),
-  routes: z.array(routeSchema),
-  sysctls: z.record(z.string(), z.string()),
-  networks: z.array(networkSchema),
-  containers: z.array(containerSchema),
-  listeners: z.array(listenerSchema),
-});
+export const snapshotSchema = z
+  .object({
+    format: z.literal(SNAPSHOT_FORMAT),
+    version: z.literal(SNAPSHOT_VERSION),
+    takenAt: z.string(),
+    host: z.object({ hostname: z.string(), kernel: z.string().optional() }),
+    docker: z.object({
+      serverVersion: z.string().min(1),
+      apiVersion: z.string().optional(),
+    }),
+    iptables: z.object({
+      /** `iptables --version`, e.g. "iptables v1.8.9 (nf_tables)". */
+      version: z.string(),
+      backend: z.enum(['nft', 'legacy']),
+      /** `iptables-save -c` of every table. */
+      save: z.string(),
+      /** `iptables-legacy-save -c`, only where the other backend holds rules too. */
+      legacySave: z.string().optional(),
+    }),
+    /** Native nft tables (`nft list ruleset` without iptables-nft's), with counters. */
+    nftables: z
+      .object({
+        /** `nft --version`, e.g. "nftables v1.1.3 (Commodore Bullmoose #4)". */
+        version: z.string(),
+        ruleset: z.string().max(64 * 1024 * 1024),
+      })
+      .optional(),
+    interfaces: z.array(interfaceSchema),
+    routes: z.array(routeSchema),
+    sysctls: z.record(sysctlKey, sysctlValue),
+    networks: z.array(networkSchema),
+    containers: z.array(containerSchema),
+    listeners: z.array(listenerSchema),
+  })
+  .superRefine((snapshot, ctx) => {
+    // One name, one container: Docker never has two, and a replay must not pick one at random.
+    const first = new Map<string, number>();
+    snapshot.containers.forEach((c, i) => {
+      const earlier = first.get(c.name);
+      if (earlier === undefined) first.set(c.name, i);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['containers', i, 'name'],
+          message: `"${c.name}" is the name of containers[${earlier}] too; container names are unique on a Docker host: rename or remove one`,
+        });
+      }
+    });
+  });
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
 export type SnapshotInterface = z.infer<typeof interfaceSchema>;
@@ -133,7 +182,9 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 /** Why a value at `path` does not fit, in zod's words made shorter. */
 function describe(issue: z.core.$ZodIssue): string {
-  return issue.message.replace(/^Invalid input: /, '');
+  // A record key that does not fit: zod says only "Invalid key in record"; say why.
+  const inner = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
+  return (inner ?? issue).message.replace(/^Invalid input: /, '');
 }
 
 /** Validates a parsed JSON value. Throws SnapshotError naming the first bad field. */

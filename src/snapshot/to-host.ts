@@ -4,7 +4,9 @@
  * behind its network's bridge (named after the container, so paths read "api", not
  * "172.19.0.2"). Pure.
  */
+
 import type { HostState, Neighbour } from '../netfilter/host-types.ts';
+import { NftParseError, parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { parseRuleset, RulesetParseError } from '../netfilter/ruleset/index.ts';
 import { SnapshotError } from './errors.ts';
 import type { Snapshot, SnapshotNetwork } from './schema.ts';
@@ -52,6 +54,16 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
       );
     }
     throw new SnapshotError(file, 'iptables.save', (error as Error).message);
+  }
+  let nftRuleset: HostState['nftRuleset'];
+  if (snapshot.nftables) {
+    try {
+      nftRuleset = parseNftRuleset(snapshot.nftables.ruleset, { file: `${file} (nftables.ruleset)` });
+    } catch (error) {
+      const detail =
+        error instanceof NftParseError ? `line ${error.line}: ${error.detail}` : (error as Error).message;
+      throw new SnapshotError(file, 'nftables.ruleset', detail);
+    }
   }
   if (snapshot.iptables.legacySave) {
     warnings.push(
@@ -146,6 +158,7 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
     })),
     neighbours,
     nftLazyBuiltinChains: nftLazy(snapshot),
+    ...(nftRuleset ? { nftRuleset } : {}),
   };
   return { host, endpoints, warnings };
 }

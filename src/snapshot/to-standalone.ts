@@ -38,6 +38,7 @@ export function snapshotReplay(text: string, file: string): SnapshotReplay {
   );
   const spec: StandaloneHostSpec = {
     rulesetText: snapshot.iptables.save,
+    ...(snapshot.nftables ? { nftRulesetText: snapshot.nftables.ruleset } : {}),
     file,
     interfaces,
     routes: host.routes.filter((r) => interfaces.some((i) => i.name === r.dev)),

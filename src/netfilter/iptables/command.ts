@@ -3,6 +3,7 @@
  * with which rule spec and listing flags. Rule options and command options may be
  * mixed in any order, as getopt allows (`-t nat -A DOCKER -p tcp … -w`).
  */
+import { exactCounters, saturatingCounterValue } from '../ruleset/counters.ts';
 import { parseRuleArgs, RuleSpecError } from '../ruleset/rule-spec.ts';
 import { isTableName } from '../ruleset/tables.ts';
 import type { Counters, RuleSpec, TableName } from '../types.ts';
@@ -54,54 +55,65 @@ const isOptionalArg = (s: string | undefined) => s !== undefined && s !== '!' &&
 /** Parses an iptables argv (the leading "iptables" word is optional). */
 export function parseCommand(input: readonly string[]): Command | IptablesResult {
   const argv = /(^|\/)(ip)?tables(-nft|-legacy)?$/.test(input[0] ?? '') ? input.slice(1) : [...input];
-  let op: Operation | undefined;
-  let table: string | undefined;
-  let chain: string | undefined;
-  let ruleNumber: number | undefined;
-  let extra: string | undefined;
-  let setCounters: Counters | undefined;
-  const flags = { numeric: false, verbose: false, exact: false, lineNumbers: false };
-  let problem: IptablesResult | undefined;
+  return new CommandParser(argv).parse();
+}
 
-  /** Reads the arguments of an operation starting at argv[at]; returns how many it took. */
-  const takeOperation = (letter: Operation, at: number): number => {
-    if (op !== undefined) {
-      problem ??= parameterProblem(`Cannot use -${letter} with -${op}`);
+/**
+ * One parse of a command line. Methods, not closures inside parseCommand: the Docker
+ * model runs this for every iptables command it writes (hundreds of thousands at scale).
+ */
+class CommandParser {
+  private op: Operation | undefined;
+  private table: string | undefined;
+  private chain: string | undefined;
+  private ruleNumber: number | undefined;
+  private extra: string | undefined;
+  private setCounters: Counters | undefined;
+  private readonly flags = { numeric: false, verbose: false, exact: false, lineNumbers: false };
+  private problem: IptablesResult | undefined;
+
+  constructor(private readonly argv: readonly string[]) {}
+
+  private needChain(letter: Operation, a: string | undefined): number {
+    if (!isOptionalArg(a)) {
+      this.problem ??= parameterProblem(`option "-${letter}" requires an argument`);
       return 0;
     }
-    op = letter;
-    const a = argv[at];
-    const b = argv[at + 1];
-    const needChain = (): number => {
-      if (!isOptionalArg(a)) {
-        problem ??= parameterProblem(`option "-${letter}" requires an argument`);
-        return 0;
-      }
-      chain = a;
-      return 1;
-    };
+    this.chain = a;
+    return 1;
+  }
+
+  /** Reads the arguments of an operation starting at argv[at]; returns how many it took. */
+  private takeOperation(letter: Operation, at: number): number {
+    if (this.op !== undefined) {
+      this.problem ??= parameterProblem(`Cannot use -${letter} with -${this.op}`);
+      return 0;
+    }
+    this.op = letter;
+    const a = this.argv[at];
+    const b = this.argv[at + 1];
     switch (letter) {
       case 'A':
       case 'C':
       case 'N':
-        return needChain();
+        return this.needChain(letter, a);
       case 'D':
       case 'I': {
-        const n = needChain();
+        const n = this.needChain(letter, a);
         if (n && isNumber(b)) {
-          ruleNumber = Number(b);
+          this.ruleNumber = Number(b);
           return 2;
         }
         return n;
       }
       case 'R': {
-        const n = needChain();
+        const n = this.needChain(letter, a);
         if (!n) return 0;
         if (!isNumber(b)) {
-          problem ??= parameterProblem('-R requires a rule number');
+          this.problem ??= parameterProblem('-R requires a rule number');
           return 1;
         }
-        ruleNumber = Number(b);
+        this.ruleNumber = Number(b);
         return 2;
       }
       case 'L':
@@ -110,9 +122,9 @@ export function parseCommand(input: readonly string[]): Command | IptablesResult
       case 'Z':
       case 'X': {
         if (!isOptionalArg(a)) return 0;
-        chain = a;
+        this.chain = a;
         if ((letter === 'S' || letter === 'Z') && isNumber(b)) {
-          ruleNumber = Number(b);
+          this.ruleNumber = Number(b);
           return 2;
         }
         return 1;
@@ -120,30 +132,31 @@ export function parseCommand(input: readonly string[]): Command | IptablesResult
       case 'P':
       case 'E': {
         if (!isOptionalArg(a) || b === undefined) {
-          problem ??= parameterProblem(
+          this.problem ??= parameterProblem(
             letter === 'P'
               ? '-P requires a chain and a policy'
               : '-E requires old-chain-name and new-chain-name',
           );
           return 0;
         }
-        chain = a;
-        extra = b;
+        this.chain = a;
+        this.extra = b;
         return 2;
       }
     }
-  };
+  }
 
-  const takeFlag = (letter: string, at: number): number => {
+  private takeFlag(letter: string, at: number): number {
+    const argv = this.argv;
     switch (letter) {
       case 'n':
-        flags.numeric = true;
+        this.flags.numeric = true;
         return 0;
       case 'v':
-        flags.verbose = true;
+        this.flags.verbose = true;
         return 0;
       case 'x':
-        flags.exact = true;
+        this.flags.exact = true;
         return 0;
       case 'w':
         // --wait [seconds]: the model has no lock to wait for.
@@ -153,60 +166,65 @@ export function parseCommand(input: readonly string[]): Command | IptablesResult
       case 't': {
         const name = argv[at];
         if (name === undefined) {
-          problem ??= parameterProblem('option "-t" requires an argument');
+          this.problem ??= parameterProblem('option "-t" requires an argument');
           return 0;
         }
-        if (table !== undefined && table !== name)
-          problem ??= parameterProblem('multiple -t flags not allowed');
-        table = name;
+        if (this.table !== undefined && this.table !== name)
+          this.problem ??= parameterProblem('multiple -t flags not allowed');
+        this.table = name;
         return 1;
       }
       case 'c': {
         const p = argv[at];
         const b = argv[at + 1];
         if (!isNumber(p) || !isNumber(b)) {
-          problem ??= parameterProblem('-c requires packet and byte counter');
+          this.problem ??= parameterProblem('-c requires packet and byte counter');
           return 0;
         }
-        setCounters = { packets: Number(p), bytes: Number(b) };
+        // iptables reads them with strtoull, which saturates at 2^64-1 (measured, 1.8.9).
+        this.setCounters = exactCounters(
+          saturatingCounterValue(p as string),
+          saturatingCounterValue(b as string),
+        );
         return 2;
       }
       default:
-        problem ??= parameterProblem(`option "-${letter}" is not supported by the nettwin model`);
+        this.problem ??= parameterProblem(`option "-${letter}" is not supported by the nettwin model`);
         return 0;
     }
-  };
+  }
 
-  const foreign = (args: readonly string[], index: number): number => {
+  /** The hook parseRuleArgs calls for a token that is not a rule option. */
+  private foreign(args: readonly string[], index: number): number {
     const tok = args[index] as string;
     if (tok.startsWith('--')) {
       const eq = tok.indexOf('=');
       const name = eq > 0 ? tok.slice(2, eq) : tok.slice(2);
       const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
       const longOp = Object.hasOwn(LONG_COMMANDS, name) ? LONG_COMMANDS[name] : undefined;
-      if (longOp) return 1 + takeOperation(longOp, index + 1);
+      if (longOp) return 1 + this.takeOperation(longOp, index + 1);
       switch (name) {
         case 'table':
           if (inline !== undefined) {
-            table = inline;
+            this.table = inline;
             return 1;
           }
-          return 1 + takeFlag('t', index + 1);
+          return 1 + this.takeFlag('t', index + 1);
         case 'numeric':
-          return 1 + takeFlag('n', index + 1);
+          return 1 + this.takeFlag('n', index + 1);
         case 'verbose':
-          return 1 + takeFlag('v', index + 1);
+          return 1 + this.takeFlag('v', index + 1);
         case 'exact':
-          return 1 + takeFlag('x', index + 1);
+          return 1 + this.takeFlag('x', index + 1);
         case 'line-numbers':
-          flags.lineNumbers = true;
+          this.flags.lineNumbers = true;
           return 1;
         case 'wait':
-          return 1 + (inline !== undefined ? 0 : takeFlag('w', index + 1));
+          return 1 + (inline !== undefined ? 0 : this.takeFlag('w', index + 1));
         case 'wait-interval':
-          return 1 + (inline !== undefined ? 0 : takeFlag('W', index + 1));
+          return 1 + (inline !== undefined ? 0 : this.takeFlag('W', index + 1));
         case 'set-counters':
-          return 1 + takeFlag('c', index + 1);
+          return 1 + this.takeFlag('c', index + 1);
         case 'modprobe':
           return inline !== undefined ? 1 : 2;
         default:
@@ -217,49 +235,54 @@ export function parseCommand(input: readonly string[]): Command | IptablesResult
     const letters = tok.slice(1);
     // -tnat: an option letter with its value attached.
     if (letters[0] === 't' && letters.length > 1) {
-      table = letters.slice(1);
+      this.table = letters.slice(1);
       return 1;
     }
     if (![...letters].every((l) => OPERATIONS.has(l) || SHORT_FLAGS.has(l))) return 0;
     // -nvL DOCKER: flags, then at most one letter that takes the following arguments.
     let used = 1;
     for (const l of letters) {
-      used += OPERATIONS.has(l) ? takeOperation(l as Operation, index + used) : takeFlag(l, index + used);
+      used += OPERATIONS.has(l)
+        ? this.takeOperation(l as Operation, index + used)
+        : this.takeFlag(l, index + used);
     }
     return used;
-  };
+  }
 
-  let parsed: ReturnType<typeof parseRuleArgs>;
-  try {
-    parsed = parseRuleArgs(argv, foreign);
-  } catch (e) {
-    if (e instanceof RuleSpecError) return problem ?? ruleSpecProblem(e);
-    throw e;
-  }
-  if (problem) return problem;
-  if (op === undefined) return parameterProblem('no command specified');
-  const tableName = table ?? 'filter';
-  if (!isTableName(tableName)) {
-    return {
-      exitCode: 3,
-      stdout: '',
-      stderr: `iptables ${IPTABLES_VERSION}: table '${tableName}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`,
+  parse(): Command | IptablesResult {
+    let parsed: ReturnType<typeof parseRuleArgs>;
+    try {
+      parsed = parseRuleArgs(this.argv, (args, index) => this.foreign(args, index));
+    } catch (e) {
+      if (e instanceof RuleSpecError) return this.problem ?? ruleSpecProblem(e);
+      throw e;
+    }
+    if (this.problem) return this.problem;
+    const op = this.op;
+    if (op === undefined) return parameterProblem('no command specified');
+    const tableName = this.table ?? 'filter';
+    if (!isTableName(tableName)) {
+      return {
+        exitCode: 3,
+        stdout: '',
+        stderr: `iptables ${IPTABLES_VERSION}: table '${tableName}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n`,
+      };
+    }
+    const hasSpec = Object.keys(parsed.spec).some((k) => k !== 'matches') || parsed.spec.matches.length > 0;
+    const cmd: Command = {
+      op,
+      table: tableName,
+      spec: parsed.spec,
+      targetIsChain: parsed.targetIsChain,
+      hasSpec,
+      ...this.flags,
     };
+    if (this.chain !== undefined) cmd.chain = this.chain;
+    if (this.ruleNumber !== undefined) cmd.ruleNumber = this.ruleNumber;
+    if (this.extra !== undefined) cmd.extra = this.extra;
+    if (this.setCounters !== undefined) cmd.setCounters = this.setCounters;
+    return cmd;
   }
-  const hasSpec = Object.keys(parsed.spec).some((k) => k !== 'matches') || parsed.spec.matches.length > 0;
-  const cmd: Command = {
-    op,
-    table: tableName,
-    spec: parsed.spec,
-    targetIsChain: parsed.targetIsChain,
-    hasSpec,
-    ...flags,
-  };
-  if (chain !== undefined) cmd.chain = chain;
-  if (ruleNumber !== undefined) cmd.ruleNumber = ruleNumber;
-  if (extra !== undefined) cmd.extra = extra;
-  if (setCounters !== undefined) cmd.setCounters = setCounters;
-  return cmd;
 }
 
 function ruleSpecProblem(e: RuleSpecError): IptablesResult {

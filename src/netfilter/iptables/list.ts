@@ -4,6 +4,7 @@
  * columns, K/M/G suffixes unless -x, match text like `ctstate RELATED,ESTABLISHED`.
  */
 import { listingAddress } from '../ruleset/address.ts';
+import { exactBytes, exactPackets, MAX_COUNTER } from '../ruleset/counters.ts';
 import { formatRuleSpec } from '../ruleset/rule-spec.ts';
 import { countReferences } from '../ruleset/tables.ts';
 import type { Chain, Counters, Inverted, MatchSpec, Option, Rule, Table, TargetSpec } from '../types.ts';
@@ -20,19 +21,21 @@ const pad = (s: string, width: number) => s.padEnd(width);
 const padLeft = (s: string, width: number) => s.padStart(width);
 
 /** A counter as iptables prints it: exact with -x, else up to 5 digits then K, M, G, T. */
-export function formatCount(n: number, exact: boolean): string {
+export function formatCount(count: number | bigint, exact: boolean): string {
+  const n = BigInt(count);
   if (exact) return padLeft(String(n), 8);
-  if (n <= 99999) return padLeft(String(n), 5);
+  if (n <= 99999n) return padLeft(String(n), 5);
+  // u64 arithmetic as in xtables_print_num: near 2^64 the rounding wraps (2^64-1 prints "0K").
   let v = n;
   for (const unit of ['K', 'M', 'G']) {
-    v = Math.floor((v + 500) / 1000);
-    if (v <= 9999) return `${padLeft(String(v), 4)}${unit}`;
+    v = ((v + 500n) & MAX_COUNTER) / 1000n;
+    if (v <= 9999n) return `${padLeft(String(v), 4)}${unit}`;
   }
-  return `${padLeft(String(Math.floor((v + 500) / 1000)), 4)}T`;
+  return `${padLeft(String(((v + 500n) & MAX_COUNTER) / 1000n), 4)}T`;
 }
 
 /** The compact form used in the policy line ("0 packets, 0 bytes", "103K packets"). */
-function compactCount(n: number, exact: boolean): string {
+function compactCount(n: number | bigint, exact: boolean): string {
   return formatCount(n, exact).trim();
 }
 
@@ -44,7 +47,7 @@ function listChain(table: Table, chain: Chain, flags: ListFlags): string {
   const lines: string[] = [];
   if (chain.builtin) {
     const counts = flags.verbose
-      ? ` ${compactCount(chain.counters.packets, flags.exact)} packets, ${compactCount(chain.counters.bytes, flags.exact)} bytes`
+      ? ` ${compactCount(exactPackets(chain.counters), flags.exact)} packets, ${compactCount(exactBytes(chain.counters), flags.exact)} bytes`
       : '';
     lines.push(`Chain ${chain.name} (policy ${chain.policy ?? 'ACCEPT'}${counts})`);
   } else {
@@ -73,7 +76,7 @@ function listRule(rule: Rule, num: number, flags: ListFlags): string {
   let line = '';
   if (flags.lineNumbers) line += `${pad(String(num), 4)} `;
   if (flags.verbose)
-    line += `${formatCount(rule.counters.packets, flags.exact)} ${formatCount(rule.counters.bytes, flags.exact)} `;
+    line += `${formatCount(exactPackets(rule.counters), flags.exact)} ${formatCount(exactBytes(rule.counters), flags.exact)} `;
   line += `${pad(s.target?.name ?? '', 9)} `;
   line += s.protocol?.invert ? '!' : ' ';
   line += pad(s.protocol?.value ?? 'all', 5);
@@ -242,7 +245,7 @@ export function listRules(
   verbose: boolean,
   only?: { chain: Chain; rule: number },
 ): string {
-  const counters = (c: Counters) => (verbose ? ` -c ${c.packets} ${c.bytes}` : '');
+  const counters = (c: Counters) => (verbose ? ` -c ${exactPackets(c)} ${exactBytes(c)}` : '');
   const out: string[] = [];
   if (only) {
     const rule = only.chain.rules[only.rule - 1];
@@ -256,7 +259,10 @@ export function listRules(
   return out.map((l) => `${l}\n`).join('');
 }
 
+/** iptables 1.8.9 prints `-c P B` after the matches, before the target (measured). */
 function ruleLine(chain: string, rule: Rule, counters: (c: Counters) => string): string {
-  const text = formatRuleSpec(rule.spec);
-  return `-A ${chain}${text ? ` ${text}` : ''}${counters(rule.counters)}`;
+  const { target, ...matches } = rule.spec;
+  const head = formatRuleSpec(matches);
+  const tail = target ? formatRuleSpec({ matches: [], target }) : '';
+  return `-A ${chain}${head ? ` ${head}` : ''}${counters(rule.counters)}${tail ? ` ${tail}` : ''}`;
 }

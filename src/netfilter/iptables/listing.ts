@@ -6,6 +6,7 @@
  * with single spaces: `formatListing(parseListing(t))` is `t` with its whitespace
  * collapsed. A listing cannot become a ruleset: without `-v` it has no interfaces.
  */
+import { echo } from '../echo.ts';
 
 export class ListingParseError extends Error {
   override name = 'ListingParseError';
@@ -13,7 +14,7 @@ export class ListingParseError extends Error {
     message: string,
     readonly line: number,
   ) {
-    super(`line ${line}: ${message}`);
+    super(`line ${line}: ${echo(message, 400)}`);
   }
 }
 

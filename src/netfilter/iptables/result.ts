@@ -5,6 +5,8 @@
  * with exit 2 (xtables_error PARAMETER_PROBLEM).
  */
 
+import { echo } from '../echo.ts';
+
 export interface IptablesResult {
   exitCode: number;
   stdout: string;
@@ -43,9 +45,14 @@ export const REASON = {
   badBuiltin: 'Bad built-in chain name',
   badPolicy: 'Bad policy name',
   fileExists: 'File exists',
+  /** x_tables' ELOOP (iptables-legacy; nft answers EMLINK, see run.ts). */
+  loop: 'Too many levels of symbolic links',
 } as const;
 
-/** A failed line of an iptables script: names the command and carries what iptables said. */
+/**
+ * A failed line of an iptables script: names the command and carries what iptables said.
+ * The message echoes both cut and with control characters escaped (`echo`).
+ */
 export class IptablesError extends Error {
   readonly command: string;
   readonly exitCode: number;
@@ -56,8 +63,13 @@ export class IptablesError extends Error {
 
   constructor(command: string, result: IptablesResult, line?: number) {
     const where = line === undefined ? '' : ` (line ${line})`;
+    const said = result.stderr
+      .trimEnd()
+      .split('\n')
+      .slice(0, 4)
+      .map((l) => echo(l, 400));
     super(
-      `iptables command failed with exit code ${result.exitCode}${where}: ${command}\n${result.stderr.trimEnd()}`,
+      `iptables command failed with exit code ${result.exitCode}${where}: ${echo(command)}\n${said.join('\n')}`,
     );
     this.name = 'IptablesError';
     this.command = command;

@@ -1,9 +1,11 @@
 /**
  * `runIptables(ruleset, argv)`: what `iptables` (nft flavour, 1.8.9) does to a ruleset,
- * with its output, messages and exit codes. Mutates the ruleset in place.
+ * with its output, messages and exit codes. Mutates the ruleset in place. An argv that
+ * starts with `iptables-legacy` gets x_tables' answers where the two differ (jump checks).
  */
 
 import { findTarget } from '../ruleset/extensions.ts';
+import { checkJumpGraph, NFT_JUMP_STACK_SIZE } from '../ruleset/jump-graph.ts';
 import { formatRuleSpec } from '../ruleset/rule-spec.ts';
 import {
   byteOrder,
@@ -19,7 +21,8 @@ import {
 import type { Chain, Rule, Ruleset, Table } from '../types.ts';
 import { type Command, parseCommand } from './command.ts';
 import { listChains, listRules } from './list.ts';
-import { failure, type IptablesResult, ok, parameterProblem, REASON } from './result.ts';
+import { failure, IPTABLES_VERSION, type IptablesResult, ok, parameterProblem, REASON } from './result.ts';
+import { deleteRule, findRule, forgetIndex, hasRule, insertRule, replaceRule } from './rule-index.ts';
 
 export type { IptablesResult } from './result.ts';
 
@@ -28,6 +31,7 @@ const MAX_CHAIN_NAME = 28;
 export function runIptables(ruleset: Ruleset, argv: readonly string[]): IptablesResult {
   const cmd = parseCommand(argv);
   if ('exitCode' in cmd) return cmd;
+  const legacy = /(^|\/)(ip)?tables-legacy$/.test(argv[0] ?? '');
   switch (cmd.op) {
     case 'L':
     case 'S':
@@ -35,7 +39,7 @@ export function runIptables(ruleset: Ruleset, argv: readonly string[]): Iptables
     case 'A':
     case 'I':
     case 'R':
-      return addRule(ruleset, cmd);
+      return addRule(ruleset, cmd, legacy);
     case 'C':
     case 'D':
       return checkOrDelete(ruleset, cmd);
@@ -80,30 +84,42 @@ function missingJumpTarget(ruleset: Ruleset, cmd: Command): IptablesResult | und
   return parameterProblem(`Chain '${name}' does not exist`);
 }
 
-function addRule(ruleset: Ruleset, cmd: Command): IptablesResult {
+function addRule(ruleset: Ruleset, cmd: Command, legacy: boolean): IptablesResult {
   const missing = missingJumpTarget(ruleset, cmd);
   if (missing) return missing;
   const chain = chainForUpdate(ruleset, cmd);
   if (!chain) return failure(REASON.noChain);
+  const text = formatRuleSpec(cmd.spec);
   const rule: Rule = {
     spec: cmd.spec,
-    text: formatRuleSpec(cmd.spec),
+    text,
     counters: cmd.setCounters ? { ...cmd.setCounters } : { packets: 0, bytes: 0 },
   };
-  if (cmd.op === 'A') {
-    chain.rules.push(rule);
-    return ok();
-  }
   const n = cmd.ruleNumber ?? 1;
-  if (n < 1) return parameterProblem(`Invalid rule number \`${n}'`);
-  if (cmd.op === 'I') {
-    if (n > chain.rules.length + 1) return failure(REASON.insertTooBig);
-    chain.rules.splice(n - 1, 0, rule);
-    return ok();
-  }
-  if (n > chain.rules.length) return failure(REASON.replaceTooBig);
-  chain.rules[n - 1] = rule;
-  return ok();
+  if (cmd.op !== 'A' && n < 1) return parameterProblem(`Invalid rule number \`${n}'`);
+  if (cmd.op === 'I' && n > chain.rules.length + 1) return failure(REASON.insertTooBig);
+  if (cmd.op === 'R' && n > chain.rules.length) return failure(REASON.replaceTooBig);
+  const replaced = chain.rules[n - 1];
+  if (cmd.op === 'A') insertRule(chain, rule, text);
+  else if (cmd.op === 'I') insertRule(chain, rule, text, n - 1);
+  else replaceRule(chain, n - 1, rule, text);
+  if (!cmd.targetIsChain) return ok();
+  // The kernel checks the table's jumps when the rule is committed (see jump-graph.ts).
+  const table = findTable(ruleset, cmd.table) as Table;
+  if (!checkJumpGraph(table, legacy ? {} : { maxLevel: NFT_JUMP_STACK_SIZE })) return ok();
+  if (cmd.op === 'R' && replaced) replaceRule(chain, n - 1, replaced, formatRuleSpec(replaced.spec));
+  else deleteRule(chain, cmd.op === 'A' ? chain.rules.length - 1 : n - 1);
+  return legacy ? failure(REASON.loop) : tooManyLinks(cmd.op, chain.name);
+}
+
+/** nf_tables refuses the commit with EMLINK; iptables-nft names the batch job (exit 4). */
+function tooManyLinks(op: Command['op'], chain: string): IptablesResult {
+  const job = op === 'A' ? 'RULE_APPEND' : op === 'I' ? 'RULE_INSERT' : 'RULE_REPLACE';
+  return {
+    exitCode: 4,
+    stdout: '',
+    stderr: `iptables ${IPTABLES_VERSION}:  ${job} failed (Too many links): rule in chain ${chain}\n`,
+  };
 }
 
 function checkOrDelete(ruleset: Ruleset, cmd: Command): IptablesResult {
@@ -114,7 +130,7 @@ function checkOrDelete(ruleset: Ruleset, cmd: Command): IptablesResult {
       return failure(isBuiltinChain(cmd.table, cmd.chain as string) ? REASON.deleteTooBig : REASON.noChain);
     if (cmd.ruleNumber < 1) return parameterProblem(`Invalid rule number \`${cmd.ruleNumber}'`);
     if (cmd.ruleNumber > chain.rules.length) return failure(REASON.deleteTooBig);
-    chain.rules.splice(cmd.ruleNumber - 1, 1);
+    deleteRule(chain, cmd.ruleNumber - 1);
     return ok();
   }
   const missing = missingJumpTarget(ruleset, cmd);
@@ -122,9 +138,11 @@ function checkOrDelete(ruleset: Ruleset, cmd: Command): IptablesResult {
   // nft looks the rule up by its canonical text: `-d 10.0.0.1` finds `-d 10.0.0.1/32`.
   const wanted = formatRuleSpec(cmd.spec);
   const chain = chainForView(ruleset, cmd);
-  const at = chain ? chain.rules.findIndex((r) => formatRuleSpec(r.spec) === wanted) : -1;
-  if (!chain || at < 0) return failure(REASON.badRule);
-  if (cmd.op === 'D') chain.rules.splice(at, 1);
+  if (!chain) return failure(REASON.badRule);
+  if (cmd.op === 'C') return hasRule(chain, wanted) ? ok() : failure(REASON.badRule);
+  const at = findRule(chain, wanted);
+  if (at < 0) return failure(REASON.badRule);
+  deleteRule(chain, at);
   return ok();
 }
 
@@ -233,6 +251,7 @@ function renameChain(ruleset: Ruleset, cmd: Command): IptablesResult {
       if (r.spec.target?.name === from) {
         r.spec.target.name = to;
         r.text = formatRuleSpec(r.spec);
+        forgetIndex(c);
       }
     }
   }

@@ -2,6 +2,7 @@
  * Runs a list of shell-quoted `iptables …` lines against a ruleset, stopping at the
  * first failure with an IptablesError that names the line and what iptables said.
  */
+import { lineTooLong, MAX_LINE_LENGTH } from '../echo.ts';
 import { TokenizeError, tokenize } from '../ruleset/tokenize.ts';
 import type { Ruleset } from '../types.ts';
 import { IptablesError, parameterProblem } from './result.ts';
@@ -10,6 +11,9 @@ import { runIptables } from './run.ts';
 /** Blank lines and `#` comments are skipped; the leading word "iptables" is optional. */
 export function applyIptablesScript(ruleset: Ruleset, lines: readonly string[]): void {
   lines.forEach((line, k) => {
+    if (line.length > MAX_LINE_LENGTH) {
+      throw new IptablesError(line, parameterProblem(lineTooLong(line.length)), k + 1);
+    }
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     let argv: string[];

@@ -5,6 +5,7 @@
  * With iptables-nft, a built-in chain with no rules and an ACCEPT policy does not
  * exist in the kernel: nothing counts there (ground truth e3).
  */
+import { describeJumpPath } from '../ruleset/jump-graph.ts';
 import type { Chain, Hook, Ruleset, TableName } from '../types.ts';
 import { type CompiledChain, type CompiledRule, compiledChain } from './compile-rule.ts';
 import type { NatManip } from './conntrack.ts';
@@ -15,7 +16,13 @@ import type { RoutingTable } from './routing.ts';
 import type { RejectWith, TargetEnv } from './targets/target.ts';
 import type { CounterRecorder, PathTracer } from './trace.ts';
 
-/** The kernel refuses rulesets deeper than this; a deeper walk means a loop. */
+/**
+ * The walker's own guard against a loop in a ruleset built by hand (dumps and iptables
+ * commands refuse loops a built-in chain reaches, see ruleset/jump-graph.ts): a stack
+ * deeper than this and than the table's number of user chains must repeat a chain.
+ * x_tables sizes its jump stack by the number of chains too, so a 70-deep legacy
+ * ruleset walks; nf_tables refuses depth 16 when the rule is added.
+ */
 export const MAX_JUMP_DEPTH = 64;
 /** More chain entries than this in one traversal can only be a goto loop. */
 export const MAX_CHAIN_ENTRIES = 100_000;
@@ -29,13 +36,17 @@ export type HookVerdict =
 export interface RulesetIndex {
   chain(table: TableName, chain: string): Chain | undefined;
   order(table: TableName, chain: string): number;
+  /** How deep a loop-free walk of this table can jump (its user chains, at least MAX_JUMP_DEPTH). */
+  maxDepth(table: TableName): number;
 }
 
 export function indexRuleset(ruleset: Ruleset): RulesetIndex {
   const chains = new Map<string, Chain>();
   const order = new Map<string, number>();
+  const depth = new Map<TableName, number>();
   let n = 0;
   for (const table of ruleset.tables) {
+    depth.set(table.name, Math.max(MAX_JUMP_DEPTH, table.chains.filter((c) => !c.builtin).length + 1));
     for (const chain of table.chains) {
       chains.set(`${table.name}\u0000${chain.name}`, chain);
       order.set(`${table.name}\u0000${chain.name}`, n++);
@@ -44,6 +55,7 @@ export function indexRuleset(ruleset: Ruleset): RulesetIndex {
   return {
     chain: (table, chain) => chains.get(`${table}\u0000${chain}`),
     order: (table, chain) => order.get(`${table}\u0000${chain}`) ?? n,
+    maxDepth: (table) => depth.get(table) ?? MAX_JUMP_DEPTH,
   };
 }
 
@@ -110,6 +122,7 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
   let pos = 0;
   // goto does not grow the stack, so a goto loop is caught by counting chain entries.
   let entries = 0;
+  const maxDepth = ctx.index.maxDepth(table);
   for (;;) {
     if (pos >= candidates.length) {
       const frame = stack.pop();
@@ -173,16 +186,9 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
         }
         if (verdict.kind === 'jump') stack.push({ chain, compiled, candidates, next: pos });
         entries += 1;
-        if (stack.length >= MAX_JUMP_DEPTH || entries > MAX_CHAIN_ENTRIES) {
-          const path = [...stack.map((f) => f.chain.name), target.name].join(' -> ');
-          throw new RuleError(
-            table,
-            chain.name,
-            number,
-            rule.text,
-            `jump loop or chains nested deeper than ${MAX_JUMP_DEPTH}: ${path}`,
-            rule.line,
-          );
+        if (stack.length >= maxDepth || entries > MAX_CHAIN_ENTRIES) {
+          const path = [...stack.map((f) => f.chain.name), target.name];
+          throw new RuleError(table, chain.name, number, rule.text, describeLoop(path), rule.line);
         }
         chain = target;
         compiled = compiledOf(ctx, chain, table);
@@ -192,6 +198,21 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
       }
     }
   }
+}
+
+/** "jump loop A -> B -> A (entered from FORWARD)": the first chain the path repeats. */
+function describeLoop(path: readonly string[]): string {
+  const first = new Map<string, number>();
+  for (const [k, name] of path.entries()) {
+    const seen = first.get(name);
+    if (seen !== undefined) {
+      const entry = path.slice(0, seen);
+      const from = entry.length > 0 ? ` (entered from ${describeJumpPath(entry)})` : '';
+      return `jump loop ${describeJumpPath(path.slice(seen, k + 1))}${from}`;
+    }
+    first.set(name, k);
+  }
+  return `jump loop through gotos (more than ${MAX_CHAIN_ENTRIES} chains entered): ${describeJumpPath(path)}`;
 }
 
 function applyPolicy(ctx: WalkContext, table: TableName, base: Chain, p: Packet): HookVerdict {

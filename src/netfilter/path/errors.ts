@@ -1,4 +1,5 @@
 /** Errors of the packet path, each naming the rule (table, chain, number, text) or the setting at fault. */
+import { echo } from '../echo.ts';
 import type { TableName } from '../types.ts';
 
 export class RuleError extends Error {
@@ -12,7 +13,7 @@ export class RuleError extends Error {
   ) {
     const where = line === undefined ? '' : ` (dump line ${line})`;
     super(
-      `${problem} — in table ${table}, rule ${ruleNumber} of chain ${chain}${where}: "-A ${chain} ${ruleText}"`,
+      `${echo(problem, 400)} — in table ${table}, rule ${ruleNumber} of chain ${chain}${where}: "${echo(`-A ${chain} ${ruleText}`)}"`,
     );
     this.name = 'RuleError';
   }
@@ -21,7 +22,8 @@ export class RuleError extends Error {
 /** A host description the path cannot work with (bad address, unknown interface …). */
 export class HostStateError extends Error {
   constructor(message: string) {
-    super(message);
+    // Messages quote host descriptions given by the user (interface names, addresses).
+    super(echo(message, 600));
     this.name = 'HostStateError';
   }
 }

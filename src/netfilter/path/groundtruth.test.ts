@@ -271,16 +271,23 @@ for (const { version, dir, outer, differences } of recordings)
       for (const c of e.cases.map(
         (k): Case => ({ ...k, ...(differences as Record<string, Partial<Case>>)[k.step] }),
       )) {
-        it(c.step, c.todo ? { todo: c.todo } : {}, () => {
+        const replay = () => {
           const step = transcript.steps.find((s) => s.title === c.step);
           assert.ok(step, `no step "${c.step}" in ${e.file}`);
           const h = host(step.dumpText, e.bridges, e.neighbours, c.proxy ? [proxy] : []);
-          const result = runFlow(h, c.flow);
+          return { step, h, result: runFlow(h, c.flow) };
+        };
+        const countersMatch = (step: { dumpText: string }, h: HostState) =>
           assert.equal(
             serializeRuleset(h.ruleset, { counters: true }),
             step.dumpText,
             `counters of "${c.step}"`,
           );
+        // The verdict and the seen source are checked even where the exact counters are a
+        // known todo: only the counter comparison waits.
+        it(c.step, () => {
+          const { step, h, result } = replay();
+          if (!c.todo) countersMatch(step, h);
           assert.equal(result.verdict, c.verdict);
           if (c.delivered !== undefined) assert.equal(result.delivered, c.delivered);
           if (c.seenSource !== undefined) assert.equal(result.seenSource, c.seenSource);
@@ -291,6 +298,11 @@ for (const { version, dir, outer, differences } of recordings)
           );
           assert.equal(moved > 0, step.dumpText.match(/\[[1-9]/) !== null);
         });
+        if (c.todo)
+          it(`${c.step}: counters`, { todo: c.todo }, () => {
+            const { step, h } = replay();
+            countersMatch(step, h);
+          });
       }
     });
   }

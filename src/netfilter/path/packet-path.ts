@@ -23,6 +23,7 @@ import type { Hook, TableName } from '../types.ts';
 import { type HookVerdict, type WalkContext, walkHook } from './chain-walk.ts';
 import { type ConntrackTable, ctStateOf, formatTuple, type NatManip } from './conntrack.ts';
 import { formatIPv4 } from './ipv4.ts';
+import { CONNTRACK_PRIORITY, IPTABLES_PRIORITY, NAT_PRIORITY, type NativeHooks } from './native-hooks.ts';
 import { describePacket, type Packet } from './packet.ts';
 import type { RouteDecision } from './routing.ts';
 import type { RejectWith } from './targets/target.ts';
@@ -38,8 +39,31 @@ export type PathOutcome =
   /** Host-originated with no route: the sender's connect()/sendto() fails at once. */
   | { kind: 'unreachable'; p: Packet; reason: string };
 
-const PREROUTING_TABLES: TableName[] = ['raw', 'mangle', 'nat'];
-const FILTER_TABLES: TableName[] = ['filter', 'security'];
+/** What a hook runs besides native nft chains, in iptables' priority order. */
+type HookPart = Exclude<TableName, 'nat'> | 'conntrack' | 'nat';
+
+const HOOK_PARTS: Readonly<Record<Hook, readonly HookPart[]>> = {
+  PREROUTING: ['raw', 'conntrack', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'conntrack', 'mangle', 'nat', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+/** Which NAT a hook's nat step sets up. */
+const HOOK_MANIP: Readonly<Record<Hook, NatManip>> = {
+  PREROUTING: 'dst',
+  OUTPUT: 'dst',
+  INPUT: 'src',
+  POSTROUTING: 'src',
+  FORWARD: 'dst',
+};
+
+function priorityOf(part: HookPart, hook: Hook): number {
+  if (part === 'conntrack') return CONNTRACK_PRIORITY;
+  if (part === 'nat') return NAT_PRIORITY[HOOK_MANIP[hook]];
+  return IPTABLES_PRIORITY[part];
+}
 
 export class PacketPath {
   constructor(
@@ -48,7 +72,38 @@ export class PacketPath {
     private readonly ctx: WalkContext,
     /** iptables-legacy's tables (HostState.legacyRuleset), walked after nft's at each hook. */
     private readonly legacy?: WalkContext,
+    /** Native nft base chains (HostState.nftRuleset), run by priority among iptables' tables. */
+    private readonly native?: NativeHooks,
   ) {}
+
+  /**
+   * One hook: iptables' tables, conntrack and NAT at their fixed priorities, and the
+   * native base chains at theirs, in ascending priority (at equal priority iptables'
+   * table first). An accept ends one base chain only; anything else ends the hook.
+   */
+  private hook(hook: Hook, p: Packet, looped = false): HookVerdict {
+    const parts = HOOK_PARTS[hook];
+    const natives = this.native?.at(hook).filter ?? [];
+    let n = 0;
+    for (const part of parts) {
+      const priority = priorityOf(part, hook);
+      for (; n < natives.length && (natives[n]?.priority ?? 0) < priority; n++) {
+        const v = this.native?.walk(natives[n] as (typeof natives)[number], hook, p) ?? ACCEPT;
+        if (v.kind !== 'accept') return v;
+      }
+      let v: HookVerdict = ACCEPT;
+      if (part === 'conntrack') {
+        if (!looped) this.conntrackIn(p);
+      } else if (part === 'nat') v = this.nat(p, hook, HOOK_MANIP[hook]);
+      else v = this.walk(part, hook, p);
+      if (v.kind !== 'accept') return v;
+    }
+    for (; n < natives.length; n++) {
+      const v = this.native?.walk(natives[n] as (typeof natives)[number], hook, p) ?? ACCEPT;
+      if (v.kind !== 'accept') return v;
+    }
+    return ACCEPT;
+  }
 
   private get tracer() {
     return this.ctx.tracer;
@@ -87,18 +142,9 @@ export class PacketPath {
     }
     p.outDev = route.kind === 'local' ? 'lo' : route.dev;
     this.traceRoute(p, route);
-    let v = this.walk('raw', 'OUTPUT', p);
-    if (v.kind !== 'accept') return this.stopped(p, v);
-    this.conntrackIn(p);
-    v = this.walk('mangle', 'OUTPUT', p);
-    if (v.kind !== 'accept') return this.stopped(p, v);
     const daddr = p.daddr;
-    v = this.nat(p, 'OUTPUT', 'dst');
+    const v = this.hook('OUTPUT', p);
     if (v.kind !== 'accept') return this.stopped(p, v);
-    for (const table of FILTER_TABLES) {
-      v = this.walk(table, 'OUTPUT', p);
-      if (v.kind !== 'accept') return this.stopped(p, v);
-    }
     if (p.daddr !== daddr) {
       // ip_route_me_harder: the destination changed, so does the way out.
       route = this.ctx.routing.lookup(p.daddr);
@@ -119,11 +165,8 @@ export class PacketPath {
   private prerouting(p: Packet, looped: boolean): PathOutcome {
     const origDaddr = p.daddr;
     const dev = p.inDev;
-    for (const table of PREROUTING_TABLES) {
-      const v = table === 'nat' ? this.nat(p, 'PREROUTING', 'dst') : this.walk(table, 'PREROUTING', p);
-      if (v.kind !== 'accept') return this.stopped(p, v);
-      if (table === 'raw' && !looped) this.conntrackIn(p);
-    }
+    const pre = this.hook('PREROUTING', p, looped);
+    if (pre.kind !== 'accept') return this.stopped(p, pre);
     const route = this.ctx.routing.lookup(p.daddr);
     this.traceRoute(p, route);
     if (route.kind === 'local') return this.input(p);
@@ -143,20 +186,14 @@ export class PacketPath {
     p.bridged = bridged;
     if (bridged) this.tracer.step(p, 'note', `bridged on ${dev} (br_netfilter: FORWARD -i ${dev} -o ${dev})`);
     p.outDev = route.dev;
-    for (const table of ['mangle', 'filter', 'security'] as TableName[]) {
-      const v = this.walk(table, 'FORWARD', p);
-      if (v.kind !== 'accept') return this.stopped(p, v);
-    }
+    const forward = this.hook('FORWARD', p);
+    if (forward.kind !== 'accept') return this.stopped(p, forward);
     return this.postrouting(p, route);
   }
 
   private input(p: Packet): PathOutcome {
     p.outDev = '';
-    for (const table of ['mangle', 'filter', 'security'] as TableName[]) {
-      const v = this.walk(table, 'INPUT', p);
-      if (v.kind !== 'accept') return this.stopped(p, v);
-    }
-    const v = this.nat(p, 'INPUT', 'src');
+    const v = this.hook('INPUT', p);
     if (v.kind !== 'accept') return this.stopped(p, v);
     this.confirm(p);
     this.tracer.step(p, 'deliver', `delivered to the host (${describePacket(p)})`);
@@ -164,9 +201,7 @@ export class PacketPath {
   }
 
   private postrouting(p: Packet, route: RouteDecision): PathOutcome {
-    let v = this.walk('mangle', 'POSTROUTING', p);
-    if (v.kind !== 'accept') return this.stopped(p, v);
-    v = this.nat(p, 'POSTROUTING', 'src');
+    const v = this.hook('POSTROUTING', p);
     if (v.kind !== 'accept') return this.stopped(p, v);
     this.confirm(p);
     const via = route.kind === 'unicast' ? route.via : undefined;
@@ -239,7 +274,7 @@ export class PacketPath {
     const ct = p.ct ?? p.relatedTo;
     if (!ct || p.notrack) return ACCEPT;
     if (!p.relatedTo && ctStateOf(p) === 'NEW' && !ct.natInitialized[manip]) {
-      const v = this.walk('nat', hook, p);
+      const v = this.natChains(p, hook, manip);
       if (v.kind === 'drop' || v.kind === 'reject') return v;
       ct.natInitialized[manip] = true;
       if (v.kind === 'nat') {
@@ -276,6 +311,28 @@ export class PacketPath {
     const after = describePacket(p);
     if (before !== after)
       this.tracer.step(p, 'nat', `${manip === 'dst' ? 'DNAT' : 'SNAT'} ${hook}: ${before} -> ${after}`);
+    return ACCEPT;
+  }
+
+  /**
+   * The nat chains of a hook, as nf_nat runs them for a new flow: iptables' nat table and
+   * native nat chains in priority order, until one of them binds the flow.
+   */
+  private natChains(p: Packet, hook: Hook, manip: NatManip): HookVerdict {
+    const natives = this.native?.at(hook).nat ?? [];
+    const iptables = NAT_PRIORITY[manip];
+    let walkedIptables = false;
+    for (let n = 0; n <= natives.length; n++) {
+      const native = natives[n];
+      if (!walkedIptables && (native === undefined || native.priority >= iptables)) {
+        walkedIptables = true;
+        const v = this.walk('nat', hook, p);
+        if (v.kind !== 'accept') return v;
+      }
+      if (native === undefined) break;
+      const v = this.native?.walk(native, hook, p) ?? ACCEPT;
+      if (v.kind !== 'accept') return v;
+    }
     return ACCEPT;
   }
 

@@ -37,6 +37,7 @@ import {
   UDP_HEADER_BYTES,
 } from './flows.ts';
 import { cidrContains, formatIPv4, isIPv4, parseCidr, parseIPv4 } from './ipv4.ts';
+import { NativeHooks } from './native-hooks.ts';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
@@ -111,10 +112,11 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     label: 'iptables-legacy',
   };
   const conntrack = options.conntrack ?? new ConntrackTable();
+  const native = host.nftRuleset ? new NativeHooks(host.nftRuleset, routing, tracer) : undefined;
   const runner = new FlowRunner(
     host,
     routing,
-    new PacketPath(host, conntrack, ctx, legacy),
+    new PacketPath(host, conntrack, ctx, legacy, native),
     conntrack,
     tracer,
     counters,
@@ -135,6 +137,7 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   return {
     ...outcome,
     counters: counters.list(),
+    ...(native ? { nftCounters: native.list() } : {}),
     path: tracer.steps,
     ...(variations.length > 0 ? { variations } : {}),
   };

@@ -4,6 +4,7 @@
  * deltas so a result can list exactly what moved.
  */
 import type { FlowResult, PathStep } from '../host-types.ts';
+import { addToCounters } from '../ruleset/counters.ts';
 import type { CounterDelta, Counters, TableName } from '../types.ts';
 import { formatIPv4 } from './ipv4.ts';
 import type { Packet } from './packet.ts';
@@ -21,8 +22,8 @@ export class CounterRecorder {
     bytes: number,
     text: string,
   ): void {
-    counters.packets += 1;
-    counters.bytes += bytes;
+    // Exact past 2^53: a dump's counters may start anywhere up to 2^64-1.
+    addToCounters(counters, 1, bytes);
     let delta = this.deltas.get(counters);
     if (!delta) {
       delta = { table, chain, rule, packets: 0, bytes: 0, text, order: this.orderOf(table, chain) };

@@ -1,5 +1,14 @@
 /** iptables-save parse and serialize, canonical rule text, the extension registry. */
 export { AddressError, canonicalCidr, listingAddress } from './address.ts';
+export {
+  addToCounters,
+  exactBytes,
+  exactCounters,
+  exactPackets,
+  formatCounters,
+  MAX_COUNTER,
+  parseCounterValue,
+} from './counters.ts';
 export { RulesetParseError } from './errors.ts';
 export {
   type ExtensionDef,
@@ -12,6 +21,7 @@ export {
   STANDARD_VERDICTS,
   TARGETS,
 } from './extensions.ts';
+export { checkJumpGraph, describeJumpPath, type JumpProblem, NFT_JUMP_STACK_SIZE } from './jump-graph.ts';
 export { type ParseRulesetOptions, parseRuleset } from './parse.ts';
 export { canonicalProtocol, ProtocolError, protocolNumber } from './protocol.ts';
 export {

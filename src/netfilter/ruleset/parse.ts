@@ -3,9 +3,12 @@
  * original text (byte-exact round trip) beside the parsed spec; every problem is a
  * RulesetParseError naming the file, line and token.
  */
+import { lineTooLong, MAX_LINE_LENGTH } from '../echo.ts';
 import type { Chain, Counters, Policy, Rule, Ruleset, Table } from '../types.ts';
+import { exactCounters, MAX_COUNTER, parseCounterValue } from './counters.ts';
 import { RulesetParseError } from './errors.ts';
 import { findTarget } from './extensions.ts';
+import { checkJumpGraph, describeJumpPath } from './jump-graph.ts';
 import { parseRuleArgs, RuleSpecError } from './rule-spec.ts';
 import { isBuiltinChain, isTableName, newBuiltinChain, newUserChain } from './tables.ts';
 import { TokenizeError, tokenize } from './tokenize.ts';
@@ -51,6 +54,16 @@ export function parseRuleset(text: string, options: ParseRulesetOptions = {}): R
     const lineNo = idx + 1;
     const raw = lines[idx] as string;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.length > MAX_LINE_LENGTH) {
+      throw fail(
+        lineNo,
+        line,
+        lineTooLong(line.length),
+        line.slice(0, 20),
+        0,
+        'iptables-save writes no such line',
+      );
+    }
     if (line.trim() === '') continue;
 
     if (line.startsWith('#')) {
@@ -95,6 +108,7 @@ export function parseRuleset(text: string, options: ParseRulesetOptions = {}): R
     if (line === 'COMMIT' || line.trim() === 'COMMIT') {
       if (!table) throw fail(lineNo, line, 'COMMIT without a *table line before it', 'COMMIT');
       checkJumps(table, jumps, fail);
+      checkLoops(table, fail);
       rs.tables.push(table);
       table = undefined;
       continue;
@@ -150,17 +164,22 @@ type Fail = (
 
 function parseCounters(text: string, lineNo: number, line: string, fail: Fail, column: number): Counters {
   const m = COUNTERS.exec(text);
-  if (!m || !/^\d+$/.test(m[1] as string) || !/^\d+$/.test(m[2] as string)) {
+  const packets = m ? parseCounterValue(m[1] as string) : undefined;
+  const bytes = m ? parseCounterValue(m[2] as string) : undefined;
+  if (packets === undefined || bytes === undefined) {
+    const tooBig = m && /^\d+$/.test(m[1] as string) && /^\d+$/.test(m[2] as string);
     throw fail(
       lineNo,
       line,
-      `bad counters "${text}"`,
+      tooBig ? `counters above 2^64-1: ${text}` : `bad counters "${text}"`,
       text,
       column,
-      'counters are [packets:bytes], both whole numbers',
+      tooBig
+        ? `kernel counters are 64-bit: at most ${MAX_COUNTER}`
+        : 'counters are [packets:bytes], both whole numbers',
     );
   }
-  return { packets: Number(m[1]), bytes: Number(m[2]) };
+  return exactCounters(packets, bytes);
 }
 
 function parseChainLine(table: Table, line: string, lineNo: number, fail: Fail): Chain {
@@ -276,6 +295,25 @@ function parseRuleLine(table: Table, line: string, lineNo: number, fail: Fail, j
     jumps.push({ rule, lineNo, lineText: line, column: specTokens[targetIndex + 1]?.column ?? 0 });
   }
   return rule;
+}
+
+/**
+ * A loop that a built-in chain reaches is refused, as iptables-restore's commit is by the
+ * kernel (both nf_tables and x_tables); loops no built-in chain reaches are kept, as there.
+ */
+function checkLoops(table: Table, fail: Fail): void {
+  const problem = checkJumpGraph(table);
+  if (!problem) return;
+  const { rule } = problem;
+  const lineText = `-A ${problem.chain} ${rule.text}`;
+  throw fail(
+    rule.line ?? 0,
+    lineText,
+    `jump loop in table ${table.name}: ${describeJumpPath(problem.path)}`,
+    rule.spec.target?.name ?? '',
+    undefined,
+    'the kernel refuses a loop that a built-in chain reaches; break the loop or remove the jump',
+  );
 }
 
 /** A `-j NAME` that is neither a target extension nor a chain of this table is an error. */

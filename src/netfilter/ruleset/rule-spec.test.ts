@@ -42,7 +42,8 @@ describe('formatRuleSpec canonical text', () => {
       '-o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
       '-o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
     ],
-    ['-m state --state ESTABLISHED,RELATED -j ACCEPT', '-m state --state ESTABLISHED,RELATED -j ACCEPT'],
+    // Measured (iptables 1.8.9, nft and legacy): states print in libxt_state's order, not as typed.
+    ['-m state --state ESTABLISHED,RELATED -j ACCEPT', '-m state --state RELATED,ESTABLISHED -j ACCEPT'],
     [
       '-s 127.0.0.11/32 -p udp -m udp --sport 42499 -j SNAT --to-source :53',
       '-s 127.0.0.11/32 -p udp -m udp --sport 42499 -j SNAT --to-source :53',

@@ -78,54 +78,71 @@ export function parseRuleArgs(
   input: readonly string[],
   foreign?: ForeignOptionHook,
 ): { spec: RuleSpec; targetIsChain: boolean } {
-  const argv = [...input];
-  const spec: RuleSpec = { matches: [] };
-  const loaded: LoadedMatch[] = [];
-  let target: { def?: ExtensionDef; spec: TargetSpec } | undefined;
-  let invert = false;
-  let invertIndex = -1;
-  let i = 0;
-  const seen = new Set<string>();
+  return new RuleArgsParser(input, foreign).parse();
+}
 
-  const fail = (kind: RuleSpecErrorKind, message: string, at = i): never => {
-    throw new RuleSpecError(kind, message, argv[at] ?? '', at);
-  };
+/**
+ * One parse of a rule's arguments. A class rather than closures inside parseRuleArgs:
+ * Docker's model runs this for every iptables command (240,000 for a 30,000-port range),
+ * and closures cost a function object each per call (and under tsx a name each).
+ */
+class RuleArgsParser {
+  private readonly argv: string[];
+  private readonly spec: RuleSpec = { matches: [] };
+  private readonly loaded: LoadedMatch[] = [];
+  private target: { def?: ExtensionDef; spec: TargetSpec } | undefined;
+  private invert = false;
+  private invertIndex = -1;
+  private i = 0;
+  private readonly seen = new Set<string>();
 
-  const takeValue = (option: string, invertible = true): { value: string; oldInvert: boolean } => {
+  constructor(
+    input: readonly string[],
+    private readonly foreign: ForeignOptionHook | undefined,
+  ) {
+    this.argv = [...input];
+  }
+
+  private fail(kind: RuleSpecErrorKind, message: string, at = this.i): never {
+    throw new RuleSpecError(kind, message, this.argv[at] ?? '', at);
+  }
+
+  private takeValue(option: string, invertible = true): { value: string; oldInvert: boolean } {
     let oldInvert = false;
-    let next = argv[i + 1];
+    let next = this.argv[this.i + 1];
     // Old style `-s ! 10.0.0.0/8`: iptables 1.8 still accepts it (with a warning).
     // A "!" after an option that cannot be inverted is its argument (`--comment !`).
     if (next === '!' && invertible) {
       oldInvert = true;
-      i++;
-      next = argv[i + 1];
+      this.i++;
+      next = this.argv[this.i + 1];
     }
-    if (next === undefined) fail('missing-argument', `option "${option}" requires an argument`);
-    i++;
+    if (next === undefined) this.fail('missing-argument', `option "${option}" requires an argument`);
+    this.i++;
     return { value: next as string, oldInvert };
-  };
+  }
 
-  const applyBuiltin = (letter: string, written: string, attached?: string): void => {
-    const atToken = i;
+  private setOnce(
+    key: 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol',
+    v: Inverted<string> | undefined,
+    letter: string,
+    atToken: number,
+  ): void {
+    if (this.spec[key] !== undefined || this.seen.has(key))
+      this.fail('duplicate', `multiple -${letter} flags not allowed`, atToken);
+    this.seen.add(key);
+    if (v !== undefined) this.spec[key] = v;
+  }
+
+  private applyBuiltin(letter: string, written: string, attached?: string): void {
+    const atToken = this.i;
     let value = attached;
     let oldInvert = false;
     if (VALUE_SHORT.has(letter) && value === undefined) {
-      ({ value, oldInvert } = takeValue(written));
+      ({ value, oldInvert } = this.takeValue(written));
     }
-    const inv = invert || oldInvert;
-    const consumeInvert = () => {
-      invert = false;
-    };
-    const setOnce = <K extends 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol'>(
-      key: K,
-      v: Inverted<string> | undefined,
-    ) => {
-      if (spec[key] !== undefined || seen.has(key))
-        fail('duplicate', `multiple -${letter} flags not allowed`, atToken);
-      seen.add(key);
-      if (v !== undefined) spec[key] = v;
-    };
+    const inv = this.invert || oldInvert;
+    const spec = this.spec;
     switch (letter) {
       case 's':
       case 'd': {
@@ -133,12 +150,14 @@ export function parseRuleArgs(
         try {
           cidr = canonicalCidr(value as string);
         } catch (e) {
-          if (e instanceof AddressError) fail('bad-value', e.message, atToken + 1);
+          if (e instanceof AddressError) this.fail('bad-value', e.message, atToken + 1);
           throw e;
         }
-        setOnce(
+        this.setOnce(
           letter === 's' ? 'source' : 'destination',
           cidr === undefined && !inv ? undefined : { invert: inv, value: cidr ?? '0.0.0.0/0' },
+          letter,
+          atToken,
         );
         break;
       }
@@ -146,13 +165,18 @@ export function parseRuleArgs(
       case 'o': {
         const name = value as string;
         if (name.length === 0 || name.length > 15 || /[\s/]/.test(name)) {
-          fail(
+          this.fail(
             'bad-value',
             `interface name "${name}" must be 1 to 15 characters without "/" or spaces`,
             atToken,
           );
         }
-        setOnce(letter === 'i' ? 'inInterface' : 'outInterface', { invert: inv, value: name });
+        this.setOnce(
+          letter === 'i' ? 'inInterface' : 'outInterface',
+          { invert: inv, value: name },
+          letter,
+          atToken,
+        );
         break;
       }
       case 'p': {
@@ -160,67 +184,73 @@ export function parseRuleArgs(
         try {
           proto = canonicalProtocol(value as string);
         } catch (e) {
-          if (e instanceof ProtocolError) fail('bad-value', e.message, atToken + 1);
+          if (e instanceof ProtocolError) this.fail('bad-value', e.message, atToken + 1);
           throw e;
         }
-        setOnce('protocol', proto === undefined && !inv ? undefined : { invert: inv, value: proto ?? 'all' });
+        this.setOnce(
+          'protocol',
+          proto === undefined && !inv ? undefined : { invert: inv, value: proto ?? 'all' },
+          letter,
+          atToken,
+        );
         break;
       }
       case 'f':
-        if (spec.fragment) fail('duplicate', 'multiple -f flags not allowed', atToken);
+        if (spec.fragment) this.fail('duplicate', 'multiple -f flags not allowed', atToken);
         spec.fragment = { invert: inv, value: true };
         break;
       case 'm': {
-        if (inv) fail('bad-invert', 'unexpected "!" before -m', invertIndex);
+        if (inv) this.fail('bad-invert', 'unexpected "!" before -m', this.invertIndex);
         const def = findMatch(value as string);
-        if (!def) fail('unknown-match', `unknown match "${value}"`, atToken + (attached ? 0 : 1));
+        if (!def) this.fail('unknown-match', `unknown match "${value}"`, atToken + (attached ? 0 : 1));
         const m: LoadedMatch = {
           def: def as ExtensionDef,
           spec: { name: (def as ExtensionDef).name, options: [] },
         };
-        loaded.push(m);
+        this.loaded.push(m);
         break;
       }
       case 'j':
       case 'g': {
-        if (inv) fail('bad-invert', `unexpected "!" before -${letter}`, invertIndex);
-        if (target) fail('duplicate', 'multiple -j flags not allowed', atToken);
+        if (inv) this.fail('bad-invert', `unexpected "!" before -${letter}`, this.invertIndex);
+        if (this.target) this.fail('duplicate', 'multiple -j flags not allowed', atToken);
         const name = value as string;
         const def = letter === 'j' ? findTarget(name) : undefined;
         if (!def && !/^[A-Za-z0-9_.+-][^\s]*$/.test(name)) {
-          fail('unknown-target', `unknown target "${name}"`, atToken + (attached ? 0 : 1));
+          this.fail('unknown-target', `unknown target "${name}"`, atToken + (attached ? 0 : 1));
         }
-        if (def) target = { def, spec: { name: def.name, goto: false, options: [] } };
-        else target = { spec: { name, goto: letter === 'g', options: [] } };
+        if (def) this.target = { def, spec: { name: def.name, goto: false, options: [] } };
+        else this.target = { spec: { name, goto: letter === 'g', options: [] } };
         break;
       }
     }
-    consumeInvert();
-  };
-  const applyExtensionOption = (owner: MatchSpec | TargetSpec, def: OptionDef, written: string): void => {
-    const atToken = i;
-    let inv = invert;
+    this.invert = false;
+  }
+
+  private applyExtensionOption(owner: MatchSpec | TargetSpec, def: OptionDef, written: string): void {
+    const atToken = this.i;
+    let inv = this.invert;
     const args: string[] = [];
     for (let k = 0; k < def.arity; k++) {
-      const { value, oldInvert } = takeValue(written, def.invertible);
+      const { value, oldInvert } = this.takeValue(written, def.invertible);
       if (oldInvert) {
-        if (k > 0) fail('bad-invert', `unexpected "!" inside the arguments of "${written}"`, i - 1);
+        if (k > 0) this.fail('bad-invert', `unexpected "!" inside the arguments of "${written}"`, this.i - 1);
         inv = true;
       }
       args.push(value);
     }
-    if (inv && !def.invertible) fail('bad-invert', `option "${written}" cannot be inverted`, atToken);
-    invert = false;
+    if (inv && !def.invertible) this.fail('bad-invert', `option "${written}" cannot be inverted`, atToken);
+    this.invert = false;
     owner.options.push({ name: def.name, invert: inv, args });
-  };
+  }
 
-  const resolveLong = (name: string): { owner: MatchSpec | TargetSpec; def: OptionDef } | undefined => {
+  private resolveLong(name: string): { owner: MatchSpec | TargetSpec; def: OptionDef } | undefined {
     const candidates: Array<{ owner: MatchSpec | TargetSpec; ext: ExtensionDef }> = [];
-    for (let k = loaded.length - 1; k >= 0; k--) {
-      const m = loaded[k] as LoadedMatch;
+    for (let k = this.loaded.length - 1; k >= 0; k--) {
+      const m = this.loaded[k] as LoadedMatch;
       candidates.push({ owner: m.spec, ext: m.def });
     }
-    if (target?.def) candidates.push({ owner: target.spec, ext: target.def });
+    if (this.target?.def) candidates.push({ owner: this.target.spec, ext: this.target.def });
     for (const c of candidates) {
       const def = c.ext.options.find((o) => o.name === name || o.aliases?.includes(name));
       if (def) return { owner: c.owner, def };
@@ -231,82 +261,88 @@ export function parseRuleArgs(
     }
     // `-p tcp --dport 80`: iptables loads the protocol's match on the first option it
     // does not know, which is why iptables-save prints `-p tcp -m tcp --dport 80`.
-    const proto = spec.protocol?.value;
-    if (proto && !spec.protocol?.invert && IMPLICIT_PROTOCOL_MATCHES.includes(proto)) {
+    const proto = this.spec.protocol?.value;
+    if (proto && !this.spec.protocol?.invert && IMPLICIT_PROTOCOL_MATCHES.includes(proto)) {
       const ext = findMatch(proto) as ExtensionDef;
       const def = findOption(ext, name);
-      if (def && !loaded.some((m) => m.def.name === proto)) {
+      if (def && !this.loaded.some((m) => m.def.name === proto)) {
         const m: LoadedMatch = { def: ext, spec: { name: ext.name, options: [] } };
-        loaded.push(m);
+        this.loaded.push(m);
         return { owner: m.spec, def };
       }
     }
     return undefined;
-  };
+  }
 
-  while (i < argv.length) {
-    const tok = argv[i] as string;
-    if (tok === '!') {
-      if (invert) fail('bad-invert', 'multiple consecutive "!" not allowed');
-      invert = true;
-      invertIndex = i;
-      i++;
-      continue;
-    }
-    if (tok.startsWith('--') && tok.length > 2) {
-      const eq = tok.indexOf('=');
-      const name = eq > 0 ? tok.slice(2, eq) : tok.slice(2);
-      const builtin = BUILTIN_LONG[name];
-      if (builtin && Object.hasOwn(BUILTIN_LONG, name)) {
-        applyBuiltin(builtin, tok, eq > 0 ? tok.slice(eq + 1) : undefined);
-        i++;
+  parse(): { spec: RuleSpec; targetIsChain: boolean } {
+    const argv = this.argv;
+    const foreign = this.foreign;
+    while (this.i < argv.length) {
+      const tok = argv[this.i] as string;
+      if (tok === '!') {
+        if (this.invert) this.fail('bad-invert', 'multiple consecutive "!" not allowed');
+        this.invert = true;
+        this.invertIndex = this.i;
+        this.i++;
         continue;
       }
-      const resolved = resolveLong(name);
-      if (resolved) {
-        if (eq > 0) {
-          // `--dport=80`: split into option and value, then read it again.
-          argv.splice(i, 1, `--${name}`, tok.slice(eq + 1));
+      if (tok.startsWith('--') && tok.length > 2) {
+        const eq = tok.indexOf('=');
+        const name = eq > 0 ? tok.slice(2, eq) : tok.slice(2);
+        const builtin = BUILTIN_LONG[name];
+        if (builtin && Object.hasOwn(BUILTIN_LONG, name)) {
+          this.applyBuiltin(builtin, tok, eq > 0 ? tok.slice(eq + 1) : undefined);
+          this.i++;
           continue;
         }
-        applyExtensionOption(resolved.owner, resolved.def, tok);
-        i++;
-        continue;
-      }
-    } else if (tok.startsWith('-') && tok.length >= 2 && tok[1] !== '-') {
-      const letter = tok[1] as string;
-      if (tok.length === 2 && BUILTIN_SHORT.has(letter)) {
-        applyBuiltin(letter, tok);
-        i++;
-        continue;
-      }
-      if (tok.length > 2 && VALUE_SHORT.has(letter)) {
-        const used = foreign ? foreign(argv, i) : 0;
-        if (used > 0) {
-          i += used;
+        const resolved = this.resolveLong(name);
+        if (resolved) {
+          if (eq > 0) {
+            // `--dport=80`: split into option and value, then read it again.
+            argv.splice(this.i, 1, `--${name}`, tok.slice(eq + 1));
+            continue;
+          }
+          this.applyExtensionOption(resolved.owner, resolved.def, tok);
+          this.i++;
           continue;
         }
-        applyBuiltin(letter, `-${letter}`, tok.slice(2));
-        i++;
+      } else if (tok.startsWith('-') && tok.length >= 2 && tok[1] !== '-') {
+        const letter = tok[1] as string;
+        if (tok.length === 2 && BUILTIN_SHORT.has(letter)) {
+          this.applyBuiltin(letter, tok);
+          this.i++;
+          continue;
+        }
+        if (tok.length > 2 && VALUE_SHORT.has(letter)) {
+          const used = foreign ? foreign(argv, this.i) : 0;
+          if (used > 0) {
+            this.i += used;
+            continue;
+          }
+          this.applyBuiltin(letter, `-${letter}`, tok.slice(2));
+          this.i++;
+          continue;
+        }
+      }
+      const used = foreign ? foreign(argv, this.i) : 0;
+      if (used > 0) {
+        if (this.invert) this.fail('bad-invert', `unexpected "!" before "${tok}"`, this.invertIndex);
+        this.i += used;
         continue;
       }
+      if (tok.startsWith('-') && tok.length > 1) this.fail('unknown-option', `unknown option "${tok}"`);
+      this.fail('bad-value', `bad argument "${tok}"`);
     }
-    const used = foreign ? foreign(argv, i) : 0;
-    if (used > 0) {
-      if (invert) fail('bad-invert', `unexpected "!" before "${tok}"`, invertIndex);
-      i += used;
-      continue;
-    }
-    if (tok.startsWith('-') && tok.length > 1) fail('unknown-option', `unknown option "${tok}"`);
-    fail('bad-value', `bad argument "${tok}"`);
-  }
-  if (invert) fail('bad-invert', 'a "!" must be followed by an option', invertIndex);
+    if (this.invert) this.fail('bad-invert', 'a "!" must be followed by an option', this.invertIndex);
 
-  spec.matches = loaded.map((m) => canonicalMatch(m.def, m.spec));
-  if (target) {
-    spec.target = target.def ? canonicalTarget(target.def, target.spec) : target.spec;
+    const spec = this.spec;
+    spec.matches = this.loaded.map((m) => canonicalMatch(m.def, m.spec));
+    const target = this.target;
+    if (target) {
+      spec.target = target.def ? canonicalTarget(target.def, target.spec) : target.spec;
+    }
+    return { spec, targetIsChain: target !== undefined && target.def === undefined };
   }
-  return { spec, targetIsChain: target !== undefined && target.def === undefined };
 }
 
 const TCP_SYN_FLAGS = ['FIN,SYN,RST,ACK', 'SYN'];
@@ -341,6 +377,22 @@ function canonicalPort(value: string): string {
   return parts.join(':');
 }
 
+/** The order libxt_conntrack and libxt_state print states in, whatever order was typed. */
+const CT_STATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
+
+function canonicalStates(value: string): string {
+  const states = value.split(',');
+  const rank = (s: string) => {
+    const r = CT_STATE_ORDER.indexOf(s.toUpperCase());
+    return r < 0 ? CT_STATE_ORDER.length : r;
+  };
+  return states
+    .map((s, index) => ({ s, index }))
+    .sort((a, b) => rank(a.s) - rank(b.s) || a.index - b.index)
+    .map((x) => x.s)
+    .join(',');
+}
+
 function canonicalMatch(def: ExtensionDef, m: MatchSpec): MatchSpec {
   let options: Option[] = m.options.map((o) => {
     if ((def.name === 'tcp' || def.name === 'udp') && (o.name === 'sport' || o.name === 'dport')) {
@@ -350,6 +402,9 @@ function canonicalMatch(def: ExtensionDef, m: MatchSpec): MatchSpec {
       return { name: 'tcp-flags', invert: o.invert, args: [...TCP_SYN_FLAGS] };
     if (def.name === 'icmp' && o.name === 'icmp-type') {
       return { ...o, args: [ICMP_TYPES[o.args[0] as string] ?? (o.args[0] as string)] };
+    }
+    if ((def.name === 'conntrack' && o.name === 'ctstate') || (def.name === 'state' && o.name === 'state')) {
+      return { ...o, args: [canonicalStates(o.args[0] as string)] };
     }
     return o;
   });
@@ -379,16 +434,11 @@ function canonicalTarget(def: ExtensionDef, t: TargetSpec): TargetSpec {
 /** Canonical iptables-save text of a rule, without the leading `-A CHAIN `. */
 export function formatRuleSpec(spec: RuleSpec): string {
   const parts: string[] = [];
-  const header = (flag: string, v: Inverted<string> | undefined) => {
-    if (!v) return;
-    if (v.invert) parts.push('!');
-    parts.push(flag, quoteIfNeeded(v.value));
-  };
-  header('-s', spec.source);
-  header('-d', spec.destination);
-  header('-i', spec.inInterface);
-  header('-o', spec.outInterface);
-  header('-p', spec.protocol);
+  pushHeader(parts, '-s', spec.source);
+  pushHeader(parts, '-d', spec.destination);
+  pushHeader(parts, '-i', spec.inInterface);
+  pushHeader(parts, '-o', spec.outInterface);
+  pushHeader(parts, '-p', spec.protocol);
   if (spec.fragment) {
     if (spec.fragment.invert) parts.push('!');
     parts.push('-f');
@@ -404,6 +454,12 @@ export function formatRuleSpec(spec: RuleSpec): string {
     for (const o of spec.target.options) pushOption(parts, def, o);
   }
   return parts.join(' ');
+}
+
+function pushHeader(parts: string[], flag: string, v: Inverted<string> | undefined): void {
+  if (!v) return;
+  if (v.invert) parts.push('!');
+  parts.push(flag, quoteIfNeeded(v.value));
 }
 
 function pushOption(parts: string[], def: ExtensionDef | undefined, o: Option): void {

@@ -3,13 +3,15 @@
  * rule prefixed by `[packets:bytes]`. Chain lines show their counters either way, as
  * iptables-save does.
  */
-import type { Counters, Ruleset } from '../types.ts';
+import type { Ruleset } from '../types.ts';
+import { formatCounters } from './counters.ts';
 
 export interface SerializeOptions {
   counters?: boolean;
 }
 
-const bracket = (c: Counters) => `[${c.packets}:${c.bytes}]`;
+// Exact u64 values: a counter above 2^53 prints as read, never as 1e+26.
+const bracket = formatCounters;
 
 export function serializeRuleset(rs: Ruleset, options: SerializeOptions = {}): string {
   const out: string[] = [];

@@ -21,6 +21,7 @@
  *
  * Pure: takes the text, not a path.
  */
+import { echo } from '../echo.ts';
 
 export interface TranscriptDump {
   /** The text after "--- " ("iptables-save -c (deltas of this step)"). */
@@ -83,7 +84,7 @@ export class TranscriptParseError extends Error {
     detail: string,
     lineText: string,
   ) {
-    super(`${detail} on line ${line} of the transcript: ${lineText}`);
+    super(`${echo(detail, 300)} on line ${line} of the transcript: ${echo(lineText)}`);
     this.name = 'TranscriptParseError';
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RuleSpec } from '../../types.ts';
 import { matchEnv, packet } from '../test-support.ts';
-import { compileHeader, interfaceMatcher } from './header.ts';
+import { compileHeader } from './header.ts';
 
 describe('header match (-s -d -i -o -p -f)', () => {
   const env = matchEnv();
@@ -25,9 +26,33 @@ describe('header match (-s -d -i -o -p -f)', () => {
     );
   });
   it('compares interfaces by name, "+" as a prefix wildcard, "" where the hook has none', () => {
-    assert.equal(interfaceMatcher('br-+')('br-1234'), true);
-    assert.equal(interfaceMatcher('br-+')('docker0'), false);
-    assert.equal(interfaceMatcher('+')(''), true);
+    // The live matcher (compileHeader), as a rule's -i/-o reaches it.
+    const iface = (dir: 'inInterface' | 'outInterface', text: string, dev: string) => {
+      const invert = text.startsWith('! ');
+      const spec: RuleSpec = { matches: [], [dir]: { invert, value: invert ? text.slice(2) : text } };
+      const p = packet(dir === 'inInterface' ? { inDev: dev } : { outDev: dev });
+      return compileHeader(spec)(p, env);
+    };
+    assert.equal(iface('inInterface', 'br-+', 'br-1234abcd5678'), true);
+    assert.equal(iface('inInterface', 'br-+', 'br-'), true);
+    assert.equal(iface('inInterface', 'br-+', 'docker0'), false);
+    assert.equal(iface('inInterface', 'br-+', 'xbr-1'), false);
+    assert.equal(iface('inInterface', 'br-+', ''), false);
+    assert.equal(iface('inInterface', '! br-+', 'br-1234'), false);
+    assert.equal(iface('inInterface', '! br-+', 'docker0'), true);
+    assert.equal(iface('outInterface', '! veth+', 'veth1a2b3c'), false);
+    assert.equal(iface('outInterface', '! veth+', 'docker0'), true);
+    assert.equal(iface('outInterface', 'veth+', 'veth1a2b3c'), true);
+    // A bare "+" is every interface, even none (OUTPUT's empty in-interface): the kernel
+    // compares a zero-length mask.
+    for (const dev of ['eth0', 'docker0', 'br-+', '']) {
+      assert.equal(iface('inInterface', '+', dev), true, `-i + against "${dev}"`);
+      assert.equal(iface('outInterface', '! +', dev), false, `! -o + against "${dev}"`);
+    }
+    // Without "+" the name is exact: neither a prefix nor a literal "+" suffix.
+    assert.equal(iface('inInterface', 'br-', 'br-1234'), false);
+    assert.equal(iface('inInterface', 'docker0', 'docker0'), true);
+    assert.equal(iface('inInterface', 'docker', 'docker0'), false);
     const out = packet({ inDev: '', outDev: 'docker0' });
     // OUTPUT has no in-interface: `-i X` fails and `! -i X` holds (e3: nat OUTPUT DNAT).
     assert.equal(

@@ -8,15 +8,6 @@ import { parseCidr } from '../ipv4.ts';
 import { PROTOCOL_NUMBERS } from '../packet.ts';
 import { type MatchFn, MatchOptionError } from './match.ts';
 
-export function interfaceMatcher(pattern: string): (dev: string) => boolean {
-  if (pattern === '+') return () => true;
-  if (pattern.endsWith('+')) {
-    const prefix = pattern.slice(0, -1);
-    return (dev) => dev.startsWith(prefix);
-  }
-  return (dev) => dev === pattern;
-}
-
 const PROTOCOL_BY_NAME: Record<string, number> = { ...PROTOCOL_NUMBERS, all: 0 };
 
 export function protocolNumber(text: string): number {
