@@ -21,6 +21,7 @@ import type {
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import type { PathStep } from '../src/netfilter/host-types.ts';
 import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
+import { escapeXml } from '../src/report/escape.ts';
 import { SnapshotError } from '../src/snapshot/errors.ts';
 // Type only: the module (and zod behind it, ~0.17 s of CPU) loads when a scenario replays a snapshot.
 import type { SnapshotReplay } from '../src/snapshot/to-standalone.ts';
@@ -335,7 +336,8 @@ export class NettwinWorld extends World<NettwinParameters> {
       if (error instanceof SnapshotError) this.fail(error.message, error);
       throw error;
     }
-    for (const warning of replay.warnings) this.log(`snapshot ${file}: ${warning}`);
+    // The report shows a log as HTML (see lib/report-attachments.ts): a snapshot is someone else's text.
+    for (const warning of replay.warnings) this.log(escapeXml(`snapshot ${file}: ${warning}`));
     this.standalone = replay.spec;
     for (const c of replay.containers) this.containers.set(c.name, c);
   }
