@@ -8,7 +8,7 @@ test('a command the model does not interpret says so and lists what it runs (no 
   await b.startHost({ dockerVersion: '28.5', daemonOptions: [] });
   for (const line of [
     'ip route add 10.0.0.0/8 via 172.17.0.9',
-    'nft list ruleset',
+    'tc qdisc show',
     'docker network connect a b',
   ]) {
     const r = await b.hostCommand(line);
@@ -27,5 +27,9 @@ test('a command the model does not interpret says so and lists what it runs (no 
   assert.equal((await b.hostCommand('iptables-legacy -S')).exitCode, 0);
   assert.equal((await b.hostCommand('iptables-legacy-save')).exitCode, 0);
   assert.equal((await b.hostCommand('sysctl -w net.ipv4.ip_forward=1')).exitCode, 0);
+  assert.equal((await b.hostCommand('nft add table inet guard')).exitCode, 0);
+  assert.match((await b.hostCommand('nft list ruleset')).stdout, /^table inet guard \{/);
+  // The packet path sees the native table.
+  assert.ok(b.hostState().nftRuleset?.tables.some((t) => t.name === 'guard'));
   await b.dispose?.();
 });

@@ -14,7 +14,9 @@ import { countersOf } from '../compare/counter-deltas.ts';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
 import type { FlowResult, FlowSpec, HostInterface, HostState, Listener } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
+import { runNft } from '../netfilter/nft/command.ts';
 import { parseNftRuleset } from '../netfilter/nft/parse.ts';
+import type { NftRuleset } from '../netfilter/nft/types.ts';
 import { runFlow } from '../netfilter/path/index.ts';
 import { isIPv4, parseIPv4 } from '../netfilter/path/ipv4.ts';
 import { RoutingTable } from '../netfilter/path/routing.ts';
@@ -161,6 +163,8 @@ class ModelBackendImpl implements ModelBackend {
   private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
   /** iptables-legacy's tables (hostCommand `iptables-legacy …`): Docker's model never sees them. */
   private legacyRuleset: Ruleset | undefined;
+  /** Native nft tables (hostCommand `nft …`, or a snapshot's): walked by priority beside iptables'. */
+  private nftRuleset: NftRuleset | undefined;
 
   constructor(private readonly options: ModelBackendOptions) {
     this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
@@ -180,6 +184,7 @@ class ModelBackendImpl implements ModelBackend {
       throw new ModelBackendError('the model has no host yet: start one first (Given a Docker host …)');
     const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
     if (this.legacyRuleset) state.legacyRuleset = this.legacyRuleset;
+    if (this.nftRuleset) state.nftRuleset = this.nftRuleset;
     if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
       // The outer client: a machine beside the DinD host on eth0, answering ping only.
       // Its only routes: the LAN, and what a step routed via the host (no default route:
@@ -347,7 +352,16 @@ class ModelBackendImpl implements ModelBackend {
     if (command === 'iptables-legacy') return this.iptablesLegacy(argv);
     if (command === 'iptables-legacy-save') return this.iptablesLegacySave(args);
     if (command === 'sysctl') return this.sysctl(args);
+    if (command === 'nft') return this.nft(args);
     return { exitCode: 127, stdout: '', stderr: uninterpretedHostCommand(command) };
+  }
+
+  /** `nft …` on the host's native tables (a snapshot's, if it brought some). */
+  private nft(args: string[]): ExecResult {
+    const state = this.hostState();
+    this.nftRuleset ??= state.nftRuleset ?? { tables: [] };
+    state.nftRuleset = this.nftRuleset;
+    return runNft(this.nftRuleset, args);
   }
 
   private iptables(argv: string[]): ExecResult {
@@ -728,6 +742,7 @@ export const MODEL_HOST_COMMANDS = [
   'iptables-legacy',
   'iptables-legacy-save',
   'sysctl',
+  'nft',
 ] as const;
 
 /**

@@ -56,7 +56,8 @@ class Lines {
   }
 }
 
-function parseBaseChain(text: string, family: NftFamily): NftBaseChain {
+/** `type filter hook forward priority filter; policy accept;` (a listing's line, or `nft add chain`'s braces). */
+export function parseBaseChainText(text: string, family: NftFamily): NftBaseChain {
   // type filter hook forward [device "eth0" | devices = { … }] priority filter; policy accept;
   const m =
     /^type\s+(\S+)\s+hook\s+(\S+)(?:\s+(device\s+"[^"]*"|devices\s*=\s*\{[^}]*\}))?\s+priority\s+([^;]+);(?:\s*policy\s+(accept|drop);)?(?:\s*flags\s+\S+;)?\s*$/.exec(
@@ -92,7 +93,7 @@ function parseChain(lines: Lines, name: string, family: NftFamily): NftChain {
     if (text === '') continue;
     try {
       if (text.startsWith('type ') && chain.rules.length === 0 && !chain.base) {
-        chain.base = parseBaseChain(text, family);
+        chain.base = parseBaseChainText(text, family);
       } else if (/^comment "/.test(text) && chain.rules.length === 0 && !chain.base) {
         chain.comment = JSON.parse(text.slice('comment '.length)) as string;
       } else {
