@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ExecResult, StandaloneHostSpec } from '../contract.ts';
+import { hostileText } from '../netfilter/hostile-text.test-helper.ts';
 import {
   type HostPlan,
   interfaceFor,
@@ -26,40 +27,6 @@ const spec: StandaloneHostSpec = {
   sysctls: { 'net.ipv4.ip_forward': '1' },
   neighbours: [],
 };
-
-/** Text a shell would act on: metacharacters, quotes, spaces, newlines, expansions. */
-const hostile = fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc
-    .array(
-      fc.constantFrom(
-        ';',
-        '|',
-        '&',
-        '$',
-        '(',
-        ')',
-        '`',
-        '"',
-        "'",
-        ' ',
-        '\n',
-        '>',
-        '<',
-        '*',
-        '\\',
-        'a',
-        '1',
-        '-',
-      ),
-      {
-        minLength: 1,
-        maxLength: 16,
-      },
-    )
-    .map((cs) => cs.join('')),
-  fc.constantFrom('lo;id>&2', '1; touch /tmp/x', '0 $(id)', 'eth0`id`', "a'b", '1\n2', '-rf'),
-);
 
 /** Every argv a plan can run, checks included. */
 function argvs(plan: HostPlan): string[][] {
@@ -198,7 +165,7 @@ describe('PLAN_SCRIPT (run here by sh)', () => {
   });
 
   it('property: any words reach the command exactly as given, never read by the shell', () => {
-    const word = fc.oneof(hostile, fc.string({ maxLength: 30 })).filter((w) => !w.includes('\u0000'));
+    const word = fc.oneof(hostileText, fc.string({ maxLength: 30 })).filter((w) => !w.includes('\u0000'));
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.boolean(), (words, checked) => {
         const argv = ['printf', '%s\\0', ...words];
@@ -219,7 +186,7 @@ describe('PLAN_SCRIPT (run here by sh)', () => {
 describe('property: snapshot and feature values never reach a shell', () => {
   it('an interface name is refused, or appears only as a whole argv word of ip', () => {
     fc.assert(
-      fc.property(hostile, fc.constantFrom('bridge' as const, 'ether' as const), (name, kind) => {
+      fc.property(hostileText, fc.constantFrom('bridge' as const, 'ether' as const), (name, kind) => {
         const bad = {
           ...spec,
           interfaces: [{ name, kind, addresses: [{ address: '10.9.0.1', prefix: 24 }] }],
@@ -246,7 +213,7 @@ describe('property: snapshot and feature values never reach a shell', () => {
 
   it('a sysctl value is refused, or is a numeric list inside one key=value word of sysctl', () => {
     fc.assert(
-      fc.property(hostile, (value) => {
+      fc.property(hostileText, (value) => {
         let plan: HostPlan;
         try {
           plan = interfacePlan({ ...spec, sysctls: { 'net.ipv4.ip_forward': value } });
@@ -264,7 +231,7 @@ describe('property: snapshot and feature values never reach a shell', () => {
 
   it('an address that is not a.b.c.d is refused before any plan', () => {
     fc.assert(
-      fc.property(hostile, (address) => {
+      fc.property(hostileText, (address) => {
         const bad = {
           ...spec,
           interfaces: [{ name: 'br0', kind: 'bridge' as const, addresses: [{ address, prefix: 24 }] }],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { hostileText } from './hostile-text.test-helper.ts';
 import {
   isInterfaceName,
   isSysctlKey,
@@ -14,41 +15,6 @@ import {
 const SHELL_META = /[;&|$`()<>*?[\]{}!#~"'\\\s]/;
 /** A sysctl value is a list of integers: single spaces between them are its form (one argv word). */
 const VALUE_META = /[;&|$`()<>*?[\]{}!#~"'\\\t\n\r\v\f]|\s\s|^\s|\s$/;
-
-const anyText = fc.oneof(
-  fc.string({ maxLength: 24 }),
-  fc.string({ unit: 'binary', maxLength: 24 }),
-  fc
-    .array(
-      fc.constantFrom(
-        ';',
-        '|',
-        '&',
-        '$',
-        '(',
-        ')',
-        '`',
-        '"',
-        "'",
-        ' ',
-        '\t',
-        '\n',
-        '>',
-        '<',
-        '*',
-        '\\',
-        '.',
-        '-',
-        'a',
-        '1',
-      ),
-      {
-        minLength: 1,
-        maxLength: 20,
-      },
-    )
-    .map((cs) => cs.join('')),
-);
 
 describe('kernel forms', () => {
   it('interface names: what ip link prints, and nothing a kernel refuses', () => {
@@ -103,7 +69,7 @@ describe('kernel forms', () => {
 
   it('property: no accepted name, key or value holds a shell metacharacter', () => {
     fc.assert(
-      fc.property(anyText, (text) => {
+      fc.property(hostileText, (text) => {
         if (isInterfaceName(text)) assert.doesNotMatch(text, SHELL_META);
         if (isSysctlValue(text)) assert.doesNotMatch(text, VALUE_META);
         if (isSysctlKey(`net.${text}`)) assert.doesNotMatch(text, SHELL_META);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type HostPlan, interfacePlan, neighbourPlan } from '../dind/standalone-host.ts';
+import { hostileText } from '../netfilter/hostile-text.test-helper.ts';
 import { SnapshotError } from './errors.ts';
 import { parseSnapshotJson, SNAPSHOT_VERSION } from './schema.ts';
 import { snapshotToHost } from './to-host.ts';
@@ -142,41 +143,6 @@ describe('snapshot files', () => {
   });
 });
 
-/** Text a shell would act on, and plain text around it. */
-const hostile = fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc
-    .array(
-      fc.constantFrom(
-        ';',
-        '|',
-        '&',
-        '$',
-        '(',
-        ')',
-        '`',
-        '"',
-        "'",
-        ' ',
-        '\n',
-        '>',
-        '<',
-        '*',
-        '\\',
-        'a',
-        '1',
-        '-',
-        '.',
-      ),
-      {
-        minLength: 1,
-        maxLength: 16,
-      },
-    )
-    .map((cs) => cs.join('')),
-  fc.constantFrom('lo;id>&2', '1; touch /tmp/x', '0 $(id)', 'eth0`id`', "a'b", '1\n2'),
-);
-
 /** A shell metacharacter other than the space inside a `key=value` sysctl word. */
 const META = /[;&|$`()<>*?[\]{}!#~"'\\\n\t]/;
 
@@ -220,7 +186,7 @@ describe('snapshot fields that reach commands on a real host', () => {
 
   it('property: any text in any field is refused, or no command built from the file holds it', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...stringPaths), hostile, hostile, (path, value, key) => {
+      fc.property(fc.constantFrom(...stringPaths), hostileText, hostileText, (path, value, key) => {
         const changed = setAt(fixture, path, value) as Record<string, unknown>;
         const json = JSON.stringify({
           ...changed,
