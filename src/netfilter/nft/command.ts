@@ -144,14 +144,15 @@ function run(rs: NftRuleset, argv: readonly string[]): NftCommandResult {
   );
 }
 
-/** Runs `nft ARGV…` (without the leading "nft") on `rs`; a refused command changes nothing. */
+/**
+ * Runs `nft ARGV…` (without the leading "nft") on `rs`. Every command checks what it names
+ * before it changes anything, so a refused command leaves the ruleset as it was.
+ */
 export function runNft(rs: NftRuleset, argv: readonly string[]): NftCommandResult {
-  const before = structuredClone(rs);
   try {
     return run(rs, argv);
   } catch (error) {
     if (!(error instanceof NftCommandError)) throw error;
-    rs.tables.splice(0, rs.tables.length, ...before.tables);
     return { exitCode: 1, stdout: '', stderr: `Error: ${error.message}\n` };
   }
 }
