@@ -60,6 +60,25 @@ Feature: A user-defined bridge network
       | nat    | :POSTROUTING                                                                  | 1       | 84    |
     And the counters match the model
 
+  # Docker 29: the same walk, with DOCKER-INTERNAL (empty here) where STAGE-1 was.
+  @docker-29
+  Scenario: On Docker 29 the ping by name walks DOCKER-FORWARD, past an empty DOCKER-INTERNAL
+    When "test3" pings "test4" by name 2 times
+    Then the ping succeeds
+    And these rules counted packets:
+      | table  | rule                                                                          | packets | bytes |
+      | filter | -A FORWARD -j DOCKER-USER                                                     | 4       | 336   |
+      | filter | -A FORWARD -j DOCKER-FORWARD                                                  | 4       | 336   |
+      | filter | -A DOCKER-FORWARD -j DOCKER-CT                                                | 4       | 336   |
+      | filter | -A DOCKER-CT -o test_web -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT | 3       | 252   |
+      | filter | -A DOCKER-FORWARD -j DOCKER-INTERNAL                                          | 1       | 84    |
+      | filter | -A DOCKER-FORWARD -j DOCKER-BRIDGE                                            | 1       | 84    |
+      | filter | -A DOCKER-BRIDGE -o test_web -j DOCKER                                        | 1       | 84    |
+      | filter | -A DOCKER-FORWARD -i test_web -j ACCEPT                                       | 1       | 84    |
+      | nat    | :PREROUTING                                                                   | 1       | 84    |
+      | nat    | :POSTROUTING                                                                  | 1       | 84    |
+    And the counters match the model
+
   Scenario: A user-defined network accepts a chosen address
     Given container "fixed" on network "test_web" with ip 172.30.0.66
     When "test3" pings 172.30.0.66
@@ -113,6 +132,33 @@ Feature: A user-defined bridge network
       -A POSTROUTING -s 172.30.0.0/16 ! -o test_web -j MASQUERADE
       -A DOCKER -i test_web -j RETURN
       """
+    And the ruleset matches the model
+
+  @docker-29
+  Scenario: On Docker 29 the network's rules go to DOCKER-FORWARD's helpers, with no isolation chains
+    Then the filter table contains:
+      """
+      -A FORWARD -j DOCKER-USER
+      -A FORWARD -j DOCKER-FORWARD
+      -A DOCKER ! -i test_web -o test_web -j DROP
+      -A DOCKER-BRIDGE -o test_web -j DOCKER
+      -A DOCKER-CT -o test_web -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A DOCKER-FORWARD -j DOCKER-CT
+      -A DOCKER-FORWARD -j DOCKER-INTERNAL
+      -A DOCKER-FORWARD -j DOCKER-BRIDGE
+      -A DOCKER-FORWARD -i test_web -j ACCEPT
+      """
+    And the filter table does not contain "-A DOCKER-ISOLATION-STAGE-2 -o test_web -j DROP"
+    And the raw table contains:
+      """
+      -A PREROUTING -d 172.30.0.2/32 ! -i test_web -j DROP
+      -A PREROUTING -d 172.30.0.3/32 ! -i test_web -j DROP
+      """
+    And the nat table contains:
+      """
+      -A POSTROUTING -s 172.30.0.0/16 ! -o test_web -j MASQUERADE
+      """
+    And the nat table does not contain "-A DOCKER -i test_web -j RETURN"
     And the ruleset matches the model
 
   Scenario: Removing the network removes its rules

@@ -90,6 +90,33 @@ Feature: The rules a Docker daemon installs, and what network options change
     And the filter table's FORWARD policy is ACCEPT
     And the ruleset matches the model
 
+  @docker-29
+  Scenario: On Docker 29 a fresh daemon writes no isolation chains and no nat RETURN
+    Given a Docker host
+    Then the filter table contains:
+      """
+      -A FORWARD -j DOCKER-USER
+      -A FORWARD -j DOCKER-FORWARD
+      -A DOCKER ! -i docker0 -o docker0 -j DROP
+      -A DOCKER-BRIDGE -o docker0 -j DOCKER
+      -A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A DOCKER-FORWARD -j DOCKER-CT
+      -A DOCKER-FORWARD -j DOCKER-INTERNAL
+      -A DOCKER-FORWARD -j DOCKER-BRIDGE
+      -A DOCKER-FORWARD -i docker0 -j ACCEPT
+      """
+    And the filter table does not contain "-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1"
+    And the filter table does not contain "-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP"
+    And the nat table contains:
+      """
+      -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+      -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+      -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+      """
+    And the nat table does not contain "-A DOCKER -i docker0 -j RETURN"
+    And the filter table's FORWARD policy is ACCEPT
+    And the ruleset matches the model
+
   Scenario: An internal network keeps its containers in and adds no MASQUERADE
     Given a Docker host
     And an internal bridge network "backend"
@@ -115,8 +142,8 @@ Feature: The rules a Docker daemon installs, and what network options change
     And the ruleset matches the model
     And the counters match the model
 
-  @docker-28
-  Scenario: On Docker 28 icc disabled is a DROP in DOCKER-FORWARD
+  @docker-28 @docker-29
+  Scenario: On Docker 28 and 29 icc disabled is a DROP in DOCKER-FORWARD
     Given a Docker host
     And a bridge network "quiet" with icc disabled
     Then the filter table contains:

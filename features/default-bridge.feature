@@ -70,6 +70,29 @@ Feature: The default bridge, docker0
       | nat    | -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE                   | 0       | 0     |
     And the counters match the model
 
+  # Docker 29 (moby's iptablesdoc at docker-v29.7.2): DOCKER-INTERNAL where STAGE-1 was.
+  @docker-29
+  Scenario: On Docker 29 the ping goes through DOCKER-FORWARD, past an empty DOCKER-INTERNAL
+    When "test1" pings "test2" 3 times
+    Then the ping succeeds
+    And these rules counted packets:
+      | table  | rule                                                                         | packets | bytes |
+      | raw    | :PREROUTING                                                                  | 6       | 504   |
+      | raw    | -A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP                          | 0       | 0     |
+      | filter | -A FORWARD -j DOCKER-USER                                                    | 6       | 504   |
+      | filter | -A FORWARD -j DOCKER-FORWARD                                                 | 6       | 504   |
+      | filter | -A DOCKER-FORWARD -j DOCKER-CT                                               | 6       | 504   |
+      | filter | -A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT | 5       | 420   |
+      | filter | -A DOCKER-FORWARD -j DOCKER-INTERNAL                                         | 1       | 84    |
+      | filter | -A DOCKER-FORWARD -j DOCKER-BRIDGE                                           | 1       | 84    |
+      | filter | -A DOCKER-BRIDGE -o docker0 -j DOCKER                                        | 1       | 84    |
+      | filter | -A DOCKER ! -i docker0 -o docker0 -j DROP                                    | 0       | 0     |
+      | filter | -A DOCKER-FORWARD -i docker0 -j ACCEPT                                       | 1       | 84    |
+      | nat    | :PREROUTING                                                                  | 1       | 84    |
+      | nat    | :POSTROUTING                                                                 | 1       | 84    |
+      | nat    | -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE                   | 0       | 0     |
+    And the counters match the model
+
   Scenario: On docker0 a container cannot be reached by its name
     When "test1" pings "test2" by name
     Then the name "test2" cannot be resolved

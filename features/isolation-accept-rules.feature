@@ -60,6 +60,23 @@ Feature: Opening isolation between two chosen bridges
     And rule "-A DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT" counted nothing
     And the counters match the model
 
+  # Docker 29 has no STAGE-1 to insert into; DOCKER-USER is where such ACCEPTs go, and they
+  # open nothing either: raw PREROUTING drops the packet before filter sees it.
+  @docker-29
+  Scenario: On Docker 29 there is no STAGE-1; ACCEPTs in DOCKER-USER open nothing, the raw table drops first
+    When I try to run on the host: iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
+    Then the host command fails with "No chain/target/match by that name"
+    When I run on the host:
+      """
+      iptables -I DOCKER-USER -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT
+      iptables -I DOCKER-USER -i br-cbd0f56841ce -o br-9559b3f84d38 -j ACCEPT
+      """
+    And "b19" pings "b18" 2 times
+    Then the ping fails
+    And rule "-A PREROUTING -d 172.18.0.2/32 ! -i br-cbd0f56841ce -j DROP" counted 2 packets and 168 bytes
+    And rule "-A DOCKER-USER -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT" counted nothing
+    And the counters match the model
+
   @docker-before-28
   Scenario: One ACCEPT is not enough: the replies are dropped on the way back
     When I run on the host: iptables -I DOCKER-ISOLATION-STAGE-1 -i br-9559b3f84d38 -o br-cbd0f56841ce -j ACCEPT

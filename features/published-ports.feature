@@ -40,6 +40,13 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
   (moby#45610), does not stop the published port: raw comes before nat, so the request
   still carries the host's address there and is translated only afterwards.
 
+  Docker 29 (scenarios tagged `@docker-29`) writes no `-A DOCKER -i <bridge> -j RETURN`
+  in nat and no isolation chains. A container on another bridge that asks the host's
+  address for the port now matches the DNAT (`! -i test_net`): it is translated,
+  forwarded to test_net and masqueraded there, and needs no docker-proxy. Only a request
+  from the published container's own bridge (and the host's 127.0.0.1) still goes
+  through docker-proxy.
+
   Background:
     Given a Docker host
     And a bridge network "test_net" with subnet 172.18.0.0/16 and gateway 172.18.0.1 named bridge "test_net"
@@ -80,8 +87,8 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | nat    | :POSTROUTING                                                                               | 1       |
     And the counters match the model
 
-  @docker-28
-  Scenario: On Docker 28 an external client is served through DNAT and DOCKER-FORWARD
+  @docker-28 @docker-29
+  Scenario: On Docker 28 and 29 an external client is served through DNAT and DOCKER-FORWARD
     When an external client requests http://192.168.70.6:8080/
     Then the request succeeds with body "hello"
     And these rules counted packets:
@@ -99,6 +106,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | nat    | :POSTROUTING                                                                               | 1       |
     And the counters match the model
 
+  @docker-before-29
   Scenario: A container on docker0 reaches the published port through docker-proxy (hairpin)
     # <host ip> is the Docker host's own address on eth0 (here 192.168.70.6).
     When "box" requests http://<host ip>:8080/
@@ -113,6 +121,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | filter | -A FORWARD -j DOCKER-USER                            | 0       |
     And the counters match the model
 
+  @docker-before-29
   Scenario: The docker0 gateway address works the same way
     When "box" requests http://172.17.0.1:8080/
     Then the request succeeds with body "hello"
@@ -125,6 +134,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | nat   | :POSTROUTING                                         | 1       |
     And the counters match the model
 
+  @docker-before-29
   Scenario: The published container reaches itself through the host's address
     When "nginx-demo" requests http://192.168.70.6:8080/
     Then the request succeeds with body "hello"
@@ -150,6 +160,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       | nat    | :POSTROUTING                                                                               | 1       |
     And the counters match the model
 
+  @docker-before-29
   Scenario: Without docker-proxy the hairpin from a container is refused
     When I kill docker-proxy
     And "box" requests http://192.168.70.6:8080/
@@ -201,7 +212,7 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
     Then the request succeeds with body "hello"
     And the counters match the model
 
-  @seed-004
+  @seed-004 @docker-before-29
   Scenario: A port published on docker0 gets the same pair of rules, written for docker0
     # box holds 172.17.0.2, so ng1 is the next address on docker0.
     Given container "ng1" publishing 8001:80 serving "nginx one" over http
@@ -210,6 +221,71 @@ Feature: Publishing a port: DNAT for the outside, docker-proxy for the host and 
       -A DOCKER -i docker0 -j RETURN
       -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8001 -j DNAT --to-destination 172.17.0.3:80
       """
+    And the filter table contains:
+      """
+      -A DOCKER -d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+      """
+    And docker-proxy listens on 0.0.0.0:8001
+    When an external client requests http://192.168.70.6:8001/
+    Then the request succeeds with body "nginx one"
+    When "ng1" requests http://192.168.70.6:8001/
+    Then the request succeeds with body "nginx one"
+    And the counters match the model
+
+  @docker-29
+  Scenario: On Docker 29 a container on docker0 is translated by the DNAT, not served by docker-proxy
+    When "box" requests http://<host ip>:8080/
+    Then the request succeeds with body "hello"
+    And "nginx-demo" sees the request come from 172.18.0.1
+    And these rules counted packets:
+      | table  | rule                                                                                       | packets |
+      | nat    | -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER                                       | 1       |
+      | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
+      | nat    | -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE                                 | 1       |
+      | nat    | :OUTPUT                                                                                    | 0       |
+      | filter | -A DOCKER -d 172.18.0.66/32 ! -i test_net -o test_net -p tcp -m tcp --dport 80 -j ACCEPT   | 1       |
+    When "box" requests http://172.17.0.1:8080/
+    Then the request succeeds with body "hello"
+    And these rules counted packets:
+      | table  | rule                                                                                       | packets |
+      | nat    | -A DOCKER ! -i test_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.66:80 | 1       |
+      | nat    | :OUTPUT                                                                                    | 0       |
+    And the counters match the model
+
+  @docker-29
+  Scenario: On Docker 29 the published container still reaches itself through docker-proxy
+    When "nginx-demo" requests http://192.168.70.6:8080/
+    Then the request succeeds with body "hello"
+    And these rules counted packets:
+      | table | rule                                                 | packets |
+      | nat   | :PREROUTING                                          | 1       |
+      | nat   | -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER | 1       |
+      | nat   | :OUTPUT                                              | 1       |
+      | nat   | :POSTROUTING                                         | 1       |
+    And the counters match the model
+
+  @docker-29
+  Scenario: On Docker 29 killing docker-proxy leaves the hairpin from docker0 working, not from test_net
+    When I kill docker-proxy
+    And "box" requests http://192.168.70.6:8080/
+    Then the request succeeds with body "hello"
+    When "nginx-demo" requests http://192.168.70.6:8080/
+    Then the request is refused
+    And these rules counted packets:
+      | table | rule                                                 | packets |
+      | nat   | :PREROUTING                                          | 1       |
+      | nat   | -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER | 1       |
+      | nat   | :OUTPUT                                              | 0       |
+    And the counters match the model
+
+  @seed-004 @docker-29
+  Scenario: On Docker 29 a port published on docker0 gets its DNAT and ACCEPT, and no nat RETURN
+    Given container "ng1" publishing 8001:80 serving "nginx one" over http
+    Then the nat table contains:
+      """
+      -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8001 -j DNAT --to-destination 172.17.0.3:80
+      """
+    And the nat table does not contain "-A DOCKER -i docker0 -j RETURN"
     And the filter table contains:
       """
       -A DOCKER -d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT

@@ -23,7 +23,7 @@ Feature: Edges that scenarios written outside the project ran into
     Then the ping fails
     And by Docker version, the last request or ping:
       | docker          | outcome        |
-      | 20.10, 26.1, 28 | is unreachable |
+      | 20.10, 26.1, 28, 29 | is unreachable |
     And these rules counted packets:
       | table  | rule        | packets |
       | filter | :FORWARD    | 0       |
@@ -32,11 +32,11 @@ Feature: Edges that scenarios written outside the project ran into
     Then the request fails as unreachable
     And by Docker version, the last request or ping:
       | docker          | outcome        |
-      | 20.10, 26.1, 28 | is unreachable |
+      | 20.10, 26.1, 28, 29 | is unreachable |
     When "alone" pings 127.0.0.1 2 times
     Then the ping succeeds
 
-  @docker-28
+  @docker-28 @docker-29
   Scenario: After a daemon restart with no container running, raw PREROUTING still counts
     Given a Docker host
     And container "web" publishing 8080:80 serving "hi" over http

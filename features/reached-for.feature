@@ -40,7 +40,7 @@ Feature: The sentences people reach for: joining networks, stopping containers, 
     Then the ping fails
     And by Docker version, these rules counted packets:
       | docker      | table  | rule                                                           | packets | bytes |
-      | 28          | raw    | -A PREROUTING -d 172.19.0.2/32 ! -i <bridge of "back"> -j DROP | 3       | 252   |
+      | 28, 29      | raw    | -A PREROUTING -d 172.19.0.2/32 ! -i <bridge of "back"> -j DROP | 3       | 252   |
       | 20.10, 26.1 | filter | -A DOCKER-ISOLATION-STAGE-2 -o <bridge of "back"> -j DROP      | 3       | 252   |
 
   Scenario: A container on the default bridge knows no container names
@@ -74,10 +74,22 @@ Feature: The sentences people reach for: joining networks, stopping containers, 
       | table | rule                                                                                             | packets |
       | nat   | -A DOCKER ! -i <bridge of "back"> -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.19.0.2:80 | 1       |
 
+  @docker-before-29
   Scenario: Docker refuses to remove a network a container is attached to, and nothing changes
     Given container "db" on network "back"
     When I try to remove network "back"
     Then docker refuses with "has active endpoints"
     And the filter table contains "-A DOCKER-ISOLATION-STAGE-2 -o <bridge of "back"> -j DROP" exactly once
+    When I run on the host: iptables -I DOCKER-USER -s <subnet of "back"> -j RETURN
+    Then the filter table contains "-A DOCKER-USER -s <subnet of "back"> -j RETURN" exactly once
+
+  # Docker 29 writes no isolation chains: the bridge's own DROP in filter DOCKER stands for them.
+  @docker-29
+  Scenario: On Docker 29 Docker refuses to remove a network a container is attached to, and nothing changes
+    Given container "db" on network "back"
+    When I try to remove network "back"
+    Then docker refuses with "has active endpoints"
+    And the filter table contains "-A DOCKER ! -i <bridge of "back"> -o <bridge of "back"> -j DROP" exactly once
+    And the raw table contains "-A PREROUTING -d 172.19.0.2/32 ! -i <bridge of "back"> -j DROP" exactly once
     When I run on the host: iptables -I DOCKER-USER -s <subnet of "back"> -j RETURN
     Then the filter table contains "-A DOCKER-USER -s <subnet of "back"> -j RETURN" exactly once

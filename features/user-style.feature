@@ -51,6 +51,7 @@ Feature: Networks as users write them
       | 20.10  | 172.20.0.0/16 |
       | 26.1   | 172.20.0.0/16 |
       | 28.5   | 172.18.0.0/16 |
+      | 29.7   | 172.18.0.0/16 |
 
   Scenario: A removed network's name and subnet can be taken again
     Given a bridge network "n1" with subnet 172.30.0.0/16
@@ -97,12 +98,12 @@ Feature: Networks as users write them
     Then by Docker version, the last request or ping:
       | docker      | outcome  |
       | 20.10, 26.1 | succeeds |
-      | 28          | fails    |
+      | 28, 29      | fails    |
     And by Docker version, these rules counted packets:
       | docker      | table  | rule                                                | packets | bytes |
       | 20.10, 26.1 | nat    | :PREROUTING                                         | 1       | 84    |
       | 20.10, 26.1 | filter | :FORWARD                                            | 1       | 84    |
       | 20.10, 26.1 | filter | -A FORWARD -i docker0 ! -o docker0 -j ACCEPT        | 2       | 168   |
-      | 28          | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP | 2       | 168   |
-      | 28          | nat    | :PREROUTING                                         | 0       | 0     |
+      | 28, 29      | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP | 2       | 168   |
+      | 28, 29      | nat    | :PREROUTING                                         | 0       | 0     |
     And the counters match the model

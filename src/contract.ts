@@ -14,7 +14,17 @@ export interface HostOptions {
   dockerVersion: string;
   /** dockerd options, e.g. ["--icc=false", "--userland-proxy=false"]. */
   daemonOptions: string[];
+  /**
+   * A host firewall framework started before dockerd, as at boot (absent: none runs).
+   * firewalld: dbus and firewalld (nftables backend), so Docker's firewalld integration
+   * is live; ufw: `ufw --force enable`.
+   */
+  hostFirewall?: HostFirewall;
 }
+
+/** Host firewall frameworks a Docker host can be started with (docker/common/host-firewall.sh). */
+export const HOST_FIREWALLS = ['firewalld', 'ufw'] as const;
+export type HostFirewall = (typeof HOST_FIREWALLS)[number];
 
 export interface NetworkOptions {
   name: string;
@@ -40,14 +50,30 @@ export interface ContainerOptions {
   /** "bridge" (default), a network name, "host", "none", or "container:NAME". */
   network?: string;
   ip?: string;
+  /** Network-scoped aliases on its first network (`--network-alias`): names Docker's DNS answers. */
+  aliases?: string[];
   publish?: PortMapping[];
   /** Serve this body over HTTP on port `httpPort` (busybox httpd). */
   httpBody?: string;
   httpPort?: number;
+  /** Serve `httpBody` on each of these ports instead (a compose service: each port it publishes or exposes). */
+  httpPorts?: number[];
   /** Listen with `nc -l` on these TCP ports and record what arrives. */
   tcpListenPorts?: number[];
   /** Listen with `nc -u -l` on these UDP ports and record each datagram and its source. */
   udpListenPorts?: number[];
+}
+
+/** How a container joins one more network (`docker network connect --ip --alias`). */
+export interface EndpointOptions {
+  ip?: string;
+  aliases?: string[];
+}
+
+/** The ports a container serves HTTP on: `httpPorts`, else `httpPort` (80 by default), when it has a body. */
+export function httpPortsOf(o: Pick<ContainerOptions, 'httpBody' | 'httpPort' | 'httpPorts'>): number[] {
+  if (o.httpBody === undefined) return [];
+  return o.httpPorts ?? [o.httpPort ?? 80];
 }
 
 export interface NetworkInfo {

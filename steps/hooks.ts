@@ -13,6 +13,7 @@ import {
 } from '@cucumber/cucumber';
 import type { GherkinDocument } from '@cucumber/messages';
 import debug from 'debug';
+import { engineImageVersion } from '../src/backends/predicted-rules.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { chooseBackendName } from './lib/backend-factory.ts';
 import { attachMismatch, attachObservation } from './lib/report-attachments.ts';
@@ -26,9 +27,6 @@ const log = debug('nettwin:hooks');
 // Real hosts take seconds per step (a dropped 3-ping step ~1.4 s, a fresh daemon ~0.5 s,
 // image preparation on first use much longer); the model takes milliseconds.
 setDefaultTimeout(Number(process.env.NETTWIN_STEP_TIMEOUT_MS ?? 180_000));
-
-// Variables, so the type checker does not require the modules while they are being written.
-const IMAGES_MODULES = ['../src/dind/images/index.ts', '../src/dind/images/ensure-images.ts'];
 
 // Any error a step throws (a backend's, an assertion's) names the step and its
 // feature file:line; cucumber keeps the wrapped function's arity.
@@ -54,34 +52,19 @@ const stepIndexes = new WeakMap<GherkinDocument, ReturnType<typeof indexDocument
 BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, async function () {
   const backend = chooseBackendName(this.parameters.backend, process.env.NETTWIN_BACKEND);
   if (backend === 'model') return;
-  const ensureImages = await findEnsureImages();
-  if (!ensureImages) {
-    log('no ensureImages() in src/dind/images: the %s backend prepares its own images', backend);
-    return;
-  }
+  // Loaded here only: the model backend never needs Docker's modules.
+  const { ensureImages } = await import('../src/dind/images/ensure-images.ts');
   // Real profiles skip @model-only, so the features need the default engine unless told otherwise.
   const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? DEFAULT_DOCKER_VERSION)
     .split(',')
     .map((v) => v.trim());
   const chosen = this.parameters.dockerVersion;
-  if (typeof chosen === 'string' && !versions.includes(chosen)) versions.push(chosen);
+  // Docker 29 runs its predicted rules on a 28.5 host (src/backends/predicted-rules.ts).
+  const engine = typeof chosen === 'string' ? engineImageVersion(chosen) : undefined;
+  if (engine !== undefined && !versions.includes(engine)) versions.push(engine);
   log('preparing images for backend "%s", Docker %o', backend, versions);
   await ensureImages(versions);
 });
-
-async function findEnsureImages(): Promise<((versions: string[]) => Promise<void>) | undefined> {
-  for (const specifier of IMAGES_MODULES) {
-    try {
-      const module = (await import(specifier)) as Record<string, unknown>;
-      if (typeof module.ensureImages === 'function') {
-        return module.ensureImages as (versions: string[]) => Promise<void>;
-      }
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
-    }
-  }
-  return undefined;
-}
 
 // A scenario tagged for other Docker versions (@docker-before-28, @docker-28) is skipped,
 // before any host starts: the run counts it as skipped, not failed (lib/version-tags.ts).

@@ -40,7 +40,9 @@ defineParameterType({
   name: 'container',
   regexp: QUOTED,
   transformer(this: NettwinWorld, text: string): string {
-    return this.value(() => parseName(text, 'container'));
+    const name = this.value(() => parseName(text, 'container'));
+    // A compose service (`web`, `web-2`) stands for its container's Docker name.
+    return this.names.containers.get(name) ?? name;
   },
   useForSnippets: false,
 });
@@ -49,7 +51,9 @@ defineParameterType({
   name: 'network',
   regexp: QUOTED,
   transformer(this: NettwinWorld, text: string): string {
-    return this.value(() => parseName(text, 'network'));
+    const name = this.value(() => parseName(text, 'network'));
+    // A compose network's key stands for its Docker name.
+    return this.names.networks.get(name) ?? name;
   },
   useForSnippets: false,
 });

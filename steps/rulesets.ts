@@ -1,9 +1,10 @@
 /** What Docker wrote into iptables: ordered rule listings, policies, real vs model. */
 import { Then } from '@cucumber/cucumber';
 import { compareRulesets } from '../src/compare/index.ts';
-import type { Ruleset, TableName } from '../src/netfilter/types.ts';
-import { hasMethod } from './lib/capabilities.ts';
+import { iptablesOf, nftablesOf } from '../src/netfilter/firewall-state.ts';
+import type { TableName } from '../src/netfilter/types.ts';
 import { comparisonSkipped } from './lib/comparison.ts';
+import { missingFromNftListing } from './lib/nft-lines.ts';
 import { findOrderedLines, normalizeRuleLine, tableRuleLines } from './lib/rule-lines.ts';
 import type { NettwinWorld } from './world.ts';
 
@@ -76,10 +77,17 @@ Then(
 Then('the ruleset matches the model', async function (this: NettwinWorld) {
   const backend = await this.activeBackend();
   if (this.backendName !== 'twin') return comparisonSkipped(this, 'the ruleset');
-  if (!hasMethod(backend, 'modelRuleset')) {
-    this.fail('the twin backend offers no modelRuleset() (see steps/lib/capabilities.ts)');
-  }
-  const model = await (backend.modelRuleset as () => Promise<Ruleset>)();
-  const comparison = compareRulesets(await backend.readRuleset(), model);
+  const model = backend.model ?? this.fail('the twin backend has no model side (Backend.model)');
+  const [real, predicted] = await Promise.all([backend.readRuleset(), model.readRuleset()]);
+  const comparison = compareRulesets(iptablesOf(real), iptablesOf(predicted));
   if (!comparison.equal) this.fail(`real and model rulesets differ:\n${comparison.unified}`);
+});
+
+/**
+ * Native nft tables (`nft list ruleset` less iptables-nft's own): the listed rules are
+ * in their chains in this order, others may sit between (lib/nft-lines.ts).
+ */
+Then('the nftables ruleset contains:', async function (this: NettwinWorld, listing: string) {
+  const missing = missingFromNftListing(nftablesOf(await this.firewall()), this.withNetworks(listing));
+  if (missing) this.fail(`the nftables ruleset: ${missing}`);
 });

@@ -205,8 +205,8 @@ Then(
   /^(the external client|"[^"]+") sees the (?:request|ping|connection|datagram) come from (\S+)$/,
   async function (this: NettwinWorld, who: string, sourceText: string) {
     const source = this.value(() => parseIp(sourceText));
-    const name = who === 'the external client' ? EXTERNAL : who.slice(1, -1);
-    if (name !== EXTERNAL) this.knownContainer(name);
+    // A compose service's name stands for its container's Docker name (world.names).
+    const name = who === 'the external client' ? EXTERNAL : this.knownContainer(who.slice(1, -1)).name;
     const o = this.lastObservation();
     if (o.kind === 'udp') {
       const d = o.datagram ?? this.fail(`${o.description} returned no result`);

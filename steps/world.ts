@@ -11,23 +11,27 @@ import type {
   Backend,
   BackendName,
   ContainerInfo,
-  DatagramResult,
   HostOptions,
   NetworkInfo,
-  PingResult,
-  RequestResult,
   StandaloneHostSpec,
 } from '../src/backends/backend.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
-import type { PathStep } from '../src/netfilter/host-types.ts';
-import type { CounterDelta, Ruleset, TableName } from '../src/netfilter/types.ts';
+import { type HostFirewallState, iptablesOf } from '../src/netfilter/firewall-state.ts';
+import type { Ruleset, TableName } from '../src/netfilter/types.ts';
 import { escapeXml } from '../src/report/escape.ts';
 import { SnapshotError } from '../src/snapshot/errors.ts';
 // Type only: the module (and zod behind it, ~0.17 s of CPU) loads when a scenario replays a snapshot.
 import type { SnapshotReplay } from '../src/snapshot/to-standalone.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
-import { hasMethod } from './lib/capabilities.ts';
 import { FeaturePathError, featurePath } from './lib/feature-paths.ts';
+import { describeNftDeltas, type NftRuleName, nftCounterFor, nftLabel } from './lib/nft-lines.ts';
+import {
+  type Observation,
+  recordFailure,
+  recordSent,
+  type Sent,
+  type TrafficKind,
+} from './lib/observation.ts';
 import { counterFor, describeDeltas, expectedCounts, tablesHoldingRule } from './lib/rule-lines.ts';
 import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
@@ -41,31 +45,7 @@ export interface NettwinParameters {
   dockerVersion?: string;
 }
 
-export type TrafficKind = 'ping' | 'http' | 'tcp' | 'udp';
-
-/** What one traffic step saw: its outcome and the counter deltas it caused. */
-export interface Observation {
-  kind: TrafficKind;
-  /** e.g. `"test1" pings 172.30.0.2 3 times`. */
-  description: string;
-  ping?: PingResult;
-  request?: RequestResult & { seenSource?: string };
-  /** A UDP datagram: did a listener receive it, and from which source. */
-  datagram?: DatagramResult;
-  /** The traffic step itself failed (e.g. a name that does not resolve). */
-  error?: Error;
-  counters: CounterDelta[];
-  /** Twin only: the model's deltas of the same step. */
-  modelCounters?: CounterDelta[];
-  /**
-   * Twin only: what timing-dependent extra packets (a second ACK) counted on the real
-   * host; recorded numbers in a feature describe the flow without them.
-   */
-  timingExtra?: CounterDelta[];
-  path?: PathStep[];
-  /** Set until the AfterStep hook has attached path and counters to the report. */
-  unreported: boolean;
-}
+export type { Observation, TrafficKind } from './lib/observation.ts';
 
 /** A failed Docker action kept for a following `Then docker refuses …` step. */
 export interface Refusal {
@@ -77,6 +57,15 @@ export class NettwinWorld extends World<NettwinParameters> {
   readonly backendName: BackendName;
   readonly containers = new Map<string, ContainerInfo>();
   readonly networks = new Map<string, NetworkInfo>();
+  /**
+   * Other names steps may use for a container or network (steps/compose.ts): a compose
+   * service (its first replica), `web-2`, a network's compose key → the Docker name;
+   * null: the name is ambiguous (two compose files), so it names nothing.
+   */
+  readonly names = {
+    containers: new Map<string, string | null>(),
+    networks: new Map<string, string | null>(),
+  };
   /** The step being run (set by a BeforeStep hook), for error messages. */
   step: StepLocation | undefined;
   observation: Observation | undefined;
@@ -127,6 +116,7 @@ export class NettwinWorld extends World<NettwinParameters> {
         daemonOptions: [],
       };
       chosen.daemonOptions = options?.daemonOptions ?? [];
+      if (options?.hostFirewall) chosen.hostFirewall = options.hostFirewall;
       log('starting host %o on backend "%s"', chosen, this.backendName);
       await backend.startHost(chosen);
       this.hostStarted = true;
@@ -136,7 +126,7 @@ export class NettwinWorld extends World<NettwinParameters> {
   }
 
   knownContainer(name: string): ContainerInfo {
-    const container = this.containers.get(name);
+    const container = this.containers.get(this.names.containers.get(name) ?? name);
     if (!container) {
       const known = [...this.containers.keys()].map((n) => `"${n}"`).join(', ') || 'none yet';
       this.fail(
@@ -147,7 +137,7 @@ export class NettwinWorld extends World<NettwinParameters> {
   }
 
   knownNetwork(name: string): NetworkInfo {
-    const network = this.networks.get(name);
+    const network = this.networks.get(this.names.networks.get(name) ?? name);
     if (!network) {
       const known = [...this.networks.keys()].map((n) => `"${n}"`).join(', ') || 'none yet';
       this.fail(
@@ -162,7 +152,7 @@ export class NettwinWorld extends World<NettwinParameters> {
     const container = this.knownContainer(name);
     if (container.address) return container.address;
     const backend = await this.backend();
-    return backend.resolveAddress(name);
+    return backend.resolveAddress(container.name);
   }
 
   /**
@@ -179,8 +169,7 @@ export class NettwinWorld extends World<NettwinParameters> {
   }
 
   actor(name: string): Actor {
-    this.knownContainer(name);
-    return { kind: 'container', name };
+    return { kind: 'container', name: this.knownContainer(name).name };
   }
 
   /**
@@ -190,28 +179,17 @@ export class NettwinWorld extends World<NettwinParameters> {
   async observe(
     kind: TrafficKind,
     description: string,
-    send: (
-      backend: Backend,
-    ) => Promise<{ ping?: PingResult; request?: Observation['request']; datagram?: DatagramResult }>,
+    send: (backend: Backend) => Promise<Sent>,
     options: { keepError?: boolean } = {},
   ): Promise<void> {
     const backend = await this.activeBackend();
-    await backend.zeroCounters();
-    const observation: Observation = { kind, description, counters: [], unreported: true };
+    let observation: Observation;
     try {
-      Object.assign(observation, await send(backend));
+      observation = recordSent(kind, description, await send(backend));
     } catch (error) {
       if (!options.keepError) throw error;
-      observation.error = error as Error;
+      observation = recordFailure(kind, description, error as Error, await backend.readCounters());
     }
-    observation.counters = await backend.readCounters();
-    if (hasMethod(backend, 'modelCounters')) {
-      observation.modelCounters = await (backend.modelCounters as () => Promise<CounterDelta[]>)();
-    }
-    if (hasMethod(backend, 'timingExtra')) {
-      observation.timingExtra = (backend.timingExtra as () => CounterDelta[])();
-    }
-    observation.path = observation.ping?.path ?? observation.request?.path ?? observation.datagram?.path;
     this.observation = observation;
     log('observed %s: %o', description, { ping: observation.ping, request: observation.request?.outcome });
   }
@@ -275,7 +253,13 @@ export class NettwinWorld extends World<NettwinParameters> {
     );
   }
 
+  /** The host's iptables-nft ruleset (what `-A …` lines in steps name). */
   async ruleset(): Promise<Ruleset> {
+    return iptablesOf(await this.firewall());
+  }
+
+  /** The host's firewall on every framework (the real host's on twin). */
+  async firewall(): Promise<HostFirewallState> {
     return (await this.activeBackend()).readRuleset();
   }
 
@@ -391,7 +375,7 @@ export class NettwinWorld extends World<NettwinParameters> {
     const o = this.lastObservation();
     const got = counterFor(o.counters, table, line);
     // Extra ACKs the real kernel chose to send are not part of the recorded flow.
-    const extra = counterFor(o.timingExtra ?? [], table, line);
+    const extra = counterFor(o.twin?.timingExtra ?? [], table, line);
     const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
     const ok = got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes);
     if (!ok) {
@@ -406,6 +390,23 @@ export class NettwinWorld extends World<NettwinParameters> {
           `Deltas of that step:\n${describeDeltas(o.counters)}`,
       );
     }
+  }
+
+  /** Assert one native nft rule's delta in the last traffic step. */
+  expectNftCounted(rule: NftRuleName, packets: number, bytes?: number): void {
+    const o = this.lastObservation();
+    const got = nftCounterFor(o.nftCounters, rule);
+    const extra = nftCounterFor(o.twin?.timingExtra ?? [], rule);
+    const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
+    if (got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes)) return;
+    const wantText =
+      want.bytes === undefined
+        ? `${want.packets} packets`
+        : `${want.packets} packets and ${want.bytes} bytes`;
+    this.fail(
+      `${nftLabel(rule)} counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}.\n` +
+        `Native nft deltas of that step:\n${describeNftDeltas(o.nftCounters)}`,
+    );
   }
 
   async dispose(): Promise<void> {

@@ -35,6 +35,12 @@ if [ -n "${NETTWIN_ETH0:-}" ]; then
   /usr/local/bin/nettwin-outside-world up || { log "cannot build the outside world"; exit 1; }
 fi
 
+# A host firewall framework (firewalld, ufw) runs only where a scenario asked for it
+# (NETTWIN_HOST_FIREWALL), and starts before dockerd as at boot, so that dockerd finds it.
+if [ -n "${NETTWIN_HOST_FIREWALL:-}" ]; then
+  /usr/local/bin/nettwin-host-firewall start "$NETTWIN_HOST_FIREWALL" || { log "cannot start $NETTWIN_HOST_FIREWALL"; exit 1; }
+fi
+
 # What a fresh host looks like before dockerd touches it: nettwin-reset restores it.
 /usr/local/bin/nettwin-reset record
 

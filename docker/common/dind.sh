@@ -4,12 +4,33 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${SUITE:?}" "${PACKAGES:?}"
 
+# apt-get install PACKAGE… into $ROOT (chroot), without recommends. No service starts
+# (policy-rc.d, no systemd); sid's Release file may be past its Valid-Until.
+apt_install() {
+  echo "recipe: apt-get install $*"
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  mount -t proc proc "$ROOT/proc"
+  local apt=(chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get -q -o Acquire::Check-Valid-Until=false)
+  local status=0
+  "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "$@" || status=$?
+  umount "$ROOT/proc"
+  rm -f "$ROOT/usr/sbin/policy-rc.d"
+  return "$status"
+}
+
 bootstrap "$SUITE" "$PACKAGES"
+# Host firewall frameworks and compose (EXTRA_PACKAGES) go in with apt, not debootstrap:
+# firewalld depends on polkitd, which does not configure in debootstrap's second stage.
+# shellcheck disable=SC2086 # a comma-separated list, split into words on purpose
+if [[ -n "${EXTRA_PACKAGES:-}" ]]; then apt_install ${EXTRA_PACKAGES//,/ }; fi
 trim
 here="$(dirname "${BASH_SOURCE[0]}")"
 install -m 0755 "$here/dind-entrypoint.sh" "$ROOT/usr/local/bin/nettwin-entrypoint"
 install -m 0755 "$here/outside-world.sh" "$ROOT/usr/local/bin/nettwin-outside-world"
 install -m 0755 "$here/reset.sh" "$ROOT/usr/local/bin/nettwin-reset"
+install -m 0755 "$here/host-firewall.sh" "$ROOT/usr/local/bin/nettwin-host-firewall"
 # Debian starts no services in a container; make sure no policy script blocks dockerd.
 rm -f "$ROOT/usr/sbin/policy-rc.d"
 

@@ -27,6 +27,27 @@ record() {
   if [ -n "$own" ]; then echo "${own%/}/nettwin-inner" >"$STATE/cgroup-parent"; fi
   sysctl -a 2>/dev/null | grep -E "$SYSCTLS" >"$STATE/sysctl"
   iptables-save | grep -v '^#' >"$STATE/iptables"
+  # A host firewall's configuration as before dockerd: dockerd adds its zone and policy
+  # to firewalld's permanent configuration, a scenario may add ports or ufw rules.
+  for dir in $FIREWALL_CONFIG; do
+    rm -rf "$STATE/etc/$dir"
+    if [ -d "/etc/$dir" ]; then mkdir -p "$STATE/etc" && cp -a "/etc/$dir" "$STATE/etc/$dir"; fi
+  done
+}
+
+# Where firewalld and ufw keep their configuration (below /etc).
+FIREWALL_CONFIG='firewalld ufw'
+
+# The host firewall the host started with, again, before dockerd: its configuration as
+# recorded, and firewalld (killed with every other process) started anew on the empty
+# ruleset. ufw has no process: the iptables-restore above gave back its rules.
+restart_host_firewall() {
+  for dir in $FIREWALL_CONFIG; do
+    if [ -d "$STATE/etc/$dir" ]; then rm -rf "/etc/$dir" && cp -a "$STATE/etc/$dir" "/etc/$dir"; fi
+  done
+  if [ "${NETTWIN_HOST_FIREWALL:-}" = firewalld ]; then
+    /usr/local/bin/nettwin-host-firewall start firewalld || fail "cannot start firewalld again"
+  fi
 }
 
 fail() { echo "nettwin-reset: $*" >&2; exit 1; }
@@ -61,6 +82,7 @@ reset() {
   conntrack -F >/dev/null 2>&1
   ip neigh flush all >/dev/null 2>&1
   sysctl -q -p "$STATE/sysctl" >/dev/null 2>&1
+  restart_host_firewall
   # dockerd may start now: what follows does not touch what it writes.
   start_dockerd
   # The machines outside get their pristine routes, caches and connections too.

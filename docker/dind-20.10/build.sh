@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # DinD host with Debian bookworm's Docker 20.10 (the engine of the seed articles).
+# dbus, firewalld, ufw and docker-compose are installed and never started unless a host asks
+# (NETTWIN_HOST_FIREWALL, docker/common/host-firewall.sh): a plain host runs none of them.
 SUITE=bookworm
 PACKAGES=docker.io,nftables,iptables,iproute2,procps,ca-certificates,curl,conntrack,tcpdump,iputils-ping,netcat-openbsd
+EXTRA_PACKAGES=dbus,firewalld,ufw,docker-compose
 source "$(dirname "$0")/../common/dind.sh"

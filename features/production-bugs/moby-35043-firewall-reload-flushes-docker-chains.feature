@@ -59,7 +59,7 @@ Feature: moby#35043 / moby#50443 — a firewall reload that flushes the tables r
     Then by Docker version, the last request or ping:
       | docker     | outcome  |
       | 20.10,26.1 | succeeds |
-      | 28         | fails    |
+      | 28, 29     | fails    |
     When an external client requests http://<host ip>:8080/
     Then the request succeeds with body "hello"
     And the counters match the model

@@ -16,7 +16,8 @@ Feature: moby#45610 — a neighbour that routes the container subnet via the hos
   (`-d 172.17.0.2/32 ! -i docker0 -j DROP`, unless the daemon runs with
   `--allow-direct-routing` or the network's gateway mode is `routed`/`nat-unprotected`),
   and a port published on 127.0.0.1 gets `-d 127.0.0.1/32 ! -i lo … -j DROP`.
-  Docker 20.10 and 26.1 (and every release before 28.0) let the neighbour in.
+  Docker 20.10 and 26.1 (and every release before 28.0) let the neighbour in. Docker 29 keeps
+  the raw DROPs (its rows say `28, 29`).
 
   Background:
     Given a Docker host
@@ -33,12 +34,12 @@ Feature: moby#45610 — a neighbour that routes the container subnet via the hos
     Then by Docker version, the last request or ping:
       | docker     | outcome   | body       |
       | 20.10,26.1 | succeeds  | local only |
-      | 28         | times out |            |
+      | 28, 29     | times out |            |
     And by Docker version, these rules counted packets:
       | docker     | table  | rule                                                                                  | packets |
       | 20.10,26.1 | filter | -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT | 1       |
-      | 28         | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP                                   | 3       |
-      | 28         | filter | -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT | 0       |
+      | 28, 29     | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP                                   | 3       |
+      | 28, 29     | filter | -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT | 0       |
     And the counters match the model
 
   Scenario: The neighbour reaches a port that was never published (until Docker 28)
@@ -46,11 +47,11 @@ Feature: moby#45610 — a neighbour that routes the container subnet via the hos
     Then by Docker version, the last request or ping:
       | docker     | outcome   | body            |
       | 20.10,26.1 | succeeds  | never published |
-      | 28         | times out |                 |
+      | 28, 29     | times out |                 |
     And by Docker version, these rules counted packets:
       | docker     | table  | rule                                                | packets |
       | 20.10,26.1 | filter | :FORWARD                                            | 1       |
-      | 28         | raw    | -A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP | 3       |
+      | 28, 29     | raw    | -A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP | 3       |
     And the counters match the model
 
   Scenario: The neighbour pings a container (until Docker 28)
@@ -58,5 +59,5 @@ Feature: moby#45610 — a neighbour that routes the container subnet via the hos
     Then by Docker version, the last request or ping:
       | docker     | outcome  |
       | 20.10,26.1 | succeeds |
-      | 28         | fails    |
+      | 28, 29     | fails    |
     And the counters match the model

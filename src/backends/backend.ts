@@ -9,6 +9,7 @@ import type {
   ContainerInfo,
   ContainerOptions,
   DatagramResult,
+  EndpointOptions,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -17,8 +18,9 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from '../contract.ts';
+import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
-import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import type { Observation } from './observation.ts';
 
 export type {
   Actor,
@@ -26,6 +28,7 @@ export type {
   ContainerInfo,
   ContainerOptions,
   DatagramResult,
+  EndpointOptions,
   ExecResult,
   HostOptions,
   NetworkInfo,
@@ -35,9 +38,15 @@ export type {
   RequestResult,
   StandaloneHostSpec,
 } from '../contract.ts';
+export type { Observation, TwinObservation } from './observation.ts';
 
 export interface Backend {
   readonly name: BackendName;
+  /**
+   * Twin only: the model it runs beside the real host, for what steps compare beyond a
+   * traffic step (`the ruleset matches the model`). Absent on model and dind.
+   */
+  readonly model?: Backend;
   startHost(options: HostOptions): Promise<void>;
   createNetwork(options: NetworkOptions): Promise<NetworkInfo>;
   removeNetwork(name: string): Promise<void>;
@@ -49,10 +58,10 @@ export interface Backend {
   /** `docker stop`: its endpoints and port bindings go, the container stays. */
   stopContainer(name: string): Promise<void>;
   /**
-   * `docker network connect NETWORK CONTAINER`; returns the container as it is then
+   * `docker network connect [--ip] [--alias …] NETWORK CONTAINER`; returns the container as it is then
    * (its address stays the one on its first network).
    */
-  connectNetwork(network: string, container: string): Promise<ContainerInfo>;
+  connectNetwork(network: string, container: string, endpoint?: EndpointOptions): Promise<ContainerInfo>;
   /** `docker network disconnect NETWORK CONTAINER`; returns the container as it is then. */
   disconnectNetwork(network: string, container: string): Promise<ContainerInfo>;
   /**
@@ -72,37 +81,44 @@ export interface Backend {
   routeViaHost(cidr: string): Promise<void>;
   /** Kill docker-proxy processes (all, or the one for a host port). */
   killDockerProxy(hostPort?: number): Promise<void>;
-  /** Zero all counters (filter and nat, rules and policies) before an observed step. */
+  /**
+   * Zero all counters on every framework (iptables-nft's tables, iptables-legacy's where
+   * present, native nft rules). Traffic methods do it themselves before they send.
+   */
   zeroCounters(): Promise<void>;
-  /** `iptables-save -c` of the host, parsed. */
-  readRuleset(): Promise<Ruleset>;
-  /** Counter deltas since the last zeroCounters() (rules and policies that counted). */
-  readCounters(): Promise<CounterDelta[]>;
-  ping(from: Actor, to: string, count: number): Promise<PingResult>;
+  /** The host's firewall on every framework: `iptables-save -c`, legacy, native nft tables. */
+  readRuleset(): Promise<HostFirewallState>;
+  /** Counter deltas since the last zeroCounters() on every framework (rows that counted). */
+  readCounters(): Promise<HostCounters>;
+  /**
+   * Traffic: each zeroes the counters, sends, and returns what it saw with the deltas
+   * it caused (an Observation).
+   */
+  ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>>;
   /**
    * Ping a container by name through the sender's own resolver: Docker's embedded DNS
    * answers only on user-defined networks. Rejects with the resolver's words when the
    * name does not resolve.
    */
-  pingByName(from: Actor, name: string, count: number): Promise<PingResult>;
+  pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>>;
   /** Replace the Docker host with a standalone host (before any Docker step). */
   loadStandaloneHost(spec: StandaloneHostSpec): Promise<void>;
   /** ICMP echo from a neighbour address (or a local address) of a standalone host. */
-  pingFromAddress(from: string, to: string, count: number): Promise<PingResult>;
+  pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>>;
   /** HTTP GET; url host may be an address or a container name. */
-  httpGet(from: Actor, url: string): Promise<RequestResult>;
+  httpGet(from: Actor, url: string): Promise<Observation<RequestResult>>;
   /** Send `payload` over TCP to a container's nc listener; returns what the server saw. */
   tcpSend(
     from: Actor,
     to: string,
     port: number,
     payload: string,
-  ): Promise<RequestResult & { seenSource?: string }>;
+  ): Promise<Observation<RequestResult & { seenSource?: string }>>;
   /**
    * One UDP datagram of `payload` (and echo's newline) to `to`:`port`; whether a UDP
    * listener of a container received it, and the source it saw.
    */
-  udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult>;
+  udpSend(from: Actor, to: string, port: number, payload: string): Promise<Observation<DatagramResult>>;
   /** Source address the named container saw on its last received connection or ping. */
   lastSeenSource(container: string): Promise<string | undefined>;
   listeners(): Promise<Listener[]>;

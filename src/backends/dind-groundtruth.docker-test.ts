@@ -3,6 +3,7 @@
  * Replays ground truth e1 and e2 on a fresh real DinD 20.10 host: the same setup commands,
  * the same step, and the counter deltas must equal the recorded ones exactly.
  */
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
@@ -10,6 +11,7 @@ import { compareCounters } from '../compare/counter-compare.ts';
 import { countersOf } from '../compare/counter-deltas.ts';
 import { renderCounterComparisonText } from '../compare/render-text.ts';
 import { DindSession } from '../dind/session.ts';
+import { iptablesCountersOf } from '../netfilter/firewall-state.ts';
 import { parseRuleset } from '../netfilter/ruleset/index.ts';
 import { parseTranscript } from '../netfilter/ruleset/transcript.ts';
 import { createDindBackend } from './dind.ts';
@@ -35,7 +37,7 @@ for (const file of ['e1-default-bridge-ping.txt', 'e2-cross-bridge.txt']) {
       await backend.zeroCounters();
       const r = await host.exec(entry.command);
       assert.equal(r.exitCode, entry.rc, `${file}:${entry.line} rc of \`${entry.command}\`: ${r.stderr}`);
-      const real = await backend.readCounters();
+      const real = iptablesCountersOf(await backend.readCounters());
       const recorded = countersOf(parseRuleset(entry.dumpText, { file: `${file}:${entry.line}` }));
       const protocol = /\bnc\b/.test(entry.command) ? 'tcp' : 'icmp';
       const cmp = compareCounters(real, recorded, { protocol });

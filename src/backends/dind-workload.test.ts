@@ -20,3 +20,14 @@ test('property: the workload script is the same text whatever the body; the body
   );
   assert.deepEqual(workloadCommand({ name: 'idle' }).slice(3), ['sh']);
 });
+
+test('several HTTP ports (a compose service): one httpd each, the last one in the foreground', () => {
+  const script = workloadCommand({ name: 'web', httpBody: 'web', httpPorts: [80, 9090, 8081] })[2] ?? '';
+  assert.match(
+    script,
+    /busybox httpd -p 80 -h \/www; busybox httpd -p 9090 -h \/www; exec busybox httpd -f -p 8081 -h \/www$/,
+  );
+  const one = workloadCommand({ name: 'web', httpBody: 'web', httpPort: 8080 })[2] ?? '';
+  assert.match(one, /exec busybox httpd -f -p 8080 -h \/www$/);
+  assert.doesNotMatch(one, /busybox httpd -p/);
+});

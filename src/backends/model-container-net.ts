@@ -2,8 +2,8 @@
  * What a container's own network namespace settles without the host, so no packet of
  * it reaches the host's netfilter (checked against real hosts: features/reached-for*.feature).
  */
+import { parseIPv4 } from '../netfilter/address/index.ts';
 import type { HostState } from '../netfilter/host-types.ts';
-import { parseIPv4 } from '../netfilter/path/ipv4.ts';
 
 /**
  * - 'loopback': its loopback and its own addresses answer;

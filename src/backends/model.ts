@@ -9,140 +9,49 @@
  */
 
 import debug from 'debug';
-import { parse as parseShell } from 'shell-quote';
-import { countersOf } from '../compare/counter-deltas.ts';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
-import type { FlowResult, FlowSpec, HostInterface, HostState, Listener } from '../netfilter/host-types.ts';
-import { runIptables } from '../netfilter/iptables/index.ts';
-import { runNft } from '../netfilter/nft/command.ts';
-import { parseNftRuleset } from '../netfilter/nft/parse.ts';
-import type { NftRuleset } from '../netfilter/nft/types.ts';
-import { runFlow } from '../netfilter/path/index.ts';
-import { isIPv4, parseIPv4 } from '../netfilter/path/ipv4.ts';
-import { RoutingTable } from '../netfilter/path/routing.ts';
-import {
-  cloneRuleset,
-  emptyRuleset,
-  parseRuleset,
-  serializeRuleset,
-  zeroCounters,
-} from '../netfilter/ruleset/index.ts';
-import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import { formatCidr, isIPv4, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
+import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
+import type { FlowResult, HostInterface, HostState, Listener, PathStep } from '../netfilter/host-types.ts';
 import type {
   Actor,
-  Backend,
   ContainerInfo,
   ContainerOptions,
   DatagramResult,
+  EndpointOptions,
   ExecResult,
   HostOptions,
   NetworkInfo,
   NetworkOptions,
+  Observation,
   PingResult,
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
-import { type InsideContainer, insideContainer } from './model-container-net.ts';
 import {
-  CLIENT_WAIT_SECONDS,
-  curlGetRequestBytes,
-  DEFAULT_SYN_LINEAR_TIMEOUTS,
-  NETTWIN_TRAFFIC,
-  ncPayloadBytes,
-  synAttemptsWithin,
-  type TrafficProfile,
-} from './model-http.ts';
+  type DaemonModel,
+  type ModelBackend,
+  ModelBackendError,
+  type ModelBackendOptions,
+} from './model-contract.ts';
+import { ModelFirewall } from './model-firewall.ts';
+import { startFirewalld } from './model-firewalld.ts';
+import { runModelHostCommand } from './model-host-commands.ts';
+import { DEFAULT_SYN_LINEAR_TIMEOUTS } from './model-http.ts';
+import { standaloneState } from './model-standalone.ts';
+import { DIND_HOST_ADDRESS, ModelTraffic } from './model-traffic.ts';
+
+export type { DaemonModel, DaemonModelFactory, ModelBackend, ModelBackendOptions } from './model-contract.ts';
+export { ModelBackendError } from './model-contract.ts';
+export { MODEL_HOST_COMMANDS, uninterpretedHostCommand } from './model-host-commands.ts';
+export { finalReceiver } from './model-outcome.ts';
 
 const log = debug('nettwin:model');
 
-export const DIND_HOST_ADDRESS = '192.168.70.6';
+export { DIND_HOST_ADDRESS } from './model-traffic.ts';
 export const DIND_HOST_PREFIX = 24;
 export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.9';
 export const EXTERNAL_CLIENT_NAME = 'external';
-
-/**
- * What the backend needs of DockerDaemonModel (docs/ARCHITECTURE.md "docker model").
- * Kept structural so the backend only depends on the documented surface.
- */
-export interface DaemonModel {
-  createNetwork(o: NetworkOptions): NetworkInfo;
-  removeNetwork(name: string): void;
-  run(o: ContainerOptions): ContainerInfo;
-  remove(name: string, options?: { force?: boolean }): void;
-  restart(name: string): void;
-  /** `docker start NAME`. */
-  start?(name: string): void;
-  /** `docker stop NAME`. */
-  stop?(name: string): void;
-  /** `docker network connect NETWORK CONTAINER`. */
-  connect?(network: string, container: string, ip?: string): void;
-  /** `docker network disconnect NETWORK CONTAINER`. */
-  disconnect?(network: string, container: string): void;
-  /** The container as `docker inspect` shows it now (address on its first network). */
-  inspectContainer?(name: string): ContainerInfo;
-  /** The address a container's routing picks to send to `dst` (several networks: not always its first). */
-  sourceAddress?(name: string, dst: string): string | undefined;
-  /** `systemctl restart docker` (containers without a restart policy stay stopped). */
-  restartDaemon?(): void;
-  /** Docker's embedded DNS: the address `from` gets for `name`, if any. */
-  resolveName(from: string, name: string): string | undefined;
-  iptables(argv: string[]): ExecResult;
-  sysctl(key: string, value: string): void;
-  killDockerProxy(hostPort?: number): void;
-  learnBridgeName(network: string, bridge: string): void;
-  /** The real host's id for a network (twin): the model's own stands in until then. */
-  learnNetworkId?(network: string, id: string): void;
-  learnDnsPorts(tcp: number, udp: number): void;
-  host(): HostState;
-  ruleset(): Ruleset;
-}
-
-export interface DaemonModelFactory {
-  start(options: {
-    version: string;
-    daemonOptions?: string[];
-    uplink?: HostInterface;
-    defaultVia?: string;
-    baseline?: 'bare' | 'dind';
-  }): DaemonModel;
-}
-
-export interface ModelBackendOptions {
-  /** Override how the daemon model is made (tests); default DockerDaemonModel from src/docker. */
-  daemonFactory?: DaemonModelFactory;
-  /** The external client's address on eth0 (default 192.168.70.9). */
-  externalAddress?: string;
-  /**
-   * 'bare' (default): the host as nettwin's DinD hosts are, with no network of the
-   * runner's engine; 'dind': a host on a user-defined network of an outer engine, whose
-   * embedded-DNS rules come first (the ground truth was recorded so).
-   */
-  baseline?: 'bare' | 'dind';
-  /**
-   * How the host's programs talk TCP (model-http.ts): NETTWIN_TRAFFIC (default), as
-   * nettwin's DinD hosts run them; RECORDED_TRAFFIC to replay the ground truth.
-   */
-  traffic?: TrafficProfile;
-}
-
-/** The model backend plus what the twin, the steps and the report use beyond `Backend`. */
-export interface ModelBackend extends Backend {
-  readonly name: 'model';
-  /** The daemon model (twin: learnBridgeName, learnDnsPorts). Throws before startHost(). */
-  daemon(): DaemonModel;
-  /** The live host state runFlow uses. */
-  hostState(): HostState;
-  /** The last flow run, with its packet path and counter deltas. */
-  lastFlow(): FlowResult | undefined;
-  /** Containers as the model placed them. */
-  container(name: string): ContainerInfo | undefined;
-  /** The clients' kernel: `net.ipv4.tcp_syn_linear_timeouts` (0 on kernels before 6.5). */
-  setSynLinearTimeouts(value: number): void;
-}
-
-export class ModelBackendError extends Error {
-  override name = 'ModelBackendError';
-}
 
 export function createModelBackend(options: ModelBackendOptions = {}): ModelBackend {
   return new ModelBackendImpl(options);
@@ -161,10 +70,22 @@ class ModelBackendImpl implements ModelBackend {
   /** What the external client routes via the Docker host (routeViaHost), beside its own LAN. */
   private readonly externalRoutes: string[] = [];
   private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
-  /** iptables-legacy's tables (hostCommand `iptables-legacy …`): Docker's model never sees them. */
-  private legacyRuleset: Ruleset | undefined;
-  /** Native nft tables (hostCommand `nft …`, or a snapshot's): walked by priority beside iptables'. */
-  private nftRuleset: NftRuleset | undefined;
+  /** iptables-legacy's and native nft tables beside the daemon's iptables-nft. */
+  private readonly firewall = new ModelFirewall();
+  private readonly traffic = new ModelTraffic({
+    hostState: () => this.hostState(),
+    daemon: () => this.daemon(),
+    dockerDaemon: () => (this.host?.kind === 'docker' ? this.host.daemon : undefined),
+    containers: this.containers,
+    seen: this.seen,
+    external: () => this.external,
+    trafficProfile: () => this.options.traffic,
+    resolveAddress: (n) => this.resolveAddress(n),
+    setFlow: (flow) => {
+      this.flow = flow;
+    },
+    synLinearTimeouts: () => this.synLinearTimeouts,
+  });
 
   constructor(private readonly options: ModelBackendOptions) {
     this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
@@ -183,8 +104,7 @@ class ModelBackendImpl implements ModelBackend {
     if (!this.host)
       throw new ModelBackendError('the model has no host yet: start one first (Given a Docker host …)');
     const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
-    if (this.legacyRuleset) state.legacyRuleset = this.legacyRuleset;
-    if (this.nftRuleset) state.nftRuleset = this.nftRuleset;
+    this.firewall.attach(state);
     if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
       // The outer client: a machine beside the DinD host on eth0, answering ping only.
       // Its only routes: the LAN, and what a step routed via the host (no default route:
@@ -202,11 +122,6 @@ class ModelBackendImpl implements ModelBackend {
 
   setSynLinearTimeouts(value: number): void {
     this.synLinearTimeouts = value;
-  }
-
-  /** SYNs an unanswered client sends before it gives up. */
-  private connectAttempts(): number {
-    return synAttemptsWithin(CLIENT_WAIT_SECONDS, this.synLinearTimeouts);
   }
 
   lastFlow(): FlowResult | undefined {
@@ -232,6 +147,14 @@ class ModelBackendImpl implements ModelBackend {
       baseline: this.options.baseline ?? 'bare',
     });
     this.host = { kind: 'docker', daemon };
+    if (options.hostFirewall === 'firewalld') {
+      this.firewall.firewalld = startFirewalld(options.dockerVersion, this.firewall.nftTables());
+    }
+    if (options.hostFirewall === 'ufw') {
+      // ufw starts at boot, before dockerd; Docker puts its FORWARD rules at the top of
+      // the chain, above ufw's jumps, so enabling ufw after the daemon leaves the same rules.
+      await this.hostCommand(['ufw', '--force', 'enable']);
+    }
     log(
       'Started model host "%s" (Docker %s %o)',
       DIND_HOST_ADDRESS,
@@ -243,43 +166,24 @@ class ModelBackendImpl implements ModelBackend {
   async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
     if (this.host)
       throw new ModelBackendError('this scenario already has a host; describe one host per scenario');
-    const ruleset = spec.rulesetText.trim()
-      ? parseRuleset(spec.rulesetText, spec.file ? { file: spec.file } : {})
-      : emptyRuleset(['filter', 'nat']);
-    this.host = {
-      kind: 'standalone',
-      state: {
-        ruleset,
-        interfaces: spec.interfaces,
-        routes: spec.routes,
-        sysctls: { ...spec.sysctls },
-        listeners: [],
-        neighbours: spec.neighbours,
-        // Loaded with iptables-restore: the filter built-ins it names exist and count
-        // even when empty; other tables' only once they hold rules (measured on a DinD
-        // host: after restoring an empty dump, a ping counts filter INPUT, not nat PREROUTING).
-        nftLazyBuiltinChains: true,
-        materializedBuiltins: restoredBuiltins(ruleset),
-        ...(spec.nftRulesetText
-          ? {
-              nftRuleset: parseNftRuleset(spec.nftRulesetText, {
-                file: `${spec.file ?? 'snapshot'} (nftables)`,
-              }),
-            }
-          : {}),
-      },
-    };
+    const { state, nft } = standaloneState(spec);
+    this.host = { kind: 'standalone', state };
+    if (nft) this.firewall.nft = nft;
   }
 
   async createNetwork(options: NetworkOptions): Promise<NetworkInfo> {
     const info = this.daemon().createNetwork(options);
     this.networks.set(info.name, info);
+    // Docker binds each bridge it makes to its firewalld zone.
+    this.firewall.firewalld?.bridgeAdded(info.bridge);
     return info;
   }
 
   async removeNetwork(name: string): Promise<void> {
+    const bridge = this.networks.get(name)?.bridge;
     this.daemon().removeNetwork(name);
     this.networks.delete(name);
+    if (bridge) this.firewall.firewalld?.bridgeRemoved(bridge);
   }
 
   async runContainer(options: ContainerOptions): Promise<ContainerInfo> {
@@ -314,10 +218,14 @@ class ModelBackendImpl implements ModelBackend {
     daemon.stop(name);
   }
 
-  async connectNetwork(network: string, container: string): Promise<ContainerInfo> {
+  async connectNetwork(
+    network: string,
+    container: string,
+    endpoint?: EndpointOptions,
+  ): Promise<ContainerInfo> {
     const daemon = this.daemon();
     if (!daemon.connect) throw new ModelBackendError('this daemon model cannot connect a container');
-    daemon.connect(network, container);
+    daemon.connect(network, container, endpoint?.ip, endpoint?.aliases);
     return this.refreshContainer(container);
   }
 
@@ -344,82 +252,14 @@ class ModelBackendImpl implements ModelBackend {
   }
 
   async hostCommand(line: string | string[]): Promise<ExecResult> {
-    const argv = typeof line === 'string' ? splitCommand(line) : [...line];
-    const [command, ...args] = argv;
-    if (command === undefined) return { exitCode: 0, stdout: '', stderr: '' };
-    if (command === 'iptables') return this.iptables(argv);
-    if (command === 'iptables-save') return this.iptablesSave(args);
-    if (command === 'iptables-legacy') return this.iptablesLegacy(argv);
-    if (command === 'iptables-legacy-save') return this.iptablesLegacySave(args);
-    if (command === 'sysctl') return this.sysctl(args);
-    if (command === 'nft') return this.nft(args);
-    return { exitCode: 127, stdout: '', stderr: uninterpretedHostCommand(command) };
-  }
-
-  /** `nft …` on the host's native tables (a snapshot's, if it brought some). */
-  private nft(args: string[]): ExecResult {
-    const state = this.hostState();
-    this.nftRuleset ??= state.nftRuleset ?? { tables: [] };
-    state.nftRuleset = this.nftRuleset;
-    return runNft(this.nftRuleset, args);
-  }
-
-  private iptables(argv: string[]): ExecResult {
-    if (this.host?.kind === 'docker') return this.host.daemon.iptables(argv);
-    return runIptables(this.hostState().ruleset, argv);
-  }
-
-  private iptablesSave(args: string[]): ExecResult {
-    const counters = args.includes('-c') || args.includes('--counters');
-    return { exitCode: 0, stdout: serializeRuleset(this.hostState().ruleset, { counters }), stderr: '' };
-  }
-
-  /**
-   * The other backend's rules (HostState.legacyRuleset): the packet path walks them
-   * after nft's at the same hooks; Docker never sees or rewrites them.
-   */
-  private iptablesLegacy(argv: string[]): ExecResult {
-    this.hostState();
-    this.legacyRuleset ??= { tables: [] };
-    return runIptables(this.legacyRuleset, argv);
-  }
-
-  private iptablesLegacySave(args: string[]): ExecResult {
-    const counters = args.includes('-c') || args.includes('--counters');
-    const ruleset = this.legacyRuleset;
-    return { exitCode: 0, stdout: ruleset ? serializeRuleset(ruleset, { counters }) : '', stderr: '' };
-  }
-
-  /** `sysctl -w key=value` (and `sysctl key` to read), with procps' messages. */
-  private sysctl(args: string[]): ExecResult {
-    const write = args[0] === '-w';
-    const settings = write ? args.slice(1) : args.filter((a) => !a.startsWith('-'));
-    let stdout = '';
-    let stderr = '';
-    let exitCode = 0;
-    for (const setting of settings) {
-      const eq = setting.indexOf('=');
-      if (write && eq < 0) {
-        stderr += `sysctl: "${setting}" must be of the form name=value\n`;
-        exitCode = 255;
-        continue;
-      }
-      const key = (write ? setting.slice(0, eq) : setting).replace(/\//g, '.');
-      if (!/^net\.(ipv4|ipv6|bridge|core|netfilter)\.[\w.-]+$/.test(key)) {
-        stderr += `sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`;
-        exitCode = 255;
-        continue;
-      }
-      if (write) {
-        const value = setting.slice(eq + 1);
-        if (this.host?.kind === 'docker') this.host.daemon.sysctl(key, value);
-        else this.hostState().sysctls[key] = value;
-        stdout += `${key} = ${value}\n`;
-      } else {
-        stdout += `${key} = ${this.hostState().sysctls[key] ?? '0'}\n`;
-      }
-    }
-    return { exitCode, stdout, stderr };
+    return runModelHostCommand(
+      {
+        state: () => this.hostState(),
+        daemon: this.host?.kind === 'docker' ? this.host.daemon : undefined,
+        firewall: this.firewall,
+      },
+      line,
+    );
   }
 
   async routeViaHost(cidr: string): Promise<void> {
@@ -432,142 +272,66 @@ class ModelBackendImpl implements ModelBackend {
   }
 
   async zeroCounters(): Promise<void> {
-    zeroCounters(this.hostState().ruleset);
+    this.firewall.zero(this.hostState());
   }
 
-  async readRuleset(): Promise<Ruleset> {
-    return cloneRuleset(this.hostState().ruleset);
+  async readRuleset(): Promise<HostFirewallState> {
+    return this.firewall.read(this.hostState());
   }
 
-  async readCounters(): Promise<CounterDelta[]> {
-    return countersOf(this.hostState().ruleset);
+  async readCounters(): Promise<HostCounters> {
+    return this.firewall.counters(this.hostState());
   }
 
-  async ping(from: Actor, to: string, count: number): Promise<PingResult> {
-    const dst = await this.resolveAddress(to);
-    const inside = this.staysInContainer(from, dst);
-    if (inside) {
-      this.flow = undefined;
-      log('ping from %o to %s: %s', from, dst, inside);
-      if (inside === 'loopback') return { sent: count, received: count };
-      // An unanswered ARP says "Destination Host Unreachable" only after 3 s: ping -W 1 is gone by then.
-      return { sent: count, received: 0, ...(inside === 'no network' ? { unreachable: true } : {}) };
-    }
-    const result = this.run({ protocol: 'icmp', from: this.sourceOf(from, dst), to: dst, count });
-    return {
-      sent: result.sent,
-      received: result.delivered,
-      ...(result.verdict === 'unreachable' ? { unreachable: true } : {}),
-      path: result.path,
-    };
+  /** A traffic step's start: every counter at zero, and no flow yet. */
+  private beginStep(): void {
+    this.flow = undefined;
+    this.firewall.zero(this.hostState());
   }
 
-  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+  /** What the step saw, with the deltas it caused and the last flow's packet path. */
+  private observed<R>(outcome: R, path?: PathStep[]): Observation<R> {
+    return { outcome, counters: this.firewall.counters(this.hostState()), ...(path ? { path } : {}) };
+  }
+
+  async ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
+    this.beginStep();
+    const outcome = await this.traffic.sendPing(from, to, count);
+    return this.observed(outcome, outcome.path);
+  }
+
+  async pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>> {
+    this.beginStep();
     const address = from.kind === 'container' ? this.daemon().resolveName(from.name, name) : undefined;
     if (address === undefined) {
       // iputils' words when no resolver knows the name.
       throw new ModelBackendError(`ping: ${name}: Name or service not known`);
     }
-    return this.ping(from, address, count);
+    const outcome = await this.traffic.sendPing(from, address, count);
+    return this.observed(outcome, outcome.path);
   }
 
-  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
-    const result = this.run({ protocol: 'icmp', from, to, count });
-    return { sent: result.sent, received: result.delivered, path: result.path };
+  async pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
+    this.beginStep();
+    const result = this.traffic.run({ protocol: 'icmp', from, to, count });
+    return this.observed({ sent: result.sent, received: result.delivered, path: result.path }, result.path);
   }
 
-  async httpGet(from: Actor, url: string): Promise<RequestResult> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ModelBackendError(`"${url}" is not a URL (expected http://HOST[:PORT]/PATH)`);
-    }
-    if (parsed.protocol !== 'http:')
-      throw new ModelBackendError(`only http:// URLs are modelled, got "${url}"`);
-    const dst = await this.urlAddress(from, parsed.hostname);
-    const port = parsed.port ? Number(parsed.port) : 80;
-    const inside = this.staysInContainer(from, dst);
-    if (inside === 'no network' || inside === 'no neighbour') {
-      this.flow = undefined;
-      return { outcome: inside === 'no network' ? 'unreachable' : 'timeout' };
-    }
-    const server = this.serverFor(dst, port);
-    const traffic = this.traffic();
-    const result = this.run({
-      protocol: 'tcp',
-      from: this.sourceOf(from, dst),
-      to: dst,
-      port,
-      requestBytes: curlGetRequestBytes(parsed),
-      responseBytes: traffic.httpResponseBytes(server?.options.httpBody ?? ''),
-      responseSegments: traffic.httpResponseSegments,
-      closer: 'server',
-      quickAck: traffic.quickAck,
-      count: this.connectAttempts(),
-    });
-    const outcome = outcomeOf(result);
-    const receiver = finalReceiver(result.receiver);
-    // A server in the host's namespace (--network host) answers as "host".
-    const answering = receiver === 'host' ? server : this.containers.get(receiver ?? '');
-    const body = outcome === 'ok' ? answering?.options.httpBody : undefined;
-    return { outcome, ...(body !== undefined ? { body } : {}), path: result.path };
+  async httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
+    this.beginStep();
+    const outcome = await this.traffic.sendHttpGet(from, url);
+    return this.observed(outcome, outcome.path);
   }
 
-  /**
-   * A URL's host as the sender's resolver sees it: a container asks Docker's embedded
-   * DNS (names of containers on a user-defined network it shares; nothing on the default
-   * bridge), as curl in the container does. The host and the external client stand for
-   * a user who looked the address up (`docker inspect`).
-   */
-  private async urlAddress(from: Actor, hostname: string): Promise<string> {
-    if (isIPv4(hostname) || from.kind !== 'container') return this.resolveAddress(hostname);
-    const address = this.daemon().resolveName(from.name, hostname);
-    // curl's words (exit 6) when the resolver knows no such name.
-    if (address === undefined) throw new ModelBackendError(`curl: (6) Could not resolve host: ${hostname}`);
-    return address;
-  }
-
-  /** Traffic a container settles in its own namespace (model-container-net.ts); not the host's (--network host). */
-  private staysInContainer(from: Actor, dst: string): InsideContainer | undefined {
-    const c = from.kind === 'container' ? this.containers.get(from.name) : undefined;
-    if (!c || c.options.network === 'host') return undefined;
-    return insideContainer(this.hostState(), c.info.name, c.info.address !== undefined, dst);
-  }
-
-  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
-    const dst = await this.resolveAddress(to);
-    const inside = this.staysInContainer(from, dst);
-    if (inside === 'no network' || inside === 'no neighbour') {
-      this.flow = undefined;
-      return { arrived: false };
-    }
-    const result = this.run({
-      protocol: 'udp',
-      from: this.sourceOf(from, dst),
-      to: dst,
-      port,
-      requestBytes: ncPayloadBytes(payload),
-      responseBytes: 0,
-      count: 1,
-    });
-    const receiver = this.udpReceiver(finalReceiver(result.receiver), port);
-    if (result.delivered === 0 || receiver === undefined) return { arrived: false, path: result.path };
-    if (result.seenSource) this.seen.set(receiver, result.seenSource);
-    return {
-      arrived: true,
-      receiver,
-      ...(result.seenSource ? { seenSource: result.seenSource } : {}),
-      path: result.path,
-    };
-  }
-
-  /** The container whose listener got a datagram: a neighbour by name, or a --network host container. */
-  private udpReceiver(receiver: string | undefined, port: number): string | undefined {
-    if (receiver !== 'host') return receiver;
-    return [...this.containers.values()].find(
-      (c) => c.options.network === 'host' && c.options.udpListenPorts?.includes(port),
-    )?.info.name;
+  async udpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<Observation<DatagramResult>> {
+    this.beginStep();
+    const outcome = await this.traffic.sendDatagram(from, to, port, payload);
+    return this.observed(outcome, outcome.path);
   }
 
   async tcpSend(
@@ -575,29 +339,10 @@ class ModelBackendImpl implements ModelBackend {
     to: string,
     port: number,
     payload: string,
-  ): Promise<RequestResult & { seenSource?: string }> {
-    const dst = await this.resolveAddress(to);
-    const result = this.run({
-      protocol: 'tcp',
-      from: this.sourceOf(from, dst),
-      to: dst,
-      port,
-      requestBytes: ncPayloadBytes(payload),
-      responseBytes: 0,
-      closer: 'client',
-      quickAck: this.traffic().quickAck,
-      count: this.connectAttempts(),
-    });
-    const outcome = outcomeOf(result);
-    return {
-      outcome,
-      ...(outcome === 'ok' && result.seenSource ? { seenSource: result.seenSource } : {}),
-      path: result.path,
-    };
-  }
-
-  private traffic(): TrafficProfile {
-    return this.options.traffic ?? NETTWIN_TRAFFIC;
+  ): Promise<Observation<RequestResult & { seenSource?: string }>> {
+    this.beginStep();
+    const outcome = await this.traffic.sendTcp(from, to, port, payload);
+    return this.observed(outcome, outcome.path);
   }
 
   async lastSeenSource(container: string): Promise<string | undefined> {
@@ -631,131 +376,9 @@ class ModelBackendImpl implements ModelBackend {
   async dispose(): Promise<void> {
     this.host = undefined;
   }
-
-  /** Runs one flow on the live host and remembers what its receiver saw. */
-  private run(spec: FlowSpec): FlowResult {
-    const result = runFlow(this.hostState(), spec);
-    this.flow = result;
-    const receiver = finalReceiver(result.receiver);
-    if (receiver && result.seenSource) this.seen.set(receiver, result.seenSource);
-    log(
-      'flow %o → %s (%d/%d) seen %s by %s',
-      spec,
-      result.verdict,
-      result.delivered,
-      result.sent,
-      result.seenSource,
-      receiver,
-    );
-    return result;
-  }
-
-  /** The address an actor sends from; the host picks its source as the kernel does. */
-  private sourceOf(actor: Actor, dst: string): string {
-    if (actor.kind === 'external') return this.external;
-    // A --network host container sends from the host's own namespace.
-    if (actor.kind === 'container' && this.containers.get(actor.name)?.options.network !== 'host') {
-      const c = this.containers.get(actor.name)?.info;
-      if (!c) throw new ModelBackendError(`no container "${actor.name}" in this scenario; run it first`);
-      if (!c.address)
-        throw new ModelBackendError(`container "${actor.name}" has no IPv4 address to send from`);
-      const daemon = this.host?.kind === 'docker' ? this.host.daemon : undefined;
-      return daemon?.sourceAddress?.(actor.name, dst) ?? c.address;
-    }
-    const routing = new RoutingTable(this.hostState());
-    const daddr = parseIPv4(dst);
-    const source = routing.sourceFor(daddr, routing.lookup(daddr));
-    if (source === undefined) return DIND_HOST_ADDRESS;
-    return [source >>> 24, (source >>> 16) & 255, (source >>> 8) & 255, source & 255].join('.');
-  }
-
-  /**
-   * The container that will answer an HTTP request to dst:port: by its address, through
-   * a published port, or in the host's own network namespace (--network host).
-   */
-  private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
-    const all = [...this.containers.values()];
-    const direct = all.find((c) => c.info.address === dst);
-    if (direct) return direct;
-    const published = all.find((c) =>
-      c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'),
-    );
-    if (published) return published;
-    const local = new RoutingTable(this.hostState()).isLocal(parseIPv4(dst));
-    return local
-      ? all.find(
-          (c) =>
-            c.options.network === 'host' &&
-            c.options.httpBody !== undefined &&
-            (c.options.httpPort ?? 80) === port,
-        )
-      : undefined;
-  }
 }
 
 /** The external client's LAN: the host's eth0 subnet, which it shares. */
 function lanOf(address: string): string {
-  const n = parseIPv4(address) & (~0 << (32 - DIND_HOST_PREFIX));
-  return `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}/${DIND_HOST_PREFIX}`;
-}
-
-function restoredBuiltins(ruleset: Ruleset): string[] {
-  const filter = ruleset.tables.find((t) => t.name === 'filter');
-  return (filter?.chains ?? []).filter((c) => c.policy !== undefined).map((c) => `filter/${c.name}`);
-}
-
-function outcomeOf(result: FlowResult): RequestResult['outcome'] {
-  switch (result.verdict) {
-    case 'delivered':
-    case 'partial':
-      return 'ok';
-    case 'refused':
-      return 'refused';
-    case 'unreachable':
-      return 'unreachable';
-    case 'timeout':
-      return 'timeout';
-  }
-}
-
-/** runFlow names a proxied receiver "docker-proxy -> NAME"; the container is the last hop. */
-export function finalReceiver(receiver: string | undefined): string | undefined {
-  if (!receiver) return undefined;
-  const hops = receiver.split(' -> ');
-  return hops[hops.length - 1];
-}
-
-function splitCommand(line: string): string[] {
-  const parts = parseShell(line.trim());
-  return parts.map((p) => {
-    if (typeof p === 'string') return p;
-    throw new ModelBackendError(
-      `host command "${line}": only a simple command is modelled (no pipes, redirections or globs)`,
-    );
-  });
-}
-
-/** The host commands hostCommand interprets (kept beside it: the message below lists them). */
-export const MODEL_HOST_COMMANDS = [
-  'iptables',
-  'iptables-save',
-  'iptables-legacy',
-  'iptables-legacy-save',
-  'sysctl',
-  'nft',
-] as const;
-
-/**
- * A host command the model does not run is not a missing program on the host: say so,
- * list what it runs, and point docker commands at the sentences that model them.
- */
-export function uninterpretedHostCommand(command: string): string {
-  const docker =
-    command === 'docker'
-      ? ' Docker itself is driven by the steps (`nettwin steps` lists them: networks, containers, connect…).'
-      : '';
-  return (
-    `the model backend does not interpret "${command}" on the host; it runs ${MODEL_HOST_COMMANDS.join(', ')}.` +
-    `${docker} Other commands run on real hosts only (--backend dind or twin).\n`
-  );
+  return formatCidr(makeCidr(parseIPv4(address), DIND_HOST_PREFIX));
 }

@@ -3,8 +3,10 @@
  * recorded host, "model" the same host with one thing changed. Every kind of
  * disagreement must stop the run with a message that names the rule at fault.
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { iptablesCountersOf } from '../netfilter/firewall-state.ts';
 import { findChain } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import { e2Backend, e3Backend, type RulesetEdit } from './fake-daemon.test-helper.ts';
@@ -33,12 +35,19 @@ const dropStage2Drops: RulesetEdit = (r: Ruleset) => {
 
 test('sides that agree pass, and steps get the real observation with the model path', async () => {
   const twin = await e2Twin();
-  const ping = await twin.ping({ kind: 'container', name: 'test1' }, '172.30.0.2', 3);
+  const seen = await twin.ping({ kind: 'container', name: 'test1' }, '172.30.0.2', 3);
+  const ping = seen.outcome;
   assert.deepEqual([ping.sent, ping.received], [3, 0]);
   assert.ok(ping.path && ping.path.length > 0);
-  const counters = await twin.readCounters();
+  assert.deepEqual(seen.path, ping.path);
+  const counters = iptablesCountersOf(await twin.readCounters());
   assert.ok(counters.some((c) => c.chain === 'DOCKER-ISOLATION-STAGE-2' && c.packets === 3));
-  assert.deepEqual(await twin.modelCounters(), counters);
+  assert.deepEqual(iptablesCountersOf(seen.counters), counters);
+  // The model's side of the same step, judged once: equal, every row matching.
+  assert.equal(seen.twin?.comparison.equal, true);
+  assert.deepEqual(seen.twin?.counters, counters);
+  assert.ok(seen.twin?.comparison.rows.every((r) => r.status === 'match'));
+  assert.deepEqual(seen.twin?.timingExtra, []);
   assert.equal(await twin.lastSeenSource('test3'), undefined);
 });
 
@@ -102,7 +111,7 @@ test('an HTTP GET through DNAT agrees on both sides and the receiver saw the out
     return twin;
   };
   const same = await start();
-  const ok = await same.httpGet({ kind: 'external' }, 'http://192.168.70.6:8080/');
+  const ok = (await same.httpGet({ kind: 'external' }, 'http://192.168.70.6:8080/')).outcome;
   assert.equal(ok.outcome, 'ok');
   assert.equal(await same.lastSeenSource('nginx-demo'), '192.168.70.9');
 });

@@ -8,39 +8,36 @@
  */
 import debug from 'debug';
 import { quote } from 'shell-quote';
-import {
-  type ConnectivityDifference,
-  compareConnectivity,
-  describeConnectivityDifference,
-} from '../compare/connectivity.ts';
-import {
-  type CounterCompareOptions,
-  type CounterComparison,
-  compareCounters,
-} from '../compare/counter-compare.ts';
+import { type ConnectivityDifference, compareConnectivity } from '../compare/connectivity.ts';
+import type { CounterCompareOptions } from '../compare/counter-compare.ts';
 import { findDnsPorts } from '../compare/dns-ports.ts';
-import { isModelRefusal, refusalWords } from '../compare/refusal.ts';
-import { renderCounterComparisonText } from '../compare/render-text.ts';
-import { compareRulesets, describeDifference, type RulesetComparison } from '../compare/ruleset-diff.ts';
-import type { FlowResult, HostInterface, Listener, PathStep } from '../netfilter/host-types.ts';
-import { formatPath } from '../netfilter/path/format-path.ts';
-import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import { compareRulesets } from '../compare/ruleset-diff.ts';
+import { type HostCounters, type HostFirewallState, iptablesOf } from '../netfilter/firewall-state.ts';
+import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type {
   Actor,
   Backend,
   ContainerInfo,
   ContainerOptions,
   DatagramResult,
+  EndpointOptions,
   ExecResult,
   HostOptions,
   NetworkInfo,
   NetworkOptions,
+  Observation,
   PingResult,
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
 import { createModelBackend, type ModelBackend } from './model.ts';
 import { HTTP_BYTE_TOLERANCE } from './model-http.ts';
+import { loadsPredictedFirewall } from './predicted-firewall.ts';
+import { TwinMismatchError } from './twin-mismatch.ts';
+import { bothSides, defaultReal, describeActor, settle } from './twin-sides.ts';
+import { datagramConnectivity, judgeTraffic } from './twin-traffic.ts';
+
+export { renderMismatch, type TwinMismatchDetails, TwinMismatchError } from './twin-mismatch.ts';
 
 const log = debug('nettwin:twin');
 
@@ -53,103 +50,14 @@ export interface TwinBackendOptions {
   compareRulesets?: boolean;
 }
 
-export interface TwinMismatchDetails {
-  /** What was being done, e.g. `ping from container "test1" to 172.30.0.2 ×3`. */
-  action: string;
-  connectivity?: ConnectivityDifference[];
-  counters?: CounterComparison;
-  counterOptions?: CounterCompareOptions;
-  ruleset?: RulesetComparison;
-  /** Other disagreements (addresses, exit codes, one side failing). */
-  other?: string[];
-  /** The model's flow, when the action sent traffic. */
-  flow?: FlowResult;
-  realCounters?: CounterDelta[];
-  modelCounters?: CounterDelta[];
-}
-
-/** Real host and model disagree. The message shows both sides; fields carry the data for reports. */
-export class TwinMismatchError extends Error {
-  override name = 'TwinMismatchError';
-  readonly details: TwinMismatchDetails;
-
-  constructor(details: TwinMismatchDetails) {
-    super(renderMismatch(details));
-    this.details = details;
-  }
-
-  get path(): PathStep[] | undefined {
-    return this.details.flow?.path;
-  }
-}
-
-export function renderMismatch(d: TwinMismatchDetails): string {
-  const what: string[] = [];
-  if (d.connectivity?.length) what.push('connectivity');
-  if (d.counters && !d.counters.equal) what.push('counters');
-  if (d.ruleset && !d.ruleset.equal) what.push('ruleset');
-  if (d.other?.length) what.push(...d.other.map((o) => o.split(':')[0] ?? o));
-  const out = [`real host and model disagree after ${d.action} (${what.join(', ')})`];
-  if (d.other?.length) out.push('', ...d.other.map((o) => `  ${o}`));
-  if (d.connectivity?.length) {
-    out.push('', 'connectivity:', ...d.connectivity.map((c) => `  ${describeConnectivityDifference(c)}`));
-  }
-  if (d.counters && !d.counters.equal) {
-    const rule = d.counters.mismatches[0];
-    const mode =
-      d.counterOptions?.protocol === 'tcp' || d.counterOptions?.protocol === 'udp'
-        ? `${d.counterOptions.protocol}: packets exact, filter bytes ±${d.counterOptions.byteTolerance ?? 0}, nat exact`
-        : 'packets and bytes exact';
-    out.push('', `counters (${mode}); first disagreement: ${rule?.table} ${rule?.text}`);
-    out.push(indent(renderCounterComparisonText(d.counters)));
-  }
-  if (d.ruleset && !d.ruleset.equal) {
-    out.push('', 'ruleset:', ...d.ruleset.differences.map((x) => `  ${describeDifference(x)}`), '');
-    out.push(indent(d.ruleset.unified));
-  }
-  if (d.flow) out.push('', "the model's packet path:", indent(formatPath(d.flow).trimEnd()));
-  return out.join('\n');
-}
-
-const indent = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => (l ? `  ${l}` : l))
-    .join('\n');
-
-async function defaultReal(): Promise<Backend> {
-  // Loaded lazily: the dind backend pulls in testcontainers and is written in parallel.
-  const path = './dind.ts';
-  const module = (await import(path)) as { createDindBackend?: () => Backend | Promise<Backend> };
-  if (typeof module.createDindBackend !== 'function') {
-    throw new Error(
-      'src/backends/dind.ts does not export createDindBackend(); the twin needs it for the real side',
-    );
-  }
-  return module.createDindBackend();
-}
-
 export function createTwinBackend(options: TwinBackendOptions = {}): TwinBackend {
   return new TwinBackend(options);
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
-
-async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error: error as Error };
-  }
 }
 
 export class TwinBackend implements Backend {
   readonly name = 'twin' as const;
   readonly model: ModelBackend;
   private realBackend: Promise<Backend> | undefined;
-  private lastModelCounters: CounterDelta[] | undefined;
-  private lastTimingExtra: CounterDelta[] = [];
-  private cachedRealCounters: CounterDelta[] | undefined;
 
   constructor(private readonly options: TwinBackendOptions) {
     this.model = options.model ?? createModelBackend();
@@ -162,53 +70,57 @@ export class TwinBackend implements Backend {
     return this.realBackend;
   }
 
-  /** Both sides act; one failing alone is a mismatch, both failing rethrows the real error. */
   /** A ping on both sides; connectivity and every counter must agree. */
-  private async comparePings(action: string, ping: (b: Backend) => Promise<PingResult>): Promise<PingResult> {
-    const { real, model, backend } = await this.both(action, ping, ping);
-    const diff = compareConnectivity(
-      { sent: real.sent, received: real.received },
-      { sent: model.sent, received: model.received },
+  private comparePings(
+    action: string,
+    ping: (b: Backend) => Promise<Observation<PingResult>>,
+  ): Promise<Observation<PingResult>> {
+    return this.traffic(
+      action,
+      ping,
+      (real, model) =>
+        compareConnectivity(
+          { sent: real.sent, received: real.received },
+          { sent: model.sent, received: model.received },
+        ),
+      { protocol: 'icmp' },
     );
-    await this.checkTraffic(action, backend, diff, { protocol: 'icmp' });
-    return { ...real, ...(model.path ? { path: model.path } : {}) };
   }
 
+  /** Both sides act; one failing alone is a mismatch, both failing rethrows the real error (twin-sides.ts). */
   private async both<R, M>(
     action: string,
     real: (b: Backend) => Promise<R>,
     model: (m: ModelBackend) => Promise<M>,
   ) {
-    this.cachedRealCounters = undefined;
     const backend = await this.real();
-    const [r, m] = await Promise.all([settle(real(backend)), settle(model(this.model))]);
-    if (!r.ok && !m.ok) {
-      // Both refused: with the same words (ids aside), or the model does not know Docker's.
-      const words = { real: refusalWords(r.error), model: refusalWords(m.error) };
-      if (isModelRefusal(m.error) && words.real !== words.model) {
-        throw new TwinMismatchError({
-          action,
-          other: [`refusal: real "${words.real}", model "${words.model}"`],
-        });
-      }
-      throw r.error;
+    const sides = await bothSides(action, real(backend), model(this.model));
+    return { ...sides, backend };
+  }
+
+  /**
+   * A Docker action on both sides, then the rules must agree (and, for `container`, the
+   * address it has now).
+   */
+  private async control(action: string, act: (b: Backend) => Promise<unknown>, container?: string) {
+    const { backend } = await this.both(action, act, act);
+    if (container !== undefined) {
+      const [r, m] = await Promise.all([
+        backend.resolveAddress(container),
+        this.model.resolveAddress(container),
+      ]);
+      if (r !== m) throw new TwinMismatchError({ action, other: [`address: real ${r}, model ${m}`] });
     }
-    if (!r.ok)
-      throw new TwinMismatchError({
-        action,
-        other: [`outcome: the real host failed (${r.error.message}); the model went ahead`],
-      });
-    if (!m.ok)
-      throw new TwinMismatchError({
-        action,
-        other: [`outcome: the model failed (${m.error.message}); the real host went ahead`],
-      });
-    return { real: r.value, model: m.value, backend };
+    await this.checkRuleset(action, backend);
   }
 
   private async checkRuleset(action: string, backend: Backend): Promise<void> {
+    // Docker 29's rules on a real kernel: the real side takes its rules from the model
+    // (predicted-rules.ts); the comparison then checks that the kernel lists them back.
+    if (loadsPredictedFirewall(backend)) await backend.loadPredictedFirewall(await this.model.readRuleset());
     if (this.options.compareRulesets === false) return;
-    const cmp = compareRulesets(await backend.readRuleset(), await this.model.readRuleset());
+    const [real, model] = await Promise.all([backend.readRuleset(), this.model.readRuleset()]);
+    const cmp = compareRulesets(iptablesOf(real), iptablesOf(model));
     if (!cmp.equal) throw new TwinMismatchError({ action, ruleset: cmp });
   }
 
@@ -223,7 +135,7 @@ export class TwinBackend implements Backend {
     // The clients' SYN retransmission schedule decides how many SYNs a timeout sends.
     const linear = await backend.hostCommand('sysctl -n net.ipv4.tcp_syn_linear_timeouts');
     this.model.setSynLinearTimeouts(linear.exitCode === 0 ? Number(linear.stdout.trim()) : 0);
-    const ports = findDnsPorts(await backend.readRuleset());
+    const ports = findDnsPorts(iptablesOf(await backend.readRuleset()));
     if (ports.tcp !== undefined && ports.udp !== undefined)
       this.model.daemon().learnDnsPorts(ports.tcp, ports.udp);
     log('Started twin host; embedded DNS ports %o', ports);
@@ -252,13 +164,7 @@ export class TwinBackend implements Backend {
   }
 
   async removeNetwork(name: string): Promise<void> {
-    const action = `docker network rm ${name}`;
-    const { backend } = await this.both(
-      action,
-      (b) => b.removeNetwork(name),
-      (m) => m.removeNetwork(name),
-    );
-    await this.checkRuleset(action, backend);
+    await this.control(`docker network rm ${name}`, (b) => b.removeNetwork(name));
   }
 
   async runContainer(options: ContainerOptions): Promise<ContainerInfo> {
@@ -279,52 +185,28 @@ export class TwinBackend implements Backend {
   }
 
   async removeContainer(name: string): Promise<void> {
-    const action = `docker rm -f ${name}`;
-    const { backend } = await this.both(
-      action,
-      (b) => b.removeContainer(name),
-      (m) => m.removeContainer(name),
-    );
-    await this.checkRuleset(action, backend);
+    await this.control(`docker rm -f ${name}`, (b) => b.removeContainer(name));
   }
 
   async restartContainer(name: string): Promise<void> {
-    const action = `docker restart ${name}`;
-    const { backend } = await this.both(
-      action,
-      (b) => b.restartContainer(name),
-      (m) => m.restartContainer(name),
-    );
-    const [r, m] = await Promise.all([backend.resolveAddress(name), this.model.resolveAddress(name)]);
-    if (r !== m) throw new TwinMismatchError({ action, other: [`address: real ${r}, model ${m}`] });
-    await this.checkRuleset(action, backend);
+    await this.control(`docker restart ${name}`, (b) => b.restartContainer(name), name);
   }
 
   async startContainer(name: string): Promise<void> {
-    const action = `docker start ${name}`;
-    const { backend } = await this.both(
-      action,
-      (b) => b.startContainer(name),
-      (m) => m.startContainer(name),
-    );
-    const [r, m] = await Promise.all([backend.resolveAddress(name), this.model.resolveAddress(name)]);
-    if (r !== m) throw new TwinMismatchError({ action, other: [`address: real ${r}, model ${m}`] });
-    await this.checkRuleset(action, backend);
+    await this.control(`docker start ${name}`, (b) => b.startContainer(name), name);
   }
 
   async stopContainer(name: string): Promise<void> {
-    const action = `docker stop ${name}`;
-    const { backend } = await this.both(
-      action,
-      (b) => b.stopContainer(name),
-      (m) => m.stopContainer(name),
-    );
-    await this.checkRuleset(action, backend);
+    await this.control(`docker stop ${name}`, (b) => b.stopContainer(name));
   }
 
-  async connectNetwork(network: string, container: string): Promise<ContainerInfo> {
+  async connectNetwork(
+    network: string,
+    container: string,
+    endpoint?: EndpointOptions,
+  ): Promise<ContainerInfo> {
     return this.attachment(`docker network connect ${network} ${container}`, (b) =>
-      b.connectNetwork(network, container),
+      b.connectNetwork(network, container, endpoint),
     );
   }
 
@@ -351,13 +233,7 @@ export class TwinBackend implements Backend {
   }
 
   async restartDaemon(): Promise<void> {
-    const action = 'restarting the Docker daemon';
-    const { backend } = await this.both(
-      action,
-      (b) => b.restartDaemon(),
-      (m) => m.restartDaemon(),
-    );
-    await this.checkRuleset(action, backend);
+    await this.control('restarting the Docker daemon', (b) => b.restartDaemon());
   }
 
   async hostCommand(command: string | string[]): Promise<ExecResult> {
@@ -399,7 +275,6 @@ export class TwinBackend implements Backend {
   }
 
   async zeroCounters(): Promise<void> {
-    this.lastTimingExtra = [];
     await this.both(
       'zeroing counters',
       (b) => b.zeroCounters(),
@@ -407,74 +282,35 @@ export class TwinBackend implements Backend {
     );
   }
 
-  async readRuleset(): Promise<Ruleset> {
+  async readRuleset(): Promise<HostFirewallState> {
     return (await this.real()).readRuleset();
   }
 
-  async readCounters(): Promise<CounterDelta[]> {
-    if (this.cachedRealCounters) return this.cachedRealCounters;
-    this.lastModelCounters = await this.model.readCounters();
+  /** The real host's counters (each traffic step's Observation carries both sides). */
+  async readCounters(): Promise<HostCounters> {
     return (await this.real()).readCounters();
   }
 
   /**
-   * Deltas of the timing-dependent packets (e.g. a second ACK) the real kernel sent on
-   * top of the model's prediction in the last traffic step; empty when it sent none.
+   * A traffic step on both sides: outcomes and every framework's counters compared once
+   * (twin-traffic.ts); the real observation comes back with the model's side filled in.
    */
-  timingExtra(): CounterDelta[] {
-    return this.lastTimingExtra;
-  }
-
-  /** The model's deltas for the same period as the last readCounters() (steps/lib/capabilities.ts). */
-  async modelCounters(): Promise<CounterDelta[]> {
-    return this.lastModelCounters ?? this.model.readCounters();
-  }
-
-  async modelRuleset(): Promise<Ruleset> {
-    return this.model.readRuleset();
-  }
-
-  /** Counters after a traffic action: both sides read and compared, the real ones cached for the step. */
-  private async checkTraffic(
+  private async traffic<R extends { path?: Observation<R>['path'] }>(
     action: string,
-    backend: Backend,
-    connectivity: ConnectivityDifference[],
+    send: (b: Backend) => Promise<Observation<R>>,
+    connectivity: (real: R, model: R) => ConnectivityDifference[],
     counterOptions: CounterCompareOptions,
-  ): Promise<void> {
-    const [realCounters, modelCounters] = await Promise.all([
-      backend.readCounters(),
-      this.model.readCounters(),
-    ]);
-    this.cachedRealCounters = realCounters;
-    this.lastModelCounters = modelCounters;
-    const flow = this.model.lastFlow();
-    const variations = flow?.variations;
-    const counters = compareCounters(realCounters, modelCounters, {
-      ...counterOptions,
-      ...(variations ? { variations } : {}),
-    });
-    // Later assertions of the step compare with what the real kernel was matched against.
-    if (counters.variationCounters) this.lastModelCounters = counters.variationCounters;
-    this.lastTimingExtra = counters.variationExtra ?? [];
-    if (connectivity.length > 0 || !counters.equal) {
-      throw new TwinMismatchError({
-        action,
-        connectivity,
-        counters,
-        counterOptions,
-        realCounters,
-        modelCounters,
-        ...(flow ? { flow } : {}),
-      });
-    }
+  ): Promise<Observation<R>> {
+    const { real, model } = await this.both(action, send, send);
+    return judgeTraffic(action, { real, model, flow: this.model.lastFlow() }, connectivity, counterOptions);
   }
 
-  async ping(from: Actor, to: string, count: number): Promise<PingResult> {
+  async ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
     const action = `ping from ${describeActor(from)} to ${to} ×${count}`;
     return this.comparePings(action, (b) => b.ping(from, to, count));
   }
 
-  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+  async pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>> {
     const action = `ping by name from ${describeActor(from)} to ${name} ×${count}`;
     return this.comparePings(action, (b) => b.pingByName(from, name, count));
   }
@@ -490,21 +326,18 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
-  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
+  async pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
     const action = `ping from ${from} to ${to} ×${count}`;
     return this.comparePings(action, (b) => b.pingFromAddress(from, to, count));
   }
 
-  async httpGet(from: Actor, url: string): Promise<RequestResult> {
-    const action = `HTTP GET ${url} from ${describeActor(from)}`;
-    const { real, model, backend } = await this.both(
-      action,
+  async httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
+    return this.traffic(
+      `HTTP GET ${url} from ${describeActor(from)}`,
       (b) => b.httpGet(from, url),
-      (m) => m.httpGet(from, url),
+      (real, model) => compareConnectivity({ outcome: real.outcome }, { outcome: model.outcome }),
+      { protocol: 'tcp', byteTolerance: HTTP_BYTE_TOLERANCE },
     );
-    const diff = compareConnectivity({ outcome: real.outcome }, { outcome: model.outcome });
-    await this.checkTraffic(action, backend, diff, { protocol: 'tcp', byteTolerance: HTTP_BYTE_TOLERANCE });
-    return { ...real, ...(model.path ? { path: model.path } : {}) };
   }
 
   async tcpSend(
@@ -512,40 +345,31 @@ export class TwinBackend implements Backend {
     to: string,
     port: number,
     payload: string,
-  ): Promise<RequestResult & { seenSource?: string }> {
-    const action = `TCP to ${to}:${port} from ${describeActor(from)}`;
-    const { real, model, backend } = await this.both(
-      action,
+  ): Promise<Observation<RequestResult & { seenSource?: string }>> {
+    return this.traffic(
+      `TCP to ${to}:${port} from ${describeActor(from)}`,
       (b) => b.tcpSend(from, to, port, payload),
-      (m) => m.tcpSend(from, to, port, payload),
+      (real, model) =>
+        compareConnectivity(
+          { outcome: real.outcome, ...(real.outcome === 'ok' ? { seenSource: real.seenSource } : {}) },
+          { outcome: model.outcome, seenSource: model.seenSource },
+        ),
+      { protocol: 'tcp', byteTolerance: 0 },
     );
-    const diff = compareConnectivity(
-      { outcome: real.outcome, ...(real.outcome === 'ok' ? { seenSource: real.seenSource } : {}) },
-      { outcome: model.outcome, seenSource: model.seenSource },
-    );
-    await this.checkTraffic(action, backend, diff, { protocol: 'tcp', byteTolerance: 0 });
-    return { ...real, ...(model.path ? { path: model.path } : {}) };
   }
 
-  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
-    const action = `UDP datagram to ${to}:${port} from ${describeActor(from)}`;
-    const { real, model, backend } = await this.both(
-      action,
+  async udpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<Observation<DatagramResult>> {
+    return this.traffic(
+      `UDP datagram to ${to}:${port} from ${describeActor(from)}`,
       (b) => b.udpSend(from, to, port, payload),
-      (m) => m.udpSend(from, to, port, payload),
+      datagramConnectivity,
+      { protocol: 'udp', byteTolerance: 0 },
     );
-    // "ok": a listener received it; "timeout": none did (lost, or refused with an ICMP
-    // error the sender never reads).
-    const seen = (d: DatagramResult) => ({
-      outcome: d.arrived ? ('ok' as const) : ('timeout' as const),
-      ...(d.arrived ? { seenSource: d.seenSource } : {}),
-    });
-    const diff = compareConnectivity(seen(real), seen(model));
-    if (real.arrived && model.arrived && real.receiver !== model.receiver) {
-      diff.push({ field: 'seenSource', real: `${real.receiver} saw it`, model: `${model.receiver} saw it` });
-    }
-    await this.checkTraffic(action, backend, diff, { protocol: 'udp', byteTolerance: 0 });
-    return { ...real, ...(model.path ? { path: model.path } : {}) };
   }
 
   async lastSeenSource(container: string): Promise<string | undefined> {
@@ -595,12 +419,4 @@ export class TwinBackend implements Backend {
       if (this.realBackend) await (await this.realBackend.catch(() => undefined))?.dispose();
     }
   }
-}
-
-function describeActor(a: Actor): string {
-  return a.kind === 'container'
-    ? `container "${a.name}"`
-    : a.kind === 'host'
-      ? 'the Docker host'
-      : 'the outer client';
 }

@@ -48,7 +48,10 @@ test('exit 2 before anything runs: a missing feature path, an unknown version or
     assert.equal(readFileSync(path.join(dir, 'reports', 'cucumber.html'), 'utf8'), 'the last run');
     const version = nettwin(['run', '--docker-version', '99'], dir);
     assert.equal(version.code, 2);
-    assert.match(version.stderr, /--docker-version is "99": nettwin knows Docker 28\.5, 26\.1, 20\.10/);
+    assert.match(
+      version.stderr,
+      /--docker-version is "99": nettwin knows Docker 29\.7 \(model only\), 28\.5, 26\.1, 20\.10/,
+    );
     const backend = nettwin(['run', '--backend', 'docker'], dir);
     assert.equal(backend.code, 2);
     assert.match(backend.stderr, /--backend is "docker"; expected one of model, dind, twin/);

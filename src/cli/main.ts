@@ -1,9 +1,8 @@
 /**
  * The `nettwin` command line: run (features), trace (one flow through a dump), ruleset
  * (what Docker would write), merge-reports (the shards of a run as one report) and init
- * (a starter for a repository). trace, ruleset and merge-reports
- * live in their own modules and are registered only if present, so `nettwin run` works
- * while they are being written. Nothing heavy loads here: cucumber, testcontainers and
+ * (a starter for a repository). trace, ruleset, snapshot, merge-reports and steps live in
+ * their own modules, imported only when invoked. Nothing heavy loads here: cucumber, testcontainers and
  * dockerode are imported by the command that runs them, so `nettwin --version` and
  * `--help` start at once.
  */
@@ -11,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../package-paths.ts';
 import { initCommand } from './init.ts';
-import { RunUsageError, runCommand } from './run.ts';
+import { runCommand } from './run.ts';
 
 type Register = (program: Command) => unknown;
 
@@ -32,8 +31,8 @@ export function invokedCommand(argv: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
-/** Import `./NAME.ts` and call its register function; a missing module gives a stub that says so. */
-async function registerOptional(
+/** Import `./NAME.ts` and call its register function (only for the command being run). */
+async function registerLazy(
   program: Command,
   name: string,
   exportName: string,
@@ -46,26 +45,10 @@ async function registerOptional(
     return;
   }
   const specifier = `./${name}.ts`;
-  try {
-    const module = (await import(specifier)) as Record<string, unknown>;
-    const register = module[exportName];
-    if (typeof register === 'function') {
-      (register as Register)(program);
-      return;
-    }
-  } catch (cause) {
-    if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
-  }
-  program
-    .command(name, { hidden: false })
-    .description(`${summary} (not available yet: src/cli/${name}.ts does not export ${exportName})`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new RunUsageError(
-        `nettwin ${name} is not available yet: src/cli/${name}.ts does not export ${exportName}()`,
-      );
-    });
+  const module = (await import(specifier)) as Record<string, unknown>;
+  const register = module[exportName];
+  if (typeof register !== 'function') throw new Error(`src/cli/${name}.ts does not export ${exportName}()`);
+  (register as Register)(program);
 }
 
 /**
@@ -83,35 +66,35 @@ export async function buildProgram(argv: readonly string[] | null = null): Promi
     .showHelpAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
   runCommand(program);
-  await registerOptional(
+  await registerLazy(
     program,
     'trace',
     'traceCommand',
     'run one flow through an iptables-save dump or a snapshot',
     load('trace'),
   );
-  await registerOptional(
+  await registerLazy(
     program,
     'ruleset',
     'rulesetCommand',
     'print the ruleset Docker would write for a script',
     load('ruleset'),
   );
-  await registerOptional(
+  await registerLazy(
     program,
     'snapshot',
     'snapshotCommand',
     "record this Docker host's networking for trace --snapshot",
     load('snapshot'),
   );
-  await registerOptional(
+  await registerLazy(
     program,
     'merge-reports',
     'mergeReportsCommand',
     'merge the reports of the shards of one run (run --shard) into one',
     load('merge-reports'),
   );
-  await registerOptional(
+  await registerLazy(
     program,
     'steps',
     'stepsCommand',

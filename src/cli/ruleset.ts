@@ -2,7 +2,8 @@
  * `nettwin ruleset --docker-version V --script FILE [--save]`: runs a docker command
  * script through the Docker model and prints the ruleset that Docker of that version
  * would leave behind. Default output: a short summary of the host, then the dump;
- * `--save`: only the dump, in `iptables-save -c` form.
+ * `--save`: only the dump, in `iptables-save -c` form, or as `nft list ruleset` prints
+ * Docker's docker-bridges table when the script's dockerd runs `--firewall-backend=nftables`.
  * Standalone: `npx tsx src/cli/ruleset.ts --docker-version 28.5 --script FILE`.
  */
 import { readFileSync, realpathSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { Command, Option } from 'commander';
 import type { DockerDaemonModel } from '../docker/daemon-model.ts';
 import { DEFAULT_DOCKER_VERSION, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { type DockerScriptError, runDockerScript } from '../docker/script.ts';
+import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { ComposeRulesetError, composeModel } from './ruleset-compose.ts';
 
 /** Input the command cannot use (exit 2), as opposed to a script Docker refused (exit 1). */
 export class RulesetUsageError extends Error {
@@ -20,7 +23,11 @@ export class RulesetUsageError extends Error {
 
 export interface RulesetCliOptions {
   dockerVersion: string;
-  script: string;
+  /** One of script and compose. */
+  script?: string;
+  /** A compose file: the ruleset `docker compose up -d` of it leaves (ruleset-compose.ts). */
+  compose?: string;
+  projectName?: string;
   save?: boolean;
   baseline?: 'bare' | 'dind';
 }
@@ -56,6 +63,17 @@ export function runRulesetCommand(
   o: RulesetCliOptions,
   onRefusal?: (error: DockerScriptError) => void,
 ): string {
+  if (o.compose !== undefined) {
+    if (o.script !== undefined) throw new RulesetUsageError('give --script FILE or --compose FILE, not both');
+    try {
+      return renderRuleset(composeModel({ ...o, compose: o.compose }), o.save);
+    } catch (error) {
+      if (error instanceof ComposeRulesetError) throw new RulesetUsageError(error.message);
+      throw error;
+    }
+  }
+  if (o.script === undefined)
+    throw new RulesetUsageError('give --script FILE (docker commands) or --compose FILE (a compose file)');
   let text: string;
   try {
     text = readFileSync(o.script, 'utf8');
@@ -70,14 +88,22 @@ export function runRulesetCommand(
     ...(o.baseline ? { baseline: o.baseline } : {}),
     ...(onRefusal ? { onRefusal } : {}),
   });
-  if (o.save) return serializeRuleset(model.ruleset(), { counters: true });
-  return `${describeHost(model)}${serializeRuleset(model.ruleset())}`;
+  return renderRuleset(model, o.save);
+}
+
+function renderRuleset(model: DockerDaemonModel, save: boolean | undefined): string {
+  // 29.x --firewall-backend=nftables: Docker's rules are a native nft table, not iptables'.
+  const nft = model.nftRuleset();
+  if (save) return nft ? serializeNftRuleset(nft) : serializeRuleset(model.ruleset(), { counters: true });
+  return `${describeHost(model)}${nft ? serializeNftRuleset(nft) : ''}${serializeRuleset(model.ruleset())}`;
 }
 
 export function rulesetCommand(program: Command): Command {
   return program
     .command('ruleset')
-    .description('print the iptables ruleset a Docker version would leave after a script of docker commands')
+    .description(
+      'print the iptables ruleset a Docker version would leave after a script of docker commands or a compose file',
+    )
     .option(
       '--docker-version <version>',
       `version profile: ${Object.keys(PROFILES)
@@ -87,8 +113,16 @@ export function rulesetCommand(program: Command): Command {
         .join(', ')}`,
       DEFAULT_DOCKER_VERSION,
     )
-    .requiredOption('--script <file>', 'docker command script (one command per line, # comments)')
-    .option('--save', 'print only the ruleset, in iptables-save -c form')
+    .option('--script <file>', 'docker command script (one command per line, # comments)')
+    .option('--compose <file>', 'a compose file instead: the rules `docker compose up -d` of it leaves')
+    .option(
+      '--project-name <name>',
+      'with --compose: the project name (default: name:, else the directory name)',
+    )
+    .option(
+      '--save',
+      'print only the ruleset: iptables-save -c form, or nft list ruleset form with --firewall-backend=nftables',
+    )
     .addOption(
       new Option(
         '--baseline <kind>',

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { plumbingEngineFor } from '../backends/predicted-rules.ts';
 import { getProfile, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 
 export class RunUsageError extends Error {
@@ -28,7 +29,9 @@ export function checkDockerVersion(version: string, backend: Backend, source = '
   } catch {
     throw new RunUsageError(`${source} is "${version}": nettwin knows Docker ${known}`);
   }
-  if (real && !VERIFIED_DOCKER_VERSIONS.includes(profile)) {
+  // Docker 29 on twin: its predicted rules on a real kernel (src/backends/predicted-rules.ts).
+  const onKernel = backend === 'twin' && plumbingEngineFor(profile) !== undefined;
+  if (real && !onKernel && !VERIFIED_DOCKER_VERSIONS.includes(profile)) {
     throw new RunUsageError(
       `${source} is "${version}": the ${backend} backend runs real engines of Docker ${VERIFIED_DOCKER_VERSIONS.join(', ')}; ` +
         `${profile} exists in the model only (--backend model)`,

@@ -95,7 +95,7 @@ test('checkDockerVersion: a profile the model has; real backends only engines wi
     () => checkDockerVersion('99', 'model'),
     (e: Error) =>
       e instanceof RunUsageError &&
-      /--docker-version is "99": nettwin knows Docker 28\.5, 26\.1, 20\.10, 17\.06 \(model only\)/.test(
+      /--docker-version is "99": nettwin knows Docker 29\.7 \(model only\), 28\.5, 26\.1, 20\.10, 17\.06 \(model only\)/.test(
         e.message,
       ),
   );

@@ -13,8 +13,20 @@
  * prediction plus some of those packets — the same number on every row they pass.
  */
 import type { CounterVariation, FlowProtocol } from '../netfilter/host-types.ts';
-import type { CounterDelta, Counters, TableName } from '../netfilter/types.ts';
+import type { Counters } from '../netfilter/types.ts';
 import { maskDnsPorts } from './dns-ports.ts';
+
+/**
+ * One row of counter deltas on any framework: an iptables rule or policy (`table` is the
+ * iptables table; CounterDelta is one), or a native nft rule (`table` is "inet filter").
+ */
+export interface CounterRowInput extends Counters {
+  table: string;
+  chain: string;
+  /** 1-based rule number, 0 for a policy. */
+  rule: number;
+  text: string;
+}
 
 export interface CounterCompareOptions {
   /** Traffic of the step; 'none' for steps that send nothing (everything must be exact). */
@@ -37,7 +49,8 @@ export type CounterRowStatus =
   | 'bytes';
 
 export interface CounterRow {
-  table: TableName;
+  /** The iptables table (`filter`), or a native nft table with its family (`inet filter`). */
+  table: string;
   chain: string;
   /** Row text (`-A CHAIN …` or `:CHAIN POLICY`), the real host's spelling when it has one. */
   text: string;
@@ -58,9 +71,9 @@ export interface CounterComparison {
   /** When the match needed timing-dependent extra packets: which, e.g. "+1 ACK of response to …". */
   variation?: string;
   /** The model's deltas with those extra packets added (what the real side was compared with). */
-  variationCounters?: CounterDelta[];
+  variationCounters?: CounterRowInput[];
   /** Only the extra packets' deltas. */
-  variationExtra?: CounterDelta[];
+  variationExtra?: CounterRowInput[];
 }
 
 /** Enough for a few variations of a few packets each; more would hide real differences. */
@@ -78,15 +91,15 @@ const STATUS_RANK: Record<CounterRowStatus, number> = {
 const FAILING: ReadonlySet<CounterRowStatus> = new Set(['missing-hit', 'extra-hit', 'packets', 'bytes']);
 
 /** Rows are the same row when table, chain and text agree (policy rows: table and chain). */
-export function counterRowKey(row: Pick<CounterDelta, 'table' | 'chain' | 'rule' | 'text'>): string {
+export function counterRowKey(row: Pick<CounterRowInput, 'table' | 'chain' | 'rule' | 'text'>): string {
   const text =
     row.rule === 0 ? `:${row.chain}` : maskDnsPorts(row.chain, row.text.replace(/\s+/g, ' ').trim());
   return `${row.table}\u0000${row.chain}\u0000${text}`;
 }
 
 export function compareCounters(
-  real: readonly CounterDelta[],
-  model: readonly CounterDelta[],
+  real: readonly CounterRowInput[],
+  model: readonly CounterRowInput[],
   options: CounterCompareOptions,
 ): CounterComparison {
   const exact = compareOnce(real, model, options);
@@ -108,8 +121,8 @@ export function compareCounters(
 /** Every combination of 0..upTo extra packets per variation, the prediction itself excluded. */
 function variants(
   variations: readonly CounterVariation[],
-): Array<{ counters: CounterDelta[]; description: string }> {
-  let combos: Array<{ counters: CounterDelta[]; parts: string[] }> = [{ counters: [], parts: [] }];
+): Array<{ counters: CounterRowInput[]; description: string }> {
+  let combos: Array<{ counters: CounterRowInput[]; parts: string[] }> = [{ counters: [], parts: [] }];
   for (const v of variations) {
     const next: typeof combos = [];
     for (const c of combos) {
@@ -127,13 +140,13 @@ function variants(
     .map((c) => ({ counters: c.counters, description: c.parts.join(', ') }));
 }
 
-function scaleDeltas(deltas: readonly CounterDelta[], n: number): CounterDelta[] {
+function scaleDeltas(deltas: readonly CounterRowInput[], n: number): CounterRowInput[] {
   return deltas.map((d) => ({ ...d, packets: d.packets * n, bytes: d.bytes * n }));
 }
 
 /** base + extra, row by row; rows only `extra` has are appended. */
-export function addDeltas(base: readonly CounterDelta[], extra: readonly CounterDelta[]): CounterDelta[] {
-  const key = (d: CounterDelta) => `${d.table}\u0000${d.chain}\u0000${d.rule}`;
+export function addDeltas<T extends CounterRowInput>(base: readonly T[], extra: readonly T[]): T[] {
+  const key = (d: T) => `${d.table}\u0000${d.chain}\u0000${d.rule}`;
   const more = new Map(extra.map((d) => [key(d), d]));
   const out = base.map((d) => {
     const e = more.get(key(d));
@@ -144,11 +157,11 @@ export function addDeltas(base: readonly CounterDelta[], extra: readonly Counter
 }
 
 function compareOnce(
-  real: readonly CounterDelta[],
-  model: readonly CounterDelta[],
+  real: readonly CounterRowInput[],
+  model: readonly CounterRowInput[],
   options: CounterCompareOptions,
 ): CounterComparison {
-  const modelByKey = new Map<string, CounterDelta[]>();
+  const modelByKey = new Map<string, CounterRowInput[]>();
   for (const m of model) {
     const key = counterRowKey(m);
     modelByKey.set(key, [...(modelByKey.get(key) ?? []), m]);
@@ -167,11 +180,11 @@ function compareOnce(
 }
 
 function row(
-  real: CounterDelta | undefined,
-  model: CounterDelta | undefined,
+  real: CounterRowInput | undefined,
+  model: CounterRowInput | undefined,
   options: CounterCompareOptions,
 ): CounterRow {
-  const any = (real ?? model) as CounterDelta;
+  const any = (real ?? model) as CounterRowInput;
   const rc = real ? { packets: real.packets, bytes: real.bytes } : ZERO;
   const mc = model ? { packets: model.packets, bytes: model.bytes } : ZERO;
   return {
@@ -187,7 +200,7 @@ function row(
 }
 
 export function judge(
-  table: TableName,
+  table: string,
   real: Counters,
   model: Counters,
   options: CounterCompareOptions,

@@ -4,12 +4,19 @@
  * value can be overridden from the environment so a user with a registry can point
  * at e.g. `docker:20.10-dind`.
  */
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import {
+  cidrContains,
+  cidrOverlaps,
+  isCidr,
+  isIPv4,
+  parseCidr,
+  parseIPv4,
+} from '../netfilter/address/index.ts';
 import { recipeTag } from './images/recipes.ts';
 
-const ipv4 = z.string().refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), 'expected an IPv4 address');
-const cidr = z.string().refine((s) => ipaddr.IPv4.isValidCIDRFourPartDecimal(s), 'expected an IPv4 CIDR');
+const ipv4 = z.string().refine(isIPv4, 'expected an IPv4 address');
+const cidr = z.string().refine(isCidr, 'expected an IPv4 CIDR');
 
 export const DindConfigSchema = z.object({
   /** Docker version profile → DinD image. */
@@ -69,9 +76,9 @@ export function loadDindConfig(
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
   }
-  const [lan, length] = ipaddr.IPv4.parseCIDR(parsed.data.outerSubnet);
+  const lan = parseCidr(parsed.data.outerSubnet);
   for (const key of ['hostAddress', 'clientAddress', 'neighbourAddress'] as const) {
-    if (!ipaddr.IPv4.parse(parsed.data[key]).match(lan, length)) {
+    if (!cidrContains(lan, parseIPv4(parsed.data[key]))) {
       throw new Error(
         `Invalid nettwin DinD settings: ${key} ${parsed.data[key]} is not in ${parsed.data.outerSubnet}`,
       );
@@ -88,7 +95,5 @@ export function loadDindConfig(
 
 /** Docker's own pools start at 172.16.0.0/12; an outer subnet there would shadow inner networks. */
 function overlapsDockerPools(cidr: string): boolean {
-  const [address, length] = ipaddr.IPv4.parseCIDR(cidr);
-  const pool = ipaddr.IPv4.parse('172.16.0.0');
-  return address.match(pool, 12) || pool.match(address, length);
+  return cidrOverlaps(parseCidr(cidr), parseCidr('172.16.0.0/12'));
 }

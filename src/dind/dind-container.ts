@@ -5,6 +5,7 @@
  * does not work) and readiness = the inner `docker info` answers.
  */
 import { GenericContainer, Wait } from 'testcontainers';
+import type { HostFirewall } from '../contract.ts';
 import type { StartStrategy } from './start-strategies.ts';
 
 export interface DindContainerOptions {
@@ -14,6 +15,8 @@ export interface DindContainerOptions {
   /** The entrypoint's outside-world settings (outsideWorldEnvironment). */
   outside: Record<string, string>;
   daemonOptions: string[];
+  /** The entrypoint starts it before dockerd (docker/common/host-firewall.sh). */
+  hostFirewall?: HostFirewall;
   labels: Record<string, string>;
   strategy: StartStrategy;
   startupTimeoutMs: number;
@@ -25,7 +28,7 @@ export class DindContainer extends GenericContainer {
     this.withName(options.name)
       .withHostname(options.name)
       .withLabels(options.labels)
-      .withEnvironment({ ...options.outside, NETTWIN_DOCKERD_OPTS: dockerdOptions(options).join(' ') })
+      .withEnvironment(hostEnvironment(options))
       .withTmpFs({ '/var/lib/docker': 'rw,exec' })
       .withNetworkMode('none')
       .withWaitStrategy(Wait.forSuccessfulCommand('docker info >/dev/null 2>&1'))
@@ -39,6 +42,21 @@ export class DindContainer extends GenericContainer {
     Object.assign(this.hostConfig, { CgroupnsMode: mode });
     return this;
   }
+}
+
+/**
+ * What the entrypoint (docker/common/dind-entrypoint.sh) reads: the outside world,
+ * dockerd's options, and a host firewall to start before dockerd only when one is asked
+ * for (a plain host starts none: NETTWIN_HOST_FIREWALL is then absent, not empty).
+ */
+export function hostEnvironment(
+  options: Pick<DindContainerOptions, 'address' | 'daemonOptions' | 'outside' | 'hostFirewall'>,
+): Record<string, string> {
+  return {
+    ...options.outside,
+    NETTWIN_DOCKERD_OPTS: dockerdOptions(options).join(' '),
+    ...(options.hostFirewall ? { NETTWIN_HOST_FIREWALL: options.hostFirewall } : {}),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
  * version with an outside world of its own, started with the first strategy that works.
  */
 import createDebug from 'debug';
+import type { HostFirewall } from '../contract.ts';
 import { type DindConfig, loadDindConfig } from './config.ts';
 import { DindContainer } from './dind-container.ts';
 import { requireDocker } from './docker-client.ts';
@@ -18,6 +19,8 @@ export interface DindHostOptions {
   name: string;
   dockerVersion: string;
   daemonOptions?: string[];
+  /** Started before dockerd by the image's entrypoint (NETTWIN_HOST_FIREWALL). */
+  hostFirewall?: HostFirewall;
   /** Defaults to the configured image of dockerVersion. */
   image?: string;
   config?: DindConfig;
@@ -31,6 +34,7 @@ export class DindHost {
     const { name, dockerVersion } = this.options;
     const address = config.hostAddress;
     const daemonOptions = this.options.daemonOptions ?? [];
+    const { hostFirewall } = this.options;
     const image = this.options.image ?? config.dindImages[dockerVersion];
     if (!image) {
       throw new Error(
@@ -55,12 +59,21 @@ export class DindHost {
         address,
         outside: outsideWorldEnvironment(config),
         daemonOptions,
+        ...(hostFirewall ? { hostFirewall } : {}),
         labels: sessionLabels('dind-host'),
         strategy,
-        startupTimeoutMs: config.startupTimeoutMs,
+        // firewalld (python) starts before dockerd: ~20 s on a loaded 2-core machine, more
+        // when several hosts start at once.
+        startupTimeoutMs: config.startupTimeoutMs + (hostFirewall === 'firewalld' ? 120_000 : 0),
       });
       // Registry images (docker:*-dind) take daemon options as arguments, ours from the env.
-      if (!image.startsWith('nettwin/')) container.withCommand(daemonOptions);
+      if (!image.startsWith('nettwin/')) {
+        if (hostFirewall)
+          throw new Error(
+            `A Docker host with ${hostFirewall} needs nettwin's DinD image (its entrypoint starts ${hostFirewall} before dockerd); ${image} is not one`,
+          );
+        container.withCommand(daemonOptions);
+      }
       try {
         const startedContainer = await container.start();
         rememberStrategy(strategy);
@@ -68,6 +81,7 @@ export class DindHost {
           name,
           dockerVersion,
           daemonOptions,
+          ...(hostFirewall ? { hostFirewall } : {}),
           address,
           strategy: strategy.name,
         });

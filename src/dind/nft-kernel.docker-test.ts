@@ -3,7 +3,8 @@
  * Native nft base chains on a real kernel, compared counter for counter with the twin.
  * Inside a DinD host (28.5 image: nftables 1.1.7), a private "router" namespace holds
  * bridges and veths to namespaces that play containers and an outside client, and the
- * rules under test; nothing touches the DinD host's own firewall. After each flow the
+ * rules under test (nft-kernel-router.test-helper.ts); nothing touches the DinD host's
+ * own firewall. After each flow the
  * router's `nft list ruleset` and `iptables-save -c` are read and compared with the
  * twin's counters for the same rules and the same flow: every counter, not only the
  * ones a test expects.
@@ -12,27 +13,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FlowSpec, HostInterface, HostState, Neighbour } from '../netfilter/host-types.ts';
+import type { FlowSpec, HostState, Neighbour } from '../netfilter/host-types.ts';
 import { parseNftRuleset } from '../netfilter/nft/parse.ts';
 import type { NftRuleset } from '../netfilter/nft/types.ts';
 import { runFlow } from '../netfilter/path/index.ts';
 import { parseRuleset } from '../netfilter/ruleset/index.ts';
+import { buildRouter, inRouter, type Leg, writeFile } from './nft-kernel-router.test-helper.ts';
 import { DindSession } from './session.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
 const session = new DindSession();
 let host: StartedDindHost;
-
-/** One side of the router: a namespace behind a bridge (or a plain veth for eth0). */
-interface Leg {
-  ns: string;
-  address: string;
-  /** The router's interface toward it and its address/prefix. */
-  dev: string;
-  gateway: string;
-  prefix: number;
-  kind: HostInterface['kind'];
-}
 
 const LEGS: Leg[] = [
   {
@@ -54,72 +45,7 @@ const LEGS: Leg[] = [
   },
 ];
 
-const ROUTER = 'nt-router';
-const inRouter = (argv: string[]) => ['ip', 'netns', 'exec', ROUTER, ...argv];
-
-async function run(argv: string[]): Promise<string> {
-  return host.run(argv);
-}
-
-/** Writes our own fixture text to a file in the host, as data (an argument, never shell text). */
-async function writeFile(path: string, text: string): Promise<void> {
-  await run(['sh', '-c', 'printf %s "$1" > "$2"', 'sh', text, path]);
-}
-
-async function buildRouter(): Promise<void> {
-  await run(['ip', 'netns', 'add', ROUTER]);
-  for (const ns of [ROUTER, ...LEGS.map((l) => l.ns)]) {
-    if (ns !== ROUTER) await run(['ip', 'netns', 'add', ns]);
-    // IPv4 only: no IPv6 neighbour discovery or router solicitation in an inet table's counters.
-    await run(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-    await run(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
-    await run(['ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
-  }
-  await run(inRouter(['sysctl', '-qw', 'net.ipv4.ip_forward=1']));
-  for (const [i, leg] of LEGS.entries()) {
-    const outer = `ntv${i}`;
-    await run([
-      'ip',
-      'link',
-      'add',
-      outer,
-      'netns',
-      ROUTER,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      leg.ns,
-    ]);
-    if (leg.kind === 'bridge') {
-      await run(inRouter(['ip', 'link', 'add', leg.dev, 'type', 'bridge']));
-      await run(inRouter(['ip', 'link', 'set', outer, 'master', leg.dev]));
-      await run(inRouter(['ip', 'link', 'set', outer, 'up']));
-    } else {
-      await run(inRouter(['ip', 'link', 'set', outer, 'name', leg.dev]));
-    }
-    await run(inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev]));
-    await run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
-    await run([
-      'ip',
-      'netns',
-      'exec',
-      leg.ns,
-      'ip',
-      'addr',
-      'add',
-      `${leg.address}/${leg.prefix}`,
-      'dev',
-      'eth0',
-    ]);
-    await run(['ip', 'netns', 'exec', leg.ns, 'ip', 'link', 'set', 'eth0', 'up']);
-    await run(['ip', 'netns', 'exec', leg.ns, 'ip', 'route', 'add', 'default', 'via', leg.gateway]);
-  }
-  // Warm the neighbour caches, so a measured ping is only its ICMP packets.
-  for (const leg of LEGS) await run(inRouter(['ping', '-c', '1', '-W', '1', leg.address]));
-}
+const run = (argv: string[]) => host.run(argv);
 
 function twinHost(nft: NftRuleset, iptablesSave: string): HostState {
   const neighbours: Neighbour[] = LEGS.map((l) => ({ name: l.ns, address: l.address, dev: l.dev }));
@@ -162,7 +88,7 @@ function nativeCounters(rs: NftRuleset): string[] {
 /** Loads rules in the router, runs `ping` there and in the twin, and compares every counter. */
 async function compare(nftText: string, iptablesRules: string[][], from: Leg, to: Leg, count: number) {
   await run(inRouter(['nft', 'flush', 'ruleset']));
-  await writeFile('/tmp/nt-rules.nft', nftText);
+  await writeFile(host, '/tmp/nt-rules.nft', nftText);
   await run(inRouter(['nft', '-f', '/tmp/nt-rules.nft']));
   for (const rule of iptablesRules) await run(inRouter(['iptables', ...rule]));
   await run(inRouter(['iptables', '-Z']));
@@ -217,7 +143,7 @@ const leg = (ns: string) => LEGS.find((l) => l.ns === ns) as Leg;
 describe('native nft chains on a real kernel, counter for counter with the twin', () => {
   before(async () => {
     host = await session.acquire({ dockerVersion: '28.5', daemonOptions: [] });
-    await buildRouter();
+    await buildRouter(host, LEGS);
   });
   after(async () => {
     if (host) await session.release(host, { reusable: false });

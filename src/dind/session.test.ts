@@ -11,7 +11,7 @@ class FakeHost {
   private finishReset?: (ok: boolean) => void;
   constructor(
     readonly name: string,
-    readonly identity: { name: string; dockerVersion: string; daemonOptions: string[] },
+    readonly identity: HostRequest & { name: string },
   ) {}
   reset(): Promise<boolean> {
     this.resets++;
@@ -39,6 +39,7 @@ class FakeSession extends DindSession {
       name,
       dockerVersion: request.dockerVersion,
       daemonOptions: request.daemonOptions ?? [],
+      ...(request.hostFirewall ? { hostFirewall: request.hostFirewall } : {}),
     });
     this.started.push(host);
     (this as unknown as { live: Set<unknown> }).live.add(host);
@@ -89,6 +90,31 @@ test('other versions or daemon options never get a host of another kind', async 
   const other = await session.acquire({ dockerVersion: '28.5', daemonOptions: ['--icc=false'] });
   assert.notEqual(other, a);
   assert.equal(await session.acquire(v28), a);
+  await session.dispose();
+});
+
+test('a host with a host firewall is never handed to a plain request, nor a plain host to it', async () => {
+  const session = new FakeSession(false);
+  const plain = (await session.acquire(v28)) as unknown as FakeHost;
+  await session.release(plain as unknown as StartedDindHost);
+  plain.resetDone();
+  const firewalld = (await session.acquire({ ...v28, hostFirewall: 'firewalld' })) as unknown as FakeHost;
+  assert.notEqual(firewalld, plain);
+  assert.equal(firewalld.identity.hostFirewall, 'firewalld');
+  await session.release(firewalld as unknown as StartedDindHost);
+  firewalld.resetDone();
+  assert.equal(await session.acquire(v28), plain);
+  assert.equal(await session.acquire({ ...v28, hostFirewall: 'firewalld' }), firewalld);
+  await session.dispose();
+});
+
+test("a ufw host is not reused: its reset would lose ufw's IPv6 rules", async () => {
+  const session = new FakeSession(false);
+  const ufw = (await session.acquire({ ...v28, hostFirewall: 'ufw' })) as unknown as FakeHost;
+  await session.release(ufw as unknown as StartedDindHost);
+  assert.equal(ufw.resets, 0);
+  assert.ok(ufw.stopped);
+  assert.notEqual(await session.acquire({ ...v28, hostFirewall: 'ufw' }), ufw);
   await session.dispose();
 });
 

@@ -13,6 +13,7 @@
  * scenario then finds a reset host waiting.
  */
 import createDebug from 'debug';
+import type { HostFirewall } from '../contract.ts';
 import {
   assertNotInterrupted,
   installCleanupHandlers,
@@ -32,10 +33,12 @@ const log = createDebug('nettwin:dind');
 export interface HostRequest {
   dockerVersion: string;
   daemonOptions?: string[];
+  /** A host firewall started before dockerd; never reused for a request without it, nor back. */
+  hostFirewall?: HostFirewall;
 }
 
-function poolKey(r: HostRequest): string {
-  return `${r.dockerVersion}\u0000${(r.daemonOptions ?? []).join(' ')}`;
+export function poolKey(r: HostRequest): string {
+  return `${r.dockerVersion}\u0000${(r.daemonOptions ?? []).join(' ')}\u0000${r.hostFirewall ?? ''}`;
 }
 
 /** Idle hosts kept for reuse at most; the least recently used goes first. */
@@ -134,6 +137,7 @@ export class DindSession implements AsyncDisposable {
         name,
         dockerVersion: request.dockerVersion,
         daemonOptions: request.daemonOptions ?? [],
+        ...(request.hostFirewall ? { hostFirewall: request.hostFirewall } : {}),
         config: this.config,
       }).start(),
     );
@@ -147,6 +151,9 @@ export class DindSession implements AsyncDisposable {
    */
   async release(host: StartedDindHost, options: { reusable?: boolean } = {}): Promise<void> {
     if (!this.config.reuseHosts || options.reusable === false) return this.discard(host);
+    // A reset restores the IPv4 rules recorded before dockerd, not ip6tables': ufw's IPv6
+    // rules would be gone from a reset ufw host (docker/common/reset.sh records iptables-save only).
+    if (host.identity.hostFirewall === 'ufw') return this.discard(host);
     const entry: IdleHost = {
       host,
       key: poolKey(host.identity),

@@ -9,8 +9,8 @@
  * form first (src/netfilter/kernel-names.ts), and "only if it is not there yet" is a
  * second argv whose exit code decides, not a `||` in a script.
  */
-import ipaddr from 'ipaddr.js';
 import type { ExecResult, StandaloneHostSpec } from '../contract.ts';
+import { cidrContains, isIPv4, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
 import type { HostInterface } from '../netfilter/host-types.ts';
 import {
   INTERFACE_NAME_FORM,
@@ -21,7 +21,6 @@ import {
   SYSCTL_VALUE_FORM,
   shown,
 } from '../netfilter/kernel-names.ts';
-import { isIPv4 } from '../netfilter/path/ipv4.ts';
 
 export class StandaloneHostError extends Error {
   override name = 'StandaloneHostError';
@@ -73,10 +72,10 @@ export function interfaceFor(
   interfaces: readonly HostInterface[],
   address: string,
 ): { iface: HostInterface; gateway: string; prefix: number } | undefined {
-  const ip = ipaddr.IPv4.parse(address);
+  const ip = parseIPv4(address);
   for (const iface of interfaces) {
     for (const a of iface.addresses) {
-      if (ip.match(ipaddr.IPv4.parse(a.address), a.prefix)) {
+      if (cidrContains(makeCidr(parseIPv4(a.address), a.prefix), ip)) {
         return { iface, gateway: a.address, prefix: a.prefix };
       }
     }
@@ -135,10 +134,7 @@ export function neighbourPlan(spec: StandaloneHostSpec, neighbour: string): Host
   const steps: HostStep[] = [{ argv: ['ip', 'netns', 'add', ns] }];
   if (at.iface.kind === 'bridge') {
     // The address in hex: unique per neighbour and short enough for IFNAMSIZ.
-    const hostEnd = `v${ipaddr.IPv4.parse(neighbour)
-      .toByteArray()
-      .map((b) => b.toString(16).padStart(2, '0'))
-      .join('')}`;
+    const hostEnd = `v${parseIPv4(neighbour).toString(16).padStart(8, '0')}`;
     steps.push(
       { argv: ['ip', 'link', 'add', 'name', hostEnd, 'type', 'veth', 'peer', 'name', inside, 'netns', ns] },
       { argv: ['ip', 'link', 'set', 'dev', hostEnd, 'master', dev, 'up'] },

@@ -1,25 +1,24 @@
 /**
  * A running DinD host and what can be asked of it: exec, the inner docker CLI,
- * iptables (save, zero, counters), interfaces, routes, sysctls, docker-proxy, reset.
+ * iptables (save, zero), interfaces, listeners, docker-proxy, reset. Every framework's
+ * counters: src/dind/firewall-io.ts.
  */
 import createDebug from 'debug';
 import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
-import { countersOf } from '../compare/counter-deltas.ts';
-import { findDnsPorts } from '../compare/dns-ports.ts';
-import type { HostInterface, Listener, Route } from '../netfilter/host-types.ts';
+import type { HostFirewall } from '../contract.ts';
+import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import { parseRuleset } from '../netfilter/ruleset/index.ts';
-import type { CounterDelta, Ruleset } from '../netfilter/types.ts';
+import type { Ruleset } from '../netfilter/types.ts';
 import { DindExecError } from './errors.ts';
 import { commandText, toArgv } from './exec-result.ts';
 import { HostAgentPool } from './host-agent.ts';
 import { type OutsideMachine, onMachine } from './outside-world.ts';
 import { BRIDGE_NAME_FORMAT, bridgeNameFromInspect } from './parse/bridge-name.ts';
-import { parseIpAddrJson, parseIpRouteJson } from './parse/ip-json.ts';
+import { parseIpAddrJson } from './parse/ip-json.ts';
 import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
 import { killAndAwaitExitArgv } from './process-exit.ts';
 import type { StartStrategy } from './start-strategies.ts';
-import { StoppedDindHost } from './stopped-dind-host.ts';
 
 const log = createDebug('nettwin:dind');
 
@@ -28,9 +27,6 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
 }
-
-/** Sysctls a scenario may set: per network namespace, so the runner's own stay untouched. */
-const SETTABLE_SYSCTL = /^net\.ipv[46]\./;
 
 /** Zero every table iptables-save shows (zeroing an absent table would create it). */
 const ZERO_ALL = 'for t in $(iptables-save | sed -n "s/^\\*//p"); do iptables -t "$t" -Z || exit 1; done';
@@ -47,6 +43,7 @@ export interface HostIdentity {
   name: string;
   dockerVersion: string;
   daemonOptions: string[];
+  hostFirewall?: HostFirewall;
   address: string;
   strategy: StartStrategy['name'];
 }
@@ -122,27 +119,8 @@ export class StartedDindHost implements AsyncDisposable {
     await this.run(ZERO_ALL);
   }
 
-  /** Rules and policies that counted since the last zeroCounters(). */
-  async readCounters(): Promise<CounterDelta[]> {
-    return countersOf(await this.iptablesSave());
-  }
-
   async interfaces(): Promise<HostInterface[]> {
     return parseIpAddrJson(await this.run(['ip', '-j', '-d', 'addr']));
-  }
-
-  async routes(): Promise<Route[]> {
-    return parseIpRouteJson(await this.run(['ip', '-j', 'route']));
-  }
-
-  async sysctlSet(key: string, value: string): Promise<void> {
-    if (!SETTABLE_SYSCTL.test(key)) {
-      throw new Error(
-        `Refusing to set sysctl ${key} on DinD host "${this.name}": only net.ipv4.* and net.ipv6.* are ` +
-          "per network namespace; others could change the runner's own kernel.",
-      );
-    }
-    await this.run(['sysctl', '-w', `${key}=${value}`]);
   }
 
   async dockerProxies(): Promise<DockerProxyProcess[]> {
@@ -172,11 +150,6 @@ export class StartedDindHost implements AsyncDisposable {
     return bridgeNameFromInspect(network, out);
   }
 
-  /** The embedded-DNS ports of the DOCKER_OUTPUT DNAT rules (random per daemon). */
-  async dnsPorts(): Promise<{ tcp?: number; udp?: number }> {
-    return findDnsPorts(await this.iptablesSave());
-  }
-
   /** Make `image` available to the inner daemon: pre-seeded images cost nothing. */
   async ensureImage(image: string): Promise<'present' | 'loaded'> {
     if ((await this.docker(['image', 'inspect', image])).exitCode === 0) return 'present';
@@ -204,13 +177,12 @@ export class StartedDindHost implements AsyncDisposable {
     return same;
   }
 
-  async stop(): Promise<StoppedDindHost> {
+  async stop(): Promise<void> {
     log('Stopping DinD host "%s"...', this.name);
     this.agents.close();
     // The inner daemon's state lives in a tmpfs: nothing to save, so no graceful stop.
     await this.container.stop({ timeout: 0, remove: true, removeVolumes: true });
     log('Stopped DinD host "%s"', this.name);
-    return new StoppedDindHost(this.identity);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

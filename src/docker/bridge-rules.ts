@@ -5,7 +5,8 @@
  * makes, so rule ORDER comes out as on a real host: most rules are inserted (-I) at the
  * top of their chain, port rules are appended (-A), jump rules are deleted and re-inserted.
  */
-import type { Firewall, RuleAction } from './firewall.ts';
+import type { BridgeRuleConfig, PortForward } from './firewall.ts';
+import type { IPTable as Firewall, RuleAction } from './ip-table.ts';
 import type { VersionProfile } from './profile.ts';
 
 export const DOCKER_CHAIN = 'DOCKER';
@@ -14,28 +15,7 @@ export const ISOLATION_STAGE_2 = 'DOCKER-ISOLATION-STAGE-2';
 export const ISOLATION_PAIRWISE = 'DOCKER-ISOLATION';
 export const DOCKER_USER = 'DOCKER-USER';
 
-/** What the rules of one bridge network depend on. */
-export interface BridgeRuleConfig {
-  bridge: string;
-  /** The network's subnet, e.g. 172.18.0.0/16. */
-  subnet: string;
-  icc: boolean;
-  masquerade: boolean;
-  internal: boolean;
-  /** com.docker.network.host_ipv4: SNAT to this address instead of MASQUERADE. */
-  snatSource?: string;
-  /** --userland-proxy=false. */
-  hairpin: boolean;
-  /**
-   * com.docker.network.bridge.gateway_mode_ipv4 (28.x): 'nat' (default), 'nat-unprotected'
-   * (no per-port filtering, no direct-routing drops) or 'routed' (no NAT at all).
-   */
-  gatewayMode?: GatewayMode;
-  /** com.docker.network.bridge.trusted_host_interfaces (28.x): may reach containers directly. */
-  trustedHostInterfaces?: readonly string[];
-}
-
-export type GatewayMode = 'nat' | 'nat-unprotected' | 'routed';
+export type { BridgeRuleConfig, GatewayMode, PortForward } from './firewall.ts';
 
 /** The chain that holds the per-network isolation rules in this profile. */
 export function isolationChain(profile: VersionProfile): string {
@@ -225,17 +205,6 @@ export function arrangeUserFilterRule(fw: Firewall, profile: VersionProfile): vo
   fw.newChain('filter', DOCKER_USER);
   fw.addReturnRule(DOCKER_USER);
   fw.ensureJumpRule('FORWARD', DOCKER_USER);
-}
-
-export interface PortForward {
-  protocol: 'tcp' | 'udp';
-  /** Host address the port is bound to; "0.0.0.0" for all. */
-  hostIp: string;
-  hostPort: number;
-  containerIp: string;
-  containerPort: number;
-  bridge: string;
-  hairpin: boolean;
 }
 
 /** ChainInfo.Forward: DNAT in nat DOCKER, ACCEPT in filter DOCKER, MASQUERADE for hairpin. */

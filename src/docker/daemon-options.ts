@@ -17,6 +17,12 @@ export interface DaemonOptions {
   /** --ip: default host address for published ports. */
   defaultBindIp: string;
   defaultAddressPools: AddressPool[];
+  /**
+   * --firewall-backend (29.x): where Docker's rules go, iptables chains or nftables'
+   * docker-bridges table. Absent: not given (the version's default; before 29 the flag
+   * does not exist).
+   */
+  firewallBackend?: 'iptables' | 'nftables';
 }
 
 export class DaemonOptionError extends Error {
@@ -40,6 +46,7 @@ export const SUPPORTED_DAEMON_OPTIONS = [
   '--bip',
   '--ip',
   '--default-address-pools',
+  '--firewall-backend',
 ];
 
 const BOOLEAN: Record<string, keyof DaemonOptions> = {
@@ -106,7 +113,11 @@ export function parseDaemonOptions(argv: readonly string[]): DaemonOptions {
         throw new DaemonOptionError(token, 'expected ADDRESS/PREFIX');
       o.bip = value;
     } else if (name === '--ip') o.defaultBindIp = value;
-    else if (name === '--default-address-pools') {
+    else if (name === '--firewall-backend') {
+      if (value !== 'iptables' && value !== 'nftables')
+        throw new DaemonOptionError(token, 'expected iptables or nftables');
+      o.firewallBackend = value;
+    } else if (name === '--default-address-pools') {
       if (!customPools) o.defaultAddressPools = [];
       customPools = true;
       o.defaultAddressPools.push(parsePool(token, value));

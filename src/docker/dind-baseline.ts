@@ -6,11 +6,11 @@
  * `-d 127.0.0.11/32 -j DOCKER_POSTROUTING` (ground truth e1–e3). The ports are random per
  * container; `learnDnsPorts` puts in the ones seen on the real host.
  */
-import type { Firewall } from './firewall.ts';
+import type { IPTable } from './ip-table.ts';
 
 export const DNS_ADDRESS = '127.0.0.11';
 
-export function installDnsRules(fw: Firewall, tcpPort: number, udpPort: number): void {
+export function installDnsRules(fw: IPTable, tcpPort: number, udpPort: number): void {
   fw.newChain('nat', 'DOCKER_OUTPUT');
   fw.newChain('nat', 'DOCKER_POSTROUTING');
   fw.run(['-t', 'nat', '-A', 'OUTPUT', '-d', `${DNS_ADDRESS}/32`, '-j', 'DOCKER_OUTPUT']);
@@ -19,7 +19,7 @@ export function installDnsRules(fw: Firewall, tcpPort: number, udpPort: number):
 }
 
 /** (Re)writes the DNAT/SNAT rules of DOCKER_OUTPUT and DOCKER_POSTROUTING for these ports. */
-export function writeDnsPortRules(fw: Firewall, tcpPort: number, udpPort: number): void {
+export function writeDnsPortRules(fw: IPTable, tcpPort: number, udpPort: number): void {
   fw.run(['-t', 'nat', '-F', 'DOCKER_OUTPUT']);
   fw.run(['-t', 'nat', '-F', 'DOCKER_POSTROUTING']);
   // One pair of rules per protocol: DNAT the query to the resolver's port, SNAT its answer back to :53.

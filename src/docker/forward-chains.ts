@@ -16,15 +16,24 @@
  *
  * Rule.Append/Insert/Delete in 28.x check existence first, so every helper here does too.
  * No chain gets a trailing RETURN any more (28.0 dropped them).
+ *
+ * 29.x (moby docker-v29.7.2, daemon/libnetwork/drivers/bridge/internal/iptabler) keeps
+ * this layout without the isolation chains (profile.isolation 'none'): the DOCKER chain's
+ * per-bridge DROP is what keeps other networks out of unpublished ports, internal
+ * networks' DROPs go to DOCKER-INTERNAL (called from DOCKER-FORWARD between DOCKER-CT and
+ * DOCKER-BRIDGE), and nat DOCKER gets no `-i <bridge> -j RETURN` (profile.natReturnPerBridge).
  */
 import type { BridgeRuleConfig, PortForward } from './bridge-rules.ts';
-import type { Firewall } from './firewall.ts';
+import type { IPTable as Firewall } from './ip-table.ts';
+import type { VersionProfile } from './profile.ts';
 import type { BridgeRuleWriter } from './rule-writer.ts';
 
 const DOCKER = 'DOCKER';
 const DOCKER_FORWARD = 'DOCKER-FORWARD';
 const DOCKER_BRIDGE = 'DOCKER-BRIDGE';
 const DOCKER_CT = 'DOCKER-CT';
+/** 29.x: internal networks' DROPs. */
+const DOCKER_INTERNAL = 'DOCKER-INTERNAL';
 const STAGE_1 = 'DOCKER-ISOLATION-STAGE-1';
 const STAGE_2 = 'DOCKER-ISOLATION-STAGE-2';
 const OLD_ISOLATION = 'DOCKER-ISOLATION';
@@ -64,39 +73,57 @@ function natJumps(hairpin: boolean): { pre: string[]; out: string[] } {
 }
 
 /** removeIPChains: the old isolation jump, then each chain flushed and deleted (errors ignored). */
-function removeIPChains(fw: Firewall): void {
+function removeIPChains(fw: Firewall, layout: Layout29): void {
   fw.programRule('filter', 'FORWARD', '-D', ['-j', OLD_ISOLATION]);
   // ChainInfo.Remove for nat DOCKER also drops the PREROUTING/OUTPUT jumps (both OUTPUT forms).
   const { pre, out } = natJumps(false);
   fw.run(['-t', 'nat', '-D', 'PREROUTING', ...pre]);
   fw.run(['-t', 'nat', '-D', 'OUTPUT', ...out]);
   fw.run(['-t', 'nat', '-D', 'OUTPUT', ...pre]);
+  // 29.x removes DOCKER-FORWARD and DOCKER-BRIDGE before the filter DOCKER chain they lead to.
+  const docker: Array<[Table, string]> = layout.stages
+    ? [
+        ['filter', DOCKER],
+        ['filter', DOCKER_FORWARD],
+        ['filter', DOCKER_BRIDGE],
+        ['filter', DOCKER_CT],
+      ]
+    : [
+        ['filter', DOCKER_FORWARD],
+        ['filter', DOCKER_BRIDGE],
+        ['filter', DOCKER],
+        ['filter', DOCKER_CT],
+        ['filter', DOCKER_INTERNAL],
+      ];
   const chains: Array<[Table, string]> = [
     ['nat', DOCKER],
-    ['filter', DOCKER],
-    ['filter', DOCKER_FORWARD],
-    ['filter', DOCKER_BRIDGE],
-    ['filter', DOCKER_CT],
+    ...docker,
     ['filter', STAGE_1],
     ['filter', STAGE_2],
     ['filter', OLD_ISOLATION],
   ];
-  // A chain still referenced (DOCKER from DOCKER-BRIDGE, DOCKER-FORWARD from FORWARD) is
-  // only flushed: its -X fails, as on the real host.
+  // A chain still referenced (28.x: DOCKER from DOCKER-BRIDGE; DOCKER-FORWARD from FORWARD)
+  // is only flushed: its -X fails, as on the real host.
   for (const [table, chain] of chains) if (fw.chainExists(table, chain)) fw.flushAndDelete(table, chain);
 }
 
-/** setupIPChains: the chains, the nat jumps, and DOCKER-FORWARD's three jumps (re-)inserted in reverse. */
-function setupIPChains(fw: Firewall, hairpin: boolean): void {
+/**
+ * setupIPChains: the chains, the nat jumps, and DOCKER-FORWARD's three jumps (re-)inserted
+ * in reverse: DOCKER-CT, then STAGE-1 (28.x) or DOCKER-INTERNAL (29.x), then DOCKER-BRIDGE.
+ */
+function setupIPChains(fw: Firewall, hairpin: boolean, layout: Layout29): void {
   fw.newChain('nat', DOCKER);
-  for (const chain of [DOCKER, DOCKER_FORWARD, DOCKER_BRIDGE, DOCKER_CT, STAGE_1, STAGE_2])
-    fw.newChain('filter', chain);
+  const middle = layout.stages ? STAGE_1 : DOCKER_INTERNAL;
+  const chains = layout.stages
+    ? [DOCKER, DOCKER_FORWARD, DOCKER_BRIDGE, DOCKER_CT, STAGE_1, STAGE_2]
+    : [DOCKER, DOCKER_FORWARD, DOCKER_BRIDGE, DOCKER_CT, DOCKER_INTERNAL];
+  for (const chain of chains) fw.newChain('filter', chain);
   const { pre, out } = natJumps(hairpin);
   append(fw, 'nat', 'PREROUTING', pre);
   append(fw, 'nat', 'OUTPUT', out);
   fw.ensureJumpRule('FORWARD', DOCKER_FORWARD);
   fw.ensureJumpRule(DOCKER_FORWARD, DOCKER_BRIDGE);
-  fw.ensureJumpRule(DOCKER_FORWARD, STAGE_1);
+  fw.ensureJumpRule(DOCKER_FORWARD, middle);
   fw.ensureJumpRule(DOCKER_FORWARD, DOCKER_CT);
   // Rules a 28.0.0 daemon put in FORWARD.
   remove(fw, 'filter', 'FORWARD', ['-m', 'set', '--match-set', LEGACY_IPSET, 'dst', '-j', DOCKER]);
@@ -131,13 +158,14 @@ function setIcc(fw: Firewall, bridge: string, icc: boolean, internal: boolean, o
 }
 
 /** setupNonInternalNetworkRules: NAT, skip-DNAT, hairpin NAT, icc, routed ICMP, outgoing ACCEPT. */
-function nonInternalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
+function nonInternalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean, layout: Layout29): void {
   const snat = c.snatSource ? ['SNAT', '--to-source', c.snatSource] : ['MASQUERADE'];
   if (c.masquerade) {
     if (!routed(c))
       insertOrDelete(fw, 'nat', 'POSTROUTING', ['-s', c.subnet, '!', '-o', c.bridge, '-j', ...snat], on);
     // With the userland proxy, packets from this bridge are not DNATed: the proxy takes them.
-    if (!c.hairpin) insertOrDelete(fw, 'nat', DOCKER, ['-i', c.bridge, '-j', 'RETURN'], on);
+    if (!c.hairpin && layout.natReturn)
+      insertOrDelete(fw, 'nat', DOCKER, ['-i', c.bridge, '-j', 'RETURN'], on);
   }
   const hairpinNat = ['-m', 'addrtype', '--src-type', 'LOCAL', '-o', c.bridge, '-j', ...snat];
   insertOrDelete(fw, 'nat', 'POSTROUTING', hairpinNat, on && c.hairpin);
@@ -169,20 +197,21 @@ function setInc(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
   insertOrDelete(fw, 'filter', STAGE_2, ['-o', c.bridge, '-j', 'DROP'], on);
 }
 
-/** setupInternalNetworkRules: nothing leaves or enters the subnet (STAGE-1 DROPs); icc as asked. */
-function internalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
-  insertOrDelete(fw, 'filter', STAGE_1, ['-i', c.bridge, '!', '-d', c.subnet, '-j', 'DROP'], on);
-  insertOrDelete(fw, 'filter', STAGE_1, ['-o', c.bridge, '!', '-s', c.subnet, '-j', 'DROP'], on);
+/** setupInternalNetworkRules: nothing leaves or enters the subnet (STAGE-1 or DOCKER-INTERNAL DROPs); icc as asked. */
+function internalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean, layout: Layout29): void {
+  const chain = layout.stages ? STAGE_1 : DOCKER_INTERNAL;
+  insertOrDelete(fw, 'filter', chain, ['-i', c.bridge, '!', '-d', c.subnet, '-j', 'DROP'], on);
+  insertOrDelete(fw, 'filter', chain, ['-o', c.bridge, '!', '-s', c.subnet, '-j', 'DROP'], on);
   setIcc(fw, c.bridge, c.icc, true, on);
 }
 
 /** network.setupIPTables (on) and its clean-up functions in registration order (off). */
-function networkRules(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
+function networkRules(fw: Firewall, c: BridgeRuleConfig, on: boolean, layout: Layout29): void {
   if (c.internal) {
-    internalRules(fw, c, on);
+    internalRules(fw, c, on, layout);
     return;
   }
-  nonInternalRules(fw, c, on);
+  nonInternalRules(fw, c, on, layout);
   if (on) {
     // deleteLegacyFilterRules: per-bridge rules older daemons put in FORWARD.
     remove(fw, 'filter', 'FORWARD', ['-o', c.bridge, '-j', DOCKER]);
@@ -208,7 +237,7 @@ function networkRules(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
     on,
   );
   appendOrDelete(fw, 'filter', DOCKER_BRIDGE, ['-o', c.bridge, '-j', DOCKER], on);
-  setInc(fw, c, on);
+  if (layout.stages) setInc(fw, c, on);
 }
 
 /** filterDirectAccess: only the bridge (and trusted interfaces) may address a container directly. */
@@ -266,13 +295,28 @@ function portRules(fw: Firewall, c: BridgeRuleConfig, p: PortForward, on: boolea
 export interface ForwardChainsOptions {
   /** dockerd --allow-direct-routing: no raw drops for container addresses (cleaned up if present). */
   allowDirectRouting: boolean;
+  /** The version's flavour of the layout (profile.isolation, profile.natReturnPerBridge). */
+  profile?: Pick<VersionProfile, 'isolation' | 'natReturnPerBridge'>;
+}
+
+/** What 29.x changed in the layout: isolation stages (28.x) or DOCKER-INTERNAL, nat RETURNs or none. */
+interface Layout29 {
+  stages: boolean;
+  natReturn: boolean;
 }
 
 export function forwardChainsWriter(options: ForwardChainsOptions): BridgeRuleWriter {
+  const layout: Layout29 = {
+    stages: (options.profile?.isolation ?? 'two-stage') !== 'none',
+    natReturn: options.profile?.natReturnPerBridge ?? true,
+  };
   return {
     startDriver(fw, daemon) {
-      removeIPChains(fw);
-      setupIPChains(fw, daemon.hairpin);
+      removeIPChains(fw, layout);
+      setupIPChains(fw, daemon.hairpin, layout);
+    },
+    recreateChains(fw, daemon) {
+      setupIPChains(fw, daemon.hairpin, layout);
     },
     controllerUp(fw) {
       // setupUserChains: created once per controller start, jump moved to the top of FORWARD.
@@ -281,10 +325,10 @@ export function forwardChainsWriter(options: ForwardChainsOptions): BridgeRuleWr
     },
     networkCreated() {},
     addNetwork(fw, c) {
-      networkRules(fw, c, true);
+      networkRules(fw, c, true, layout);
     },
     removeNetwork(fw, c) {
-      networkRules(fw, c, false);
+      networkRules(fw, c, false, layout);
     },
     addEndpoint(fw, c, address) {
       directAccess(fw, c, address, !options.allowDirectRouting);

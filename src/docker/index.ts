@@ -17,8 +17,11 @@ export {
   SUPPORTED_NETWORK_OPTIONS,
 } from './daemon-model.ts';
 export { DaemonOptionError, type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
-export { Firewall, type IptablesRunner } from './firewall.ts';
+export type { Firewall, FirewallConfig, PortForward, ProgrammedNetwork } from './firewall.ts';
+export { createFirewall } from './firewall-select.ts';
+export { IPTable, type IptablesRunner } from './ip-table.ts';
 export { type AddressPool, DEFAULT_ADDRESS_POOLS, IpamError } from './ipam.ts';
+export { IptablesFirewall } from './iptables-firewall.ts';
 export { PortAllocationError } from './port-allocator.ts';
 export {
   DEFAULT_DOCKER_VERSION,

@@ -5,15 +5,16 @@
  */
 import {
   type Cidr,
-  contains,
+  cidrBroadcast,
+  cidrContains,
+  cidrOverlaps,
+  cidrSize,
   formatCidr,
   formatIPv4,
-  mask,
-  overlaps,
+  makeCidr,
   parseCidr,
   parseIPv4,
-  size,
-} from './ipv4.ts';
+} from '../netfilter/address/index.ts';
 
 export interface AddressPool {
   base: string;
@@ -55,8 +56,7 @@ export function predefinedSubnets(pools: readonly AddressPool[]): Cidr[] {
     if (pool.size < base.prefix)
       throw new IpamError(`pool ${pool.base}: size ${pool.size} is larger than the pool`);
     const step = 2 ** (32 - pool.size);
-    for (let i = 0; i < size(base) / step; i++)
-      out.push({ base: (base.base + i * step) >>> 0, prefix: pool.size });
+    for (let i = 0; i < cidrSize(base) / step; i++) out.push(makeCidr(base.network + i * step, pool.size));
   }
   return out;
 }
@@ -72,22 +72,22 @@ export class SubnetAddresses {
   constructor(subnet: string, ipRange?: string) {
     this.subnet = parseCidr(subnet);
     this.range = ipRange ? parseCidr(ipRange) : this.subnet;
-    if (!contains(this.subnet, this.range.base)) {
+    if (!cidrContains(this.subnet, this.range.network)) {
       throw new IpamError(`ip-range ${ipRange} is not inside subnet ${subnet}`);
     }
   }
 
   private broadcast(): number {
-    return (this.subnet.base | ~mask(this.subnet.prefix)) >>> 0;
+    return cidrBroadcast(this.subnet);
   }
 
   /** Reserve a specific address (the gateway, or `--ip`). */
   reserve(address: string): string {
     const n = parseIPv4(address);
-    if (!contains(this.subnet, n)) {
+    if (!cidrContains(this.subnet, n)) {
       throw new IpamError(`address ${address} is not in subnet ${formatCidr(this.subnet)}`);
     }
-    if (this.subnet.prefix < 31 && (n === this.subnet.base || n === this.broadcast())) {
+    if (this.subnet.prefix < 31 && (n === this.subnet.network || n === this.broadcast())) {
       throw new IpamError(
         `address ${address} is the network or broadcast address of ${formatCidr(this.subnet)}`,
       );
@@ -99,10 +99,10 @@ export class SubnetAddresses {
 
   /** The lowest free address of the range. */
   allocate(): string {
-    const first = Math.max(this.range.base, this.scanFrom);
-    const last = (this.range.base + size(this.range) - 1) >>> 0;
+    const first = Math.max(this.range.network, this.scanFrom);
+    const last = (this.range.network + cidrSize(this.range) - 1) >>> 0;
     for (let n = first; n <= last; n++) {
-      if (this.subnet.prefix < 31 && (n === this.subnet.base || n === this.broadcast())) continue;
+      if (this.subnet.prefix < 31 && (n === this.subnet.network || n === this.broadcast())) continue;
       if (!this.used.has(n)) {
         this.used.add(n);
         this.scanFrom = n + 1;
@@ -133,7 +133,7 @@ const NO_POOL =
 export function allocateSubnet(pools: readonly AddressPool[], inUse: readonly string[]): string {
   const taken = inUse.map(parseCidr);
   for (const candidate of predefinedSubnets(pools)) {
-    if (!taken.some((t) => overlaps(t, candidate))) return formatCidr(candidate);
+    if (!taken.some((t) => cidrOverlaps(t, candidate))) return formatCidr(candidate);
   }
   throw new IpamError(NO_POOL);
 }
@@ -171,7 +171,7 @@ export class PredefinedPools {
     const from = this.start < n ? this.start : 0;
     for (let i = 0; i < n; i++) {
       const candidate = this.candidates[(from + i) % n] as Cidr;
-      if (taken.some((t) => overlaps(t, candidate))) continue;
+      if (taken.some((t) => cidrOverlaps(t, candidate))) continue;
       const next = from + i + 1;
       this.start = next >= n ? 0 : next;
       return formatCidr(candidate);
@@ -181,7 +181,7 @@ export class PredefinedPools {
 
   private lowestFree(inUse: readonly string[]): string {
     const taken = inUse.map(parseCidr);
-    const found = this.candidates.find((c) => !taken.some((t) => overlaps(t, c)));
+    const found = this.candidates.find((c) => !taken.some((t) => cidrOverlaps(t, c)));
     if (!found) throw new IpamError(NO_POOL);
     return formatCidr(found);
   }
@@ -189,5 +189,5 @@ export class PredefinedPools {
 
 /** The default gateway: the first address of the subnet. */
 export function firstHost(subnet: string): string {
-  return formatIPv4(parseCidr(subnet).base + 1);
+  return formatIPv4(parseCidr(subnet).network + 1);
 }

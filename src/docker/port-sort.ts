@@ -8,6 +8,7 @@
  * Docker starts from map iteration order (random); the model starts from the order given.
  */
 import type { PortMapping } from '../contract.ts';
+import { isIPv4, parseIPv4 } from '../netfilter/address/index.ts';
 
 function less(a: PortMapping, b: PortMapping): boolean {
   const ha = a.hostPort ?? 0;
@@ -36,9 +37,7 @@ export function sortPortMappings(ports: readonly PortMapping[]): PortMapping[] {
 /** IPv4 dotted quad as a number; undefined (no host IP given) sorts first, as Go's zero netip.Addr. */
 function hostIpKey(ip: string | undefined): number {
   if (ip === undefined || ip === '') return -1;
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n))) return 2 ** 32; // IPv6 after IPv4
-  return parts.reduce((acc, n) => acc * 256 + n, 0);
+  return isIPv4(ip) ? parseIPv4(ip) : 2 ** 32; // IPv6 after IPv4
 }
 
 const PROTOCOL_NUMBER: Record<PortMapping['protocol'], number> = { tcp: 6, udp: 17 };

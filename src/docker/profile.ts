@@ -1,8 +1,9 @@
 /**
  * Version profiles: what differs between Docker releases in the rules the bridge driver
  * writes, as data. The rule-writing code reads these flags behind the `BridgeRuleWriter`
- * seam (rule-writer.ts): 'legacy' (17.03 … 26.1) is bridge-rules.ts; 28.x's chain layout
- * (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE, raw PREROUTING drops) is forward-chains.ts.
+ * seam (rule-writer.ts): 'legacy' (17.03 … 26.1) is bridge-rules.ts; the chain layout of
+ * 28.x and 29.x (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE, raw PREROUTING drops) is
+ * forward-chains.ts; 29.x's nftables backend is src/docker/nftables/.
  */
 import type { PortOrder } from './port-sort.ts';
 
@@ -10,7 +11,17 @@ export type IsolationStyle =
   /** 17.03–17.12: one DOCKER-ISOLATION chain with a DROP per ordered pair of bridges. */
   | 'pairwise'
   /** 18.03+: DOCKER-ISOLATION-STAGE-1 (-i br ! -o br → STAGE-2) and STAGE-2 (-o br DROP). */
-  | 'two-stage';
+  | 'two-stage'
+  /**
+   * 29.0+: no isolation chains at all. The DOCKER chain's per-bridge `! -i br -o br -j DROP`
+   * already keeps other networks from unpublished ports, and published ports are reachable
+   * from anywhere, as through the host's address. Internal networks' DROPs move to a
+   * DOCKER-INTERNAL chain that DOCKER-FORWARD calls.
+   */
+  | 'none';
+
+/** The firewall a daemon writes its rules with (`dockerd --firewall-backend`, 29.0+). */
+export type FirewallBackend = 'iptables' | 'nftables';
 
 export interface VersionProfile {
   /** "28.5", "26.1", "20.10", "17.06", "17.03". */
@@ -34,8 +45,15 @@ export interface VersionProfile {
   fallbackPortRange: [number, number];
   /** How a container's published ports are ordered before their rules are written. */
   portOrder: PortOrder;
-  /** Chain layout family: 'legacy' (rules in FORWARD) or 'forward-chains' (28.x). */
+  /** Chain layout family: 'legacy' (rules in FORWARD) or 'forward-chains' (28.x, 29.x). */
   layout: 'legacy' | 'forward-chains';
+  /**
+   * forward-chains layout: `-A DOCKER -i <bridge> -j RETURN` in nat for each NATed bridge
+   * when the userland proxy is on (28.x); 29.0 dropped them.
+   */
+  natReturnPerBridge: boolean;
+  /** `--firewall-backend` values this version accepts; the first is the default. */
+  firewallBackends: readonly FirewallBackend[];
   /**
    * How a network without --subnet gets one from the predefined pools (src/docker/ipam.ts).
    * 'rotating' (until 26.x): the search starts after the last pool handed out, so a
@@ -63,6 +81,8 @@ const V20_10: VersionProfile = {
   fallbackPortRange: [49153, 65535],
   portOrder: 'sort-port-map',
   layout: 'legacy',
+  natReturnPerBridge: true,
+  firewallBackends: ['iptables'],
   subnetOrder: 'rotating',
   refusals: 'v20',
   notes: [],
@@ -74,23 +94,44 @@ export const DEFAULT_DOCKER_VERSION = '28.5';
 /** Profiles checked against a real engine (ground truth, golden rulesets); the others are model-only. */
 export const VERIFIED_DOCKER_VERSIONS: readonly string[] = ['28.5', '26.1', '20.10'];
 
+const V28_5: VersionProfile = {
+  ...V20_10,
+  version: '28.5',
+  engine: '28.5.2+dfsg4 (Debian sid docker.io)',
+  internalDefaultRoute: false,
+  layout: 'forward-chains',
+  portOrder: 'port-binding',
+  subnetOrder: 'lowest-free',
+  refusals: 'v28',
+  notes: [
+    'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
+      'ground truth e1-e3 (fixtures/groundtruth/28.5), rulesets recorded from a real 28.5.2 engine ' +
+      "(fixtures/golden/28.5, src/docker/golden.test.ts) and moby's own generated documents " +
+      '(fixtures/golden/moby-28.5.2, src/docker/moby-docs.test.ts).',
+    'ip6tables rules (on by default since 27.0) are not modelled; the [::] docker-proxy twin is.',
+  ],
+};
+
 export const PROFILES: Readonly<Record<string, VersionProfile>> = {
-  '28.5': {
-    ...V20_10,
-    version: '28.5',
-    engine: '28.5.2+dfsg4 (Debian sid docker.io)',
-    internalDefaultRoute: false,
-    layout: 'forward-chains',
-    portOrder: 'port-binding',
-    subnetOrder: 'lowest-free',
-    refusals: 'v28',
+  '29.7': {
+    ...V28_5,
+    version: '29.7',
+    engine: '29.7.2 (moby docker-v29.7.2; no Debian suite ships 29, so model only)',
+    isolation: 'none',
+    natReturnPerBridge: false,
+    firewallBackends: ['iptables', 'nftables'],
     notes: [
-      'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
-        'ground truth e1-e3 (fixtures/groundtruth/28.5) and rulesets recorded from a real 28.5.2 engine ' +
-        '(fixtures/golden/28.5, src/docker/golden.test.ts).',
-      'ip6tables rules (on by default since 27.0) are not modelled; the [::] docker-proxy twin is.',
+      "Rules read in moby docker-v29.7.2 (daemon/libnetwork/drivers/bridge/internal/iptabler, nftabler) and checked against Docker's own " +
+        'generated documents (fixtures/golden/moby-29.7.2, src/docker/moby-docs.test.ts): no DOCKER-ISOLATION-STAGE-1/2, ' +
+        'internal networks in DOCKER-INTERNAL, no nat `-i <bridge> -j RETURN`.',
+      'The generated documents are identical at every tag from docker-v29.0.0 to docker-v29.7.2, and the rule ' +
+        'writers differ only in logging (29.3) and internal types (29.7); the nft library under them was ' +
+        'refactored in 29.5-29.7 without changing what the documents show. No 29.x minor writes other bridge rules.',
+      '--firewall-backend=nftables writes `table ip docker-bridges` (src/docker/nftables/); its IPv6 table ' +
+        '(`ip6 docker-bridges`) is not modelled, nor are ip6tables rules.',
     ],
   },
+  '28.5': V28_5,
   '26.1': {
     ...V20_10,
     version: '26.1',

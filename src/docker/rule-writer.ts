@@ -1,39 +1,41 @@
 /**
- * The seam between the daemon model and a chain layout: what the bridge driver does to
- * iptables at each life-cycle event. 'legacy' (17.03 … 26.1) is bridge-rules.ts, 28.x
- * ('forward-chains') is forward-chains.ts; daemon-model.ts only calls this interface.
+ * An iptables chain layout: what Docker's bridge driver does to iptables at each
+ * life-cycle event. 'legacy' (17.03 … 26.1) is bridge-rules.ts, 28.x ('forward-chains')
+ * is forward-chains.ts. The iptables backend (iptables-firewall.ts) drives one of these;
+ * the daemon model sees only the `Firewall` interface (firewall.ts).
  */
 import {
   arrangeUserFilterRule,
-  type BridgeRuleConfig,
   forwardPort,
   isolateNetwork,
-  type PortForward,
   removeIPChains,
   removeNetworkRules,
   setupIPChains,
   setupNetworkRules,
 } from './bridge-rules.ts';
-import type { Firewall } from './firewall.ts';
+import type { BridgeRuleConfig, PortForward } from './firewall.ts';
 import { forwardChainsWriter } from './forward-chains.ts';
+import type { IPTable } from './ip-table.ts';
 import type { VersionProfile } from './profile.ts';
 
 export interface BridgeRuleWriter {
   /** The driver starts (dockerd start or restart): old chains go, Docker's chains are set up. */
-  startDriver(fw: Firewall, daemon: { hairpin: boolean }): void;
+  startDriver(fw: IPTable, daemon: { hairpin: boolean }): void;
+  /** firewalld reloaded: Docker's chains are set up again (nothing is removed first). */
+  recreateChains(fw: IPTable, daemon: { hairpin: boolean }): void;
   /** The network controller is up (restored networks programmed, default bridge not yet). */
-  controllerUp(fw: Firewall): void;
+  controllerUp(fw: IPTable): void;
   /** After a network is created (not restored): where DOCKER-USER is re-arranged (legacy). */
-  networkCreated(fw: Firewall): void;
+  networkCreated(fw: IPTable): void;
   /** A bridge network is programmed; `others` are the networks programmed before it. */
-  addNetwork(fw: Firewall, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
+  addNetwork(fw: IPTable, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
   /** A bridge network's rules are cleaned up; `others` are the networks that stay. */
-  removeNetwork(fw: Firewall, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
+  removeNetwork(fw: IPTable, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
   /** A container's endpoint with this IPv4 address joins / leaves the network. */
-  addEndpoint(fw: Firewall, c: BridgeRuleConfig, address: string): void;
-  removeEndpoint(fw: Firewall, c: BridgeRuleConfig, address: string): void;
+  addEndpoint(fw: IPTable, c: BridgeRuleConfig, address: string): void;
+  removeEndpoint(fw: IPTable, c: BridgeRuleConfig, address: string): void;
   /** A published port's rules are added (-A) or removed (-D). */
-  forwardPort(fw: Firewall, c: BridgeRuleConfig, action: '-A' | '-D', p: PortForward): void;
+  forwardPort(fw: IPTable, c: BridgeRuleConfig, action: '-A' | '-D', p: PortForward): void;
 }
 
 /** 17.03 … 26.1: rules in FORWARD itself, DOCKER-USER re-arranged after every network. */
@@ -41,6 +43,9 @@ function legacyWriter(profile: VersionProfile): BridgeRuleWriter {
   return {
     startDriver(fw) {
       removeIPChains(fw, profile);
+      setupIPChains(fw, profile);
+    },
+    recreateChains(fw) {
       setupIPChains(fw, profile);
     },
     controllerUp() {},
@@ -70,6 +75,6 @@ export interface WriterOptions {
 
 export function ruleWriterFor(profile: VersionProfile, options: WriterOptions = {}): BridgeRuleWriter {
   return profile.layout === 'forward-chains'
-    ? forwardChainsWriter({ allowDirectRouting: options.allowDirectRouting ?? false })
+    ? forwardChainsWriter({ allowDirectRouting: options.allowDirectRouting ?? false, profile })
     : legacyWriter(profile);
 }

@@ -58,5 +58,7 @@ test('version profiles', () => {
   assert.equal(getProfile('17.06').dockerUserChain, true);
   assert.equal(getProfile('17.03').dockerUserChain, false);
   assert.equal(getProfile('28.5.2').layout, 'forward-chains');
-  assert.throws(() => getProfile('28.0'), /profiles for 28.5, 26.1, 20.10, 17.06, 17.03/);
+  assert.equal(getProfile('29.7.2').isolation, 'none');
+  assert.deepEqual(getProfile('29.7').firewallBackends, ['iptables', 'nftables']);
+  assert.throws(() => getProfile('28.0'), /profiles for 29.7, 28.5, 26.1, 20.10, 17.06, 17.03/);
 });

@@ -4,8 +4,13 @@
  * and rows that disagree are highlighted and listed first. Inline styles only, so the
  * fragment looks right inside any report.
  */
-import { type CounterCompareOptions, compareCounters, isFailing } from '../compare/counter-compare.ts';
-import type { CounterDelta } from '../netfilter/types.ts';
+import {
+  type CounterCompareOptions,
+  type CounterComparison,
+  type CounterRowInput,
+  compareCounters,
+  isFailing,
+} from '../compare/counter-compare.ts';
 import { escapeXml } from './escape.ts';
 
 // white-space: the report shows the table inside a <pre> (report-attachments.ts).
@@ -32,8 +37,10 @@ const th = (content: string) => `<th style="${CELL};background:#f5f5f5">${escape
 const ruleNo = (n: number | undefined) => (n === undefined ? '–' : n === 0 ? 'policy' : String(n));
 
 export function renderCounterTable(
-  deltas: CounterDelta[],
-  model?: CounterDelta[],
+  /** Rows of every framework: iptables' (table `filter`) and native nft rules' (table `inet filter`). */
+  deltas: readonly CounterRowInput[],
+  /** The model's rows, or the comparison already made of them (the twin judges each step once). */
+  model?: readonly CounterRowInput[] | CounterComparison,
   options: CounterCompareOptions = { protocol: 'icmp' },
   /** A sentence under the caption, e.g. why the model columns include an extra ACK. */
   note?: string,
@@ -53,7 +60,7 @@ export function renderCounterTable(
       '</table>',
     ].join('\n');
   }
-  const cmp = compareCounters(deltas, model, options);
+  const cmp = 'rows' in model ? model : compareCounters(deltas, model, options);
   const ordered = [
     ...cmp.rows.filter((r) => isFailing(r.status)),
     ...cmp.rows.filter((r) => !isFailing(r.status)),

@@ -7,9 +7,12 @@
  */
 import type { ConnectivityDifference } from '../compare/connectivity.ts';
 import { describeConnectivityDifference } from '../compare/connectivity.ts';
-import type { CounterCompareOptions } from '../compare/counter-compare.ts';
+import type {
+  CounterCompareOptions,
+  CounterComparison,
+  CounterRowInput,
+} from '../compare/counter-compare.ts';
 import type { PathStep } from '../netfilter/host-types.ts';
-import type { CounterDelta } from '../netfilter/types.ts';
 import { renderCounterTable } from './counter-table.ts';
 import { escapeXml } from './escape.ts';
 
@@ -24,8 +27,10 @@ export interface FailureSummaryInput {
   message: string;
   backend?: string;
   connectivity?: ConnectivityDifference[];
-  realCounters?: CounterDelta[];
-  modelCounters?: CounterDelta[];
+  realCounters?: CounterRowInput[];
+  modelCounters?: CounterRowInput[];
+  /** The comparison already made of them (the twin's), shown as judged. */
+  counterComparison?: CounterComparison;
   counterOptions?: CounterCompareOptions;
   /** Unified diff from compareRulesets (`--- real` / `+++ model`). */
   rulesetDiff?: string;
@@ -68,7 +73,13 @@ export function renderFailureSummary(input: FailureSummaryInput): string {
   }
   if (input.realCounters) {
     out.push(`<h2 style="${H2}">Counters (rows that disagree first)</h2>`);
-    out.push(renderCounterTable(input.realCounters, input.modelCounters, input.counterOptions));
+    out.push(
+      renderCounterTable(
+        input.realCounters,
+        input.counterComparison ?? input.modelCounters,
+        input.counterOptions,
+      ),
+    );
   }
   if (input.rulesetDiff) {
     out.push(`<h2 style="${H2}">Ruleset: real host (−) vs model (+)</h2>`);

@@ -5,8 +5,8 @@
  */
 import { parseIpAddrJson, parseIpRouteJson } from '../dind/parse/ip-json.ts';
 import { parseDockerProxies, parseListeners } from '../dind/parse/listeners.ts';
+import { isIPv4 } from '../netfilter/address/index.ts';
 import { nativeListing } from '../netfilter/nft/native-tables.ts';
-import { isIPv4 } from '../netfilter/path/ipv4.ts';
 import { reduceContainers, reduceNetworks } from './docker-objects.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, validateSnapshot } from './schema.ts';
 

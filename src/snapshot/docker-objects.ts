@@ -4,7 +4,7 @@
  * copied wholesale: environment, labels, commands, mounts and anything else a bug
  * report should not carry cannot slip through.
  */
-import { isIPv4 } from '../netfilter/path/ipv4.ts';
+import { isIPv4 } from '../netfilter/address/index.ts';
 import type { SnapshotContainer, SnapshotNetwork } from './schema.ts';
 
 /** Driver options that change the rules or addresses Docker writes; the rest are dropped. */

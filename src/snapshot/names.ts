@@ -3,8 +3,8 @@
  * its address, "br-1a2b3c4d5e6f (network backend)" for a bridge. Lets `trace
  * --snapshot` take `--from api --to web:80` and print a path a human recognises. Pure.
  */
+import { isIPv4 } from '../netfilter/address/index.ts';
 import type { FlowResult, PathStep } from '../netfilter/host-types.ts';
-import { isIPv4 } from '../netfilter/path/ipv4.ts';
 import type { Snapshot } from './schema.ts';
 import type { SnapshotContainerEndpoint } from './to-host.ts';
 

@@ -9,6 +9,7 @@
  * bug report.
  */
 import { z } from 'zod';
+import { isIPv4, parseCidr } from '../netfilter/address/index.ts';
 import {
   INTERFACE_NAME_FORM,
   isInterfaceName,
@@ -17,7 +18,6 @@ import {
   SYSCTL_KEY_FORM,
   SYSCTL_VALUE_FORM,
 } from '../netfilter/kernel-names.ts';
-import { isIPv4, parseCidr } from '../netfilter/path/ipv4.ts';
 import { SnapshotError } from './errors.ts';
 
 /** The `format` field of every snapshot: anything else is not ours. */

@@ -37,7 +37,7 @@ test('a traffic step attaches its picture base64-encoded and its counter table a
   await attachObservation(w as never, {
     kind: 'ping',
     description: '"test1" pings 172.30.0.2 3 times',
-    counters: [drop],
+    hostCounters: [{ framework: 'iptables-nft', family: 'ipv4', rows: [drop] }],
     path: isolationDropPath(),
   });
   const [picture, table] = w.attached;

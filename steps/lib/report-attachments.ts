@@ -15,25 +15,19 @@ import type { IWorld } from '@cucumber/cucumber';
 import { HTTP_BYTE_TOLERANCE } from '../../src/backends/model-http.ts';
 import type { TwinMismatchDetails } from '../../src/backends/twin.ts';
 import type { CounterCompareOptions } from '../../src/compare/counter-compare.ts';
+import { counterRows } from '../../src/compare/host-counters.ts';
 import type { PathStep } from '../../src/netfilter/host-types.ts';
-import type { CounterDelta } from '../../src/netfilter/types.ts';
 import { renderCounterTable } from '../../src/report/counter-table.ts';
 import { type FailureSummaryInput, renderFailureSummary } from '../../src/report/failure-summary.ts';
 import { renderPathSvg } from '../../src/report/path-svg.ts';
+import type { Observation } from './observation.ts';
 import type { StepLocation } from './step-error.ts';
 
 interface Attachable {
   attach: IWorld['attach'];
 }
 
-interface ObservationLike {
-  kind: 'ping' | 'http' | 'tcp' | 'udp';
-  description: string;
-  counters: CounterDelta[];
-  modelCounters?: CounterDelta[];
-  timingExtra?: CounterDelta[];
-  path?: PathStep[];
-}
+type ObservationLike = Pick<Observation, 'kind' | 'description' | 'hostCounters' | 'twin' | 'path'>;
 
 /** The exactness a step's traffic is judged with (DESIGN.md "Counter exactness"). */
 export function counterOptionsFor(kind: ObservationLike['kind']): CounterCompareOptions {
@@ -44,13 +38,15 @@ export function counterOptionsFor(kind: ObservationLike['kind']): CounterCompare
 
 export async function attachObservation(world: Attachable, o: ObservationLike): Promise<void> {
   if (o.path && o.path.length > 0) await attachPicture(world, o.path, o.description);
-  const extra =
-    o.timingExtra && o.timingExtra.length > 0 ? Math.max(...o.timingExtra.map((d) => d.packets)) : 0;
+  const timingExtra = o.twin?.timingExtra ?? [];
+  const extra = timingExtra.length > 0 ? Math.max(...timingExtra.map((d) => d.packets)) : 0;
   const note =
     extra > 0
       ? `The real client sent ${extra} more ACK${extra > 1 ? 's' : ''} than the model's flow (delayed ACKs are timing); the model columns include ${extra > 1 ? 'them' : 'it'}.`
       : undefined;
-  await attachHtml(world, renderCounterTable(o.counters, o.modelCounters, counterOptionsFor(o.kind), note));
+  // On twin the step's verdict is shown as it was judged (src/backends/twin.ts), not judged again.
+  const rows = counterRows(o.hostCounters);
+  await attachHtml(world, renderCounterTable(rows, o.twin?.comparison, counterOptionsFor(o.kind), note));
 }
 
 /** A failed comparison: its headline, connectivity, real-vs-model counter table and ruleset diff, then the path. */
@@ -83,6 +79,7 @@ export async function attachMismatch(world: unknown, error: unknown, step?: Step
       ...(details.connectivity ? { connectivity: details.connectivity } : {}),
       ...(details.realCounters ? { realCounters: details.realCounters } : {}),
       ...(details.modelCounters ? { modelCounters: details.modelCounters } : {}),
+      ...(details.counters ? { counterComparison: details.counters } : {}),
       ...(details.counterOptions ? { counterOptions: details.counterOptions } : {}),
       ...(details.ruleset && !details.ruleset.equal ? { rulesetDiff: details.ruleset.unified } : {}),
       ...(details.flow ? { path: details.flow.path } : {}),

@@ -50,8 +50,11 @@ export function findOrderedLines(actual: readonly string[], expected: readonly s
   return { ok: true };
 }
 
+/** A counter row of any framework (CounterDelta, or a row of src/compare/host-counters.ts). */
+type CounterRowLike = Pick<CounterDelta, 'rule' | 'text' | 'packets' | 'bytes'> & { table: string };
+
 /** The delta of one rule (or `:CHAIN POLICY` line) in one table; rules that did not count are absent = 0. */
-export function counterFor(deltas: readonly CounterDelta[], table: TableName, line: string): Counters {
+export function counterFor(deltas: readonly CounterRowLike[], table: TableName, line: string): Counters {
   const wanted = normalizeRuleLine(line);
   const isPolicy = wanted.startsWith(':');
   const hits = deltas.filter((d) => {

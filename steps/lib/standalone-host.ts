@@ -2,8 +2,8 @@
  * Hosts that Docker did not build: the interfaces table of a replayed iptables-save
  * dump, or of a Linux router between two network namespaces (seed 002). Pure.
  */
-import ipaddr from 'ipaddr.js';
 import type { StandaloneHostSpec } from '../../src/backends/backend.ts';
+import { AddressError, cidrContains, parseCidr, parseIPv4 } from '../../src/netfilter/address/index.ts';
 import type { HostInterface, InterfaceKind, Neighbour } from '../../src/netfilter/host-types.ts';
 import { parseIp, parseName, ValueError } from './values.ts';
 
@@ -18,10 +18,13 @@ export interface InterfaceRow {
 }
 
 function parseInterfaceAddress(text: string, row: number): { address: string; prefix: number } {
+  const slash = text.indexOf('/');
   try {
-    const [address, prefix] = ipaddr.IPv4.parseCIDR(text);
-    return { address: parseIp(address.toString()), prefix };
-  } catch {
+    if (slash < 0 || !/^\d{1,2}$/.test(text.slice(slash + 1))) throw new ValueError(text);
+    const address = parseIp(text.slice(0, slash));
+    return { address, prefix: parseCidr(text).prefix };
+  } catch (e) {
+    if (!(e instanceof ValueError || e instanceof AddressError)) throw e;
     throw new ValueError(`row ${row}: address "${text}" is not ADDRESS/PREFIX (e.g. 172.17.0.1/16)`);
   }
 }
@@ -69,8 +72,10 @@ export function interfaceFor(
   interfaces: readonly HostInterface[],
   address: string,
 ): HostInterface | undefined {
-  const ip = ipaddr.IPv4.parse(address);
-  return interfaces.find((i) => i.addresses.some((a) => ip.match(ipaddr.IPv4.parse(a.address), a.prefix)));
+  const ip = parseIPv4(address);
+  return interfaces.find((i) =>
+    i.addresses.some((a) => cidrContains(parseCidr(`${a.address}/${a.prefix}`), ip)),
+  );
 }
 
 /**

@@ -2,8 +2,15 @@
  * Turns the words of a step into domain values, or says precisely what is wrong.
  * Pure: used by the parameter types and by the regexp steps that carry optional parts.
  */
-import ipaddr from 'ipaddr.js';
 import type { PortMapping } from '../../src/backends/backend.ts';
+import {
+  formatIPv4,
+  isIPv4,
+  makeCidr,
+  cidrContains as numericCidrContains,
+  parseIPv4,
+  parseCidr as parseNumericCidr,
+} from '../../src/netfilter/address/index.ts';
 
 export class ValueError extends Error {
   override name = 'ValueError';
@@ -11,10 +18,10 @@ export class ValueError extends Error {
 
 /** A dotted-quad IPv4 address, normalised ("172.018.0.1" is refused, as Docker would). */
 export function parseIp(text: string): string {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) {
+  if (!isIPv4(text)) {
     throw new ValueError(`"${text}" is not an IPv4 address (expected four decimal parts, e.g. 172.18.0.2)`);
   }
-  const normal = ipaddr.IPv4.parse(text).toString();
+  const normal = formatIPv4(parseIPv4(text));
   if (normal !== text) throw new ValueError(`"${text}" is not written canonically; write ${normal}`);
   return normal;
 }
@@ -30,7 +37,7 @@ export function parseCidr(text: string): string {
   if (!/^\d{1,2}$/.test(prefixText) || prefix > 32) {
     throw new ValueError(`"${text}" has prefix "${prefixText}"; expected 0 to 32`);
   }
-  const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString();
+  const network = formatIPv4(makeCidr(parseIPv4(address), prefix).network);
   if (network !== address) {
     throw new ValueError(`"${text}" has host bits set; the network is ${network}/${prefix}`);
   }
@@ -39,8 +46,7 @@ export function parseCidr(text: string): string {
 
 /** Is `ip` inside `cidr`? Both already validated. */
 export function cidrContains(cidr: string, ip: string): boolean {
-  const [range, prefix] = ipaddr.IPv4.parseCIDR(cidr);
-  return ipaddr.IPv4.parse(ip).match(range, prefix);
+  return numericCidrContains(parseNumericCidr(cidr), parseIPv4(ip));
 }
 
 function parsePort(text: string, what: string, whole: string): number {

@@ -8,6 +8,8 @@ test('@docker-before-N runs below N only', () => {
   assert.equal(runsOnDockerVersion(['@docker-before-28'], '28.5'), false);
   assert.equal(runsOnDockerVersion(['@docker-before-28.5'], '28.1'), true);
   assert.equal(runsOnDockerVersion(['@docker-before-26.1'], '26.1'), false);
+  assert.equal(runsOnDockerVersion(['@docker-before-29'], '28.5'), true);
+  assert.equal(runsOnDockerVersion(['@docker-before-29'], '29.7'), false);
 });
 
 test('@docker-N runs on N.x, @docker-N.M on N.M only', () => {
@@ -17,6 +19,8 @@ test('@docker-N runs on N.x, @docker-N.M on N.M only', () => {
   assert.equal(runsOnDockerVersion(['@docker-26.1'], '26.1'), true);
   assert.equal(runsOnDockerVersion(['@docker-26.1'], '20.10'), false);
   assert.equal(runsOnDockerVersion(['@docker-20'], '20.10'), true);
+  assert.equal(runsOnDockerVersion(['@docker-28', '@docker-29'], '29.7'), true);
+  assert.equal(runsOnDockerVersion(['@docker-29'], '28.5'), false);
 });
 
 test('several version tags mean any of them; other tags do not count', () => {

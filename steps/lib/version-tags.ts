@@ -4,6 +4,8 @@
  *
  *   @docker-before-28   Docker below 28 (20.10, 26.1: the FORWARD rules of the seeds)
  *   @docker-28          Docker 28.x (28.5: DOCKER-FORWARD, raw PREROUTING drops)
+ *   @docker-before-29   Docker below 29 (the isolation chains and nat `-i <bridge> -j RETURN`)
+ *   @docker-29          Docker 29.x (29.7: no isolation chains, DOCKER-INTERNAL; model only here)
  *   @docker-26.1        Docker 26.1 only (a tag may name major.minor)
  *
  * Several version tags on one scenario (with the feature's and the Examples' tags) mean

@@ -39,6 +39,8 @@ const docString = (...lines: string[]) => ['"""', ...lines, '"""'].join('\n');
 export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
   hosts: [
     { example: 'a Docker host running Docker 26.1 with daemon options "--userland-proxy=false"' },
+    { example: 'a Docker host with firewalld running Docker 28.5' },
+    { example: 'a Docker host with ufw running Docker 26.1' },
     { example: 'the external client routes 172.17.0.0/16 via the Docker host' },
     {
       example: 'a Linux router with interfaces:',
@@ -59,6 +61,8 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
     { example: 'network "n1" has subnet 172.18.0.0/16' },
   ],
   containers: [
+    { example: 'the services of compose file "compose/shop/compose.yaml"' },
+    { example: 'the services of compose file "shop/compose.yaml" with project name "shop"' },
     { example: 'container "web" on network "n1" publishing 8080:80 serving "hello" over http' },
     { example: 'I try to run container "a" on network "missing"' },
     { example: 'docker refuses with "network with name n1 already exists"' },
@@ -100,6 +104,17 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
         '| table  | rule                                          | packets | bytes |',
         '| filter | -A FORWARD -j DOCKER-USER                     | 3       | 252   |',
         '| filter | -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP | 3       | 252   |',
+        '|        | inet guard forward: ct state new accept        | 3       | 252   |',
+      ),
+    },
+    { example: 'nft rule "inet guard forward: ip saddr 172.17.0.2 drop" counted 3 packets and 252 bytes' },
+    {
+      example: 'the nftables ruleset contains:',
+      argument: docString(
+        'table inet guard',
+        '  chain forward',
+        '    type filter hook forward priority -10; policy accept;',
+        '    ip saddr 172.17.0.2 counter drop',
       ),
     },
     {

@@ -3,7 +3,7 @@
  * (print_header / print_rule_details / xtables_print_num in xtables): fixed-width
  * columns, K/M/G suffixes unless -x, match text like `ctstate RELATED,ESTABLISHED`.
  */
-import { listingAddress } from '../ruleset/address.ts';
+import { listingAddress } from '../address/index.ts';
 import { exactBytes, exactPackets, MAX_COUNTER } from '../ruleset/counters.ts';
 import { formatRuleSpec } from '../ruleset/rule-spec.ts';
 import { countReferences } from '../ruleset/tables.ts';

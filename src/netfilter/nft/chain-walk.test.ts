@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseIPv4 } from '../address/index.ts';
 import { invertTuple, tupleOf } from '../path/conntrack.ts';
-import { parseIPv4 } from '../path/ipv4.ts';
 import { newPacket, type Packet } from '../path/packet.ts';
 import { RoutingTable } from '../path/routing.ts';
 import { iface, testHost } from '../path/test-support.ts';
@@ -121,6 +121,29 @@ describe("Docker 29's docker-bridges table (usernet-portmap)", () => {
         verdict.port === 80,
     );
     assert.deepEqual(names(counted), ['nat-PREROUTING#1', 'nat-prerouting-and-output#1']);
+  });
+  it('runs the base chain listed (created) last first at equal priority, as the kernel did', () => {
+    // Measured: `inet deny` loaded after `ip docker-bridges`, both at priority raw, counted
+    // the 3 pings that docker-bridges' raw-PREROUTING then dropped.
+    const rs = parseNftRuleset(
+      `${readFileSync(join(root, 'docker-29.7/usernet-portmap.nft'), 'utf8')}table inet deny {
+\tchain prerouting {
+\t\ttype filter hook prerouting priority raw; policy accept;
+\t\tcounter
+\t}
+}
+`,
+    );
+    const order = nftHookChains(rs, 'prerouting').map((c) => `${c.table.name} ${c.chain.name}`);
+    assert.deepEqual(order, [
+      'deny prerouting',
+      'docker-bridges raw-PREROUTING',
+      'docker-bridges nat-PREROUTING',
+    ]);
+    const p = packet({ from: '192.168.70.9', to: '192.0.2.2', inDev: 'eth0' });
+    const { verdict, counted } = runHook(rs, 'prerouting', p);
+    assert.equal(verdict.kind, 'drop');
+    assert.deepEqual(names(counted), ['prerouting#1', 'raw-PREROUTING#1']);
   });
   it('drops direct access to the container from outside in raw-PREROUTING first', () => {
     const rs = load('docker-29.7/usernet-portmap.nft');

@@ -10,22 +10,16 @@
  * anywhere is final.
  */
 
+import { formatIPv4, parseIPv4 } from '../address/index.ts';
 import type { HookVerdict } from '../path/chain-walk.ts';
-import { formatIPv4, parseIPv4 } from '../path/ipv4.ts';
 import type { Packet } from '../path/packet.ts';
 import type { RejectWith } from '../path/targets/target.ts';
 import { NFT_JUMP_STACK_SIZE } from '../ruleset/jump-graph.ts';
 import { compileNftRule, countPacket, type NftEnv, type NftStep } from './compile.ts';
-import type {
-  NftChain,
-  NftCounter,
-  NftHook,
-  NftRule,
-  NftRuleset,
-  NftStatement,
-  NftTable,
-  NftVerdict,
-} from './types.ts';
+import { chainOf, setOf } from './table-index.ts';
+import type { NftChain, NftCounter, NftRule, NftStatement, NftTable, NftVerdict } from './types.ts';
+
+export { type NftHookChain, nftHookChains } from './table-index.ts';
 
 export class NftRuleError extends Error {
   constructor(
@@ -56,30 +50,6 @@ export interface NftWalkContext {
   /** Told of every rule that ends or moves the walk, for a packet path. */
   onStep?: (text: string) => void;
   compiled?: WeakMap<NftRule, NftStep[]>;
-}
-
-/** A base chain registered at a hook, with what orders it there. */
-export interface NftHookChain {
-  table: NftTable;
-  chain: NftChain;
-  priority: number;
-}
-
-/**
- * The native base chains an IPv4 packet meets at `hook`, in the order the kernel runs them
- * (ascending priority; ties keep listing order). Tables iptables-nft owns are left out:
- * their rules are read through iptables-save and walked as iptables tables.
- */
-export function nftHookChains(ruleset: NftRuleset, hook: NftHook): NftHookChain[] {
-  const out: NftHookChain[] = [];
-  for (const table of ruleset.tables) {
-    if (table.managedBy || (table.family !== 'ip' && table.family !== 'inet')) continue;
-    if (table.attributes.some((a) => /^flags\b.*\bdormant\b/.test(a))) continue;
-    for (const chain of table.chains) {
-      if (chain.base?.hook === hook) out.push({ table, chain, priority: chain.base.priority });
-    }
-  }
-  return out.sort((a, b) => a.priority - b.priority);
 }
 
 const REJECT: Readonly<Record<string, RejectWith>> = {
@@ -136,13 +106,13 @@ export function walkNftBaseChain(
 ): HookVerdict {
   if (!base.base) throw new NftRuleError(table, base.name, undefined, 'not a base chain');
   const compiled = ctx.compiled ?? new WeakMap<NftRule, NftStep[]>();
-  const setOf = (name: string) => table.sets.find((s) => s.name === name);
+  const sets = (name: string) => setOf(table, name);
   const stack: Frame[] = [];
   let chain = base;
   let pos = 0;
   let entries = 0;
   const enter = (verdict: NftVerdict & { chain: string }, rule: NftRule) => {
-    const target = table.chains.find((c) => c.name === verdict.chain);
+    const target = chainOf(table, verdict.chain);
     if (!target || target.base) {
       throw new NftRuleError(
         table,
@@ -182,7 +152,7 @@ export function walkNftBaseChain(
     let steps = compiled.get(rule);
     if (!steps) {
       try {
-        steps = compileNftRule(rule, setOf);
+        steps = compileNftRule(rule, sets);
       } catch (e) {
         throw new NftRuleError(table, chain.name, rule, (e as Error).message);
       }

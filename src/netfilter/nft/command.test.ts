@@ -9,6 +9,19 @@ import type { NftRuleset } from './types.ts';
 const nft = (rs: NftRuleset, line: readonly string[]) => runNft(rs, line);
 
 describe('nft commands', () => {
+  it('lists interface names quoted as nft does, however the command wrote them', () => {
+    const rs: NftRuleset = { tables: [] };
+    const lines: string[][] = [
+      ['add', 'table', 'inet', 'f'],
+      ['add', 'chain', 'inet', 'f', 'fwd', '{ type filter hook forward priority 0; policy accept; }'],
+      ['add', 'rule', 'inet', 'f', 'fwd', 'iifname', 'web_net', 'oifname', '{', 'a,', '"b"', '}', 'accept'],
+      ['add', 'rule', 'inet', 'f', 'fwd', 'oifname', '"eth0"', 'drop'],
+    ];
+    for (const argv of lines) assert.equal(nft(rs, argv).exitCode, 0, argv.join(' '));
+    const rules = rs.tables[0]?.chains[0]?.rules.map((r) => r.text);
+    assert.deepEqual(rules, ['iifname "web_net" oifname { "a", "b" } accept', 'oifname "eth0" drop']);
+  });
+
   it('builds a table, a base chain and rules; lists them as nft does', () => {
     const rs: NftRuleset = { tables: [] };
     for (const argv of [

@@ -61,9 +61,38 @@ function chainSpec(words: string[]): string | undefined {
   return text.slice(1, -1).trim();
 }
 
+/** Interface selectors: nft takes their value bare (`iifname eth0`) and lists it quoted. */
+const INTERFACE_SELECTOR = /^(?:meta )?(?:iif|oif)(?:name)?$/;
+
+/**
+ * The rule text as nft lists it back where the model can tell: interface names quoted
+ * (a shell line `nft add rule … iifname br0 accept` is listed `iifname "br0" accept`), so
+ * that rule listings and counter rows name it as the real host does.
+ */
+function listedRuleText(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const s of parseNftRuleText(text)) {
+    if (s.kind !== 'match' || !INTERFACE_SELECTOR.test(s.selector)) continue;
+    const quote = (name: string) => (name.startsWith('"') ? name : JSON.stringify(name));
+    const written = text.slice(s.span[0], s.span[1]);
+    let listed = written;
+    if (s.value.kind === 'literal' && !written.endsWith('"')) {
+      const i = written.lastIndexOf(s.value.text);
+      listed = written.slice(0, i) + quote(s.value.text) + written.slice(i + s.value.text.length);
+    } else if (s.value.kind === 'set' && s.value.elements.some((e) => !e.startsWith('"'))) {
+      const i = written.indexOf('{');
+      listed = `${written.slice(0, i)}{ ${s.value.elements.map(quote).join(', ')} }`;
+    }
+    out += text.slice(at, s.span[0]) + listed;
+    at = s.span[1];
+  }
+  return out + text.slice(at);
+}
+
 /** A rule added by a command counts from zero, as nft lists it (`counter packets 0 bytes 0`). */
 function newRule(words: string[]) {
-  const text = words.join(' ');
+  const text = listedRuleText(words.join(' '));
   const statements = parseNftRuleText(text);
   for (const s of statements) if (s.kind === 'counter') s.counter = { packets: 0n, bytes: 0n };
   return { text, statements };

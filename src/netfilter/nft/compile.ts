@@ -5,26 +5,21 @@
  * ends). Compiled once per rule; a statement the twin does not model compiles to a step
  * that refuses by name when a packet reaches it.
  */
-import { type CtState, ctStateOf } from '../path/conntrack.ts';
 import type { Packet } from '../path/packet.ts';
-import type { RoutingTable } from '../path/routing.ts';
-import type { NftCounter, NftHook, NftRule, NftSet, NftStatement, NftValue, NftVerdict } from './types.ts';
-import {
-  anyOf,
-  ctStateElement,
-  type Element,
-  icmpTypeElement,
-  interfaceElement,
-  ipv4Element,
-  NftValueError,
-  portElement,
-  protocolElement,
-} from './values.ts';
+import { type Field, fieldOf, type NftEnv } from './fields.ts';
+import { anonymousSetLookup, inlineMapLookup, namedSetLookup } from './set-lookup.ts';
+import type {
+  NftCounter,
+  NftMapEntry,
+  NftRule,
+  NftSet,
+  NftStatement,
+  NftValue,
+  NftVerdict,
+} from './types.ts';
+import { covers, NftValueError, type Scalar } from './values.ts';
 
-export interface NftEnv {
-  hook: NftHook;
-  routing: RoutingTable;
-}
+export type { NftEnv } from './fields.ts';
 
 export type NftStep =
   | { kind: 'test'; test: (p: Packet, env: NftEnv) => boolean }
@@ -37,97 +32,33 @@ export type NftStep =
 /** Named sets and maps of the rule's table. */
 export type SetLookup = (name: string) => NftSet | undefined;
 
-function elementsOf(value: NftValue, sets: SetLookup): string[] {
-  if (value.kind === 'literal') return [value.text];
-  if (value.kind === 'set') return value.elements;
-  const set = sets(value.name);
-  if (!set) throw new NftValueError(`no set or map "@${value.name}" in this table`);
-  return set.elements.map((e) => e.key);
+function namedSet(name: string, sets: SetLookup): NftSet {
+  const set = sets(name);
+  if (!set) throw new NftValueError(`no set or map "@${name}" in this table`);
+  return set;
 }
 
-type Field<T> = { read: (p: Packet, env: NftEnv) => T | undefined; element: (text: string) => Element<T> };
-
-const STATE_NAMES: Readonly<Record<CtState, string>> = {
-  NEW: 'new',
-  ESTABLISHED: 'established',
-  RELATED: 'related',
-  INVALID: 'invalid',
-  UNTRACKED: 'untracked',
-};
-
-const splitStates = (text: string) => (s: string) => text.split(',').some((t) => ctStateElement(t)(s));
+type Key = Scalar | readonly Scalar[];
 
 /**
- * The packet field a selector reads; undefined where the packet has no such field (a
- * `tcp dport` on a UDP packet, an `ip6` field on IPv4), and then the rule does not match,
- * whichever the operator: nft adds that protocol dependency to the rule.
+ * Does the packet's key belong to the value? A literal is one or two spans; a set, named
+ * or anonymous, is a hash or interval lookup (set-lookup.ts). A named set is looked up
+ * when the packet arrives: its elements may change between flows (Docker adds networks).
  */
-function fieldOf(selector: string): Field<unknown> | undefined {
-  const l4 = (proto: string | undefined, key: 'sport' | 'dport'): Field<number> => ({
-    read: (p) =>
-      proto === undefined
-        ? p.protocol !== 'icmp'
-          ? p[key]
-          : undefined
-        : p.protocol === proto
-          ? p[key]
-          : undefined,
-    element: portElement,
-  });
-  switch (selector) {
-    case 'iifname':
-    case 'iif':
-    case 'meta iifname':
-    case 'meta iif':
-      return { read: (p) => p.inDev, element: interfaceElement } as Field<unknown>;
-    case 'oifname':
-    case 'oif':
-    case 'meta oifname':
-    case 'meta oif':
-      return { read: (p) => p.outDev, element: interfaceElement } as Field<unknown>;
-    case 'ip saddr':
-      return { read: (p) => p.saddr, element: ipv4Element } as Field<unknown>;
-    case 'ip daddr':
-      return { read: (p) => p.daddr, element: ipv4Element } as Field<unknown>;
-    case 'ip6 saddr':
-    case 'ip6 daddr':
-    case 'ip6 nexthdr':
-    case 'icmpv6 type':
-      // The twin's packets are IPv4: an IPv6 field is absent.
-      return { read: () => undefined, element: () => () => false };
-    case 'ip protocol':
-    case 'meta l4proto':
-      return { read: (p) => p.protocol, element: protocolElement } as Field<unknown>;
-    case 'meta nfproto':
-      return { read: () => 'ipv4', element: (t) => (v) => v === t } as Field<unknown>;
-    case 'tcp dport':
-      return l4('tcp', 'dport') as Field<unknown>;
-    case 'tcp sport':
-      return l4('tcp', 'sport') as Field<unknown>;
-    case 'udp dport':
-      return l4('udp', 'dport') as Field<unknown>;
-    case 'udp sport':
-      return l4('udp', 'sport') as Field<unknown>;
-    case 'th dport':
-      return l4(undefined, 'dport') as Field<unknown>;
-    case 'th sport':
-      return l4(undefined, 'sport') as Field<unknown>;
-    case 'icmp type':
-      return {
-        read: (p) => (p.protocol === 'icmp' ? p.icmpType : undefined),
-        element: icmpTypeElement,
-      } as Field<unknown>;
-    case 'ct state':
-      return { read: (p) => STATE_NAMES[ctStateOf(p)], element: splitStates } as Field<unknown>;
-    case 'ct status':
-      return {
-        read: (p) => p.ct,
-        element: (t: string) => (ct: Packet['ct']) =>
-          t.split(',').some((s) => (s === 'dnat' ? !!ct?.nat.dst : s === 'snat' ? !!ct?.nat.src : false)),
-      } as Field<unknown>;
-    default:
-      return undefined;
+function membership(field: Field, value: NftValue, sets: SetLookup): (v: Key) => boolean {
+  if (value.kind === 'literal') {
+    const spans = field.parse(value.text);
+    const only = spans[0];
+    if (spans.length === 1 && only?.kind === 'exact') return (v) => v === only.value;
+    return (v) => spans.some((s) => covers(s, v));
   }
+  if (value.kind === 'set') {
+    const lookup = anonymousSetLookup(value.elements, field.parse);
+    return (v) => lookup.get(v) !== undefined;
+  }
+  const set = namedSet(value.name, sets);
+  namedSetLookup(set, field.parse); // read the elements now: a bad one is an error at compile time
+  return (v) => namedSetLookup(set, field.parse).get(v) !== undefined;
 }
 
 function compileMatch(s: NftStatement & { kind: 'match' }, sets: SetLookup): NftStep {
@@ -135,14 +66,24 @@ function compileMatch(s: NftStatement & { kind: 'match' }, sets: SetLookup): Nft
   if (!field) return { kind: 'unsupported', text: `${s.selector} …` };
   if (s.op !== 'implicit' && s.op !== '==' && s.op !== '!=')
     return { kind: 'unsupported', text: `${s.selector} ${s.op}` };
-  const test = anyOf(elementsOf(s.value, sets), field.element);
   const negate = s.op === '!=';
+  const member = membership(field, s.value, sets);
+  if (field.bits) {
+    // `ct status dnat`: any of the packet's bits among the value's.
+    return {
+      kind: 'test',
+      test: (p, env) => {
+        const bits = field.read(p, env) as readonly Scalar[];
+        return bits.some((b) => member(b)) !== negate;
+      },
+    };
+  }
   return {
     kind: 'test',
     test: (p, env) => {
       const v = field.read(p, env);
       if (v === undefined) return false;
-      return test(v) !== negate;
+      return member(v) !== negate;
     },
   };
 }
@@ -153,7 +94,14 @@ function compileFib(s: NftStatement & { kind: 'fib' }, sets: SetLookup): NftStep
   if (s.words.length !== 2 || (which !== 'saddr' && which !== 'daddr') || result !== 'type') {
     return { kind: 'unsupported', text: `fib ${s.words.join(' ')}` };
   }
-  const wanted = new Set(elementsOf(s.value, sets));
+  const v = s.value;
+  const wanted = new Set(
+    v.kind === 'literal'
+      ? [v.text]
+      : v.kind === 'set'
+        ? v.elements
+        : namedSet(v.name, sets).elements.map((e) => e.key),
+  );
   const negate = s.op === '!=';
   return {
     kind: 'test',
@@ -179,32 +127,44 @@ export function parseVerdictText(text: string): NftVerdict {
   throw new NftValueError(`"${text}" is not a verdict`);
 }
 
+const verdicts = new WeakMap<NftMapEntry, NftVerdict>();
+
+/** A verdict map's value, read once per element. */
+function verdictOf(entry: NftMapEntry): NftVerdict {
+  let v = verdicts.get(entry);
+  if (!v) {
+    v = parseVerdictText(entry.value);
+    verdicts.set(entry, v);
+  }
+  return v;
+}
+
 function compileVmap(s: NftStatement & { kind: 'vmap' }, sets: SetLookup): NftStep {
   const field = fieldOf(s.selector);
-  if (!field) return { kind: 'unsupported', text: `${s.selector} vmap` };
-  let entries: Array<{ key: string; value: string }>;
-  if (s.map.kind === 'inline') entries = s.map.entries;
-  else if (s.map.kind === 'ref') {
-    const map = sets(s.map.name);
-    if (!map) throw new NftValueError(`no map "@${s.map.name}" in this table`);
-    // The map is read when the packet arrives: Docker adds elements as networks come and go.
+  if (!field || field.bits) return { kind: 'unsupported', text: `${s.selector} vmap` };
+  if (s.map.kind === 'inline') {
+    const entries = s.map.entries;
+    const lookup = inlineMapLookup(entries, field.parse);
+    entries.forEach(verdictOf);
     return {
       kind: 'vmap',
       lookup: (p, env) => {
         const v = field.read(p, env);
-        if (v === undefined) return undefined;
-        const hit = map.elements.find((e) => field.element(e.key)(v));
-        return hit ? parseVerdictText(hit.value) : undefined;
+        const hit = v === undefined ? undefined : lookup.get(v);
+        return hit === undefined ? undefined : verdictOf(entries[hit] as NftMapEntry);
       },
     };
-  } else return { kind: 'unsupported', text: `${s.selector} vmap ${s.map.kind}` };
-  const compiled = entries.map((e) => ({ test: field.element(e.key), verdict: parseVerdictText(e.value) }));
+  }
+  if (s.map.kind !== 'ref') return { kind: 'unsupported', text: `${s.selector} vmap ${s.map.kind}` };
+  const map = namedSet(s.map.name, sets);
+  namedSetLookup(map, field.parse);
+  // The map is read when the packet arrives: Docker adds elements as networks come and go.
   return {
     kind: 'vmap',
     lookup: (p, env) => {
       const v = field.read(p, env);
-      if (v === undefined) return undefined;
-      return compiled.find((c) => c.test(v))?.verdict;
+      const hit = v === undefined ? undefined : namedSetLookup(map, field.parse).get(v);
+      return hit === undefined ? undefined : verdictOf(map.elements[hit] as NftMapEntry);
     },
   };
 }

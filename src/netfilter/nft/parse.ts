@@ -5,7 +5,7 @@
  * iptables-save. Errors name the file, the line and what is wrong.
  */
 import { echo } from '../echo.ts';
-import { endOfGroup, NftLexError, splitElements } from './lex.ts';
+import { NftLexError, splitElements } from './lex.ts';
 import { NftPriorityError, priorityValue } from './priority.ts';
 import { parseMapEntry, parseNftRuleText } from './statements.ts';
 import {
@@ -115,20 +115,30 @@ function parseChain(lines: Lines, name: string, family: NftFamily): NftChain {
 /** The text of `elements = { … }`, which nft wraps over several lines. */
 function readElements(lines: Lines, first: Line): { inner: string; layout: string[] } {
   const layout = [first.text];
-  let joined = first.text;
-  const open = joined.indexOf('{');
-  for (;;) {
-    try {
-      const end = endOfGroup(joined, open);
-      return { inner: joined.slice(open + 1, end - 1), layout };
-    } catch (e) {
-      if (!(e instanceof NftLexError) || !e.message.includes('not closed')) throw e;
-      const more = lines.next();
-      if (!more) lines.fail(first, 'the elements of a set are not closed by "}"');
-      layout.push(more.text);
-      joined += `\n${more.text}`;
+  const open = first.text.indexOf('{');
+  // Braces are counted line by line (a 5,000-element set is 1,000 lines: rescanning the
+  // joined text at each line would be quadratic); strings may hold braces.
+  let depth = 0;
+  for (let line: Line | undefined = first, from = open; line !== undefined; from = 0) {
+    const text = line.text;
+    for (let i = from; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '"') {
+        i++;
+        while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+        if (i >= text.length) lines.fail(line, 'a string is not closed (no ")');
+      } else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) {
+        const joined = layout.join('\n');
+        const end = joined.length - (text.length - i - 1);
+        return { inner: joined.slice(open + 1, end - 1), layout };
+      }
     }
+    line = lines.next();
+    if (!line) lines.fail(first, 'the elements of a set are not closed by "}"');
+    layout.push(line.text);
   }
+  return lines.fail(first, 'the elements of a set are not closed by "}"');
 }
 
 function parseSet(lines: Lines, kind: 'set' | 'map', name: string): NftSet {
@@ -172,7 +182,12 @@ function parseTable(lines: Lines, header: Line, family: NftFamily, name: string)
   for (let line = lines.next(); line !== undefined; line = lines.next()) {
     const text = line.text.trim();
     if (text === '}') return table;
-    if (text === '') continue;
+    if (text === '') {
+      // nft 1.1 leaves a blank line after a table's `flags …`/`comment …` declarations.
+      if (table.attributes.length > 0 && table.sets.length === 0 && table.chains.length === 0)
+        table.blankAfterAttributes = true;
+      continue;
+    }
     const object = /^(chain|set|map)\s+(\S+)\s+\{$/.exec(text);
     if (object) {
       const [, kind, objectName] = object as unknown as [string, 'chain' | 'set' | 'map', string];
@@ -211,7 +226,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Nf
     const t = line.text.trim();
     if (t === '' || MANAGED.test(t)) continue;
     if (t.startsWith('#')) continue;
-    const header = /^table\s+(\S+)\s+(\S+)\s+\{$/.exec(t);
+    // nft 1.1 prints an owned table's owner after the brace: `table inet firewalld { # progname firewalld`.
+    const header = /^table\s+(\S+)\s+(\S+)\s+\{(?:\s+(#.*))?$/.exec(t);
     if (!header) lines.fail(line, 'expected "table FAMILY NAME {" (is this `nft list ruleset` output?)');
     const [, family, name] = header as unknown as [string, string, string];
     if (!NFT_FAMILIES.includes(family as NftFamily)) lines.fail(line, `unknown table family "${family}"`);
@@ -219,6 +235,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Nf
       lines.fail(line, `table ${family} ${name} appears twice`);
     }
     const table = parseTable(lines, line, family as NftFamily, name);
+    if (header?.[3] !== undefined) table.headerComment = header[3];
     if (managed.has(`${family} ${name}`)) table.managedBy = 'iptables-nft';
     ruleset.tables.push(table);
   }

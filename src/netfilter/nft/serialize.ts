@@ -81,14 +81,15 @@ function formatSet(set: NftSet): string {
 
 export function serializeNftTable(table: NftTable, options: SerializeNftOptions = {}): string {
   const parts: string[] = [];
-  const head = table.attributes.map((a) => `\t${a}\n`).join('');
+  const head = table.attributes.map((a) => `\t${a}\n`).join('') + (table.blankAfterAttributes ? '\n' : '');
   for (const set of table.sets) parts.push(formatSet(set));
   for (const chain of table.chains) parts.push(formatChain(chain, options));
   const warning =
     table.managedBy === 'iptables-nft'
       ? `# Warning: table ${table.family} ${table.name} is managed by iptables-nft, do not touch!\n`
       : '';
-  return `${warning}table ${table.family} ${table.name} {\n${head}${parts.join('\n')}}\n`;
+  const open = table.headerComment === undefined ? '{' : `{ ${table.headerComment}`;
+  return `${warning}table ${table.family} ${table.name} ${open}\n${head}${parts.join('\n')}}\n`;
 }
 
 export function serializeNftRuleset(

@@ -137,8 +137,12 @@ export interface NftTable {
    * iptables-nft, do not touch"): read those through iptables-save, not natively.
    */
   managedBy?: 'iptables-nft';
+  /** What nft prints after the opening brace (`# progname firewalld` for a table with an owner). */
+  headerComment?: string;
   /** Table-level lines other than chains and sets (`flags dormant`, `comment "…"`), as written. */
   attributes: string[];
+  /** A blank line between the attributes and the first set or chain, as nft 1.1 prints it. */
+  blankAfterAttributes?: boolean;
   sets: NftSet[];
   chains: NftChain[];
 }

@@ -1,10 +1,12 @@
 /**
- * The values nft rules compare with, read once per rule: interface names (a trailing `*`
- * is a prefix wildcard), IPv4 addresses, prefixes and ranges, ports and port ranges,
- * protocols, conntrack states, ICMP types. An element nettwin cannot read is an error
- * naming it, never a silent non-match.
+ * The values nft rules compare with, read once per element: interface names (a trailing
+ * `*` is a prefix wildcard), IPv4 addresses, prefixes and ranges, ports and port ranges,
+ * protocols, conntrack states, ICMP types. Each element becomes the span of keys it
+ * covers (one value, an interval, a name prefix), which is what the kernel stores in a
+ * set: set-lookup.ts then finds a key by hash or by interval, never by a scan. An element
+ * nettwin cannot read is an error naming it, never a silent non-match.
  */
-import { parseCidr, parseIPv4 } from '../path/ipv4.ts';
+import { parseCidr, parseIPv4 } from '../address/index.ts';
 
 export class NftValueError extends Error {
   constructor(detail: string) {
@@ -13,38 +15,49 @@ export class NftValueError extends Error {
   }
 }
 
-/** A predicate on one field value. */
-export type Element<T> = (value: T) => boolean;
+/** A key as a packet field gives it: a string (interface, protocol, state) or a number. */
+export type Scalar = string | number;
+
+/** The keys one element covers (or, in a concatenation, one part of it). */
+export type KeySpan =
+  | { kind: 'exact'; value: Scalar }
+  /** Inclusive bounds: an address prefix or range, a port range. */
+  | { kind: 'range'; low: number; high: number }
+  /** An interface name wildcard, `"br-*"`. */
+  | { kind: 'prefix'; prefix: string }
+  /** A concatenation `a . b`: each part's spans (usually one). */
+  | { kind: 'tuple'; parts: KeySpan[][] }
+  /** Covers nothing the twin's packets can carry (`sctp`, an IPv6 address). */
+  | { kind: 'none' };
+
+/** Reads one element's text into the spans it covers. */
+export type SpanParser = (text: string) => KeySpan[];
+
+const exact = (value: Scalar): KeySpan[] => [{ kind: 'exact', value }];
 
 function unquote(text: string): string {
   return text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? text.slice(1, -1) : text;
 }
 
 /** `"docker0"`, `docker0`, `"br-*"` (prefix). */
-export function interfaceElement(text: string): Element<string> {
+export function interfaceSpans(text: string): KeySpan[] {
   const name = unquote(text);
-  if (name.endsWith('*') && !name.endsWith('\\*')) {
-    const prefix = name.slice(0, -1);
-    return (dev) => dev.startsWith(prefix);
-  }
-  return (dev) => dev === name;
+  if (name.endsWith('*') && !name.endsWith('\\*')) return [{ kind: 'prefix', prefix: name.slice(0, -1) }];
+  return exact(name);
 }
 
 /** `172.17.0.2`, `172.17.0.0/16`, `10.0.0.1-10.0.0.9`. */
-export function ipv4Element(text: string): Element<number> {
+export function ipv4Spans(text: string): KeySpan[] {
   try {
     const range = /^([0-9.]+)-([0-9.]+)$/.exec(text);
     if (range) {
-      const low = parseIPv4(range[1] as string);
-      const high = parseIPv4(range[2] as string);
-      return (a) => a >= low && a <= high;
+      return [{ kind: 'range', low: parseIPv4(range[1] as string), high: parseIPv4(range[2] as string) }];
     }
     if (text.includes('/')) {
       const cidr = parseCidr(text);
-      return (a) => (a & cidr.mask) >>> 0 === cidr.network;
+      return [{ kind: 'range', low: cidr.network, high: (cidr.network | ~cidr.mask) >>> 0 }];
     }
-    const address = parseIPv4(text);
-    return (a) => a === address;
+    return exact(parseIPv4(text));
   } catch {
     throw new NftValueError(`"${text}" is not an IPv4 address, prefix or range`);
   }
@@ -69,15 +82,10 @@ function port(text: string): number {
 }
 
 /** `80`, `1000-2000`, `http`. */
-export function portElement(text: string): Element<number> {
+export function portSpans(text: string): KeySpan[] {
   const range = /^([^-]+)-([^-]+)$/.exec(text);
-  if (range) {
-    const low = port(range[1] as string);
-    const high = port(range[2] as string);
-    return (p) => p >= low && p <= high;
-  }
-  const value = port(text);
-  return (p) => p === value;
+  if (range) return [{ kind: 'range', low: port(range[1] as string), high: port(range[2] as string) }];
+  return exact(port(text));
 }
 
 const PROTOCOLS: Readonly<Record<string, string>> = {
@@ -89,20 +97,22 @@ const PROTOCOLS: Readonly<Record<string, string>> = {
   '17': 'udp',
 };
 
-/** `tcp`, `6`; names of protocols the twin never sends (`ipv6-icmp`, `sctp`) match nothing. */
-export function protocolElement(text: string): Element<string> {
+/** `tcp`, `6`; names of protocols the twin never sends (`ipv6-icmp`, `sctp`) cover nothing. */
+export function protocolSpans(text: string): KeySpan[] {
   const name = PROTOCOLS[text];
-  if (name !== undefined) return (p) => p === name;
-  if (/^[a-z0-9-]+$/.test(text)) return () => false;
+  if (name !== undefined) return exact(name);
+  if (/^[a-z0-9-]+$/.test(text)) return [{ kind: 'none' }];
   throw new NftValueError(`"${text}" is not a protocol`);
 }
 
 const CT_STATES = new Set(['new', 'established', 'related', 'invalid', 'untracked']);
 
-/** `established`; a listing's `established,related` is split by the caller. */
-export function ctStateElement(text: string): Element<string> {
-  if (!CT_STATES.has(text)) throw new NftValueError(`"${text}" is not a conntrack state`);
-  return (state) => state === text;
+/** `established`, or a listing's bit list `established,related` (one span per state). */
+export function ctStateSpans(text: string): KeySpan[] {
+  return text.split(',').map((state) => {
+    if (!CT_STATES.has(state)) throw new NftValueError(`"${state}" is not a conntrack state`);
+    return { kind: 'exact', value: state };
+  });
 }
 
 const ICMP_TYPES: Readonly<Record<string, number>> = {
@@ -115,14 +125,39 @@ const ICMP_TYPES: Readonly<Record<string, number>> = {
   'parameter-problem': 12,
 };
 
-export function icmpTypeElement(text: string): Element<number> {
+export function icmpTypeSpans(text: string): KeySpan[] {
   const n = /^\d+$/.test(text) ? Number(text) : ICMP_TYPES[text];
   if (n === undefined || n > 255) throw new NftValueError(`"${text}" is not an ICMP type`);
-  return (t) => t === n;
+  return exact(n);
 }
 
-/** The elements of a value: a literal, an anonymous set, or a named set's keys. */
-export function anyOf<T>(texts: readonly string[], element: (text: string) => Element<T>): Element<T> {
-  const tests = texts.map(element);
-  return (v) => tests.some((t) => t(v));
+/** A concatenated element `10.0.0.1 . 80`, each part read by its own field's parser. */
+export function tupleSpans(parsers: readonly SpanParser[]): SpanParser {
+  return (text) => {
+    const parts = text.split(/\s+\.\s+/);
+    if (parts.length !== parsers.length) {
+      throw new NftValueError(`"${text}" has ${parts.length} parts; the key has ${parsers.length}`);
+    }
+    return [{ kind: 'tuple', parts: parts.map((part, i) => (parsers[i] as SpanParser)(part)) }];
+  };
+}
+
+/** Does `span` cover the key `v` (a scalar, or the parts of a concatenation)? */
+export function covers(span: KeySpan, v: Scalar | readonly Scalar[]): boolean {
+  switch (span.kind) {
+    case 'exact':
+      return span.value === v;
+    case 'range':
+      return typeof v === 'number' && v >= span.low && v <= span.high;
+    case 'prefix':
+      return typeof v === 'string' && v.startsWith(span.prefix);
+    case 'tuple':
+      return (
+        Array.isArray(v) &&
+        span.parts.length === v.length &&
+        span.parts.every((alternatives, i) => alternatives.some((s) => covers(s, v[i] as Scalar)))
+      );
+    case 'none':
+      return false;
+  }
 }

@@ -118,7 +118,7 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
   let chain = base;
   let compiled = compiledOf(ctx, chain, table);
   // Only rules that can match these interfaces, in rule order (see interface-index.ts).
-  let candidates = compiled.index.candidates(p.inDev, p.outDev);
+  let candidates = compiled.index.candidates(p.inDev, p.outDev, p.saddr);
   let pos = 0;
   // goto does not grow the stack, so a goto loop is caught by counting chain entries.
   let entries = 0;
@@ -192,7 +192,7 @@ export function walkHook(ctx: WalkContext, table: TableName, hook: Hook, p: Pack
         }
         chain = target;
         compiled = compiledOf(ctx, chain, table);
-        candidates = compiled.index.candidates(p.inDev, p.outDev);
+        candidates = compiled.index.candidates(p.inDev, p.outDev, p.saddr);
         pos = 0;
         continue;
       }

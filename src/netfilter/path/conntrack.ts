@@ -6,7 +6,7 @@
  * earlier leaves nothing behind, so its retransmit is NEW again and traverses the nat
  * chains again (ground truth e2: 3 dropped pings count 3 in nat PREROUTING).
  */
-import { formatIPv4 } from './ipv4.ts';
+import { formatIPv4 } from '../address/index.ts';
 import type { IpProtocol, Packet } from './packet.ts';
 
 export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';

@@ -3,9 +3,11 @@
  * and more per network, each pinned to one bridge (`-o br-x`, `-i br-x`); with 1,000
  * networks a packet would test 4,000 rules it can never match. The kernel scans
  * linearly; this index skips only rules whose exact, non-inverted -o/-i names another
- * interface, and keeps the candidates in rule order, so first-match semantics and every
- * counter stay the same.
+ * interface, or (without such an interface) whose non-inverted -s holds another source
+ * (Docker's `-s SUBNET ! -o BRIDGE -j MASQUERADE`, one per network), and keeps the
+ * candidates in rule order, so first-match semantics and every counter stay the same.
  */
+import { parseCidr } from '../address/index.ts';
 import type { RuleSpec } from '../types.ts';
 
 /** Chains shorter than this are scanned as they are: indexing would cost more than it saves. */
@@ -24,6 +26,8 @@ export class InterfaceIndex {
   private readonly all: number[];
   private readonly free: number[] = [];
   private readonly byInterface = new Map<string, number[]>();
+  /** Rules pinned by source, per prefix length (longest first), by network. */
+  private readonly bySource: Array<{ mask: number; rules: Map<number, number[]> }> = [];
   private readonly memo = new Map<string, number[]>();
 
   constructor(specs: readonly RuleSpec[]) {
@@ -32,7 +36,8 @@ export class InterfaceIndex {
     specs.forEach((spec, i) => {
       const key = pinnedInterface(spec);
       if (key === undefined) {
-        this.free.push(i);
+        if (spec.source && !spec.source.invert) this.pinSource(spec.source.value, i);
+        else this.free.push(i);
         return;
       }
       let list = this.byInterface.get(key);
@@ -44,16 +49,33 @@ export class InterfaceIndex {
     });
   }
 
-  /** 0-based rule positions that may match a packet with these interfaces, in rule order. */
-  candidates(inDev: string, outDev: string): readonly number[] {
-    if (this.byInterface.size === 0) return this.all;
-    const key = `${inDev}\u0000${outDev}`;
+  private pinSource(source: string, rule: number): void {
+    const { network, mask } = parseCidr(source);
+    let level = this.bySource.find((l) => l.mask === mask);
+    if (!level) {
+      level = { mask, rules: new Map() };
+      this.bySource.push(level);
+    }
+    const list = level.rules.get(network);
+    if (list) list.push(rule);
+    else level.rules.set(network, [rule]);
+  }
+
+  /** 0-based rule positions that may match a packet with these interfaces and source, in rule order. */
+  candidates(inDev: string, outDev: string, saddr = 0): readonly number[] {
+    if (this.byInterface.size === 0 && this.bySource.length === 0) return this.all;
+    const key =
+      this.bySource.length === 0 ? `${inDev}\u0000${outDev}` : `${inDev}\u0000${outDev}\u0000${saddr}`;
     let list = this.memo.get(key);
     if (!list) {
       list = mergeSorted(
         mergeSorted(this.free, this.byInterface.get(`o\u0000${outDev}`) ?? []),
         this.byInterface.get(`i\u0000${inDev}`) ?? [],
       );
+      for (const level of this.bySource) {
+        const pinned = level.rules.get((saddr & level.mask) >>> 0);
+        if (pinned) list = mergeSorted(list, pinned);
+      }
       if (this.memo.size > 4096) this.memo.clear();
       this.memo.set(key, list);
     }

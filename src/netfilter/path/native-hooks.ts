@@ -8,7 +8,7 @@
  */
 import { type NftCounterRef, type NftHookChain, nftHookChains, walkNftBaseChain } from '../nft/chain-walk.ts';
 import type { NftStep } from '../nft/compile.ts';
-import type { NftHook, NftRule, NftRuleset } from '../nft/types.ts';
+import type { NftCounter, NftHook, NftRule, NftRuleset } from '../nft/types.ts';
 import type { Hook, TableName } from '../types.ts';
 import type { HookVerdict } from './chain-walk.ts';
 import type { Packet } from './packet.ts';
@@ -43,7 +43,8 @@ const HOOK_NAMES: Readonly<Record<Hook, NftHook>> = {
 export class NativeHooks {
   private readonly byHook = new Map<Hook, { filter: NftHookChain[]; nat: NftHookChain[] }>();
   private readonly compiled = new WeakMap<NftRule, NftStep[]>();
-  private readonly deltas = new Map<string, NftCounterDelta>();
+  /** By the rule's counter (one object per counter statement): no key text per packet. */
+  private readonly deltas = new Map<NftCounter, NftCounterDelta>();
 
   constructor(
     private readonly ruleset: NftRuleset,
@@ -72,7 +73,7 @@ export class NativeHooks {
       {
         env: { hook: HOOK_NAMES[hook], routing: this.routing },
         compiled: this.compiled,
-        onCount: (ref, _counter, bytes) => this.count(ref, bytes),
+        onCount: (ref, counter, bytes) => this.count(ref, counter, bytes),
         onStep: this.tracer.enabled ? (text) => this.tracer.step(p, 'rule', text) : undefined,
       },
       table,
@@ -82,12 +83,11 @@ export class NativeHooks {
     return verdict;
   }
 
-  private count(ref: NftCounterRef, bytes: number): void {
-    const key = `${ref.family}\u0000${ref.table}\u0000${ref.chain}\u0000${ref.rule}`;
-    let delta = this.deltas.get(key);
+  private count(ref: NftCounterRef, counter: NftCounter, bytes: number): void {
+    let delta = this.deltas.get(counter);
     if (!delta) {
       delta = { ...ref, packets: 0, bytes: 0 };
-      this.deltas.set(key, delta);
+      this.deltas.set(counter, delta);
     }
     delta.packets += 1;
     delta.bytes += bytes;

@@ -18,11 +18,11 @@
  * A packet between two ports of one Linux bridge crosses PREROUTING, FORWARD (-i br -o br)
  * and POSTROUTING too (br_netfilter) and needs no ip_forward (ground truth e1).
  */
+import { formatIPv4 } from '../address/index.ts';
 import type { HostState } from '../host-types.ts';
 import type { Hook, TableName } from '../types.ts';
 import { type HookVerdict, type WalkContext, walkHook } from './chain-walk.ts';
 import { type ConntrackTable, ctStateOf, formatTuple, type NatManip } from './conntrack.ts';
-import { formatIPv4 } from './ipv4.ts';
 import { CONNTRACK_PRIORITY, IPTABLES_PRIORITY, NAT_PRIORITY, type NativeHooks } from './native-hooks.ts';
 import { describePacket, type Packet } from './packet.ts';
 import type { RouteDecision } from './routing.ts';
@@ -113,7 +113,7 @@ export class PacketPath {
   receive(p: Packet, dev: string): PathOutcome {
     p.inDev = dev;
     p.outDev = '';
-    this.tracer.step(p, 'note', `arrives on ${dev}: ${describePacket(p)}`);
+    if (this.tracer.enabled) this.tracer.step(p, 'note', `arrives on ${dev}: ${describePacket(p)}`);
     const routing = this.ctx.routing;
     if (this.host.sysctls['net.bridge.bridge-nf-call-iptables'] === '0' && routing.kindOf(dev) === 'bridge') {
       const route = routing.lookup(p.daddr);
@@ -135,7 +135,7 @@ export class PacketPath {
   /** A packet the host itself sends (saddr already chosen by the caller). */
   send(p: Packet): PathOutcome {
     p.inDev = '';
-    this.tracer.step(p, 'note', `sent by the host: ${describePacket(p)}`);
+    if (this.tracer.enabled) this.tracer.step(p, 'note', `sent by the host: ${describePacket(p)}`);
     let route = this.ctx.routing.lookup(p.daddr);
     if (route.kind === 'unreachable') {
       return { kind: 'unreachable', p, reason: `no route to ${formatIPv4(p.daddr)}` };
@@ -196,7 +196,7 @@ export class PacketPath {
     const v = this.hook('INPUT', p);
     if (v.kind !== 'accept') return this.stopped(p, v);
     this.confirm(p);
-    this.tracer.step(p, 'deliver', `delivered to the host (${describePacket(p)})`);
+    if (this.tracer.enabled) this.tracer.step(p, 'deliver', `delivered to the host (${describePacket(p)})`);
     return { kind: 'local', p };
   }
 
@@ -205,11 +205,12 @@ export class PacketPath {
     if (v.kind !== 'accept') return this.stopped(p, v);
     this.confirm(p);
     const via = route.kind === 'unicast' ? route.via : undefined;
-    this.tracer.step(
-      p,
-      'deliver',
-      `leaves on ${p.outDev}${via === undefined ? '' : ` via ${formatIPv4(via)}`}: ${describePacket(p)}`,
-    );
+    if (this.tracer.enabled)
+      this.tracer.step(
+        p,
+        'deliver',
+        `leaves on ${p.outDev}${via === undefined ? '' : ` via ${formatIPv4(via)}`}: ${describePacket(p)}`,
+      );
     return { kind: 'out', p, dev: p.outDev, via };
   }
 
@@ -251,17 +252,19 @@ export class PacketPath {
       p.ct = this.conntrack.create(p);
       p.ctDir = 'original';
     }
-    this.tracer.step(
-      p,
-      'conntrack',
-      `conntrack: ${ctStateOf(p)} (${p.ctDir} of ${formatTuple(p.ct.original)})`,
-    );
+    if (this.tracer.enabled)
+      this.tracer.step(
+        p,
+        'conntrack',
+        `conntrack: ${ctStateOf(p)} (${p.ctDir} of ${formatTuple(p.ct.original)})`,
+      );
   }
 
   private confirm(p: Packet): void {
     if (p.ct && p.ctDir === 'original' && !p.ct.confirmed) {
       this.conntrack.confirm(p.ct);
-      this.tracer.step(p, 'conntrack', `conntrack: entry confirmed (${formatTuple(p.ct.original)})`);
+      if (this.tracer.enabled)
+        this.tracer.step(p, 'conntrack', `conntrack: entry confirmed (${formatTuple(p.ct.original)})`);
     }
   }
 
@@ -300,7 +303,7 @@ export class PacketPath {
     const bound = dir === 'original' ? ct.nat[manip] : ct.nat[manip === 'src' ? 'dst' : 'src'];
     if (!bound) return ACCEPT;
     const other = dir === 'original' ? ct.reply : ct.original;
-    const before = describePacket(p);
+    const before = this.tracer.enabled ? describePacket(p) : '';
     if (manip === 'dst') {
       p.daddr = other.src;
       if (p.protocol !== 'icmp') p.dport = other.sport;
@@ -308,7 +311,7 @@ export class PacketPath {
       p.saddr = other.dst;
       if (p.protocol !== 'icmp') p.sport = other.dport;
     }
-    const after = describePacket(p);
+    const after = this.tracer.enabled ? describePacket(p) : '';
     if (before !== after)
       this.tracer.step(p, 'nat', `${manip === 'dst' ? 'DNAT' : 'SNAT'} ${hook}: ${before} -> ${after}`);
     return ACCEPT;

@@ -2,8 +2,8 @@
  * The packet as the hooks see it (an skb, reduced to what matches and targets read).
  * Addresses are numbers (see ipv4.ts); NAT rewrites them in place.
  */
+import { formatIPv4 } from '../address/index.ts';
 import type { ConntrackEntry, CtDirection } from './conntrack.ts';
-import { formatIPv4 } from './ipv4.ts';
 
 export type IpProtocol = 'icmp' | 'tcp' | 'udp';
 

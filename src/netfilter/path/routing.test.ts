@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatIPv4, parseIPv4 } from './ipv4.ts';
+import { formatIPv4, parseIPv4 } from '../address/index.ts';
 import { RoutingTable, routingFor } from './routing.ts';
 import { testHost } from './test-support.ts';
 

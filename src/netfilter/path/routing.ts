@@ -5,8 +5,16 @@
  * source address of host-originated packets (the route's src, else the first address
  * of the outgoing interface: docker-proxy reaching 172.18.0.66 uses 172.18.0.1).
  */
+import {
+  type Cidr,
+  cidrContains,
+  formatIPv4,
+  LOOPBACK,
+  parseCidr,
+  parseIPv4,
+  prefixMask,
+} from '../address/index.ts';
 import type { HostInterface, HostState, InterfaceKind } from '../host-types.ts';
-import { type Cidr, cidrContains, formatIPv4, LOOPBACK, parseCidr, parseIPv4, prefixMask } from './ipv4.ts';
 
 export type RouteDecision =
   | { kind: 'local'; dev: string }
@@ -26,6 +34,11 @@ export class RoutingTable {
   private readonly localAddresses = new Map<number, string>();
   private readonly broadcasts = new Set<number>([0xffffffff]);
   private readonly routes: CompiledRoute[] = [];
+  /**
+   * Longest prefix first: per prefix length, routes by network (the first listed wins a
+   * tie), so a lookup is at most 33 hash probes however many bridges the host has.
+   */
+  private readonly byPrefix: Array<{ mask: number; routes: Map<number, CompiledRoute> }> = [];
   private readonly interfaces = new Map<string, HostInterface>();
   private readonly primary = new Map<string, number>();
 
@@ -59,6 +72,15 @@ export class RoutingTable {
     }));
     this.routes.unshift(...explicit);
     this.routes.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+    for (const r of this.routes) {
+      r.text ??= `${formatIPv4(r.cidr.network)}/${r.cidr.prefix} dev ${r.dev} (connected)`;
+      let level = this.byPrefix.at(-1);
+      if (level?.mask !== r.cidr.mask) {
+        level = { mask: r.cidr.mask, routes: new Map() };
+        this.byPrefix.push(level);
+      }
+      if (!level.routes.has(r.cidr.network)) level.routes.set(r.cidr.network, r);
+    }
   }
 
   isLocal(address: number): boolean {
@@ -86,11 +108,9 @@ export class RoutingTable {
 
   lookup(daddr: number): RouteDecision {
     if (this.isLocal(daddr)) return { kind: 'local', dev: 'lo' };
-    for (const r of this.routes) {
-      if (cidrContains(r.cidr, daddr)) {
-        const route = r.text ?? `${formatIPv4(r.cidr.network)}/${r.cidr.prefix} dev ${r.dev} (connected)`;
-        return { kind: 'unicast', dev: r.dev, via: r.via, src: r.src, route };
-      }
+    for (const level of this.byPrefix) {
+      const r = level.routes.get((daddr & level.mask) >>> 0);
+      if (r) return { kind: 'unicast', dev: r.dev, via: r.via, src: r.src, route: r.text as string };
     }
     return { kind: 'unreachable' };
   }
@@ -106,18 +126,61 @@ export class RoutingTable {
 /**
  * Every value the routing table is built from, in a fixed order. Comparing it is a
  * few pointer checks per interface, far cheaper than rebuilding the table for each
- * flow on a host with 1,000 bridges; any change (even in place) rebuilds it.
+ * flow on a host with 1,000 bridges; any change (even in place) rebuilds it. `values`
+ * is appended to when `compare` is false, else compared from the start.
  */
-function fingerprint(host: HostState, visit: (value: unknown) => boolean): boolean {
+function fingerprint(host: HostState, values: unknown[], compare: boolean): boolean {
+  // Written out without a visitor closure: this runs once per flow over every interface.
+  let n = 0;
+  let same = true;
+  const put = (v: unknown) => {
+    values.push(v);
+  };
   for (const i of host.interfaces) {
-    if (!visit(i) || !visit(i.name) || !visit(i.kind) || !visit(i.up) || !visit(i.addresses.length))
-      return false;
-    for (const a of i.addresses) if (!visit(a.address) || !visit(a.prefix)) return false;
+    const addresses = i.addresses;
+    if (compare) {
+      if (
+        values[n] !== i ||
+        values[n + 1] !== i.name ||
+        values[n + 2] !== i.kind ||
+        values[n + 3] !== i.up ||
+        values[n + 4] !== addresses.length
+      )
+        return false;
+      n += 5;
+      for (const a of addresses) {
+        if (values[n] !== a.address || values[n + 1] !== a.prefix) return false;
+        n += 2;
+      }
+    } else {
+      put(i);
+      put(i.name);
+      put(i.kind);
+      put(i.up);
+      put(addresses.length);
+      for (const a of addresses) {
+        put(a.address);
+        put(a.prefix);
+      }
+    }
   }
   for (const r of host.routes) {
-    if (!visit(r.destination) || !visit(r.dev) || !visit(r.via) || !visit(r.src)) return false;
+    for (const v of [r.destination, r.dev, r.via, r.src]) {
+      if (!compare) put(v);
+      else if (values[n++] !== v) same = false;
+    }
   }
-  return visit(host.interfaces.length) && visit(host.routes.length);
+  if (!compare) {
+    put(host.interfaces.length);
+    put(host.routes.length);
+    return true;
+  }
+  return (
+    same &&
+    values[n] === host.interfaces.length &&
+    values[n + 1] === host.routes.length &&
+    n + 2 === values.length
+  );
 }
 
 const tables = new WeakMap<HostState, { values: unknown[]; table: RoutingTable }>();
@@ -125,13 +188,9 @@ const tables = new WeakMap<HostState, { values: unknown[]; table: RoutingTable }
 /** The host's routing table, rebuilt only when its interfaces or routes changed. */
 export function routingFor(host: HostState): RoutingTable {
   const cached = tables.get(host);
-  if (cached) {
-    let n = 0;
-    const same = fingerprint(host, (v) => cached.values[n++] === v) && n === cached.values.length;
-    if (same) return cached.table;
-  }
+  if (cached && fingerprint(host, cached.values, true)) return cached.table;
   const values: unknown[] = [];
-  fingerprint(host, (v) => values.push(v) > 0);
+  fingerprint(host, values, false);
   const table = new RoutingTable(host);
   tables.set(host, { values, table });
   return table;

@@ -1,8 +1,8 @@
 /** Shared fixtures for the packet-path unit tests: a small host and hand-made packets/specs. */
+import { parseIPv4 } from '../address/index.ts';
 import type { HostInterface, HostState, Neighbour } from '../host-types.ts';
 import { parseRuleset } from '../ruleset/index.ts';
 import type { MatchSpec, Option } from '../types.ts';
-import { parseIPv4 } from './ipv4.ts';
 import type { MatchEnv } from './matches/match.ts';
 import { newPacket, type Packet } from './packet.ts';
 import { RoutingTable } from './routing.ts';

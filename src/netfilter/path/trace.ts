@@ -3,10 +3,10 @@
  * Counters are mutated in the ruleset as the kernel would; the recorder keeps the
  * deltas so a result can list exactly what moved.
  */
+import { formatIPv4 } from '../address/index.ts';
 import type { FlowResult, PathStep } from '../host-types.ts';
 import { addToCounters } from '../ruleset/counters.ts';
 import type { CounterDelta, Counters, TableName } from '../types.ts';
-import { formatIPv4 } from './ipv4.ts';
 import type { Packet } from './packet.ts';
 
 export class CounterRecorder {
@@ -54,13 +54,25 @@ export class PathTracer {
     this.direction = direction;
   }
 
+  /** Addresses formatted once per flow: a flow meets a handful, at every step. */
+  private readonly names = new Map<number, string>();
+
+  private name(address: number): string {
+    let text = this.names.get(address);
+    if (text === undefined) {
+      text = formatIPv4(address);
+      this.names.set(address, text);
+    }
+    return text;
+  }
+
   step(p: Packet, kind: PathStep['kind'], text: string, extra?: Partial<PathStep>): void {
     if (!this.enabled) return;
     this.steps.push({
       packet: this.packet,
       direction: this.direction,
-      src: formatIPv4(p.saddr),
-      dst: formatIPv4(p.daddr),
+      src: this.name(p.saddr),
+      dst: this.name(p.daddr),
       kind,
       text,
       ...extra,

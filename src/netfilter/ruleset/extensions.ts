@@ -28,8 +28,11 @@ export interface ExtensionDef {
    * order written (libxt_tcp saves --sport before --dport whatever the command said).
    */
   saveOrder?: readonly string[];
-  /** Options iptables fills in when absent (`REJECT --reject-with icmp-port-unreachable`). */
-  defaults?: ReadonlyArray<{ name: string; args: readonly string[] }>;
+  /**
+   * Options iptables fills in when absent (`REJECT --reject-with icmp-port-unreachable`);
+   * `unless`: not when one of these options is given (`recent --rsource` unless `--rdest`).
+   */
+  defaults?: ReadonlyArray<{ name: string; args: readonly string[]; unless?: readonly string[] }>;
 }
 
 const one = (name: string, invertible = false, aliases?: string[]): OptionDef => ({
@@ -124,6 +127,45 @@ export const MATCHES: Readonly<Record<string, ExtensionDef>> = {
   mac: match('mac', [one('mac-source', true)]),
   owner: match('owner', [one('uid-owner', true), one('gid-owner', true), flag('socket-exists', true)]),
   pkttype: match('pkttype', [one('pkt-type', true)]),
+  // ufw's `limit` rules; libxt_recent saves its defaults (list DEFAULT, full mask, rsource).
+  recent: match(
+    'recent',
+    [
+      flag('set', true),
+      flag('rcheck', true),
+      flag('update', true),
+      flag('remove', true),
+      one('seconds'),
+      flag('reap'),
+      one('hitcount'),
+      flag('rttl'),
+      one('name'),
+      one('mask'),
+      flag('rsource'),
+      flag('rdest'),
+    ],
+    {
+      saveOrder: [
+        'set',
+        'rcheck',
+        'update',
+        'remove',
+        'seconds',
+        'reap',
+        'hitcount',
+        'rttl',
+        'name',
+        'mask',
+        'rsource',
+        'rdest',
+      ],
+      defaults: [
+        { name: 'name', args: ['DEFAULT'] },
+        { name: 'mask', args: ['255.255.255.255'] },
+        { name: 'rsource', args: [], unless: ['rdest'] },
+      ],
+    },
+  ),
 };
 
 export const TARGETS: Readonly<Record<string, ExtensionDef>> = {

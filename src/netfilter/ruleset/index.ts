@@ -1,5 +1,5 @@
 /** iptables-save parse and serialize, canonical rule text, the extension registry. */
-export { AddressError, canonicalCidr, listingAddress } from './address.ts';
+export { AddressError, canonicalCidr, listingAddress } from '../address/index.ts';
 export {
   addToCounters,
   exactBytes,

@@ -1,10 +1,10 @@
 /**
  * A rule specification as a command line (`-s … -m conntrack --ctstate … -j ACCEPT`)
- * to and from `RuleSpec`, with the canonical text iptables 1.8 (nft) prints:
- * `-s -d -i -o -p -f`, then each `-m NAME …` in the order given, then `-j`/`-g`.
+ * parsed into a canonical `RuleSpec`. The canonical option forms live in
+ * rule-canonical.ts, the printed text in rule-format.ts, the error in rule-spec-error.ts.
  */
-import type { Inverted, MatchSpec, Option, RuleSpec, TargetSpec } from '../types.ts';
-import { AddressError, canonicalCidr } from './address.ts';
+import { AddressError, canonicalCidr } from '../address/index.ts';
+import type { Inverted, MatchSpec, RuleSpec, TargetSpec } from '../types.ts';
 import {
   type ExtensionDef,
   findMatch,
@@ -14,29 +14,11 @@ import {
   type OptionDef,
 } from './extensions.ts';
 import { canonicalProtocol, ProtocolError } from './protocol.ts';
-import { quoteIfNeeded, quoteSaveString } from './tokenize.ts';
+import { canonicalMatch, canonicalTarget } from './rule-canonical.ts';
+import { RuleSpecError, type RuleSpecErrorKind } from './rule-spec-error.ts';
 
-export type RuleSpecErrorKind =
-  | 'unknown-option'
-  | 'unknown-match'
-  | 'unknown-target'
-  | 'missing-argument'
-  | 'bad-value'
-  | 'duplicate'
-  | 'bad-invert';
-
-/** A rule spec that iptables would refuse; `token` and `index` point at the culprit. */
-export class RuleSpecError extends Error {
-  constructor(
-    readonly kind: RuleSpecErrorKind,
-    message: string,
-    readonly token: string,
-    readonly index: number,
-  ) {
-    super(message);
-    this.name = 'RuleSpecError';
-  }
-}
+export { formatRuleSpec } from './rule-format.ts';
+export { RuleSpecError, type RuleSpecErrorKind } from './rule-spec-error.ts';
 
 /**
  * Hook for a caller that mixes other options into the same argv (the iptables command
@@ -343,128 +325,4 @@ class RuleArgsParser {
     }
     return { spec, targetIsChain: target !== undefined && target.def === undefined };
   }
-}
-
-const TCP_SYN_FLAGS = ['FIN,SYN,RST,ACK', 'SYN'];
-const SERVICE_PORTS: Readonly<Record<string, string>> = {
-  ssh: '22',
-  domain: '53',
-  http: '80',
-  https: '443',
-  ntp: '123',
-  smtp: '25',
-};
-const ICMP_TYPES: Readonly<Record<string, string>> = {
-  any: 'any',
-  'echo-reply': '0',
-  pong: '0',
-  'destination-unreachable': '3',
-  'network-unreachable': '3/0',
-  'host-unreachable': '3/1',
-  'protocol-unreachable': '3/2',
-  'port-unreachable': '3/3',
-  'fragmentation-needed': '3/4',
-  'echo-request': '8',
-  ping: '8',
-  'time-exceeded': '11',
-};
-
-function canonicalPort(value: string): string {
-  const parts = value.split(':').map((p) => SERVICE_PORTS[p] ?? p);
-  if (parts.length > 2 || parts.some((p) => p !== '' && !/^\d+$/.test(p))) {
-    throw new RuleSpecError('bad-value', `invalid port/service "${value}" specified`, value, -1);
-  }
-  return parts.join(':');
-}
-
-/** The order libxt_conntrack and libxt_state print states in, whatever order was typed. */
-const CT_STATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
-
-function canonicalStates(value: string): string {
-  const states = value.split(',');
-  const rank = (s: string) => {
-    const r = CT_STATE_ORDER.indexOf(s.toUpperCase());
-    return r < 0 ? CT_STATE_ORDER.length : r;
-  };
-  return states
-    .map((s, index) => ({ s, index }))
-    .sort((a, b) => rank(a.s) - rank(b.s) || a.index - b.index)
-    .map((x) => x.s)
-    .join(',');
-}
-
-function canonicalMatch(def: ExtensionDef, m: MatchSpec): MatchSpec {
-  let options: Option[] = m.options.map((o) => {
-    if ((def.name === 'tcp' || def.name === 'udp') && (o.name === 'sport' || o.name === 'dport')) {
-      return { ...o, args: [canonicalPort(o.args[0] as string)] };
-    }
-    if (def.name === 'tcp' && o.name === 'syn')
-      return { name: 'tcp-flags', invert: o.invert, args: [...TCP_SYN_FLAGS] };
-    if (def.name === 'icmp' && o.name === 'icmp-type') {
-      return { ...o, args: [ICMP_TYPES[o.args[0] as string] ?? (o.args[0] as string)] };
-    }
-    if ((def.name === 'conntrack' && o.name === 'ctstate') || (def.name === 'state' && o.name === 'state')) {
-      return { ...o, args: [canonicalStates(o.args[0] as string)] };
-    }
-    return o;
-  });
-  if (def.saveOrder) {
-    const order = def.saveOrder;
-    const rank = (o: Option) => {
-      const r = order.indexOf(o.name);
-      return r < 0 ? order.length : r;
-    };
-    options = options
-      .map((o, index) => ({ o, index }))
-      .sort((a, b) => rank(a.o) - rank(b.o) || a.index - b.index)
-      .map((x) => x.o);
-  }
-  return { name: m.name, options };
-}
-
-function canonicalTarget(def: ExtensionDef, t: TargetSpec): TargetSpec {
-  const options = [...t.options];
-  for (const d of def.defaults ?? []) {
-    if (!options.some((o) => o.name === d.name))
-      options.push({ name: d.name, invert: false, args: [...d.args] });
-  }
-  return { name: t.name, goto: t.goto, options };
-}
-
-/** Canonical iptables-save text of a rule, without the leading `-A CHAIN `. */
-export function formatRuleSpec(spec: RuleSpec): string {
-  const parts: string[] = [];
-  pushHeader(parts, '-s', spec.source);
-  pushHeader(parts, '-d', spec.destination);
-  pushHeader(parts, '-i', spec.inInterface);
-  pushHeader(parts, '-o', spec.outInterface);
-  pushHeader(parts, '-p', spec.protocol);
-  if (spec.fragment) {
-    if (spec.fragment.invert) parts.push('!');
-    parts.push('-f');
-  }
-  for (const m of spec.matches) {
-    parts.push('-m', m.name);
-    const def = findMatch(m.name);
-    for (const o of m.options) pushOption(parts, def, o);
-  }
-  if (spec.target) {
-    parts.push(spec.target.goto ? '-g' : '-j', spec.target.name);
-    const def = findTarget(spec.target.name);
-    for (const o of spec.target.options) pushOption(parts, def, o);
-  }
-  return parts.join(' ');
-}
-
-function pushHeader(parts: string[], flag: string, v: Inverted<string> | undefined): void {
-  if (!v) return;
-  if (v.invert) parts.push('!');
-  parts.push(flag, quoteIfNeeded(v.value));
-}
-
-function pushOption(parts: string[], def: ExtensionDef | undefined, o: Option): void {
-  if (o.invert) parts.push('!');
-  parts.push(`--${o.name}`);
-  const isText = def?.options.find((d) => d.name === o.name)?.text === true;
-  for (const a of o.args) parts.push(isText ? quoteSaveString(a) : quoteIfNeeded(a));
 }

@@ -3,7 +3,7 @@
  * route type of an address. Docker's `--dst-type LOCAL` (nat PREROUTING / OUTPUT) is
  * what sends traffic for the host's own addresses, 127/8 included, to the DOCKER chain.
  */
-import { cidrContains, parseCidr } from '../ipv4.ts';
+import { cidrContains, parseCidr } from '../../address/index.ts';
 import type { Packet } from '../packet.ts';
 import type { RoutingTable } from '../routing.ts';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseIPv4 } from '../../address/index.ts';
 import { ConntrackTable } from '../conntrack.ts';
-import { parseIPv4 } from '../ipv4.ts';
 import { match, matchEnv, opt, packet } from '../test-support.ts';
 import { conntrackMatch } from './conntrack.ts';
 import { stateMatch } from './state.ts';

@@ -3,9 +3,9 @@
  * virtual SNAT / DNAT), --ctproto, --ctorigsrc/--ctorigdst/--ctreplsrc/--ctrepldst,
  * their port twins, --ctstatus and --ctdir. Each with `!`.
  */
+import { cidrContains, parseCidr } from '../../address/index.ts';
 import type { MatchSpec, Option } from '../../types.ts';
 import { ctStateOf, type Tuple } from '../conntrack.ts';
-import { cidrContains, parseCidr } from '../ipv4.ts';
 import type { Packet } from '../packet.ts';
 import { PROTOCOL_NUMBERS } from '../packet.ts';
 import { protocolNumber } from './header.ts';

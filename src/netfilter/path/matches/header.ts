@@ -3,8 +3,8 @@
  * each with its `!`. Interfaces compare by name; a trailing "+" is a prefix wildcard
  * and a hook without that interface compares against "" (so `! -i X` matches in OUTPUT).
  */
+import { parseCidr } from '../../address/index.ts';
 import type { RuleSpec } from '../../types.ts';
-import { parseCidr } from '../ipv4.ts';
 import { PROTOCOL_NUMBERS } from '../packet.ts';
 import { type MatchFn, MatchOptionError } from './match.ts';
 

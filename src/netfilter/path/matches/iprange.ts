@@ -1,5 +1,5 @@
 /** -m iprange --src-range/--dst-range A-B (inclusive), with `!`. */
-import { parseIPv4 } from '../ipv4.ts';
+import { parseIPv4 } from '../../address/index.ts';
 import {
   allOf,
   inverted,

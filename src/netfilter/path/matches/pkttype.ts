@@ -1,5 +1,5 @@
 /** -m pkttype --pkt-type unicast|broadcast|multicast: the link-layer kind, read from the destination address. */
-import { cidrContains, parseCidr } from '../ipv4.ts';
+import { cidrContains, parseCidr } from '../../address/index.ts';
 import {
   allOf,
   inverted,

@@ -11,6 +11,7 @@ import type { MatchModule } from './match.ts';
 import { multiportMatch } from './multiport.ts';
 import { physdevMatch } from './physdev.ts';
 import { pkttypeMatch } from './pkttype.ts';
+import { recentMatch } from './recent.ts';
 import { setMatch } from './set.ts';
 import { stateMatch } from './state.ts';
 import { tcpMatch } from './tcp.ts';
@@ -33,5 +34,6 @@ export const MATCHES: ReadonlyMap<string, MatchModule> = new Map(
     pkttypeMatch,
     limitMatch,
     physdevMatch,
+    recentMatch,
   ].map((m) => [m.name, m]),
 );

@@ -4,7 +4,7 @@
  * "ip,ip/prefix" / "ip,[proto:]port" (hash:ip,port); each dimension reads the
  * packet's source or destination as the flags say.
  */
-import { type Cidr, cidrContains, parseCidr } from '../ipv4.ts';
+import { type Cidr, cidrContains, parseCidr } from '../../address/index.ts';
 import type { Packet } from '../packet.ts';
 import {
   inverted,

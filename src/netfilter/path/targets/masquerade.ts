@@ -2,7 +2,7 @@
  * -j MASQUERADE [--to-ports P]: SNAT to the address of the interface the packet
  * leaves by, chosen when the rule fires (e2: test3 sees 172.30.0.1).
  */
-import { formatIPv4 } from '../ipv4.ts';
+import { formatIPv4 } from '../../address/index.ts';
 import { parsePorts } from './nat-range.ts';
 import { checkOptions, optionArg, type TargetModule, TargetOptionError } from './target.ts';
 

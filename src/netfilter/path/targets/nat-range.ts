@@ -3,7 +3,7 @@
  * twin binds the first address and port of a range (deterministic; the kernel picks
  * the first free one, which is the first one on a quiet host).
  */
-import { parseIPv4 } from '../ipv4.ts';
+import { parseIPv4 } from '../../address/index.ts';
 import { TargetOptionError } from './target.ts';
 
 export interface NatRange {

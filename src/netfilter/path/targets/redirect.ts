@@ -2,7 +2,7 @@
  * -j REDIRECT [--to-ports P]: DNAT to the host itself — the primary address of the
  * incoming interface (PREROUTING) or 127.0.0.1 for locally generated packets (OUTPUT).
  */
-import { formatIPv4 } from '../ipv4.ts';
+import { formatIPv4 } from '../../address/index.ts';
 import { parsePorts } from './nat-range.ts';
 import { checkOptions, optionArg, type TargetModule } from './target.ts';
 

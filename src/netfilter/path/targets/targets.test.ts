@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatIPv4 } from '../../address/index.ts';
 import type { TargetSpec } from '../../types.ts';
-import { formatIPv4 } from '../ipv4.ts';
 import { RoutingTable } from '../routing.ts';
 import { packet, testHost } from '../test-support.ts';
 import { TARGETS } from './registry.ts';

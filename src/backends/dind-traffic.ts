@@ -1,0 +1,219 @@
+/**
+ * Traffic on a DinD host: pings, HTTP requests, TCP and UDP sends from a container, the
+ * host or the external client, with the real programs (iputils ping, curl, netcat) and
+ * their outcomes in the backend contract's words. The backend zeroes and reads the
+ * counters around each (src/backends/dind.ts).
+ */
+import createDebug from 'debug';
+import { earlyPingArgv, pingArgv } from '../dind/early-ping.ts';
+import { DindExecError } from '../dind/errors.ts';
+import { machineNamespace } from '../dind/outside-world.ts';
+import { lastNetcatPeer } from '../dind/parse/conntrack.ts';
+import { parsePingStatistics } from '../dind/parse/ping.ts';
+import { interfaceFor, neighbourNamespace, neighbourPlan, runHostPlan } from '../dind/standalone-host.ts';
+import type { StartedDindHost } from '../dind/started-dind-host.ts';
+import { tcpSettleArgv } from '../dind/tcp-settle.ts';
+import type {
+  Actor,
+  ContainerOptions,
+  DatagramResult,
+  ExecResult,
+  PingResult,
+  RequestResult,
+  StandaloneHostSpec,
+} from './backend.ts';
+import { awaitDatagram, datagramsReceived, UDP_SEND_SCRIPT } from './dind-datagrams.ts';
+import { curlOutcome, netcatOutcome } from './dind-outcomes.ts';
+import { CLIENT_WAIT_SECONDS } from './model-http.ts';
+
+const log = createDebug('nettwin:dind');
+
+export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** A container the scenario started, as the backend tracks it. */
+export interface StartedContainer {
+  options: ContainerOptions;
+  id: string;
+  address?: string;
+  /** Bridge networks in attachment order: the first one's address is the container's address. */
+  networks: string[];
+  /** Its init's pid as last seen (checked against its cgroup before use: it may restart). */
+  pid?: number;
+}
+
+/** What traffic needs of the backend: the host, the containers, name resolution. */
+export interface DindScene {
+  host(): StartedDindHost;
+  readonly containers: ReadonlyMap<string, StartedContainer>;
+  resolveAddress(nameOrAddress: string): Promise<string>;
+  /** The standalone host's description, when the scenario built one. */
+  standalone(): StandaloneHostSpec | undefined;
+  /** Every framework's counters to zero (a step that builds namespaces first zeroes after them). */
+  zeroCounters(): Promise<void>;
+}
+
+export class DindTraffic {
+  constructor(private readonly scene: DindScene) {}
+
+  /** Run argv as an actor: in a container, on the host, or on the outer client. */
+  async execAs(from: Actor, argv: string[]): Promise<ExecResult> {
+    if (from.kind === 'host') return this.scene.host().exec(argv);
+    if (from.kind === 'external') return this.scene.host().execOn('client', argv);
+    return this.scene.host().exec(['docker', 'exec', from.name, ...argv]);
+  }
+
+  async ping(from: Actor, to: string, count: number): Promise<PingResult> {
+    const address = await this.scene.resolveAddress(to);
+    // -i 0.2: the same packets as a default ping in a fifth of the time (root may); from
+    // the host or a container, it stops once the counters show every request dropped.
+    const started = from.kind === 'container' ? this.scene.containers.get(from.name) : undefined;
+    const place =
+      from.kind === 'container'
+        ? { container: from.name, ...(started?.pid ? { pid: started.pid, id: started.id } : {}) }
+        : from.kind === 'external'
+          ? { namespace: machineNamespace('client') }
+          : undefined;
+    const r = await this.scene.host().exec(earlyPingArgv(count, address, place));
+    const unreachable = /unreachable|No route/i.test(r.stderr + r.stdout);
+    if (/packets transmitted/.test(r.stdout))
+      return { ...parsePingStatistics(r.stdout), ...(unreachable ? { unreachable } : {}) };
+    if (unreachable) return { sent: count, received: 0, unreachable };
+    throw new DindExecError(
+      this.scene.host().name,
+      `ping ${address} as ${from.kind}`,
+      r.exitCode,
+      r.stdout,
+      r.stderr,
+    );
+  }
+
+  /** Ping by name from inside the container: its own resolver decides. */
+  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
+    const r = await this.execAs(from, pingArgv(count, name));
+    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
+    const words = (r.stderr || r.stdout).trim();
+    if (/resolution|not known|bad address|unknown host/i.test(words)) throw new Error(words);
+    throw new DindExecError(
+      this.scene.host().name,
+      `ping ${name} as ${from.kind}`,
+      r.exitCode,
+      r.stdout,
+      r.stderr,
+    );
+  }
+
+  async pingFromAddress(from: string, to: string, count: number): Promise<PingResult> {
+    const spec = this.scene.standalone();
+    if (!spec) throw new Error('pingFromAddress needs a standalone host: load one first');
+    const host = this.scene.host();
+    const local = spec.interfaces.some((i) => i.addresses.some((a) => a.address === from));
+    for (const address of local ? [to] : [from, to]) {
+      const isLocal = spec.interfaces.some((i) => i.addresses.some((a) => a.address === address));
+      if (!isLocal && interfaceFor(spec.interfaces, address)) {
+        await runHostPlan(host, neighbourPlan(spec, address), `the neighbour ${address}`);
+      }
+    }
+    // Creating a namespace may count (IGMP, ND): zero again so the step counts only its ping.
+    await this.scene.zeroCounters();
+    const prefix = local ? [] : ['ip', 'netns', 'exec', neighbourNamespace(from)];
+    const r = await host.exec([...prefix, ...pingArgv(count, to)]);
+    if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
+    if (/unreachable/i.test(r.stderr + r.stdout)) return { sent: count, received: 0 };
+    throw new DindExecError(host.name, `ping ${to} from ${from}`, r.exitCode, r.stdout, r.stderr);
+  }
+
+  async httpGet(from: Actor, url: string): Promise<RequestResult> {
+    const parsed = new URL(url);
+    // A container resolves a name itself (Docker's embedded DNS, through curl); the host
+    // and the external client stand for a user who looked the address up.
+    if (from.kind !== 'container' || IPV4.test(parsed.hostname))
+      parsed.hostname = await this.scene.resolveAddress(parsed.hostname);
+    // -v: curl 7.88 says "Couldn't connect to server" for a refusal and a missing route
+    // alike; only its verbose lines ("Immediate connect fail …: Network is unreachable",
+    // "… failed: No route to host") tell them apart.
+    const r = await this.execAs(from, [
+      'curl',
+      '-sS',
+      '-v',
+      '-m',
+      String(CLIENT_WAIT_SECONDS),
+      parsed.toString(),
+    ]);
+    // curl's own words, as the model gives them: "curl: (6) Could not resolve host: db".
+    if (r.exitCode === 6)
+      throw new Error(r.stderr.split('\n').find((l) => l.startsWith('curl: (6)')) ?? r.stderr.trim());
+    await this.settleTcp();
+    return { outcome: curlOutcome(r), ...(r.exitCode === 0 ? { body: r.stdout } : {}) };
+  }
+
+  async tcpSend(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<RequestResult & { seenSource?: string }> {
+    const address = await this.scene.resolveAddress(to);
+    // echo, as in ground truth e2: the payload goes out with its newline.
+    const script = `echo "$1" | timeout ${CLIENT_WAIT_SECONDS} nc -nv -q 1 "$2" "$3"`;
+    const r = await this.execAs(from, ['sh', '-c', script, 'sh', payload, address, String(port)]);
+    const outcome = netcatOutcome(r);
+    const result: RequestResult & { seenSource?: string } = { outcome };
+    // The server closes after the client: its FIN and the last ACK come after nc exits
+    // (ground truth e2 waited for them too).
+    await this.settleTcp();
+    if (outcome === 'ok') {
+      const receiver = this.containerAt(to, address);
+      if (receiver) {
+        const seen = await this.listenerPeer(receiver, port);
+        if (seen) result.seenSource = seen;
+      }
+    }
+    return result;
+  }
+
+  async udpSend(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const address = await this.scene.resolveAddress(to);
+    // Who may receive it: the named container, or any with a UDP listener (a published
+    // port leads to one of them).
+    const named = this.containerAt(to, address);
+    const candidates = [...this.scene.containers]
+      .filter(([name, c]) => (named ? name === named : true) && (c.options.udpListenPorts ?? []).length > 0)
+      .map(([name, c]) => ({ name, ports: c.options.udpListenPorts ?? [] }));
+    const host = this.scene.host();
+    const before = await Promise.all(candidates.map((c) => datagramsReceived(host, c.name, c.ports)));
+    const r = await this.execAs(from, ['sh', '-c', UDP_SEND_SCRIPT, 'sh', payload, address, String(port)]);
+    if (r.exitCode !== 0 && !/unreachable|No route|refused/i.test(r.stderr)) {
+      throw new DindExecError(
+        this.scene.host().name,
+        `nc -u to ${address}:${port}`,
+        r.exitCode,
+        r.stdout,
+        r.stderr,
+      );
+    }
+    const arrivals = await Promise.all(
+      candidates.map((c, i) => awaitDatagram(host, c.name, c.ports, before[i] ?? 0)),
+    );
+    const index = arrivals.findIndex((a) => a !== undefined);
+    const receiver = candidates[index]?.name;
+    const seen = arrivals[index];
+    if (receiver === undefined || seen === undefined) return { arrived: false };
+    return { arrived: true, receiver, ...(seen ? { seenSource: seen } : {}) };
+  }
+
+  /** Until the conversation's last packets have crossed the host (src/dind/tcp-settle.ts). */
+  private async settleTcp(): Promise<void> {
+    const r = await this.scene.host().exec(tcpSettleArgv());
+    if (r.exitCode === 3) log('TCP connections still open after 3 s; counters read anyway');
+  }
+
+  private containerAt(to: string, address: string): string | undefined {
+    if (this.scene.containers.has(to)) return to;
+    return [...this.scene.containers].find(([, c]) => c.address === address)?.[0];
+  }
+
+  private async listenerPeer(container: string, port: number): Promise<string | undefined> {
+    const r = await this.scene.host().docker(['exec', container, 'cat', `/tmp/nc-${port}.log`]);
+    return r.exitCode === 0 ? lastNetcatPeer(r.stdout) : undefined;
+  }
+}

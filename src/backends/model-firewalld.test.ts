@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
+import { createModelBackend } from './model.ts';
+
+test('a model host with firewalld has its table, binds new bridges and runs firewall-cmd', async () => {
+  const b = await createModelBackend();
+  await b.startHost({ dockerVersion: '28.5', daemonOptions: [], hostFirewall: 'firewalld' });
+  const listing = () => serializeNftRuleset(b.hostState().nftRuleset ?? { tables: [] });
+  assert.match(listing(), /^table inet firewalld \{/);
+  await b.createNetwork({ name: 'n1', options: { 'com.docker.network.bridge.name': 'n1br' } });
+  assert.match(listing(), /\t\tiifname "n1br" jump filter_FWD_docker_dispatch_stage2\n/);
+  const zones = await b.hostCommand('firewall-cmd --get-active-zones');
+  assert.equal(zones.stdout, 'docker\n  interfaces: docker0 n1br\npublic (default)\n');
+  assert.equal((await b.hostCommand('firewall-cmd --zone=public --add-port=8080/tcp')).exitCode, 0);
+  assert.match(listing(), /\t\ttcp dport 8080 accept\n/);
+  await b.removeNetwork('n1');
+  assert.doesNotMatch(listing(), /n1br/);
+  await b.dispose?.();
+});
+
+test('a plain model host has no firewalld: firewall-cmd says it is not running', async () => {
+  const b = await createModelBackend();
+  await b.startHost({ dockerVersion: '28.5', daemonOptions: [] });
+  const r = await b.hostCommand('firewall-cmd --reload');
+  assert.equal(r.exitCode, 252);
+  assert.match(r.stderr, /FirewallD is not running/);
+  assert.equal(b.hostState().nftRuleset?.tables.length ?? 0, 0);
+  await b.dispose?.();
+});
+
+test('a version without a recorded firewalld table is refused with what to do', async () => {
+  const b = await createModelBackend();
+  await assert.rejects(
+    b.startHost({ dockerVersion: '20.10', daemonOptions: [], hostFirewall: 'firewalld' }),
+    /no firewalld host for Docker 20\.10.*record one/,
+  );
+});

@@ -1,0 +1,282 @@
+/**
+ * Traffic on the model host: each kind of client (iputils ping, curl, netcat over TCP
+ * and UDP) as a flow through the packet path (runFlow), with the source an actor sends
+ * from, the server that answers and what its receiver saw. The backend zeroes and reads
+ * the counters around each (model.ts).
+ */
+import debug from 'debug';
+import { httpPortsOf } from '../contract.ts';
+import { formatIPv4, isIPv4, parseIPv4 } from '../netfilter/address/index.ts';
+import type { FlowResult, FlowSpec, HostState } from '../netfilter/host-types.ts';
+import { runFlow } from '../netfilter/path/index.ts';
+import { RoutingTable } from '../netfilter/path/routing.ts';
+import type {
+  Actor,
+  ContainerInfo,
+  ContainerOptions,
+  DatagramResult,
+  PingResult,
+  RequestResult,
+} from './backend.ts';
+import { type InsideContainer, insideContainer } from './model-container-net.ts';
+import { type DaemonModel, ModelBackendError } from './model-contract.ts';
+import {
+  CLIENT_WAIT_SECONDS,
+  curlGetRequestBytes,
+  NETTWIN_TRAFFIC,
+  ncPayloadBytes,
+  synAttemptsWithin,
+  type TrafficProfile,
+} from './model-http.ts';
+import { finalReceiver, outcomeOf } from './model-outcome.ts';
+
+const log = debug('nettwin:model');
+
+/** The Docker host's address on eth0 (as on nettwin's DinD hosts, src/dind/outside-world.ts). */
+export const DIND_HOST_ADDRESS = '192.168.70.6';
+
+export interface ModelContainer {
+  info: ContainerInfo;
+  options: ContainerOptions;
+}
+
+/** What traffic needs of the backend: the host, its containers, and where results go. */
+export interface ModelScene {
+  hostState(): HostState;
+  /** The daemon; throws before a Docker host started. */
+  daemon(): DaemonModel;
+  /** The daemon of a Docker host; undefined on a standalone host. */
+  dockerDaemon(): DaemonModel | undefined;
+  readonly containers: ReadonlyMap<string, ModelContainer>;
+  /** Receiver → the source it saw last. */
+  readonly seen: Map<string, string>;
+  external(): string;
+  /** How the host's programs talk TCP (ModelBackendOptions.traffic). */
+  trafficProfile(): TrafficProfile | undefined;
+  resolveAddress(nameOrAddress: string): Promise<string>;
+  setFlow(flow: FlowResult | undefined): void;
+  synLinearTimeouts(): number;
+}
+
+export class ModelTraffic {
+  constructor(private readonly scene: ModelScene) {}
+
+  /** SYNs an unanswered client sends before it gives up. */
+  private connectAttempts(): number {
+    return synAttemptsWithin(CLIENT_WAIT_SECONDS, this.scene.synLinearTimeouts());
+  }
+
+  private traffic(): TrafficProfile {
+    return this.scene.trafficProfile() ?? NETTWIN_TRAFFIC;
+  }
+
+  async sendPing(from: Actor, to: string, count: number): Promise<PingResult> {
+    const dst = await this.scene.resolveAddress(to);
+    const inside = this.staysInContainer(from, dst);
+    if (inside) {
+      this.scene.setFlow(undefined);
+      log('ping from %o to %s: %s', from, dst, inside);
+      if (inside === 'loopback') return { sent: count, received: count };
+      // An unanswered ARP says "Destination Host Unreachable" only after 3 s: ping -W 1 is gone by then.
+      return { sent: count, received: 0, ...(inside === 'no network' ? { unreachable: true } : {}) };
+    }
+    const result = this.run({ protocol: 'icmp', from: this.sourceOf(from, dst), to: dst, count });
+    return {
+      sent: result.sent,
+      received: result.delivered,
+      ...(result.verdict === 'unreachable' ? { unreachable: true } : {}),
+      path: result.path,
+    };
+  }
+
+  async sendHttpGet(from: Actor, url: string): Promise<RequestResult> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ModelBackendError(`"${url}" is not a URL (expected http://HOST[:PORT]/PATH)`);
+    }
+    if (parsed.protocol !== 'http:')
+      throw new ModelBackendError(`only http:// URLs are modelled, got "${url}"`);
+    const dst = await this.urlAddress(from, parsed.hostname);
+    const port = parsed.port ? Number(parsed.port) : 80;
+    const inside = this.staysInContainer(from, dst);
+    if (inside === 'no network' || inside === 'no neighbour') {
+      this.scene.setFlow(undefined);
+      return { outcome: inside === 'no network' ? 'unreachable' : 'timeout' };
+    }
+    const server = this.serverFor(dst, port);
+    const traffic = this.traffic();
+    const result = this.run({
+      protocol: 'tcp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: curlGetRequestBytes(parsed),
+      responseBytes: traffic.httpResponseBytes(server?.options.httpBody ?? ''),
+      responseSegments: traffic.httpResponseSegments,
+      closer: 'server',
+      quickAck: traffic.quickAck,
+      count: this.connectAttempts(),
+    });
+    const outcome = outcomeOf(result);
+    const receiver = finalReceiver(result.receiver);
+    // A server in the host's namespace (--network host) answers as "host".
+    const answering =
+      receiver === 'host' ? server : this.inNamespaceOf(this.scene.containers.get(receiver ?? ''), port);
+    const body = outcome === 'ok' ? answering?.options.httpBody : undefined;
+    return { outcome, ...(body !== undefined ? { body } : {}), path: result.path };
+  }
+
+  /**
+   * A URL's host as the sender's resolver sees it: a container asks Docker's embedded
+   * DNS (names of containers on a user-defined network it shares; nothing on the default
+   * bridge), as curl in the container does. The host and the external client stand for
+   * a user who looked the address up (`docker inspect`).
+   */
+  private async urlAddress(from: Actor, hostname: string): Promise<string> {
+    if (isIPv4(hostname) || from.kind !== 'container') return this.scene.resolveAddress(hostname);
+    const address = this.scene.daemon().resolveName(from.name, hostname);
+    // curl's words (exit 6) when the resolver knows no such name.
+    if (address === undefined) throw new ModelBackendError(`curl: (6) Could not resolve host: ${hostname}`);
+    return address;
+  }
+
+  /** Traffic a container settles in its own namespace (model-container-net.ts); not the host's (--network host). */
+  private staysInContainer(from: Actor, dst: string): InsideContainer | undefined {
+    const c = from.kind === 'container' ? this.scene.containers.get(from.name) : undefined;
+    if (!c || c.options.network === 'host') return undefined;
+    return insideContainer(this.scene.hostState(), c.info.name, c.info.address !== undefined, dst);
+  }
+
+  async sendDatagram(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const dst = await this.scene.resolveAddress(to);
+    const inside = this.staysInContainer(from, dst);
+    if (inside === 'no network' || inside === 'no neighbour') {
+      this.scene.setFlow(undefined);
+      return { arrived: false };
+    }
+    const result = this.run({
+      protocol: 'udp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: ncPayloadBytes(payload),
+      responseBytes: 0,
+      count: 1,
+    });
+    const receiver = this.udpReceiver(finalReceiver(result.receiver), port);
+    if (result.delivered === 0 || receiver === undefined) return { arrived: false, path: result.path };
+    if (result.seenSource) this.scene.seen.set(receiver, result.seenSource);
+    return {
+      arrived: true,
+      receiver,
+      ...(result.seenSource ? { seenSource: result.seenSource } : {}),
+      path: result.path,
+    };
+  }
+
+  /** The container whose listener got a datagram: a neighbour by name, or a --network host container. */
+  private udpReceiver(receiver: string | undefined, port: number): string | undefined {
+    if (receiver !== 'host') return receiver;
+    return [...this.scene.containers.values()].find(
+      (c) => c.options.network === 'host' && c.options.udpListenPorts?.includes(port),
+    )?.info.name;
+  }
+
+  async sendTcp(
+    from: Actor,
+    to: string,
+    port: number,
+    payload: string,
+  ): Promise<RequestResult & { seenSource?: string }> {
+    const dst = await this.scene.resolveAddress(to);
+    const result = this.run({
+      protocol: 'tcp',
+      from: this.sourceOf(from, dst),
+      to: dst,
+      port,
+      requestBytes: ncPayloadBytes(payload),
+      responseBytes: 0,
+      closer: 'client',
+      quickAck: this.traffic().quickAck,
+      count: this.connectAttempts(),
+    });
+    const outcome = outcomeOf(result);
+    return {
+      outcome,
+      ...(outcome === 'ok' && result.seenSource ? { seenSource: result.seenSource } : {}),
+      path: result.path,
+    };
+  }
+
+  /** Runs one flow on the live host and remembers what its receiver saw. */
+  run(spec: FlowSpec): FlowResult {
+    const result = runFlow(this.scene.hostState(), spec);
+    this.scene.setFlow(result);
+    const receiver = finalReceiver(result.receiver);
+    if (receiver && result.seenSource) this.scene.seen.set(receiver, result.seenSource);
+    log(
+      'flow %o → %s (%d/%d) seen %s by %s',
+      spec,
+      result.verdict,
+      result.delivered,
+      result.sent,
+      result.seenSource,
+      receiver,
+    );
+    return result;
+  }
+
+  /** The address an actor sends from; the host picks its source as the kernel does. */
+  private sourceOf(actor: Actor, dst: string): string {
+    if (actor.kind === 'external') return this.scene.external();
+    // A --network host container sends from the host's own namespace.
+    if (actor.kind === 'container' && this.scene.containers.get(actor.name)?.options.network !== 'host') {
+      const c = this.scene.containers.get(actor.name)?.info;
+      if (!c) throw new ModelBackendError(`no container "${actor.name}" in this scenario; run it first`);
+      if (!c.address)
+        throw new ModelBackendError(`container "${actor.name}" has no IPv4 address to send from`);
+      const daemon = this.scene.dockerDaemon();
+      return daemon?.sourceAddress?.(actor.name, dst) ?? c.address;
+    }
+    const routing = new RoutingTable(this.scene.hostState());
+    const daddr = parseIPv4(dst);
+    const source = routing.sourceFor(daddr, routing.lookup(daddr));
+    if (source === undefined) return DIND_HOST_ADDRESS;
+    return formatIPv4(source);
+  }
+
+  /**
+   * The container that will answer an HTTP request to dst:port: by its address, through
+   * a published port, or in the host's own network namespace (--network host).
+   */
+  /**
+   * The program that serves `port` in `owner`'s network namespace: owner itself, or a
+   * container that joined it (`--network container:OWNER`, compose's `service:`).
+   */
+  private inNamespaceOf<C extends { info: ContainerInfo; options: ContainerOptions }>(
+    owner: C | undefined,
+    port: number,
+  ): C | undefined {
+    if (!owner || httpPortsOf(owner.options).includes(port)) return owner;
+    const joined = [...this.scene.containers.values()].find(
+      (c) => c.options.network === `container:${owner.info.name}` && httpPortsOf(c.options).includes(port),
+    );
+    return (joined as C | undefined) ?? owner;
+  }
+
+  private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
+    const all = [...this.scene.containers.values()];
+    const direct = all.find((c) => c.info.address === dst);
+    if (direct) return this.inNamespaceOf(direct, port);
+    const published = all.find((c) =>
+      c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'),
+    );
+    if (published) return published;
+    const local = new RoutingTable(this.scene.hostState()).isLocal(parseIPv4(dst));
+    return local
+      ? all.find((c) => c.options.network === 'host' && httpPortsOf(c.options).includes(port))
+      : undefined;
+  }
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { HostFirewallState } from '../netfilter/firewall-state.ts';
+import { parseNftRuleset } from '../netfilter/nft/parse.ts';
+import { parseRuleset } from '../netfilter/ruleset/parse.ts';
+import {
+  engineImageVersion,
+  existingBuiltinsOnly,
+  plumbingDaemonOptions,
+  plumbingEngineFor,
+  predictedFirewallTexts,
+} from './predicted-rules.ts';
+
+test('Docker 29 is plumbed by a 28.5 host; engines of their own are not', () => {
+  assert.equal(plumbingEngineFor('29.7'), '28.5');
+  assert.equal(plumbingEngineFor('29.7.2'), '28.5');
+  assert.equal(plumbingEngineFor('28.5'), undefined);
+  assert.equal(engineImageVersion('29.7'), '28.5');
+  assert.equal(engineImageVersion('20.10'), '20.10');
+});
+
+test('the plumbing daemon gets the scenario options without a firewall, and with its firewall off', () => {
+  assert.deepEqual(plumbingDaemonOptions(['--firewall-backend=nftables', '--userland-proxy=false']), [
+    '--userland-proxy=false',
+    '--iptables=false',
+    '--ip6tables=false',
+  ]);
+  assert.deepEqual(plumbingDaemonOptions(['--firewall-backend', 'iptables', '--iptables=true']), [
+    '--iptables=false',
+    '--ip6tables=false',
+  ]);
+});
+
+test('whatever the options, the plumbing daemon never writes rules and keeps the others in order', () => {
+  const option = fc.constantFrom(
+    '--userland-proxy=false',
+    '--icc=false',
+    '--allow-direct-routing',
+    '--firewall-backend=nftables',
+    '--iptables=true',
+    '--ip6tables',
+  );
+  fc.assert(
+    fc.property(fc.array(option, { maxLength: 6 }), (options) => {
+      const out = plumbingDaemonOptions(options);
+      assert.deepEqual(out.slice(-2), ['--iptables=false', '--ip6tables=false']);
+      assert.deepEqual(
+        out.slice(0, -2),
+        options.filter((o) => !o.startsWith('--firewall-backend') && !/^--ip6?tables/.test(o)),
+      );
+    }),
+  );
+});
+
+const DUMP = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+COMMIT
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
+`;
+
+test('only built-in chains iptables-nft would have made are named; once made they stay', () => {
+  const made = new Set<string>();
+  const first = existingBuiltinsOnly(parseRuleset(DUMP), made);
+  const names = (rs: typeof first, table: string) =>
+    rs.tables.find((t) => t.name === table)?.chains.map((c) => c.name);
+  assert.deepEqual(names(first, 'filter'), ['FORWARD', 'DOCKER-USER']);
+  assert.deepEqual(names(first, 'raw'), []);
+  // raw PREROUTING gets a rule, then loses it: the chain stays (Docker 28's daemon restart).
+  existingBuiltinsOnly(
+    parseRuleset(
+      DUMP.replace(
+        ':OUTPUT ACCEPT [0:0]\nCOMMIT\n',
+        ':OUTPUT ACCEPT [0:0]\n-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\nCOMMIT\n',
+      ),
+    ),
+    made,
+  );
+  assert.deepEqual(names(existingBuiltinsOnly(parseRuleset(DUMP), made), 'raw'), ['PREROUTING']);
+});
+
+test('the predicted iptables go to iptables-restore; Docker 29 nft tables replace themselves atomically', () => {
+  const nft = parseNftRuleset(
+    'table ip docker-bridges {\n\tchain raw-PREROUTING {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t\tip daddr 192.0.2.2 iifname != "bridge1" counter packets 3 bytes 252 drop comment "DROP DIRECT ACCESS"\n\t}\n}\ntable inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\t}\n}\n',
+    { file: 'test' },
+  );
+  const state: HostFirewallState = [
+    { framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(DUMP) },
+    { framework: 'nftables', ruleset: nft },
+  ];
+  const texts = predictedFirewallTexts(state);
+  assert.match(texts.iptables, /^\*filter\n:FORWARD ACCEPT/);
+  assert.ok(!texts.iptables.includes(':INPUT'));
+  const script = texts.nft ?? assert.fail('no nft script');
+  assert.ok(
+    script.startsWith(
+      'table ip docker-bridges {}\ndelete table ip docker-bridges\ntable ip docker-bridges {',
+    ),
+  );
+  assert.ok(!script.includes('inet filter'), 'native tables a scenario made are not reloaded');
+  assert.ok(!script.includes('packets 3'), 'counters start at zero');
+  assert.equal(predictedFirewallTexts(state.slice(0, 1)).nft, undefined);
+});

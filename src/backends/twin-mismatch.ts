@@ -1,0 +1,81 @@
+/**
+ * When the twin's real host and model disagree: the error that says so, with both sides
+ * and the model's packet path in its message, and the data a report draws from.
+ */
+import { type ConnectivityDifference, describeConnectivityDifference } from '../compare/connectivity.ts';
+import type {
+  CounterCompareOptions,
+  CounterComparison,
+  CounterRowInput,
+} from '../compare/counter-compare.ts';
+import { renderCounterComparisonText } from '../compare/render-text.ts';
+import { describeDifference, type RulesetComparison } from '../compare/ruleset-diff.ts';
+import type { FlowResult, PathStep } from '../netfilter/host-types.ts';
+import { formatPath } from '../netfilter/path/format-path.ts';
+
+export interface TwinMismatchDetails {
+  /** What was being done, e.g. `ping from container "test1" to 172.30.0.2 ×3`. */
+  action: string;
+  connectivity?: ConnectivityDifference[];
+  counters?: CounterComparison;
+  counterOptions?: CounterCompareOptions;
+  ruleset?: RulesetComparison;
+  /** Other disagreements (addresses, exit codes, one side failing). */
+  other?: string[];
+  /** The model's flow, when the action sent traffic. */
+  flow?: FlowResult;
+  /** Every framework's rows (src/compare/host-counters.ts counterRows). */
+  realCounters?: CounterRowInput[];
+  modelCounters?: CounterRowInput[];
+}
+
+/** Real host and model disagree. The message shows both sides; fields carry the data for reports. */
+export class TwinMismatchError extends Error {
+  override name = 'TwinMismatchError';
+  readonly details: TwinMismatchDetails;
+
+  constructor(details: TwinMismatchDetails) {
+    super(renderMismatch(details));
+    this.details = details;
+  }
+
+  get path(): PathStep[] | undefined {
+    return this.details.flow?.path;
+  }
+}
+
+export function renderMismatch(d: TwinMismatchDetails): string {
+  const what: string[] = [];
+  if (d.connectivity?.length) what.push('connectivity');
+  if (d.counters && !d.counters.equal) what.push('counters');
+  if (d.ruleset && !d.ruleset.equal) what.push('ruleset');
+  if (d.other?.length) what.push(...d.other.map((o) => o.split(':')[0] ?? o));
+  const out = [`real host and model disagree after ${d.action} (${what.join(', ')})`];
+  if (d.other?.length) out.push('', ...d.other.map((o) => `  ${o}`));
+  if (d.connectivity?.length) {
+    out.push('', 'connectivity:', ...d.connectivity.map((c) => `  ${describeConnectivityDifference(c)}`));
+  }
+  if (d.counters && !d.counters.equal) {
+    const rule = d.counters.mismatches[0];
+    const mode =
+      d.counterOptions?.protocol === 'tcp' || d.counterOptions?.protocol === 'udp'
+        ? `${d.counterOptions.protocol}: packets exact, filter bytes ±${d.counterOptions.byteTolerance ?? 0}, nat exact`
+        : 'packets and bytes exact';
+    // iptables rows carry their chain in the text (`-A FORWARD …`); native nft rows do not.
+    const where = rule && /\s/.test(rule.table) ? `${rule.table} ${rule.chain}:` : rule?.table;
+    out.push('', `counters (${mode}); first disagreement: ${where} ${rule?.text}`);
+    out.push(indent(renderCounterComparisonText(d.counters)));
+  }
+  if (d.ruleset && !d.ruleset.equal) {
+    out.push('', 'ruleset:', ...d.ruleset.differences.map((x) => `  ${describeDifference(x)}`), '');
+    out.push(indent(d.ruleset.unified));
+  }
+  if (d.flow) out.push('', "the model's packet path:", indent(formatPath(d.flow).trimEnd()));
+  return out.join('\n');
+}
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');

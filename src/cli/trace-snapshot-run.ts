@@ -1,0 +1,92 @@
+/**
+ * `nettwin trace --snapshot FILE`: the host of a `nettwin snapshot` file (its rules,
+ * interfaces, routes and containers), with --from/--to names resolved to addresses and
+ * --sysctl/--listen applied on top (a what-if on the recorded host); the output names
+ * containers where the path mentions their addresses.
+ */
+import type { FlowSpec, HostState } from '../netfilter/host-types.ts';
+import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
+import { formatPath, runFlow } from '../netfilter/path/index.ts';
+import { serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { SnapshotNames, UnknownNameError } from '../snapshot/names.ts';
+import { parseSnapshotJson } from '../snapshot/schema.ts';
+import { snapshotToHost } from '../snapshot/to-host.ts';
+import { formatJson } from './trace-json.ts';
+import {
+  parseListener,
+  rulesetFiles,
+  type TraceOptions,
+  type TraceOutput,
+  TraceUsageError,
+} from './trace-options.ts';
+import { type PlacementWording, placeFlow } from './trace-placement.ts';
+
+const SNAPSHOT_WORDING: PlacementWording = {
+  subnets: "subnet of the snapshot's interfaces",
+  defaultRoute: 'default route in the snapshot',
+};
+
+/**
+ * The host of a snapshot file, with --from/--to names resolved to addresses and the
+ * --sysctl/--listen options applied on top (a what-if on the recorded host).
+ */
+export function buildSnapshotTrace(
+  options: TraceOptions,
+  readFile: (path: string) => string,
+): { host: HostState; flow: FlowSpec; names: SnapshotNames; warnings: string[] } {
+  const file = options.snapshot ?? '';
+  for (const [given, option] of [
+    [rulesetFiles(options).length ? 'x' : undefined, '--ruleset'],
+    [options.bridge.length ? 'x' : undefined, '--bridge'],
+    [options.iface.length ? 'x' : undefined, '--iface'],
+    [options.defaultVia, '--default-via'],
+  ] as const) {
+    if (given !== undefined)
+      throw new TraceUsageError(
+        `${option} does not go with --snapshot: the snapshot holds the host's rules, interfaces and routes`,
+      );
+  }
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw new TraceUsageError(
+      `--snapshot ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  const snapshot = parseSnapshotJson(text, file);
+  const { host, endpoints, warnings } = snapshotToHost(snapshot, file);
+  const names = new SnapshotNames(snapshot, endpoints);
+  for (const s of options.sysctl) {
+    const m = /^([\w.\-/]+)=(.*)$/.exec(s);
+    if (!m) throw new TraceUsageError(`--sysctl "${s}": expected KEY=VALUE, e.g. net.ipv4.ip_forward=0`);
+    host.sysctls[(m[1] as string).replaceAll('/', '.')] = m[2] as string;
+  }
+  host.listeners.push(...options.listen.map(parseListener));
+  let from: string;
+  let to: string;
+  try {
+    from = names.resolveEndpoint(options.from, '--from');
+    to = names.resolveEndpoint(options.to, '--to');
+  } catch (error) {
+    if (error instanceof UnknownNameError) throw new TraceUsageError(error.message);
+    throw error;
+  }
+  const placed = placeFlow(host, { ...options, from, to }, SNAPSHOT_WORDING);
+  return { ...placed, names, warnings };
+}
+
+export function runSnapshotTrace(options: TraceOptions, readFile: (path: string) => string): TraceOutput {
+  const { host, flow, names, warnings } = buildSnapshotTrace(options, readFile);
+  const result = runFlow(host, flow);
+  const named = names.annotate(result);
+  const stdout = options.save
+    ? serializeRuleset(host.ruleset, { counters: true }) +
+      (host.nftRuleset ? serializeNftRuleset(host.nftRuleset) : '')
+    : options.json
+      ? // Machines get addresses as they are; only the path's prose carries names.
+        formatJson({ ...result, path: named.path })
+      : `${names.address(flow.from)} → ${names.address(flow.to)}${flow.port ? `:${flow.port}` : ''} (${flow.protocol}, ${flow.count ?? 1}×)\n${formatPath(named)}`;
+  const stderr = warnings.map((w) => `nettwin trace: warning: ${w}\n`).join('');
+  return { exitCode: 0, stdout, stderr };
+}

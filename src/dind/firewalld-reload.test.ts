@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { reloadsFirewalld, settleAfterFirewalldReload } from './firewalld-reload.ts';
+
+test('a firewalld reload is recognised in a shell line or an argv, nothing else is', () => {
+  assert.ok(reloadsFirewalld('firewall-cmd --reload'));
+  assert.ok(reloadsFirewalld(['/usr/bin/firewall-cmd', '--complete-reload']));
+  assert.ok(!reloadsFirewalld('firewall-cmd --zone=public --add-port=8080/tcp'));
+  assert.ok(!reloadsFirewalld('echo --reload'));
+  assert.ok(!reloadsFirewalld('nft list ruleset'));
+});
+
+test('the reload waits until the host shows the state from before, and gives up after the timeout', async () => {
+  const states = ['half', 'half', 'before'];
+  let reads = 0;
+  const host = {
+    exec: async () => ({ exitCode: 0, stdout: states[Math.min(reads++, 2)] as string, stderr: '' }),
+  };
+  assert.equal(await settleAfterFirewalldReload(host, 'before', { intervalMs: 1 }), true);
+  assert.equal(reads, 3);
+  const never = { exec: async () => ({ exitCode: 0, stdout: 'half', stderr: '' }) };
+  assert.equal(await settleAfterFirewalldReload(never, 'before', { intervalMs: 1, timeoutMs: 5 }), false);
+});

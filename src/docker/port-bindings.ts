@@ -1,0 +1,119 @@
+/**
+ * Published ports (`-p`): host ports allocated, docker-proxy listeners started (with the
+ * [::] twin where Docker starts one), and the firewall backend's per-port rules; all of it
+ * undone when the container stops or leaves its gateway network.
+ */
+import type { PortMapping } from '../contract.ts';
+import {
+  type Binding,
+  type ContainerState,
+  type DaemonState,
+  DockerModelError,
+  findNetwork,
+  hairpinOf,
+  type NetworkState,
+  ruleConfig,
+} from './daemon-state.ts';
+import { orderPortMappings } from './port-sort.ts';
+
+/** Binds one mapping; the binding joins the container's at once, so a failure later releases its port. */
+function bindPort(
+  s: DaemonState,
+  c: ContainerState,
+  n: NetworkState,
+  containerIp: string,
+  m: PortMapping,
+): Binding {
+  // 28.x gateway mode "routed": no NAT, so no host port; the IPv4 binding is 0.0.0.0:0
+  // and only opens the container's port in the DOCKER chain.
+  const routed = n.gatewayMode === 'routed';
+  const hostIp = routed ? '0.0.0.0' : (m.hostIp ?? n.hostBindingIp);
+  const hostPort = routed ? 0 : s.ports.request(hostIp, m.protocol, m.hostPort);
+  const b: Binding = {
+    protocol: m.protocol,
+    hostIp,
+    hostPort,
+    containerIp,
+    containerPort: m.containerPort,
+    bridge: n.bridge,
+    hairpin: hairpinOf(s),
+    listeners: [],
+  };
+  if (s.daemon.userlandProxy && !routed) {
+    b.listeners.push({
+      protocol: m.protocol,
+      address: hostIp,
+      port: hostPort,
+      forwardTo: { address: containerIp, port: m.containerPort },
+      owner: 'docker-proxy',
+    });
+  }
+  c.bindings.push(b);
+  // 20.10+: with no host IP given (and the default binding IP 0.0.0.0) the port is bound
+  // on [::] too, proxied to the IPv4 address; an explicit `-p 0.0.0.0:H:C` gets no twin.
+  if (
+    s.profile.ipv6ProxyTwin &&
+    s.daemon.userlandProxy &&
+    m.hostIp === undefined &&
+    (routed ? n.hostBindingIp : hostIp) === '0.0.0.0'
+  ) {
+    const v6Port = s.ports.request('::', m.protocol, m.hostPort);
+    b.v6Port = v6Port;
+    b.listeners.push({
+      protocol: m.protocol,
+      address: '::',
+      port: v6Port,
+      forwardTo: { address: containerIp, port: m.containerPort },
+      owner: 'docker-proxy (IPv6 twin)',
+    });
+  }
+  return b;
+}
+
+/**
+ * Port mappings of the container's primary network endpoint, in Docker's sorted order:
+ * every host port is bound first, then the backend writes the rules for all of them
+ * (moby's addPortMappings). A port that cannot be bound throws; the caller's stop
+ * releases the ones already bound.
+ */
+export function publish(s: DaemonState, c: ContainerState): void {
+  const primary = c.networks[0];
+  const mappings = c.options.publish ?? [];
+  if (!primary || mappings.length === 0) return;
+  const n = findNetwork(s, primary);
+  const address = c.endpoints.get(primary) as string;
+  const added: Binding[] = [];
+  for (const m of orderPortMappings(mappings, s.profile.portOrder)) added.push(bindPort(s, c, n, address, m));
+  s.firewall?.addPorts(ruleConfig(s, n), added);
+}
+
+/** The network a binding was made on (found by its bridge). */
+function bindingNetwork(s: DaemonState, b: Binding): NetworkState {
+  const n = s.networks.find((x) => x.bridge === b.bridge);
+  if (!n) throw new DockerModelError(`no network with bridge ${b.bridge} for a port binding`);
+  return n;
+}
+
+export function unpublish(s: DaemonState, c: ContainerState): void {
+  if (s.firewall && c.bindings.length > 0) {
+    // All of a container's bindings are on its gateway network; group by bridge anyway.
+    const byBridge = new Map<string, Binding[]>();
+    for (const b of c.bindings) byBridge.set(b.bridge, [...(byBridge.get(b.bridge) ?? []), b]);
+    for (const bindings of byBridge.values())
+      s.firewall.delPorts(ruleConfig(s, bindingNetwork(s, bindings[0] as Binding)), bindings);
+  }
+  for (const b of c.bindings) {
+    if (b.hostPort !== 0) s.ports.release(b.hostIp, b.protocol, b.hostPort);
+    if (b.v6Port !== undefined) s.ports.release('::', b.protocol, b.v6Port);
+  }
+  c.bindings = [];
+}
+
+/** `kill docker-proxy`: the listener goes away, the firewall rules stay. */
+export function killDockerProxy(s: DaemonState, hostPort?: number): void {
+  for (const c of s.containers) {
+    for (const b of c.bindings) {
+      b.listeners = b.listeners.filter((l) => hostPort !== undefined && l.port !== hostPort);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * A host's firewall as the kernel holds it: one state per framework and address family.
+ * iptables-nft and iptables-legacy print the same iptables-save text but hook apart;
+ * nftables' native tables (firewalld's, a distribution's `inet filter`, Docker 29's) have
+ * a shape of their own. Backends read and compare these; steps name rows of each.
+ *
+ * Pure data and small helpers, no I/O.
+ */
+
+import type { NftFamily, NftRuleset } from './nft/types.ts';
+import { emptyRuleset } from './ruleset/index.ts';
+import type { CounterDelta, Ruleset } from './types.ts';
+
+export type FirewallFramework = 'iptables-nft' | 'iptables-legacy' | 'nftables';
+export type IptablesFramework = Exclude<FirewallFramework, 'nftables'>;
+export type IpFamily = 'ipv4' | 'ipv6';
+
+/** iptables (either backend) of one address family: what iptables-save prints. */
+export interface IptablesState {
+  framework: IptablesFramework;
+  family: IpFamily;
+  ruleset: Ruleset;
+}
+
+/** Native nft tables, iptables-nft's own left out; each table names its own family (ip, ip6, inet …). */
+export interface NftablesState {
+  framework: 'nftables';
+  ruleset: NftRuleset;
+}
+
+export type FirewallState = IptablesState | NftablesState;
+
+/** Everything a host's firewall holds: iptables-nft IPv4 first, the others where the host has them. */
+export type HostFirewallState = FirewallState[];
+
+/** What one native nft rule counted. `text` is the rule as `nft list` prints it, without its counter or handle. */
+export interface NftCounterRow {
+  family: NftFamily;
+  table: string;
+  chain: string;
+  /** 1-based position in its chain. */
+  rule: number;
+  text: string;
+  packets: number;
+  bytes: number;
+}
+
+export type CounterSet =
+  | { framework: IptablesFramework; family: IpFamily; rows: CounterDelta[] }
+  | { framework: 'nftables'; rows: NftCounterRow[] };
+
+/** Deltas since the counters were last zeroed, on every framework the host has. */
+export type HostCounters = CounterSet[];
+
+/** The iptables ruleset of one framework and family; an empty filter/nat ruleset when the host has none. */
+export function iptablesOf(
+  firewall: HostFirewallState,
+  framework: IptablesFramework = 'iptables-nft',
+  family: IpFamily = 'ipv4',
+): Ruleset {
+  const found = firewall.find((s): s is IptablesState => s.framework === framework && s.family === family);
+  return found?.ruleset ?? emptyRuleset(['filter', 'nat']);
+}
+
+/** The native nft tables, if the host has any. */
+export function nftablesOf(firewall: HostFirewallState): NftRuleset | undefined {
+  return firewall.find((s): s is NftablesState => s.framework === 'nftables')?.ruleset;
+}
+
+export function iptablesCountersOf(
+  counters: HostCounters,
+  framework: IptablesFramework = 'iptables-nft',
+  family: IpFamily = 'ipv4',
+): CounterDelta[] {
+  for (const set of counters) {
+    if (set.framework === framework && set.family === family) return set.rows;
+  }
+  return [];
+}
+
+export function nftCountersOf(counters: HostCounters): NftCounterRow[] {
+  for (const set of counters) if (set.framework === 'nftables') return set.rows;
+  return [];
+}
+
+/**
+ * A rule's text as its counter row is named: without `counter` (with or without values)
+ * and without `# handle N`, blanks collapsed. Quoted strings (comments) are kept whole.
+ */
+export function nftRowText(ruleText: string): string {
+  const parts = ruleText.split(/("(?:[^"\\]|\\.)*")/);
+  const cleaned = parts.map((part, i) =>
+    i % 2 === 1
+      ? part
+      : part
+          .replace(/#\s*handle\s+\d+\s*$/, '')
+          .replace(/(^|\s)counter(?:\s+packets\s+\d+\s+bytes\s+\d+)?(?=\s|$)/g, '$1'),
+  );
+  return cleaned.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** How steps and reports name a native rule: `inet filter forward: ct state new accept`. */
+export function nftRowLabel(row: Pick<NftCounterRow, 'family' | 'table' | 'chain' | 'text'>): string {
+  return `${row.family} ${row.table} ${row.chain}: ${nftRowText(row.text)}`;
+}
+
+/** A `FAMILY TABLE CHAIN: RULE` label taken apart; undefined when the text is not one. */
+export function parseNftRowLabel(
+  label: string,
+): { family: NftFamily; table: string; chain: string; text: string } | undefined {
+  const m = /^(ip|ip6|inet|arp|bridge|netdev)\s+([\w.-]+)\s+([\w.-]+):\s*(.*)$/.exec(label.trim());
+  if (!m) return undefined;
+  const [, family, table, chain, text] = m as unknown as [string, NftFamily, string, string, string];
+  return { family, table, chain, text: nftRowText(text) };
+}
