@@ -11,6 +11,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { engineImageVersion } from '../src/backends/plumbing-engine.ts';
 import { effectiveBackend, pickleOrder } from '../src/cli/run.ts';
 import { countOutcomes, type ScenarioResult } from '../src/cli/run-summary.ts';
 import { describeSkips } from '../src/cli/skip-reasons.ts';
@@ -22,13 +23,16 @@ import { engineFirewallCheck } from './engine-firewall.ts';
 import { ensureEngine, stopEngine } from './engine-ready.ts';
 import { runEngines } from './engine-runs.ts';
 
-/** The engines npm test runs the features on: every profile verified against a real engine. */
-export const DEFAULT_TEST_VERSIONS = '20.10,26.1,28.5';
+/**
+ * The engines npm test runs the features on: every profile verified against a real
+ * engine, and Docker 29.7 — its predicted rules on a real kernel (a 28.5 host whose daemon
+ * writes no rules: src/backends/predicted-rules.ts), not Docker 29's daemon.
+ */
+export const DEFAULT_TEST_VERSIONS = '20.10,26.1,28.5,29.7';
 
 /**
- * Profiles with no real host yet (issue 22 point 3: Docker 29's rules on a replayed
- * real-kernel host): their version-tagged scenarios run on the model backend, whatever
- * the backend of the run, so they are not left skipped.
+ * Profiles whose version-tagged scenarios also run on the model when the run's backend is
+ * the model (it runs the default version only), so they are not left skipped.
  */
 export const MODEL_TEST_VERSIONS = ['29.7'];
 
@@ -162,14 +166,15 @@ async function runAll(): Promise<Totals & { skipped: number; skippedWhy: string 
   process.stdout.write(
     `Features on the ${backend} backend${on} (order ${order}, ${parallel} worker(s) each)\n`,
   );
-  if (real) await ensureImages(versions as string[]);
+  // Docker 29.7 runs on a 28.5 host's kernel: its image is 28.5's.
+  if (real) await ensureImages([...new Set((versions as string[]).map(engineImageVersion))]);
   const runs = await runEngines({ root: ROOT, backend, versions, order, parallel });
   // NETTWIN_BACKEND would override --backend model in the child (effectiveBackend).
   const modelEnv = { ...process.env, NETTWIN_BACKEND: 'model' };
   const modelRuns = await runEngines({
     root: ROOT,
     backend: 'model',
-    versions: MODEL_TEST_VERSIONS,
+    versions: real ? [] : MODEL_TEST_VERSIONS,
     order,
     parallel: 1,
     env: modelEnv,

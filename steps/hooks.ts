@@ -13,7 +13,7 @@ import {
 } from '@cucumber/cucumber';
 import type { GherkinDocument } from '@cucumber/messages';
 import debug from 'debug';
-import { engineImageVersion } from '../src/backends/predicted-rules.ts';
+import { engineImageVersion } from '../src/backends/plumbing-engine.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { chooseBackendName } from './lib/backend-factory.ts';
 import { attachMismatch, attachObservation } from './lib/report-attachments.ts';
@@ -57,7 +57,7 @@ BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, as
   // Real profiles skip @model-only, so the features need the default engine unless told otherwise.
   const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? DEFAULT_DOCKER_VERSION)
     .split(',')
-    .map((v) => v.trim());
+    .map((v) => engineImageVersion(v.trim()));
   const chosen = this.parameters.dockerVersion;
   // Docker 29 runs its predicted rules on a 28.5 host (src/backends/predicted-rules.ts).
   const engine = typeof chosen === 'string' ? engineImageVersion(chosen) : undefined;

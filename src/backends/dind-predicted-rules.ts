@@ -10,8 +10,9 @@ import { sharedDindSession } from '../dind/session.ts';
 import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostOptions } from './backend.ts';
 import { DindBackend, type DindBackendOptions } from './dind.ts';
+import { plumbingEngineFor } from './plumbing-engine.ts';
 import type { LoadsPredictedFirewall } from './predicted-firewall.ts';
-import { plumbingDaemonOptions, plumbingEngineFor, predictedFirewallTexts } from './predicted-rules.ts';
+import { plumbingDaemonOptions, predictedFirewallTexts } from './predicted-rules.ts';
 
 const log = createDebug('nettwin:dind-predicted');
 
@@ -22,8 +23,13 @@ export function createPredictedRulesDind(options: DindBackendOptions = {}): Pred
 export class PredictedRulesDind extends DindBackend implements LoadsPredictedFirewall {
   /** Set while the started host is a plumbing host whose rules come from the model. */
   private plumbing = false;
-  /** Built-in chains the loaded rules have made so far ("table/chain"; predicted-rules.ts). */
-  private madeBuiltins = new Set<string>();
+  /**
+   * What the kernel holds from the last load. An unchanged text is not loaded again: a
+   * reload re-registers the nft base chains, and a hook registered last runs first, which
+   * would put Docker's chains before an iptables-legacy table a scenario added since
+   * (production-bugs/iptables-legacy-beside-nft.feature).
+   */
+  private loaded: { iptables?: string; nft?: string } = {};
 
   constructor(options: DindBackendOptions = {}) {
     super(options.session ?? sharedDindSession());
@@ -36,7 +42,7 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
   override async startHost(options: HostOptions): Promise<void> {
     const engine = plumbingEngineFor(options.dockerVersion);
     this.plumbing = engine !== undefined;
-    this.madeBuiltins = new Set();
+    this.loaded = {};
     if (engine === undefined) return super.startHost(options);
     const daemonOptions = plumbingDaemonOptions(options.daemonOptions);
     log('Docker %s rules on a real kernel: a %s host with %o', options.dockerVersion, engine, daemonOptions);
@@ -46,13 +52,19 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
     await this.dindHost().run(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']);
   }
 
-  async loadPredictedFirewall(state: HostFirewallState): Promise<void> {
+  async loadPredictedFirewall(
+    state: HostFirewallState,
+    registeredBuiltins: readonly string[],
+  ): Promise<void> {
     if (!this.plumbing) return;
     const host = this.dindHost();
-    const { iptables, nft } = predictedFirewallTexts(state, this.madeBuiltins);
+    const { iptables, nft } = predictedFirewallTexts(state, new Set(registeredBuiltins));
     // The rules are data: they reach iptables-restore and nft on stdin as "$1", never as shell words.
-    await host.run(['sh', '-ec', 'printf %s "$1" | iptables-restore', 'sh', iptables]);
-    if (nft === undefined) return;
+    if (iptables !== this.loaded.iptables) {
+      await host.run(['sh', '-ec', 'printf %s "$1" | iptables-restore', 'sh', iptables]);
+      this.loaded.iptables = iptables;
+    }
+    if (nft === undefined || nft === this.loaded.nft) return;
     const r = await host.exec(['sh', '-ec', 'printf %s "$1" | nft -f -', 'sh', nft]);
     if (r.exitCode !== 0)
       throw new DindExecError(
@@ -62,5 +74,6 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
         r.stdout,
         r.stderr,
       );
+    this.loaded.nft = nft;
   }
 }

@@ -8,7 +8,8 @@ import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 export interface LoadsPredictedFirewall {
   /** True while the started host takes its rules from the model. */
   readonly loadsPredictedFirewall: boolean;
-  loadPredictedFirewall(state: HostFirewallState): Promise<void>;
+  /** `registeredBuiltins`: the model's empty built-in chains that exist ("raw/PREROUTING"). */
+  loadPredictedFirewall(state: HostFirewallState, registeredBuiltins: readonly string[]): Promise<void>;
 }
 
 export function loadsPredictedFirewall(backend: object): backend is LoadsPredictedFirewall {

@@ -4,13 +4,8 @@ import fc from 'fast-check';
 import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import { parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { parseRuleset } from '../netfilter/ruleset/parse.ts';
-import {
-  engineImageVersion,
-  existingBuiltinsOnly,
-  plumbingDaemonOptions,
-  plumbingEngineFor,
-  predictedFirewallTexts,
-} from './predicted-rules.ts';
+import { engineImageVersion, plumbingEngineFor } from './plumbing-engine.ts';
+import { existingBuiltinsOnly, plumbingDaemonOptions, predictedFirewallTexts } from './predicted-rules.ts';
 
 test('Docker 29 is plumbed by a 28.5 host; engines of their own are not', () => {
   assert.equal(plumbingEngineFor('29.7'), '28.5');
@@ -26,10 +21,10 @@ test('the plumbing daemon gets the scenario options without a firewall, and with
     '--iptables=false',
     '--ip6tables=false',
   ]);
-  assert.deepEqual(plumbingDaemonOptions(['--firewall-backend', 'iptables', '--iptables=true']), [
-    '--iptables=false',
-    '--ip6tables=false',
-  ]);
+  assert.deepEqual(
+    plumbingDaemonOptions(['--firewall-backend', 'iptables', '--iptables=true', '--icc=false']),
+    ['--iptables=false', '--ip6tables=false'],
+  );
 });
 
 test('whatever the options, the plumbing daemon never writes rules and keeps the others in order', () => {
@@ -40,6 +35,7 @@ test('whatever the options, the plumbing daemon never writes rules and keeps the
     '--firewall-backend=nftables',
     '--iptables=true',
     '--ip6tables',
+    '--icc=false',
   );
   fc.assert(
     fc.property(fc.array(option, { maxLength: 6 }), (options) => {
@@ -47,7 +43,7 @@ test('whatever the options, the plumbing daemon never writes rules and keeps the
       assert.deepEqual(out.slice(-2), ['--iptables=false', '--ip6tables=false']);
       assert.deepEqual(
         out.slice(0, -2),
-        options.filter((o) => !o.startsWith('--firewall-backend') && !/^--ip6?tables/.test(o)),
+        options.filter((o) => !/^--(firewall-backend|ip6?tables|icc)/.test(o)),
       );
     }),
   );
@@ -66,24 +62,17 @@ COMMIT
 COMMIT
 `;
 
-test('only built-in chains iptables-nft would have made are named; once made they stay', () => {
-  const made = new Set<string>();
-  const first = existingBuiltinsOnly(parseRuleset(DUMP), made);
-  const names = (rs: typeof first, table: string) =>
+test('only built-in chains iptables-nft has are named: with a rule, a DROP policy, or registered', () => {
+  const names = (rs: ReturnType<typeof parseRuleset>, table: string) =>
     rs.tables.find((t) => t.name === table)?.chains.map((c) => c.name);
-  assert.deepEqual(names(first, 'filter'), ['FORWARD', 'DOCKER-USER']);
-  assert.deepEqual(names(first, 'raw'), []);
-  // raw PREROUTING gets a rule, then loses it: the chain stays (Docker 28's daemon restart).
-  existingBuiltinsOnly(
-    parseRuleset(
-      DUMP.replace(
-        ':OUTPUT ACCEPT [0:0]\nCOMMIT\n',
-        ':OUTPUT ACCEPT [0:0]\n-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\nCOMMIT\n',
-      ),
-    ),
-    made,
-  );
-  assert.deepEqual(names(existingBuiltinsOnly(parseRuleset(DUMP), made), 'raw'), ['PREROUTING']);
+  const plain = existingBuiltinsOnly(parseRuleset(DUMP), new Set());
+  assert.deepEqual(names(plain, 'filter'), ['FORWARD', 'DOCKER-USER']);
+  assert.deepEqual(names(plain, 'raw'), []);
+  // raw PREROUTING lost its rules but stays registered (Docker 28's daemon restart).
+  const kept = existingBuiltinsOnly(parseRuleset(DUMP), new Set(['raw/PREROUTING']));
+  assert.deepEqual(names(kept, 'raw'), ['PREROUTING']);
+  const dropped = existingBuiltinsOnly(parseRuleset(DUMP.replace(':INPUT ACCEPT', ':INPUT DROP')), new Set());
+  assert.deepEqual(names(dropped, 'filter'), ['INPUT', 'FORWARD', 'DOCKER-USER']);
 });
 
 test('the predicted iptables go to iptables-restore; Docker 29 nft tables replace themselves atomically', () => {

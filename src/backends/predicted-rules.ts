@@ -18,36 +18,26 @@ import { serializeNftTable } from '../netfilter/nft/serialize.ts';
 import { serializeRuleset } from '../netfilter/ruleset/serialize.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 
-/** Profiles whose rules run on a real kernel of another engine → that engine's version. */
-export const PLUMBING_ENGINES: Readonly<Record<string, string>> = { '29.7': '28.5' };
-
 /** The table Docker 29's nftables backend writes (in families ip and ip6). */
 export const DOCKER_NFT_TABLE = 'docker-bridges';
 
-/** "29.7", "29.7.2" → "28.5"; a version with its own real engine → undefined. */
-export function plumbingEngineFor(dockerVersion: string): string | undefined {
-  const [major, minor] = dockerVersion.split('.');
-  return PLUMBING_ENGINES[`${major}.${minor}`];
-}
-
-/** The engine whose image a run needs for `dockerVersion` (itself, or its plumbing engine). */
-export function engineImageVersion(dockerVersion: string): string {
-  return plumbingEngineFor(dockerVersion) ?? dockerVersion;
-}
+/** Daemon options only the firewall acts on (with a value after `=`, or none). */
+const FIREWALL_ONLY = /^--(firewall-backend=|ip6?tables(=|$)|icc(=|$))/;
 
 /**
- * The plumbing daemon's options: the scenario's, without the firewall backend choice (the
- * rules come from the model, whichever backend it predicts), with the firewall off.
+ * The plumbing daemon's options: the scenario's, with the firewall off and without what
+ * only the firewall does (the rules come from the model, whichever backend it predicts):
+ * the backend choice, and `--icc`, which dockerd refuses beside `--iptables=false`.
  */
 export function plumbingDaemonOptions(options: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < options.length; i++) {
     const o = options[i] as string;
-    if (o === '--firewall-backend') {
+    if (o === '--firewall-backend' || o === '--icc') {
       i++;
       continue;
     }
-    if (o.startsWith('--firewall-backend=') || /^--ip6?tables(=|$)/.test(o)) continue;
+    if (FIREWALL_ONLY.test(o)) continue;
     kept.push(o);
   }
   return [...kept, '--iptables=false', '--ip6tables=false'];
@@ -61,35 +51,37 @@ export interface PredictedFirewallTexts {
 }
 
 /**
- * The ruleset with only the built-in chains iptables-nft would have made in the kernel: a
- * built-in chain exists once it held a rule or a non-ACCEPT policy, and stays while its
- * table does (`made`, "table/chain", remembers them across loads and grows). A dump that
- * names an empty built-in makes it, and then it counts: Docker never names filter INPUT,
- * so on a host of Docker's own it counts nothing (published-ports.feature, ground truth e3).
+ * The ruleset with only the built-in chains iptables-nft has in the kernel: one with a rule
+ * or a non-ACCEPT policy, or one the model says stays registered although empty
+ * (`registered`, "table/CHAIN": HostState.materializedBuiltins — `-F` keeps a built-in,
+ * `-X` removes it). A dump that names an empty built-in makes it, and then it counts:
+ * Docker never names filter INPUT, so on its hosts INPUT counts nothing (ground truth e3).
  */
-export function existingBuiltinsOnly(rs: Ruleset, made: Set<string>): Ruleset {
+export function existingBuiltinsOnly(rs: Ruleset, registered: ReadonlySet<string>): Ruleset {
   return {
     tables: rs.tables.map((t) => ({
       ...t,
-      chains: t.chains.filter((c) => {
-        const key = `${t.name}/${c.name}`;
-        if (c.builtin && (c.rules.length > 0 || (c.policy ?? 'ACCEPT') !== 'ACCEPT')) made.add(key);
-        return !c.builtin || made.has(key);
-      }),
+      chains: t.chains.filter(
+        (c) =>
+          !c.builtin ||
+          c.rules.length > 0 ||
+          (c.policy ?? 'ACCEPT') !== 'ACCEPT' ||
+          registered.has(`${t.name}/${c.name}`),
+      ),
     })),
   };
 }
 
 /**
  * The model's firewall as loadable texts. Only Docker's own nft tables are loaded: native
- * tables a scenario adds with a host command are already on the real host. `made`: see
- * existingBuiltinsOnly.
+ * tables a scenario adds with a host command are already on the real host. `registered`:
+ * see existingBuiltinsOnly.
  */
 export function predictedFirewallTexts(
   state: HostFirewallState,
-  made: Set<string> = new Set(),
+  registered: ReadonlySet<string> = new Set(),
 ): PredictedFirewallTexts {
-  const iptables = serializeRuleset(existingBuiltinsOnly(iptablesOf(state), made));
+  const iptables = serializeRuleset(existingBuiltinsOnly(iptablesOf(state), registered));
   const tables = (nftablesOf(state)?.tables ?? []).filter((t) => t.name === DOCKER_NFT_TABLE);
   if (tables.length === 0) return { iptables, nft: undefined };
   const nft = tables

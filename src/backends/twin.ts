@@ -117,7 +117,11 @@ export class TwinBackend implements Backend {
   private async checkRuleset(action: string, backend: Backend): Promise<void> {
     // Docker 29's rules on a real kernel: the real side takes its rules from the model
     // (predicted-rules.ts); the comparison then checks that the kernel lists them back.
-    if (loadsPredictedFirewall(backend)) await backend.loadPredictedFirewall(await this.model.readRuleset());
+    if (loadsPredictedFirewall(backend))
+      await backend.loadPredictedFirewall(
+        await this.model.readRuleset(),
+        this.model.hostState().materializedBuiltins ?? [],
+      );
     if (this.options.compareRulesets === false) return;
     const [real, model] = await Promise.all([backend.readRuleset(), this.model.readRuleset()]);
     const cmp = compareRulesets(iptablesOf(real), iptablesOf(model));

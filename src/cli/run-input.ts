@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { plumbingEngineFor } from '../backends/predicted-rules.ts';
+import { plumbingEngineFor } from '../backends/plumbing-engine.ts';
 import { getProfile, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 
 export class RunUsageError extends Error {

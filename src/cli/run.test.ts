@@ -100,6 +100,9 @@ test('checkDockerVersion: a profile the model has; real backends only engines wi
       ),
   );
   assert.throws(() => checkDockerVersion('17.03', 'dind'), /exists in the model only \(--backend model\)/);
+  // Docker 29: its predicted rules on a real kernel on twin (src/backends/predicted-rules.ts); no dind engine.
+  assert.equal(checkDockerVersion('29.7', 'twin'), '29.7');
+  assert.throws(() => checkDockerVersion('29.7', 'dind'), /exists in the model only/);
   assert.throws(
     () => checkDockerVersion('x', 'model', 'NETTWIN_DOCKER_VERSION'),
     /NETTWIN_DOCKER_VERSION is "x"/,

@@ -7,13 +7,15 @@
  * Pure data and small helpers, no I/O.
  */
 
+import type { Family } from './address/index.ts';
 import type { NftFamily, NftRuleset } from './nft/types.ts';
 import { emptyRuleset } from './ruleset/index.ts';
 import type { CounterDelta, Ruleset } from './types.ts';
 
 export type FirewallFramework = 'iptables-nft' | 'iptables-legacy' | 'nftables';
 export type IptablesFramework = Exclude<FirewallFramework, 'nftables'>;
-export type IpFamily = 'ipv4' | 'ipv6';
+/** The address family of an iptables state (the address module's `Family`). */
+export type IpFamily = Family;
 
 /** iptables (either backend) of one address family: what iptables-save prints. */
 export interface IptablesState {

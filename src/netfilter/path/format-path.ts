@@ -30,7 +30,8 @@ export function formatPath(result: FlowResult): string {
       continue;
     }
     const label = KIND_LABEL[step.kind];
-    const where = step.kind === 'rule' ? `#${step.rule} ` : '';
+    // A native nft rule has no number in its chain that nft prints: its text names it.
+    const where = step.kind === 'rule' && step.rule !== undefined ? `#${step.rule} ` : '';
     lines.push(`    ${label ? `${label.padEnd(6)} ` : ''}${where}${step.text}`);
   }
   if (result.counters.length > 0) {
