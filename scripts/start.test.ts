@@ -5,8 +5,9 @@ import { startVersions, versionSummary } from './start.ts';
 
 test('npm start runs every verified version, oldest first, the default (reports/) last', () => {
   assert.deepEqual(startVersions(['28.5', '26.1', '20.10'], '28.5'), ['20.10', '26.1', '28.5']);
-  assert.deepEqual(new Set(startVersions()), new Set(VERIFIED_DOCKER_VERSIONS));
-  for (const v of ['20.10', '26.1', '28.5']) assert.ok(startVersions().includes(v), v);
+  assert.deepEqual(new Set(startVersions()), new Set([...VERIFIED_DOCKER_VERSIONS, '29.7']));
+  for (const v of ['20.10', '26.1', '28.5', '29.7']) assert.ok(startVersions().includes(v), v);
+  assert.equal(startVersions().at(-1), '28.5', 'the default version last');
 });
 
 test('one summary line per version; a crashed run counts as failed', () => {

@@ -1,12 +1,13 @@
 /**
- * `npm start`: every feature on the model, once per Docker version a real engine verifies
- * (20.10, 26.1, 28.5). One version alone is not the whole manual: a scenario tagged for
+ * `npm start`: every feature on the model, once per Docker version a real kernel checks
+ * (20.10, 26.1, 28.5 by their own engines; 29.7 by its rules on a 28.5 host's kernel). One version alone is not the whole manual: a scenario tagged for
  * other versions and the other versions' rows of a by-version table are skipped in it.
  * The runs go at once, each in its own process with its own reports (reports/ for the
  * default version, reports/<version>/ for the others); each run's output is printed
  * whole when it ends, then one summary line per version. Exit code: 1 if any run failed.
  */
 import path from 'node:path';
+import { PLUMBING_ENGINES } from '../src/backends/plumbing-engine.ts';
 import type { ScenarioResult } from '../src/cli/run-summary.ts';
 import { countOutcomes } from '../src/cli/run-summary.ts';
 import { describeSkips } from '../src/cli/skip-reasons.ts';
@@ -17,7 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** The default version last, so its report is the one in reports/ and its output ends the run. */
 export function startVersions(
-  verified: readonly string[] = VERIFIED_DOCKER_VERSIONS,
+  verified: readonly string[] = [...VERIFIED_DOCKER_VERSIONS, ...Object.keys(PLUMBING_ENGINES)],
   fallback = DEFAULT_DOCKER_VERSION,
 ): string[] {
   const byNumber = (v: string) => v.split('.').map(Number) as [number, number];
