@@ -4,23 +4,11 @@ import { interfacePlan, runHostPlan } from '../dind/standalone-host.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
 import { parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
+import { emptyRuleset, serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { StandaloneHostSpec } from './backend.ts';
 
 /** What iptables-restore gets for a router with no rules: empty tables, ACCEPT policies. */
-export const EMPTY_RULESET = [
-  '*filter',
-  ':INPUT ACCEPT [0:0]',
-  ':FORWARD ACCEPT [0:0]',
-  ':OUTPUT ACCEPT [0:0]',
-  'COMMIT',
-  '*nat',
-  ':PREROUTING ACCEPT [0:0]',
-  ':INPUT ACCEPT [0:0]',
-  ':OUTPUT ACCEPT [0:0]',
-  ':POSTROUTING ACCEPT [0:0]',
-  'COMMIT',
-  '',
-].join('\n');
+export const EMPTY_RULESET = serializeRuleset(emptyRuleset(['filter', 'nat']));
 
 /** Interfaces, then the dump through iptables-restore, then native nft tables through `nft -f`. */
 export async function restoreStandaloneHost(host: StartedDindHost, spec: StandaloneHostSpec): Promise<void> {
