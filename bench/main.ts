@@ -28,6 +28,10 @@ const sections: Section[] = [
     load: async () => (await import('./docker-scale.ts')).benchDockerScale,
   },
   {
+    title: 'reachability matrix',
+    load: async () => (await import('./matrix.ts')).benchMatrix,
+  },
+  {
     title: 'command line',
     load: async () => (await import('./cli.ts')).benchCli,
   },

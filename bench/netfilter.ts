@@ -17,6 +17,7 @@ import type { HostState } from '../src/netfilter/host-types.ts';
 import { runFlow } from '../src/netfilter/path/index.ts';
 import { parseRuleset } from '../src/netfilter/ruleset/index.ts';
 import type { BenchRow } from './main.ts';
+import { benchNetfilterIpv6 } from './netfilter-ipv6.ts';
 import { benchNft } from './nft.ts';
 import { type BridgeNetwork, bridgeNetworks } from './nft-shapes.ts';
 import { bridgeHost, FLOW_GOAL_MS, timeIt } from './timing.ts';
@@ -118,6 +119,7 @@ export async function benchNetfilter(): Promise<BenchRow[]> {
     unit: 'x',
     note: 'time per flow (rules indexed by interface, first-match order kept)',
   });
+  rows.push(...benchNetfilterIpv6());
   rows.push(...benchNft());
   return rows;
 }

@@ -1,5 +1,5 @@
-@model-only
-Feature: Docker 29's nftables backend on the model
+@docker-29
+Feature: Docker 29's nftables backend
   With `dockerd --firewall-backend=nftables` (29.0+, experimental), Docker leaves iptables
   alone and writes one native table, `ip docker-bridges`: base chains at the forward,
   prerouting, output and postrouting hooks that only dispatch, through verdict maps keyed
@@ -7,8 +7,10 @@ Feature: Docker 29's nftables backend on the model
   network, the ICC rule accepts; going in from anywhere else, only published ports are
   accepted and "UNPUBLISHED PORT DROP" ends the rest; raw-PREROUTING drops packets sent
   straight to a container's address from outside its bridge ("DROP DIRECT ACCESS").
-  No Debian suite ships Docker 29, so these run on the model only (tag @model-only): the
-  table is the one moby's own generated documents show (src/docker/moby-docs.test.ts).
+  The table is the one moby's own generated documents show (src/docker/moby-docs.test.ts).
+  No Debian suite ships Docker 29: on twin (`--docker-version 29.7`) a real 28.5 kernel runs
+  the rules the model predicts, loaded after every Docker action, and the real host's
+  listing of them, its counters and the connectivity are compared with the model's.
 
   Rule: Default options: inside a network ICC accepts; from outside only published ports, through the host
 

@@ -1,21 +1,24 @@
-@firewalld
+@firewalld @docker-26.1 @docker-28
 Feature: Docker on a firewalld host
   Fedora, RHEL and openSUSE hosts filter with firewalld, whose nftables backend keeps its
   own `table inet firewalld` beside the iptables-nft tables Docker writes. dbus and
   firewalld start before dockerd (as at boot), so Docker's firewalld integration is live:
-  Docker makes a `docker` zone, binds docker0 and every bridge it creates to it, and adds a
-  `docker-forwarding` policy. The kernel runs both at each hook by priority: iptables-nft's
-  filter table at priority 0, firewalld's chains at `filter + 10` (and `dstnat + 10`, …). An
-  accept ends one base chain only; a drop or reject anywhere is final.
+  Docker makes a `docker` zone, binds docker0 and every bridge it creates to it (28.5 also
+  adds a `docker-forwarding` policy). The kernel runs both at each hook by priority:
+  iptables-nft's filter table at priority 0, firewalld's chains at `filter + 10` (and
+  `dstnat + 10`, …). An accept ends one base chain only; a drop or reject anywhere is final.
 
-  The model starts from firewalld's table as recorded on a real 28.5 host
-  (fixtures/nft/firewalld/28.5/) and binds each new bridge to Docker's zone as firewalld
-  does. On twin every iptables counter, the native tables and the connectivity are compared.
-  firewalld's own rules carry no `counter`, so they count nothing: its part shows in the
-  packet path of the report.
+  The scenarios run on Docker 28.5 (Debian sid's firewalld 2.5) and 26.1 (trixie's
+  firewalld 2.3, which names its chains differently: no dispatch chains, but a rule per
+  interface and per interface pair in its `…_POLICIES` chains). The model starts from
+  firewalld's table as recorded on a real host of that version (fixtures/nft/firewalld/)
+  and binds each new bridge to Docker's zone as that firewalld release does. On twin every
+  iptables counter, the native tables and the connectivity are compared. firewalld's own
+  rules carry no `counter`, so they count nothing: its part shows in the packet path of
+  the report.
 
   Background:
-    Given a Docker host with firewalld running Docker 28.5
+    Given a Docker host with firewalld
     And a bridge network "web_net" with subnet 172.18.0.0/16 and gateway 172.18.0.1 named bridge "web_net"
     And container "web" on network "web_net" with ip 172.18.0.2 publishing 8080:80 serving "private" over http
 
@@ -32,13 +35,13 @@ Feature: Docker on a firewalld host
       | table  | rule                                                                                     | packets |
       | nat    | -A DOCKER ! -i web_net -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:80 | 1       |
       | filter | -A DOCKER -d 172.18.0.2/32 ! -i web_net -o web_net -p tcp -m tcp --dport 80 -j ACCEPT | 1       |
-    And the nftables ruleset contains:
-      """
-      inet firewalld filter_FORWARD: ct status dnat accept
-      inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2
-      inet firewalld filter_FWD_docker_allow: oifname "web_net" accept
-      inet firewalld filter_IN_public_allow: tcp dport 22 accept
-      """
+    And by Docker version, the nftables ruleset contains:
+      | docker     | rule                                                                                        |
+      | 26.1, 28.5 | inet firewalld filter_FORWARD: ct status dnat accept                                        |
+      | 28.5       | inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2 |
+      | 26.1       | inet firewalld filter_FORWARD_POLICIES: iifname "web_net" jump filter_FWD_docker             |
+      | 26.1, 28.5 | inet firewalld filter_FWD_docker_allow: oifname "web_net" accept                            |
+      | 26.1, 28.5 | inet firewalld filter_IN_public_allow: tcp dport 22 accept                                  |
 
   Scenario: Opening the port in the zone changes nothing for the published port
     `firewall-cmd --add-port` writes to the zone's INPUT chains: a DNATed packet never
@@ -71,11 +74,11 @@ Feature: Docker on a firewalld host
     And an external client requests http://<host ip>:8080/
     Then the request succeeds with body "private"
     And the filter table contains "-A FORWARD -j DOCKER-USER" exactly once
-    And the nftables ruleset contains:
-      """
-      inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2
-      inet firewalld filter_FWD_docker_allow: oifname "web_net" accept
-      """
+    And by Docker version, the nftables ruleset contains:
+      | docker     | rule                                                                                        |
+      | 28.5       | inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2 |
+      | 26.1       | inet firewalld filter_FORWARD_POLICIES: iifname "web_net" jump filter_FWD_docker             |
+      | 26.1, 28.5 | inet firewalld filter_FWD_docker_allow: oifname "web_net" accept                            |
 
   Scenario: A native inet table with forward policy drop beside Docker cuts the containers off
     A distribution's own `inet filter` table (here at `filter - 10`, before iptables' and

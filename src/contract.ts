@@ -20,6 +20,11 @@ export interface HostOptions {
    * is live; ufw: `ufw --force enable`.
    */
   hostFirewall?: HostFirewall;
+  /**
+   * IPv6 on in the host and its outside world from the start (real hosts: quiet sysctls
+   * before dockerd starts, src/dind/outside-world-ipv6.ts); the model needs nothing for it.
+   */
+  ipv6?: boolean;
 }
 
 /** Host firewall frameworks a Docker host can be started with (docker/common/host-firewall.sh). */
@@ -35,6 +40,12 @@ export interface NetworkOptions {
   internal?: boolean;
   /** -o key=value driver options (com.docker.network.bridge.name, enable_icc …). */
   options?: Record<string, string>;
+  /** `--ipv6`: the network gets an IPv6 subnet too (subnet6, else the daemon's default IPv6 pool). */
+  ipv6?: boolean;
+  /** The IPv6 `--subnet` (e.g. fd00:1::/64); needs ipv6. */
+  subnet6?: string;
+  /** The IPv6 `--gateway`; needs subnet6. */
+  gateway6?: string;
 }
 
 export interface PortMapping {
@@ -82,6 +93,9 @@ export interface NetworkInfo {
   bridge: string;
   subnet: string;
   gateway: string;
+  /** IPv6 networks only. */
+  subnet6?: string;
+  gateway6?: string;
 }
 
 export interface ContainerInfo {
@@ -89,6 +103,8 @@ export interface ContainerInfo {
   id: string;
   network: string;
   address?: string;
+  /** Its IPv6 address on its primary network, where that network has IPv6. */
+  address6?: string;
 }
 
 export interface PingResult {

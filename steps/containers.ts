@@ -26,7 +26,7 @@ function containerOptions(world: NettwinWorld, captures: Captures, tried = false
       ? network
       : world.knownNetwork(world.value(() => parseName(network, 'network'))).name;
   }
-  if (ip) options.ip = world.value(() => parseIp(ip));
+  if (ip) options.ip = world.value(() => parseIp(ip, 'ipv4'));
   if (publish) options.publish = world.value(() => parsePortMappings(publish));
   if (body != null) {
     options.httpBody = body;
@@ -144,6 +144,6 @@ When(
 );
 
 Then('container {container} has address {ip}', async function (this: NettwinWorld, name: string, ip: string) {
-  const got = await this.addressOf(name);
-  if (got !== ip) this.fail(`container "${name}" got address ${got}, not ${ip}`);
+  const got = ip.includes(':') ? await this.address6Of(name) : await this.addressOf(name);
+  if (got !== ip) this.fail(`container "${name}" got address ${got ?? 'none'}, not ${ip}`);
 });

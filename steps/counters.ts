@@ -56,7 +56,7 @@ Then('the counters match the model', function (this: NettwinWorld) {
 
 // `rule "-A …" counted 3 packets`, `… counted 3 packets and 252 bytes`, `rule "…" in table nat counted 1 packet`
 Then(
-  /^rule "(.+)"(?: in table (\w+))? counted (\d+) packets?(?: and (\d+) bytes)?(?: in table (\w+))?$/,
+  /^rule "(.+)"(?: in table ((?:ip6? )?\w+))? counted (\d+) packets?(?: and (\d+) bytes)?(?: in table ((?:ip6? )?\w+))?$/,
   async function (
     this: NettwinWorld,
     rule: string,
@@ -71,14 +71,14 @@ Then(
 );
 
 Then(
-  /^rule "(.+)"(?: in table (\w+))? counted nothing$/,
+  /^rule "(.+)"(?: in table ((?:ip6? )?\w+))? counted nothing$/,
   async function (this: NettwinWorld, rule: string, table: string | null) {
     this.expectCounted(await this.tableOf(rule, table ?? undefined), rule, 0, 0);
   },
 );
 
 Then(
-  /^the (\w+) table's ([A-Z]+) policy counted (\d+) packets?(?: and (\d+) bytes)?$/,
+  /^the ((?:ip6? )?\w+) table's ([A-Z]+) policy counted (\d+) packets?(?: and (\d+) bytes)?$/,
   async function (this: NettwinWorld, table: string, chain: string, packets: number, bytes: number | null) {
     const t = await this.tableOf(`:${chain}`, table);
     this.expectCounted(t, `:${chain}`, Number(packets), count(this, bytes, 'bytes'));
@@ -98,7 +98,7 @@ Then(
   },
 );
 
-// | table | rule | packets | bytes |   (table may be empty: inferred; bytes optional)
+// | table | rule | packets | bytes |   (table may be empty: inferred; `ip6 filter` for ip6tables; bytes optional)
 // A native nft rule is a row whose rule reads `inet filter forward: ct state new accept`.
 Then('these rules counted packets:', async function (this: NettwinWorld, table: DataTable) {
   for (const row of table.hashes() as Record<string, string | undefined>[]) {

@@ -5,7 +5,7 @@ import { cidrContains, parseCidr, parseIp, parseName } from './lib/values.ts';
 import type { NettwinWorld } from './world.ts';
 
 const NETWORK =
-  '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?';
+  '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: (with|and) IPv6(?: subnet (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?';
 
 type Arg = string | null;
 
@@ -14,18 +14,21 @@ type Arg = string | null;
  * to Docker as written, so that Docker (real or model) is the one that refuses them.
  */
 function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): NetworkOptions {
-  const [internal, nameText, subnetText, gatewayText, bridgeText, iccDisabled] = captures;
+  const [internal, nameText, subnetText, gatewayText, ipv6, subnet6Text, bridgeText, iccDisabled] = captures;
   const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'network'));
   if (!tried && world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);
   const options: NetworkOptions = { name, driver: 'bridge' };
-  if (subnetText) options.subnet = tried ? subnetText : world.value(() => parseCidr(subnetText));
+  if (subnetText) options.subnet = tried ? subnetText : world.value(() => parseCidr(subnetText, 'ipv4'));
   if (gatewayText) {
-    const gateway = tried ? gatewayText : world.value(() => parseIp(gatewayText));
+    const gateway = tried ? gatewayText : world.value(() => parseIp(gatewayText, 'ipv4'));
     if (!tried && options.subnet && !cidrContains(options.subnet, gateway)) {
       world.fail(`gateway ${gateway} is outside subnet ${options.subnet}`);
     }
     options.gateway = gateway;
   }
+  // `docker network create --ipv6 [--subnet V6]`: the IPv6 half beside Docker's IPv4 subnet.
+  if (ipv6) options.ipv6 = true;
+  if (subnet6Text) options.subnet6 = tried ? subnet6Text : world.value(() => parseCidr(subnet6Text, 'ipv6'));
   if (internal) options.internal = true;
   const driverOptions: Record<string, string> = {};
   if (bridgeText)
@@ -37,8 +40,8 @@ function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): Ne
 
 Given(
   new RegExp(`^an? ${NETWORK}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg) {
-    const options = networkOptions(this, [a, b, c, d, e, f]);
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h]);
     const backend = await this.host();
     this.networks.set(options.name, await backend.createNetwork(options));
   },
@@ -47,8 +50,8 @@ Given(
 // The same sentence, when Docker is expected to refuse it (a taken name, an overlapping subnet).
 When(
   new RegExp(`^I try to create an? ${NETWORK}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg) {
-    const options = networkOptions(this, [a, b, c, d, e, f], true);
+  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h], true);
     const backend = await this.host();
     try {
       this.networks.set(options.name, await backend.createNetwork(options));

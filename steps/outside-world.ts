@@ -8,7 +8,7 @@ import type { NettwinWorld } from './world.ts';
 Given(
   /^the external client routes (\S+) via the Docker host$/,
   async function (this: NettwinWorld, cidrText: string) {
-    const cidr = this.value(() => parseCidr(cidrText));
+    const cidr = this.value(() => parseCidr(cidrText, 'ipv4'));
     await (await this.host()).routeViaHost(cidr);
   },
 );

@@ -20,7 +20,8 @@ const QUOTED = /"([^"]*)"/;
 
 defineParameterType({
   name: 'ip',
-  regexp: /\d+\.\d+\.\d+\.\d+/,
+  // A dotted quad, or IPv6 text (at least two colons); parseIp checks it and its canonical form.
+  regexp: /\d+\.\d+\.\d+\.\d+|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}/,
   transformer(this: NettwinWorld, text: string): string {
     return this.value(() => parseIp(text));
   },
@@ -29,7 +30,7 @@ defineParameterType({
 
 defineParameterType({
   name: 'cidr',
-  regexp: /\d+\.\d+\.\d+\.\d+\/\d+/,
+  regexp: /\d+\.\d+\.\d+\.\d+\/\d+|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}\/\d+/,
   transformer(this: NettwinWorld, text: string): string {
     return this.value(() => parseCidr(text));
   },

@@ -27,19 +27,25 @@ function label(actor: Actor): string {
       : 'an external client';
 }
 
-// `"test1" pings "test3"`, `… pings "test4" by name`, `the host pings 172.18.0.2 3 times`
+// `"test1" pings "test3"`, `… pings "test4" by name`, `… pings "b" over IPv6` (its IPv6
+// address, `ping -6`), `the host pings 172.18.0.2 3 times`, `"a" pings fd00:1::3`
 When(
-  /^("[^"]+"|the host|the external client) pings (?:"([^"]+)"( by name)?|(\S+))(?: (\d+) times?)?$/,
+  /^("[^"]+"|the host|the external client) pings (?:"([^"]+)"( by name| over IPv6)?|(\S+))(?: (\d+) times?)?$/,
   async function (
     this: NettwinWorld,
     who: string,
     target: string | null,
-    byName: string | null,
+    how: string | null,
     address: string | null,
     countText: number | null,
   ) {
     const from = actorFrom(this, who);
     const count = countText == null ? 1 : this.value(() => parseCount(String(countText)));
+    const byName = how === ' by name';
+    if (target != null && how === ' over IPv6') {
+      await pingAddress(this, from, this.address6Of(target), count);
+      return;
+    }
     if (target != null && byName) {
       this.knownContainer(target);
       await this.pingByName(from, target, count);
@@ -53,11 +59,15 @@ When(
       await this.pingFromAddress(await this.addressOf(from.name), to, count);
       return;
     }
-    await this.observe('ping', `${label(from)} pings ${to} ${count} times`, async (b) => ({
-      ping: await b.ping(from, to, count),
-    }));
+    await pingAddress(this, from, to, count);
   },
 );
+
+async function pingAddress(world: NettwinWorld, from: Actor, to: string, count: number): Promise<void> {
+  await world.observe('ping', `${label(from)} pings ${to} ${count} times`, async (b) => ({
+    ping: await b.ping(from, to, count),
+  }));
+}
 
 When(
   /^("[^"]+"|the host) pings the external client(?: (\d+) times?)?$/,

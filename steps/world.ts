@@ -16,8 +16,14 @@ import type {
   StandaloneHostSpec,
 } from '../src/backends/backend.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
-import { type HostFirewallState, iptablesOf } from '../src/netfilter/firewall-state.ts';
-import type { Ruleset, TableName } from '../src/netfilter/types.ts';
+import { type RecordedAction, recordActions } from '../src/matrix/replay.ts';
+import {
+  type HostFirewallState,
+  type IpFamily,
+  iptablesCountersOf,
+  iptablesOf,
+} from '../src/netfilter/firewall-state.ts';
+import type { Ruleset } from '../src/netfilter/types.ts';
 import { escapeXml } from '../src/report/escape.ts';
 import { SnapshotError } from '../src/snapshot/errors.ts';
 // Type only: the module (and zod behind it, ~0.17 s of CPU) loads when a scenario replays a snapshot.
@@ -32,7 +38,15 @@ import {
   type Sent,
   type TrafficKind,
 } from './lib/observation.ts';
-import { counterFor, describeDeltas, expectedCounts, tablesHoldingRule } from './lib/rule-lines.ts';
+import {
+  counterFor,
+  describeDeltas,
+  expectedCounts,
+  parseTableCell,
+  type TableRef,
+  tableLabel,
+  tablesHoldingRule,
+} from './lib/rule-lines.ts';
 import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
 import { ValueError } from './lib/values.ts';
@@ -72,6 +86,8 @@ export class NettwinWorld extends World<NettwinParameters> {
   refusal: Refusal | undefined;
   /** The Docker version of the started host (for steps whose expectation depends on it). */
   dockerVersion: string | undefined;
+  /** The scenario's Docker actions as the backend carried them out (src/matrix/replay.ts). */
+  readonly actions: RecordedAction[] = [];
   /** Set by `Given a host restored from …` / `Given a Linux router …`. */
   standalone: StandaloneHostSpec | undefined;
   private backendInstance: Promise<Backend> | undefined;
@@ -101,7 +117,8 @@ export class NettwinWorld extends World<NettwinParameters> {
 
   /** The backend, created on first use (lazily imported: see lib/backend-factory.ts). */
   backend(): Promise<Backend> {
-    this.backendInstance ??= createBackend(this.backendName);
+    // Its host-changing calls are recorded for a replay on another model (the upgrade step).
+    this.backendInstance ??= createBackend(this.backendName).then((b) => recordActions(b, this.actions));
     return this.backendInstance;
   }
 
@@ -117,6 +134,7 @@ export class NettwinWorld extends World<NettwinParameters> {
       };
       chosen.daemonOptions = options?.daemonOptions ?? [];
       if (options?.hostFirewall) chosen.hostFirewall = options.hostFirewall;
+      if (options?.ipv6) chosen.ipv6 = true;
       log('starting host %o on backend "%s"', chosen, this.backendName);
       await backend.startHost(chosen);
       this.hostStarted = true;
@@ -153,6 +171,15 @@ export class NettwinWorld extends World<NettwinParameters> {
     if (container.address) return container.address;
     const backend = await this.backend();
     return backend.resolveAddress(container.name);
+  }
+
+  /** A container's IPv6 address (Docker's GlobalIPv6Address); fails when it has none. */
+  address6Of(name: string): string {
+    const container = this.knownContainer(name);
+    return (
+      container.address6 ??
+      this.fail(`container "${name}" has no IPv6 address; run it on a network created "with IPv6"`)
+    );
   }
 
   /**
@@ -231,31 +258,38 @@ export class NettwinWorld extends World<NettwinParameters> {
     });
   }
 
-  /** The table a rule lives in: explicit, or the one table of the current ruleset holding it. */
-  async tableOf(written: string, explicit?: string): Promise<TableName> {
+  /**
+   * The table a rule lives in: explicit (`nat`, `ip6 nat`), or the one table holding it —
+   * iptables' tables first (IPv4 scenarios read as before), then ip6tables' (a rule only
+   * IPv6 has, `-d fd00:1::2/128`). A rule both families hold is iptables' unless the step
+   * says `ip6 …`.
+   */
+  async tableOf(written: string, explicit?: string): Promise<TableRef> {
     const rule = this.withNetworks(written);
     if (explicit) {
-      if (!['raw', 'mangle', 'nat', 'filter', 'security'].includes(explicit)) {
-        this.fail(`"${explicit}" is not an iptables table (raw, mangle, nat, filter, security)`);
-      }
-      return explicit as TableName;
-    }
-    const ruleset = await this.ruleset();
-    const tables = tablesHoldingRule(ruleset, rule);
-    if (tables.length === 1 && tables[0]) return tables[0];
-    if (tables.length === 0) {
-      this.fail(
-        `no table holds the rule "${rule}"; check its text against iptables-save (or add "in table nat")`,
+      return (
+        parseTableCell(explicit) ??
+        this.fail(
+          `"${explicit}" is not an iptables table (raw, mangle, nat, filter, security; "ip6 filter" for ip6tables)`,
+        )
       );
     }
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const tables = tablesHoldingRule(await this.ruleset(family), rule);
+      if (tables.length === 1 && tables[0]) return { family, table: tables[0] };
+      if (tables.length > 1) {
+        const names = tables.map((table) => tableLabel({ family, table }));
+        this.fail(`the rule "${rule}" is in tables ${names.join(' and ')}; add "in table …" to say which`);
+      }
+    }
     return this.fail(
-      `the rule "${rule}" is in tables ${tables.join(' and ')}; add "in table …" to say which`,
+      `no table holds the rule "${rule}"; check its text against iptables-save / ip6tables-save (or add "in table nat")`,
     );
   }
 
-  /** The host's iptables-nft ruleset (what `-A …` lines in steps name). */
-  async ruleset(): Promise<Ruleset> {
-    return iptablesOf(await this.firewall());
+  /** The host's iptables-nft ruleset of one family (what `-A …` lines in steps name). */
+  async ruleset(family: IpFamily = 'ipv4'): Promise<Ruleset> {
+    return iptablesOf(await this.firewall(), 'iptables-nft', family);
   }
 
   /** The host's firewall on every framework (the real host's on twin). */
@@ -370,12 +404,15 @@ export class NettwinWorld extends World<NettwinParameters> {
   }
 
   /** Assert one rule's (or policy's) delta in the last traffic step. */
-  expectCounted(table: TableName, written: string, packets: number, bytes?: number): void {
+  expectCounted(ref: TableRef, written: string, packets: number, bytes?: number): void {
     const line = this.withNetworks(written);
     const o = this.lastObservation();
-    const got = counterFor(o.counters, table, line);
-    // Extra ACKs the real kernel chose to send are not part of the recorded flow.
-    const extra = counterFor(o.twin?.timingExtra ?? [], table, line);
+    const { table, family } = ref;
+    const deltas =
+      family === 'ipv4' ? o.counters : iptablesCountersOf(o.hostCounters, 'iptables-nft', 'ipv6');
+    const got = counterFor(deltas, table, line);
+    // Extra ACKs the real kernel chose to send are not part of the recorded flow (IPv4 flows only so far).
+    const extra = counterFor(family === 'ipv4' ? (o.twin?.timingExtra ?? []) : [], table, line);
     const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
     const ok = got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes);
     if (!ok) {
@@ -386,8 +423,8 @@ export class NettwinWorld extends World<NettwinParameters> {
       const because =
         extra.packets > 0 ? `${packets} of the flow + ${extra.packets} timing-dependent ACKs` : '';
       this.fail(
-        `${table}: "${line}" counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}${because ? ` (${because})` : ''}.\n` +
-          `Deltas of that step:\n${describeDeltas(o.counters)}`,
+        `${tableLabel(ref)}: "${line}" counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}${because ? ` (${because})` : ''}.\n` +
+          `Deltas of that step${family === 'ipv6' ? ' (ip6tables)' : ''}:\n${describeDeltas(deltas)}`,
       );
     }
   }

@@ -18,6 +18,7 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from '../contract.ts';
+import type { ServiceInfo, ServiceSpec } from '../docker/swarm-script.ts';
 import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type { Observation } from './observation.ts';
@@ -38,6 +39,7 @@ export type {
   RequestResult,
   StandaloneHostSpec,
 } from '../contract.ts';
+export type { ServiceInfo, ServiceSpec } from '../docker/swarm-script.ts';
 export type { Observation, TwinObservation } from './observation.ts';
 
 export interface Backend {
@@ -125,5 +127,11 @@ export interface Backend {
   interfaces(): Promise<HostInterface[]>;
   /** Resolve a container name, network name or literal address to an IP address. */
   resolveAddress(nameOrAddress: string): Promise<string>;
+  /**
+   * `docker swarm init` and `docker service create` (src/docker/swarm.ts). The model only:
+   * the routing mesh needs IPVS, which the kernels nettwin's real hosts run on lack.
+   */
+  swarmInit?(): Promise<void>;
+  createService?(spec: ServiceSpec): Promise<ServiceInfo>;
   dispose(): Promise<void>;
 }

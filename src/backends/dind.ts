@@ -20,6 +20,7 @@ import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
 import { DEFAULT_DOCKER_VERSION } from '../docker/profile.ts';
+import { isIPv6 } from '../netfilter/address/index.ts';
 import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type {
@@ -38,7 +39,14 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
-import { containerAddress, prepareNamespace } from './dind-containers.ts';
+import {
+  containerAddress,
+  containerAddress6,
+  prepareNamespace,
+  quietIpv6NetworkArg,
+} from './dind-containers.ts';
+import { warmIpv6Neighbours } from './dind-ipv6-neighbours.ts';
+import { bridgeAddress, IPAM_TEMPLATE, networkCreateArgs, parseIpamConfigs } from './dind-networks.ts';
 import { restoreStandaloneHost } from './dind-standalone.ts';
 import { DindTraffic, IPV4, type StartedContainer } from './dind-traffic.ts';
 import { publishArg, workloadCommand } from './dind-workload.ts';
@@ -61,6 +69,9 @@ export function createDindBackend(options: DindBackendOptions = {}): DindBackend
 export class DindBackend implements Backend {
   readonly name = 'dind' as const;
   private host?: StartedDindHost;
+  private dockerVersion = DEFAULT_DOCKER_VERSION;
+  /** Networks created with IPv6: their containers get the quiet endpoint sysctls and warm neighbours. */
+  private readonly ipv6Networks = new Map<string, { name: string; bridge: string; gateway6?: string }>();
   private readonly containers = new Map<string, StartedContainer>();
   /** Set once a standalone host was built: its interfaces and namespaces outlive reset(). */
   private standalone?: StandaloneHostSpec;
@@ -92,7 +103,10 @@ export class DindBackend implements Backend {
       dockerVersion: options.dockerVersion,
       daemonOptions: options.daemonOptions,
       ...(options.hostFirewall ? { hostFirewall: options.hostFirewall } : {}),
+      ...(options.ipv6 ? { ipv6: true } : {}),
     });
+    this.dockerVersion = options.dockerVersion;
+    this.ipv6Networks.clear();
     this.firewall = new DindFirewall(this.host);
     await this.host.ensureImage(this.session.config.workloadImage);
     // docker0's routes are the daemon's, made without quickack; a reset put the FIN
@@ -101,35 +115,31 @@ export class DindBackend implements Backend {
   }
 
   async createNetwork(o: NetworkOptions): Promise<NetworkInfo> {
-    const args = ['network', 'create', '-d', o.driver ?? 'bridge'];
-    if (o.subnet) args.push('--subnet', o.subnet);
-    if (o.gateway) args.push('--gateway', o.gateway);
-    if (o.ipRange) args.push('--ip-range', o.ipRange);
-    if (o.internal) args.push('--internal');
-    for (const [k, v] of Object.entries(o.options ?? {})) args.push('-o', `${k}=${v}`);
-    args.push(o.name);
     const host = this.dindHost();
-    const id = await host.dockerOrThrow(args);
-    const ipam = await host.dockerOrThrow([
-      'network',
-      'inspect',
-      '-f',
-      '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}',
-      o.name,
-    ]);
-    const [subnet = '', configured = ''] = ipam.split(' ');
+    const id = await host.dockerOrThrow(networkCreateArgs(o, this.dockerVersion));
+    const ipam = parseIpamConfigs(
+      await host.dockerOrThrow(['network', 'inspect', '-f', IPAM_TEMPLATE, o.name]),
+    );
+    // From now on the steps read and zero ip6tables too.
+    if (o.ipv6) this.hostFirewall().ipv6 = true;
     const bridge = await host.bridgeName(o.name);
     // The new bridge's routes (docker-proxy and the host's own requests use them).
     await host.run(hostQuickAckArgv());
     // With --subnet but no --gateway, Docker picks the gateway without recording it in
-    // the IPAM config: the bridge's own address is the answer.
-    const gateway = configured || (await this.bridgeAddress(bridge));
-    return { name: o.name, id, bridge, subnet, gateway };
-  }
-
-  private async bridgeAddress(bridge: string): Promise<string> {
-    const out = await this.dindHost().run(['ip', '-4', '-o', 'addr', 'show', 'dev', bridge]);
-    return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(out)?.[1] ?? '';
+    // the IPAM config: the bridge's own address (of that family) is the answer.
+    const gateway = ipam.gateway || ((await bridgeAddress(host, bridge, 'ipv4')) ?? '');
+    const { subnet6 } = ipam;
+    const gateway6 = subnet6 ? (ipam.gateway6 ?? (await bridgeAddress(host, bridge, 'ipv6'))) : undefined;
+    if (o.ipv6) this.ipv6Networks.set(o.name, { name: o.name, bridge, ...(gateway6 ? { gateway6 } : {}) });
+    return {
+      name: o.name,
+      id,
+      bridge,
+      subnet: ipam.subnet,
+      gateway,
+      ...(subnet6 ? { subnet6 } : {}),
+      ...(gateway6 ? { gateway6 } : {}),
+    };
   }
 
   async removeNetwork(name: string): Promise<void> {
@@ -139,7 +149,8 @@ export class DindBackend implements Backend {
   async runContainer(o: ContainerOptions): Promise<ContainerInfo> {
     const host = this.dindHost();
     const args = ['run', '-d', '--name', o.name];
-    if (o.network) args.push('--network', o.network);
+    if (o.network)
+      args.push('--network', this.ipv6Networks.has(o.network) ? quietIpv6NetworkArg(o.network) : o.network);
     if (o.ip) args.push('--ip', o.ip);
     for (const alias of o.aliases ?? []) args.push('--network-alias', alias);
     for (const p of o.publish ?? []) args.push('-p', publishArg(p));
@@ -148,14 +159,25 @@ export class DindBackend implements Backend {
     const network = o.network ?? 'bridge';
     const networks = ['host', 'none'].includes(network) || network.startsWith('container:') ? [] : [network];
     const address = await this.containerAddress(o.name, networks);
+    const address6 = networks.some((n) => this.ipv6Networks.has(n))
+      ? await containerAddress6(host, o.name, networks)
+      : undefined;
     this.containers.set(o.name, { options: o, id, networks, ...(address ? { address } : {}) });
     await this.prepareNamespace(o);
-    return { name: o.name, id, network, ...(address ? { address } : {}) };
+    return { name: o.name, id, network, ...(address ? { address } : {}), ...(address6 ? { address6 } : {}) };
   }
 
   /** Quick ACKs and bound servers in the container's namespace (dind-containers.ts). */
   private async prepareNamespace(o: ContainerOptions): Promise<void> {
-    await prepareNamespace(this.dindHost(), o, this.containers.get(o.name));
+    const started = this.containers.get(o.name);
+    await prepareNamespace(this.dindHost(), o, started);
+    // IPv6 neighbours permanent on its IPv6 networks (dind-ipv6-neighbours.ts).
+    for (const network of started?.networks ?? []) {
+      const v6 = this.ipv6Networks.get(network);
+      if (!v6) continue;
+      const members = [...this.containers].filter(([, c]) => c.networks.includes(network)).map(([n]) => n);
+      await warmIpv6Neighbours(this.dindHost(), v6, members);
+    }
   }
 
   private containerAddress(name: string, networks: readonly string[]): Promise<string | undefined> {
@@ -374,7 +396,7 @@ export class DindBackend implements Backend {
   }
 
   async resolveAddress(nameOrAddress: string): Promise<string> {
-    if (IPV4.test(nameOrAddress)) return nameOrAddress;
+    if (IPV4.test(nameOrAddress) || isIPv6(nameOrAddress)) return nameOrAddress;
     if (nameOrAddress === EXTERNAL) return machineAddress(this.session.config, 'client');
     if (nameOrAddress === 'host') return this.dindHost().address;
     const host = this.dindHost();

@@ -2,7 +2,7 @@
  * What a container's own network namespace settles without the host, so no packet of
  * it reaches the host's netfilter (checked against real hosts: features/reached-for*.feature).
  */
-import { parseIPv4 } from '../netfilter/address/index.ts';
+import { parseAddress, parsePrefix, prefixContains } from '../netfilter/address/index.ts';
 import type { HostState } from '../netfilter/host-types.ts';
 
 /**
@@ -25,16 +25,17 @@ export function insideContainer(
   hasAddress: boolean,
   dst: string,
 ): InsideContainer | undefined {
-  if (dst.startsWith('127.')) return 'loopback';
+  if (dst.startsWith('127.') || dst === '::1') return 'loopback';
   if (!hasAddress) return 'no network';
   const own = state.neighbours.filter((n) => n.name === name);
   if (own.some((n) => n.address === dst)) return 'loopback';
-  const daddr = parseIPv4(dst);
+  const daddr = parseAddress(dst);
   for (const { dev } of own) {
     const addresses = state.interfaces.find((i) => i.name === dev)?.addresses ?? [];
     if (addresses.some((a) => a.address === dst)) continue;
+    // An address of the other family is never on-link (prefixContains says no).
     const onLink = addresses.some(
-      (a) => a.prefix > 0 && (parseIPv4(a.address) ^ daddr) >>> (32 - a.prefix) === 0,
+      (a) => a.prefix > 0 && prefixContains(parsePrefix(`${a.address}/${a.prefix}`), daddr),
     );
     if (onLink && !state.neighbours.some((n) => n.address === dst && n.dev === dev)) return 'no neighbour';
   }

@@ -3,6 +3,7 @@
  * documented surface of DockerDaemonModel, kept structural so tests can fake it), its
  * options, and what the twin and the report use beyond `Backend`.
  */
+import type { ServiceInfo, ServiceSpec } from '../docker/swarm-script.ts';
 import type { FlowResult, HostInterface, HostState } from '../netfilter/host-types.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import type {
@@ -45,8 +46,16 @@ export interface DaemonModel {
   /** The real host's id for a network (twin): the model's own stands in until then. */
   learnNetworkId?(network: string, id: string): void;
   learnDnsPorts(tcp: number, udp: number): void;
+  /** firewalld reloaded: Docker's reload callbacks run (DockerDaemonModel.firewallReload). */
+  firewallReload?(): void;
   host(): HostState;
   ruleset(): Ruleset;
+  /** ip6tables' tables, once an IPv6 network or an `ip6tables` line made them. */
+  ruleset6?(): Ruleset | undefined;
+  /** `docker swarm init` (src/docker/swarm.ts). */
+  swarmInit?(): void;
+  /** `docker service create`. */
+  createService?(spec: ServiceSpec): ServiceInfo;
 }
 
 export interface DaemonModelFactory {

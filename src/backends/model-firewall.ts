@@ -49,6 +49,7 @@ export class ModelFirewall {
 
   zero(state: HostState): void {
     zeroCounters(state.ruleset);
+    if (state.ip6Ruleset) zeroCounters(state.ip6Ruleset);
     if (this.legacy) zeroCounters(this.legacy);
     // Docker 29's own `ip docker-bridges` (nftables backend) when no scenario table replaced it.
     const nft = this.nft ?? state.nftRuleset;
@@ -59,6 +60,10 @@ export class ModelFirewall {
     const firewall: HostFirewallState = [
       { framework: 'iptables-nft', family: 'ipv4', ruleset: cloneRuleset(state.ruleset) },
     ];
+    // ip6tables' tables exist once Docker (or a host command) wrote an IPv6 rule: IPv4-only hosts read as before.
+    if (state.ip6Ruleset) {
+      firewall.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: cloneRuleset(state.ip6Ruleset) });
+    }
     if (this.legacy?.tables.length) {
       firewall.push({ framework: 'iptables-legacy', family: 'ipv4', ruleset: cloneRuleset(this.legacy) });
     }
@@ -72,6 +77,9 @@ export class ModelFirewall {
     const counters: HostCounters = [
       { framework: 'iptables-nft', family: 'ipv4', rows: countersOf(state.ruleset) },
     ];
+    if (state.ip6Ruleset) {
+      counters.push({ framework: 'iptables-nft', family: 'ipv6', rows: countersOf(state.ip6Ruleset) });
+    }
     if (this.legacy?.tables.length) {
       counters.push({ framework: 'iptables-legacy', family: 'ipv4', rows: countersOf(this.legacy) });
     }

@@ -36,3 +36,26 @@ test('a version without a recorded firewalld table is refused with what to do', 
     /no firewalld host for Docker 20\.10.*record one/,
   );
 });
+
+test('Docker 26.1 (firewalld 2.3): pair rules for a new bridge; a reload runs Docker 26.1 reload callbacks', async () => {
+  const b = await createModelBackend();
+  await b.startHost({ dockerVersion: '26.1', daemonOptions: [], hostFirewall: 'firewalld' });
+  const listing = () => serializeNftRuleset(b.hostState().nftRuleset ?? { tables: [] });
+  await b.createNetwork({ name: 'n1', options: { 'com.docker.network.bridge.name': 'n1br' } });
+  assert.match(listing(), /\t\tiifname "docker0" oifname "n1br" jump filter_FWD_docker\n/);
+  assert.match(listing(), /\t\tiifname "n1br" jump filter_FWD_docker\n/);
+  const forward = () =>
+    b
+      .hostState()
+      .ruleset.tables.find((t) => t.name === 'filter')
+      ?.chains.find((c) => c.name === 'FORWARD')
+      ?.rules.slice(0, 2)
+      .map((r) => r.text);
+  assert.deepEqual(forward(), ['-j DOCKER-USER', '-j DOCKER-ISOLATION-STAGE-1']);
+  assert.equal((await b.hostCommand('firewall-cmd --reload')).exitCode, 0);
+  // DOCKER-USER's jump first goes to the top, then each network's setupIPTables puts the
+  // isolation jump above it (measured on a real 26.1 firewalld host).
+  assert.deepEqual(forward(), ['-j DOCKER-ISOLATION-STAGE-1', '-j DOCKER-USER']);
+  assert.match(listing(), /\t\tiifname "n1br" jump filter_FWD_docker\n/);
+  await b.dispose?.();
+});

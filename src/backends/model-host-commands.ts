@@ -8,7 +8,8 @@ import { parse as parseShell } from 'shell-quote';
 import type { HostState } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
 import { runNft } from '../netfilter/nft/command.ts';
-import { serializeRuleset } from '../netfilter/ruleset/index.ts';
+import { emptyRuleset, serializeRuleset } from '../netfilter/ruleset/index.ts';
+import type { Ruleset } from '../netfilter/types.ts';
 import { runUfw } from '../netfilter/ufw/ufw.ts';
 import type { ExecResult } from './backend.ts';
 import { type DaemonModel, ModelBackendError } from './model-contract.ts';
@@ -28,11 +29,19 @@ export const MODEL_HOST_COMMANDS = [
   'iptables-save',
   'iptables-legacy',
   'iptables-legacy-save',
+  'ip6tables',
+  'ip6tables-save',
   'sysctl',
   'nft',
   'ufw',
   'firewall-cmd',
 ] as const;
+
+/** A described host's ip6tables tables, made on the first `ip6tables` command. */
+function ip6Tables(state: HostState): Ruleset {
+  state.ip6Ruleset ??= emptyRuleset();
+  return state.ip6Ruleset;
+}
 
 export function runModelHostCommand(ctx: ModelHostContext, line: string | string[]): ExecResult {
   const argv = typeof line === 'string' ? splitCommand(line) : [...line];
@@ -44,6 +53,14 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
       return ctx.daemon ? ctx.daemon.iptables(argv) : runIptables(ctx.state().ruleset, argv);
     case 'iptables-save':
       return { exitCode: 0, stdout: serializeRuleset(ctx.state().ruleset, { counters }), stderr: '' };
+    case 'ip6tables':
+      // Docker's model keeps its own ip6tables tables; a described host's live in its state.
+      if (ctx.daemon) return ctx.daemon.iptables(argv);
+      return runIptables(ip6Tables(ctx.state()), argv, { family: 'ipv6' });
+    case 'ip6tables-save': {
+      const ruleset = ctx.daemon ? ctx.daemon.ruleset6?.() : ctx.state().ip6Ruleset;
+      return { exitCode: 0, stdout: ruleset ? serializeRuleset(ruleset, { counters }) : '', stderr: '' };
+    }
     case 'iptables-legacy':
       // The other backend's rules: the packet path walks them after nft's at the same
       // hooks; Docker never sees or rewrites them.
@@ -73,7 +90,10 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
       const firewalld = ctx.firewall.firewalld;
       if (!firewalld) return { exitCode: 252, stdout: 'not running\n', stderr: 'FirewallD is not running\n' };
       ctx.state().nftRuleset = ctx.firewall.nftTables();
-      return firewalld.run(args);
+      const result = firewalld.run(args);
+      // Docker hears firewalld's Reloaded signal and runs its reload callbacks on iptables.
+      if (result.exitCode === 0 && args.includes('--reload')) ctx.daemon?.firewallReload?.();
+      return result;
     }
     default:
       return { exitCode: 127, stdout: '', stderr: uninterpretedHostCommand(command) };

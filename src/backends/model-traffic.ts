@@ -6,9 +6,10 @@
  */
 import debug from 'debug';
 import { httpPortsOf } from '../contract.ts';
-import { formatIPv4, isIPv4, parseIPv4 } from '../netfilter/address/index.ts';
+import { isIPv4, isIPv6 } from '../netfilter/address/index.ts';
 import type { FlowResult, FlowSpec, HostState } from '../netfilter/host-types.ts';
 import { runFlow } from '../netfilter/path/index.ts';
+import { formatIp, parseIp } from '../netfilter/path/ip.ts';
 import { RoutingTable } from '../netfilter/path/routing.ts';
 import type {
   Actor,
@@ -235,16 +236,27 @@ export class ModelTraffic {
     if (actor.kind === 'container' && this.scene.containers.get(actor.name)?.options.network !== 'host') {
       const c = this.scene.containers.get(actor.name)?.info;
       if (!c) throw new ModelBackendError(`no container "${actor.name}" in this scenario; run it first`);
+      // An IPv6 destination: the container sends from its IPv6 address (one network: no choice to make).
+      if (isIPv6(dst)) {
+        if (!c.address6)
+          throw new ModelBackendError(
+            `container "${actor.name}" has no IPv6 address to send from (its network has no IPv6)`,
+          );
+        return c.address6;
+      }
       if (!c.address)
         throw new ModelBackendError(`container "${actor.name}" has no IPv4 address to send from`);
       const daemon = this.scene.dockerDaemon();
       return daemon?.sourceAddress?.(actor.name, dst) ?? c.address;
     }
     const routing = new RoutingTable(this.scene.hostState());
-    const daddr = parseIPv4(dst);
+    const daddr = parseIp(dst);
     const source = routing.sourceFor(daddr, routing.lookup(daddr));
-    if (source === undefined) return DIND_HOST_ADDRESS;
-    return formatIPv4(source);
+    if (source === undefined) {
+      if (typeof daddr === 'number') return DIND_HOST_ADDRESS;
+      throw new ModelBackendError(`the host has no IPv6 route to ${dst} to pick a source address from`);
+    }
+    return formatIp(source);
   }
 
   /**
@@ -268,13 +280,13 @@ export class ModelTraffic {
 
   private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
     const all = [...this.scene.containers.values()];
-    const direct = all.find((c) => c.info.address === dst);
+    const direct = all.find((c) => c.info.address === dst || c.info.address6 === dst);
     if (direct) return this.inNamespaceOf(direct, port);
     const published = all.find((c) =>
       c.options.publish?.some((p) => p.hostPort === port && p.protocol === 'tcp'),
     );
     if (published) return published;
-    const local = new RoutingTable(this.scene.hostState()).isLocal(parseIPv4(dst));
+    const local = new RoutingTable(this.scene.hostState()).isLocal(parseIp(dst));
     return local
       ? all.find((c) => c.options.network === 'host' && httpPortsOf(c.options).includes(port))
       : undefined;

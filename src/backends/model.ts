@@ -10,7 +10,7 @@
 
 import debug from 'debug';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
-import { formatCidr, isIPv4, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
+import { formatCidr, isIPv4, isIPv6, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
 import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { FlowResult, HostInterface, HostState, Listener, PathStep } from '../netfilter/host-types.ts';
 import type {
@@ -26,6 +26,8 @@ import type {
   Observation,
   PingResult,
   RequestResult,
+  ServiceInfo,
+  ServiceSpec,
   StandaloneHostSpec,
 } from './backend.ts';
 import {
@@ -251,6 +253,18 @@ class ModelBackendImpl implements ModelBackend {
     daemon.restartDaemon();
   }
 
+  async swarmInit(): Promise<void> {
+    const daemon = this.daemon();
+    if (!daemon.swarmInit) throw new ModelBackendError('this daemon model has no swarm mode');
+    daemon.swarmInit();
+  }
+
+  async createService(spec: ServiceSpec): Promise<ServiceInfo> {
+    const daemon = this.daemon();
+    if (!daemon.createService) throw new ModelBackendError('this daemon model has no swarm mode');
+    return daemon.createService(spec);
+  }
+
   async hostCommand(line: string | string[]): Promise<ExecResult> {
     return runModelHostCommand(
       {
@@ -358,7 +372,7 @@ class ModelBackendImpl implements ModelBackend {
   }
 
   async resolveAddress(nameOrAddress: string): Promise<string> {
-    if (isIPv4(nameOrAddress)) return nameOrAddress;
+    if (isIPv4(nameOrAddress) || isIPv6(nameOrAddress)) return nameOrAddress;
     const container = this.containers.get(nameOrAddress)?.info;
     if (container?.address) return container.address;
     if (container)

@@ -8,8 +8,14 @@ import type {
   CounterComparison,
   CounterRowInput,
 } from '../compare/counter-compare.ts';
+import {
+  compareNftRulesets,
+  describeNftDifference,
+  type NftRulesetComparison,
+} from '../compare/nft-ruleset-diff.ts';
 import { renderCounterComparisonText } from '../compare/render-text.ts';
-import { describeDifference, type RulesetComparison } from '../compare/ruleset-diff.ts';
+import { compareRulesets, describeDifference, type RulesetComparison } from '../compare/ruleset-diff.ts';
+import { type HostFirewallState, iptablesOf, nftablesOf } from '../netfilter/firewall-state.ts';
 import type { FlowResult, PathStep } from '../netfilter/host-types.ts';
 import { formatPath } from '../netfilter/path/format-path.ts';
 
@@ -20,6 +26,10 @@ export interface TwinMismatchDetails {
   counters?: CounterComparison;
   counterOptions?: CounterCompareOptions;
   ruleset?: RulesetComparison;
+  /** ip6tables' tables (iptables-nft, IPv6), compared once either side has them. */
+  ruleset6?: RulesetComparison;
+  /** Native nft tables (iptables-nft's left to `ruleset`), counters aside. */
+  nftRuleset?: NftRulesetComparison;
   /** Other disagreements (addresses, exit codes, one side failing). */
   other?: string[];
   /** The model's flow, when the action sent traffic. */
@@ -44,11 +54,40 @@ export class TwinMismatchError extends Error {
   }
 }
 
+/**
+ * The rules after a Docker action: iptables-nft's tables as iptables-save text, the native
+ * nft tables as `nft list` text, counters aside on both. Undefined when they agree.
+ */
+export function firewallMismatch(
+  action: string,
+  real: HostFirewallState,
+  model: HostFirewallState,
+): TwinMismatchError | undefined {
+  const ruleset = compareRulesets(iptablesOf(real), iptablesOf(model));
+  const nftRuleset = compareNftRulesets(nftablesOf(real), nftablesOf(model));
+  // ip6tables only once a scenario made IPv6 tables on a side (IPv4 scenarios compare as before).
+  const hasIpv6 = (f: HostFirewallState) =>
+    f.some((s) => s.framework === 'iptables-nft' && s.family === 'ipv6');
+  const ruleset6 =
+    hasIpv6(real) || hasIpv6(model)
+      ? compareRulesets(iptablesOf(real, 'iptables-nft', 'ipv6'), iptablesOf(model, 'iptables-nft', 'ipv6'))
+      : undefined;
+  if (ruleset.equal && nftRuleset.equal && (ruleset6?.equal ?? true)) return undefined;
+  return new TwinMismatchError({
+    action,
+    ...(ruleset.equal ? {} : { ruleset }),
+    ...(ruleset6 && !ruleset6.equal ? { ruleset6 } : {}),
+    ...(nftRuleset.equal ? {} : { nftRuleset }),
+  });
+}
+
 export function renderMismatch(d: TwinMismatchDetails): string {
   const what: string[] = [];
   if (d.connectivity?.length) what.push('connectivity');
   if (d.counters && !d.counters.equal) what.push('counters');
   if (d.ruleset && !d.ruleset.equal) what.push('ruleset');
+  if (d.ruleset6 && !d.ruleset6.equal) what.push('ip6tables ruleset');
+  if (d.nftRuleset && !d.nftRuleset.equal) what.push('nftables ruleset');
   if (d.other?.length) what.push(...d.other.map((o) => o.split(':')[0] ?? o));
   const out = [`real host and model disagree after ${d.action} (${what.join(', ')})`];
   if (d.other?.length) out.push('', ...d.other.map((o) => `  ${o}`));
@@ -69,6 +108,24 @@ export function renderMismatch(d: TwinMismatchDetails): string {
   if (d.ruleset && !d.ruleset.equal) {
     out.push('', 'ruleset:', ...d.ruleset.differences.map((x) => `  ${describeDifference(x)}`), '');
     out.push(indent(d.ruleset.unified));
+  }
+  if (d.ruleset6 && !d.ruleset6.equal) {
+    out.push(
+      '',
+      'ip6tables ruleset:',
+      ...d.ruleset6.differences.map((x) => `  ${describeDifference(x)}`),
+      '',
+    );
+    out.push(indent(d.ruleset6.unified));
+  }
+  if (d.nftRuleset && !d.nftRuleset.equal) {
+    out.push(
+      '',
+      'nftables ruleset (native tables, counters aside):',
+      ...d.nftRuleset.differences.map((x) => `  ${describeNftDifference(x)}`),
+      '',
+    );
+    out.push(indent(d.nftRuleset.unified));
   }
   if (d.flow) out.push('', "the model's packet path:", indent(formatPath(d.flow).trimEnd()));
   return out.join('\n');

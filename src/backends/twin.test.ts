@@ -10,6 +10,7 @@ import { iptablesCountersOf } from '../netfilter/firewall-state.ts';
 import { findChain } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import { e2Backend, e3Backend, type RulesetEdit } from './fake-daemon.test-helper.ts';
+import { createModelBackend } from './model.ts';
 import { createTwinBackend, TwinMismatchError } from './twin.ts';
 
 const hostOptions = { dockerVersion: '20.10', daemonOptions: [] };
@@ -145,4 +146,24 @@ test('a container address the model places differently is a mismatch', async () 
   );
   assert.ok(error instanceof TwinMismatchError);
   assert.match(error.message, /address: real 172\.17\.0\.2, model 172\.17\.0\.9/);
+});
+
+test('native nft tables are compared after a Docker action: a rule only the model has names its chain', async () => {
+  const real = createModelBackend();
+  const model = createModelBackend();
+  const twin = createTwinBackend({ real, model });
+  await twin.startHost({ dockerVersion: '28.5', daemonOptions: [], hostFirewall: 'firewalld' });
+  await model.hostCommand('nft add table inet filter');
+  const error = await twin.createNetwork({ name: 'n1' }).then(
+    () => assert.fail('createNetwork should have failed'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof TwinMismatchError);
+  assert.match(error.message, /disagree after .*\(nftables ruleset\)/);
+  assert.match(error.message, /inet filter: the model has this table, the real host does not/);
+  assert.equal(error.details.ruleset, undefined);
+  // Once both sides hold the table, the next action passes.
+  await real.hostCommand('nft add table inet filter');
+  await twin.removeNetwork('n1');
+  await twin.dispose?.();
 });

@@ -11,7 +11,6 @@ import { quote } from 'shell-quote';
 import { type ConnectivityDifference, compareConnectivity } from '../compare/connectivity.ts';
 import type { CounterCompareOptions } from '../compare/counter-compare.ts';
 import { findDnsPorts } from '../compare/dns-ports.ts';
-import { compareRulesets } from '../compare/ruleset-diff.ts';
 import { type HostCounters, type HostFirewallState, iptablesOf } from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type {
@@ -33,7 +32,7 @@ import type {
 import { createModelBackend, type ModelBackend } from './model.ts';
 import { HTTP_BYTE_TOLERANCE } from './model-http.ts';
 import { loadsPredictedFirewall } from './predicted-firewall.ts';
-import { TwinMismatchError } from './twin-mismatch.ts';
+import { firewallMismatch, TwinMismatchError } from './twin-mismatch.ts';
 import { bothSides, defaultReal, describeActor, settle } from './twin-sides.ts';
 import { datagramConnectivity, judgeTraffic } from './twin-traffic.ts';
 
@@ -124,8 +123,8 @@ export class TwinBackend implements Backend {
       );
     if (this.options.compareRulesets === false) return;
     const [real, model] = await Promise.all([backend.readRuleset(), this.model.readRuleset()]);
-    const cmp = compareRulesets(iptablesOf(real), iptablesOf(model));
-    if (!cmp.equal) throw new TwinMismatchError({ action, ruleset: cmp });
+    const mismatch = firewallMismatch(action, real, model);
+    if (mismatch) throw mismatch;
   }
 
   async startHost(options: HostOptions): Promise<void> {
@@ -182,6 +181,12 @@ export class TwinBackend implements Backend {
       throw new TwinMismatchError({
         action,
         other: [`address: real ${real.address ?? '(none)'}, model ${model.address ?? '(none)'}`],
+      });
+    }
+    if (real.address6 !== model.address6) {
+      throw new TwinMismatchError({
+        action,
+        other: [`IPv6 address: real ${real.address6 ?? '(none)'}, model ${model.address6 ?? '(none)'}`],
       });
     }
     await this.checkRuleset(action, backend);

@@ -82,6 +82,20 @@ export async function buildProgram(argv: readonly string[] | null = null): Promi
   );
   await registerLazy(
     program,
+    'matrix',
+    'matrixCommand',
+    'the reachability matrix of a compose stack or script on the model, with the deciding rules',
+    load('matrix'),
+  );
+  await registerLazy(
+    program,
+    'diff',
+    'diffCommand',
+    'the cells of the reachability matrix that change between two Docker versions, options or firewalls',
+    load('diff'),
+  );
+  await registerLazy(
+    program,
     'snapshot',
     'snapshotCommand',
     "record this Docker host's networking for trace --snapshot",

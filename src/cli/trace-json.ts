@@ -7,6 +7,8 @@ export function formatJson(result: FlowResult): string {
   return `${JSON.stringify(
     {
       verdict: result.verdict,
+      // Which tables `counters` and `policies` are rows of: iptables' (ipv4) or ip6tables' (ipv6).
+      family: result.family ?? 'ipv4',
       sent: result.sent,
       delivered: result.delivered,
       seenSource: result.seenSource ?? null,

@@ -3,7 +3,13 @@
  * endpoints (`IP[:PORT]`), listeners (`ADDR:PORT[/proto][=ADDR:PORT]`). A bad value is a
  * TraceUsageError naming the option and the form expected (exit code 2).
  */
-import { isIPv4, parseCidr } from '../netfilter/address/index.ts';
+import {
+  addressFamily,
+  canonicalAddress,
+  isIPv4,
+  parseCidr,
+  parseCidr6,
+} from '../netfilter/address/index.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 
 /** A usage or input problem: printed as one line, exit code 2. */
@@ -19,7 +25,8 @@ export interface TraceOptions {
   snapshot?: string;
   bridge: string[];
   iface: string[];
-  defaultVia?: string;
+  /** One gateway per family at most (`--default-via 192.168.70.1 --default-via fd70::1`). */
+  defaultVia?: string | string[];
   sysctl: string[];
   listen: string[];
   from: string;
@@ -28,6 +35,8 @@ export interface TraceOptions {
   count?: string;
   save?: boolean;
   json?: boolean;
+  /** Count the neighbour discovery (NS/NA) the first IPv6 packet to each neighbour costs. */
+  coldNeighbours?: boolean;
 }
 
 export interface TraceOutput {
@@ -36,34 +45,67 @@ export interface TraceOutput {
   stderr: string;
 }
 
+/**
+ * `NAME=ADDR/PREFIX[,ADDR/PREFIX…]`: an interface with one or more addresses of either
+ * family (`br0=172.30.0.1/24,fd30::1/64`), in the order `ip addr` would list them.
+ */
 export function parseInterface(option: string, text: string, kind: 'bridge' | 'ether'): HostInterface {
-  const m = /^([^=\s]+)=([0-9.]+)\/(\d+)$/.exec(text);
-  if (!m)
-    throw new TraceUsageError(`${option} "${text}": expected NAME=ADDR/PREFIX, e.g. docker0=172.17.0.1/16`);
-  const [, name, address, prefix] = m as unknown as [string, string, string, string];
-  try {
-    parseCidr(`${address}/${prefix}`);
-  } catch (error) {
-    throw new TraceUsageError(`${option} "${text}": ${(error as Error).message}`);
-  }
-  return { name, kind, addresses: [{ address, prefix: Number(prefix) }] };
+  const m = /^([^=\s,]+)=([0-9a-fA-F.:/,]+)$/.exec(text);
+  const usage = () =>
+    new TraceUsageError(
+      `${option} "${text}": expected NAME=ADDR/PREFIX[,ADDR/PREFIX…], e.g. docker0=172.17.0.1/16 or br0=172.30.0.1/24,fd30::1/64`,
+    );
+  if (!m) throw usage();
+  const [, name, list] = m as unknown as [string, string, string];
+  const addresses = list.split(',').map((item) => {
+    const a = /^([0-9a-fA-F.:]+)\/(\d{1,3})$/.exec(item);
+    if (!a) throw usage();
+    const [, address, prefix] = a as unknown as [string, string, string];
+    try {
+      if (address.includes(':')) parseCidr6(`${address}/${prefix}`);
+      else parseCidr(`${address}/${prefix}`);
+    } catch (error) {
+      throw new TraceUsageError(`${option} "${text}": ${(error as Error).message}`);
+    }
+    return { address, prefix: Number(prefix) };
+  });
+  return { name, kind, addresses };
 }
 
+/** `IP`, `IP:PORT`, an IPv6 `ADDR` or `[ADDR]:PORT`. */
 export function parseEndpoint(option: string, text: string): { address: string; port?: number } {
-  const m = /^([0-9.]+)(?::(\d+))?$/.exec(text);
-  if (!m || !isIPv4(m[1] as string) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
+  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text) ?? /^([0-9.]+)(?::(\d+))?$/.exec(text);
+  const bare6 = m ? undefined : /^([0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*)$/.exec(text);
+  const found = m ?? bare6;
+  if (
+    !found ||
+    addressFamily(found[1] as string) === undefined ||
+    (found[2] !== undefined && (Number(found[2]) < 1 || Number(found[2]) > 65535))
+  ) {
     throw new TraceUsageError(
-      `${option} "${text}": expected an IPv4 address with an optional :PORT (1-65535)`,
+      `${option} "${text}": expected an address with an optional port: IPv4 A.B.C.D[:PORT] or IPv6 ADDR / [ADDR]:PORT (port 1-65535)`,
     );
   }
-  return { address: m[1] as string, port: m[2] === undefined ? undefined : Number(m[2]) };
+  const address = found[1] as string;
+  return {
+    // IPv6 in the form ip6tables prints (`FD30:0::2` → `fd30::2`), so it compares as text.
+    address: address.includes(':') ? canonicalAddress(address) : address,
+    port: found[2] === undefined ? undefined : Number(found[2]),
+  };
 }
 
+/** A bracketed IPv6 address or an IPv4 one, as `ADDR:PORT` writes it. */
+const LISTEN_ADDR = String.raw`\[[0-9a-fA-F:.]+\]|[0-9.]+`;
+const LISTENER = new RegExp(`^(${LISTEN_ADDR}):(\\d+)(?:\\/(tcp|udp))?(?:=(${LISTEN_ADDR}):(\\d+))?$`);
+const unbracket = (s: string) => (s.startsWith('[') ? s.slice(1, -1) : s);
+
 export function parseListener(text: string): Listener {
-  const m = /^([0-9.]+):(\d+)(?:\/(tcp|udp))?(?:=([0-9.]+):(\d+))?$/.exec(text);
-  if (!m || !isIPv4(m[1] as string) || (m[4] !== undefined && !isIPv4(m[4]))) {
+  const raw = LISTENER.exec(text);
+  const m = raw && [raw[0], unbracket(raw[1] as string), raw[2], raw[3], raw[4] && unbracket(raw[4]), raw[5]];
+  const valid = (a: string) => isIPv4(a) || addressFamily(a) === 'ipv6';
+  if (!m || !valid(m[1] as string) || (m[4] !== undefined && !valid(m[4]))) {
     throw new TraceUsageError(
-      `--listen "${text}": expected ADDR:PORT[/tcp|udp] or ADDR:PORT[/tcp|udp]=ADDR:PORT (a docker-proxy-like relay)`,
+      `--listen "${text}": expected ADDR:PORT[/tcp|udp] or ADDR:PORT[/tcp|udp]=ADDR:PORT (a docker-proxy-like relay; IPv6 as [ADDR]:PORT)`,
     );
   }
   const listener: Listener = {

@@ -5,8 +5,9 @@
  * behind it; anything else arrives on the default route's interface. Whatever a relay or
  * a DNAT rule sends into a subnet is a container serving that port.
  */
-import { cidrContains, isIPv4, parseCidr, parseIPv4 } from '../netfilter/address/index.ts';
+import { addressFamily } from '../netfilter/address/index.ts';
 import type { FlowProtocol, FlowSpec, HostInterface, HostState, Neighbour } from '../netfilter/host-types.ts';
+import { parseIp, prefixTest } from '../netfilter/path/ip.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import {
   parseEndpoint,
@@ -56,7 +57,14 @@ function loadRulesets(options: TraceOptions, readFile: (path: string) => string)
 function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostState {
   const { ruleset } = loaded;
   const interfaces: HostInterface[] = [
-    { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
+    {
+      name: 'lo',
+      kind: 'loopback',
+      addresses: [
+        { address: '127.0.0.1', prefix: 8 },
+        { address: '::1', prefix: 128 },
+      ],
+    },
     ...options.bridge.map((b) => parseInterface('--bridge', b, 'bridge')),
     ...options.iface.map((i) => parseInterface('--iface', i, 'ether')),
   ];
@@ -67,18 +75,23 @@ function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostStat
     names.add(i.name);
   }
   const routes: HostState['routes'] = [];
-  if (options.defaultVia !== undefined) {
-    if (!isIPv4(options.defaultVia))
-      throw new TraceUsageError(`--default-via "${options.defaultVia}": not an IPv4 address`);
-    const dev = subnetOf(interfaces, options.defaultVia);
-    if (!dev) {
+  const gateways = options.defaultVia === undefined ? [] : [options.defaultVia].flat();
+  const families = new Set<string>();
+  for (const via of gateways) {
+    const family = addressFamily(via);
+    if (family === undefined) throw new TraceUsageError(`--default-via "${via}": not an IP address`);
+    if (families.has(family))
       throw new TraceUsageError(
-        `--default-via ${options.defaultVia}: no --iface/--bridge subnet contains this gateway`,
+        `--default-via ${via}: a second ${family === 'ipv6' ? 'IPv6' : 'IPv4'} default route (give one per family)`,
       );
+    families.add(family);
+    const dev = subnetOf(interfaces, via);
+    if (!dev) {
+      throw new TraceUsageError(`--default-via ${via}: no --iface/--bridge subnet contains this gateway`);
     }
-    routes.push({ destination: 'default', dev: dev.name, via: options.defaultVia });
+    routes.push({ destination: family === 'ipv6' ? '::/0' : 'default', dev: dev.name, via });
   }
-  const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1' };
+  const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' };
   for (const s of options.sysctl) {
     const m = /^([\w.\-/]+)=(.*)$/.exec(s);
     if (!m) throw new TraceUsageError(`--sysctl "${s}": expected KEY=VALUE, e.g. net.ipv4.ip_forward=0`);
@@ -91,16 +104,16 @@ function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostStat
     sysctls,
     listeners: options.listen.map(parseListener),
     neighbours: [],
-    nftLazyBuiltinChains: nftLazy(ruleset),
+    // A dump of either family from iptables-legacy: every built-in chain counts.
+    nftLazyBuiltinChains: nftLazy(ruleset) && (!loaded.ip6Ruleset || nftLazy(loaded.ip6Ruleset)),
   };
 }
 
-/** The non-loopback interface whose subnet holds `address`. */
+/** The non-loopback interface whose subnet (of the address's family) holds `address`. */
 function subnetOf(interfaces: readonly HostInterface[], address: string): HostInterface | undefined {
+  const value = parseIp(address);
   return interfaces.find(
-    (i) =>
-      i.kind !== 'loopback' &&
-      i.addresses.some((a) => cidrContains(parseCidr(`${a.address}/${a.prefix}`), parseIPv4(address))),
+    (i) => i.kind !== 'loopback' && i.addresses.some((a) => prefixTest(`${a.address}/${a.prefix}`)(value)),
   );
 }
 
@@ -123,14 +136,23 @@ export function placeFlow(
   options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count'>,
   wording: PlacementWording,
 ): { host: HostState; flow: FlowSpec } {
-  const { ruleset, interfaces, listeners } = base;
-  const defaultDev = base.routes.find((r) => r.destination === 'default')?.dev;
+  const { interfaces, listeners } = base;
   const from = parseEndpoint('--from', options.from);
   if (from.port !== undefined)
     throw new TraceUsageError(
       `--from "${options.from}": give an address only (the client port is ephemeral)`,
     );
   const to = parseEndpoint('--to', options.to);
+  const family = addressFamily(from.address);
+  if (family !== addressFamily(to.address))
+    throw new TraceUsageError(
+      `--from ${from.address} and --to ${to.address} are of different families: a flow is IPv4 or IPv6`,
+    );
+  // The packet's family picks the ruleset (iptables' or ip6tables') and the default route.
+  const ruleset = family === 'ipv6' ? (base.ip6Ruleset ?? { tables: [] }) : base.ruleset;
+  const defaultDev = base.routes.find((r) =>
+    family === 'ipv6' ? r.destination === '::/0' : r.destination === 'default',
+  )?.dev;
   const protocol = (options.proto ?? (to.port === undefined ? 'icmp' : 'tcp')) as FlowProtocol;
   if (!['icmp', 'tcp', 'udp'].includes(protocol))
     throw new TraceUsageError(`--proto "${options.proto}": expected icmp, tcp or udp`);
@@ -141,8 +163,15 @@ export function placeFlow(
   if (!Number.isInteger(count) || count < 1)
     throw new TraceUsageError(`--count "${options.count}": expected a positive integer`);
 
-  const isLocal = (address: string) =>
-    address.startsWith('127.') || interfaces.some((i) => i.addresses.some((a) => a.address === address));
+  const isLocal = (address: string) => {
+    if (address.startsWith('127.')) return true;
+    const value = parseIp(address);
+    return interfaces.some((i) =>
+      i.addresses.some(
+        (a) => a.address.includes(':') === address.includes(':') && parseIp(a.address) === value,
+      ),
+    );
+  };
   const place = (address: string, role: string): string => {
     const dev = subnetOf(interfaces, address)?.name ?? defaultDev;
     if (!dev) {
@@ -178,7 +207,7 @@ export function placeFlow(
   // serving that port (docker-proxy's backend; the target of a published port).
   const served = new Map<string, Set<number>>();
   const serve = (address: string, port: number | undefined) => {
-    if (isLocal(address) || !subnetOf(interfaces, address)) return;
+    if (addressFamily(address) !== family || isLocal(address) || !subnetOf(interfaces, address)) return;
     const ports = served.get(address) ?? new Set<number>();
     if (port !== undefined) ports.add(port);
     served.set(address, ports);
@@ -190,8 +219,11 @@ export function placeFlow(
         const target = rule.spec.target;
         if (target?.name !== 'DNAT') continue;
         const dest = target.options.find((o) => o.name === 'to-destination')?.args[0] ?? '';
-        const m = /^([0-9.]+)(?::(\d+))?/.exec(dest);
-        if (m && isIPv4(m[1] as string)) serve(m[1] as string, m[2] === undefined ? to.port : Number(m[2]));
+        const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?/.exec(dest) ?? /^([0-9.]+)(?::(\d+))?/.exec(dest);
+        const bare6 = m ? undefined : /^([0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*)$/.exec(dest);
+        const found = m ?? bare6;
+        if (found && addressFamily(found[1] as string) === family)
+          serve(found[1] as string, found[2] === undefined ? to.port : Number(found[2]));
       }
     }
   }

@@ -33,7 +33,7 @@ export { type TraceOptions, type TraceOutput, TraceUsageError } from './trace-op
 export { buildTrace, type PlacementWording, placeFlow } from './trace-placement.ts';
 export { buildSnapshotTrace } from './trace-snapshot-run.ts';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The whole command as a function of its options: what it would print, and its exit code. */
 export function runTrace(
@@ -72,7 +72,7 @@ export function traceCommand(program: Command): Command {
     .description('run one flow through an iptables-save dump on the netfilter twin and show its packet path')
     .option(
       '--ruleset <file>',
-      'an iptables-save [-c] dump or `nft list ruleset` output (counters are the starting values; repeatable: one dump and the nft listings of one host)',
+      'an iptables-save [-c] or ip6tables-save [-c] dump or `nft list ruleset` output (counters are the starting values; repeatable: one dump per family and the nft listings of one host)',
       collect,
       [],
     )
@@ -81,21 +81,25 @@ export function traceCommand(program: Command): Command {
       'a `nettwin snapshot` file instead: its rules, interfaces, routes and containers (--from/--to may name containers)',
     )
     .option(
-      '--bridge <name=addr/prefix>',
-      'a Linux bridge of the host (repeatable; br_netfilter applies)',
+      '--bridge <name=addr/prefix[,addr/prefix…]>',
+      'a Linux bridge of the host, its addresses comma-separated (repeatable; br_netfilter applies)',
       collect,
       [],
     )
     .option(
-      '--iface <name=addr/prefix>',
-      'another interface of the host, e.g. eth0 (repeatable)',
+      '--iface <name=addr/prefix[,addr/prefix…]>',
+      'another interface of the host, e.g. eth0=192.168.70.6/24,fd70::6/64 (repeatable)',
       collect,
       [],
     )
-    .option('--default-via <ip>', 'default route through this gateway')
+    .option(
+      '--default-via <ip>',
+      'default route through this gateway (one per family: --default-via 192.168.70.1 --default-via fd70::1)',
+      collect,
+    )
     .option(
       '--sysctl <key=value>',
-      'a sysctl, e.g. net.ipv4.ip_forward=0 (repeatable; ip_forward defaults to 1)',
+      'a sysctl, e.g. net.ipv4.ip_forward=0 (repeatable; net.ipv4.ip_forward and net.ipv6.conf.all.forwarding default to 1)',
       collect,
       [],
     )

@@ -6,6 +6,7 @@
  */
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostFirewall } from '../contract.ts';
+import { ipv6HostSysctls } from './outside-world-ipv6.ts';
 import type { StartStrategy } from './start-strategies.ts';
 
 export interface DindContainerOptions {
@@ -17,6 +18,8 @@ export interface DindContainerOptions {
   daemonOptions: string[];
   /** The entrypoint starts it before dockerd (docker/common/host-firewall.sh). */
   hostFirewall?: HostFirewall;
+  /** IPv6 on and quiet in the host's namespace from its start (outside-world-ipv6.ts). */
+  ipv6?: boolean;
   labels: Record<string, string>;
   strategy: StartStrategy;
   startupTimeoutMs: number;
@@ -35,6 +38,8 @@ export class DindContainer extends GenericContainer {
       .withStartupTimeout(options.startupTimeoutMs)
       .withAutoRemove(false);
     options.strategy.apply(this);
+    // testcontainers has no setter for sysctls.
+    if (options.ipv6) Object.assign(this.hostConfig, { Sysctls: ipv6HostSysctls() });
   }
 
   /** Docker's `--cgroupns` (testcontainers has no setter for it). */

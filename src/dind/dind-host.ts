@@ -10,6 +10,7 @@ import { requireDocker } from './docker-client.ts';
 import { DindStartError } from './errors.ts';
 import { sessionLabels } from './labels.ts';
 import { outsideWorldEnvironment } from './outside-world.ts';
+import { enableOutsideWorldIpv6 } from './outside-world-ipv6.ts';
 import { rememberStrategy, strategiesToTry } from './start-strategies.ts';
 import { StartedDindHost } from './started-dind-host.ts';
 
@@ -21,6 +22,8 @@ export interface DindHostOptions {
   daemonOptions?: string[];
   /** Started before dockerd by the image's entrypoint (NETTWIN_HOST_FIREWALL). */
   hostFirewall?: HostFirewall;
+  /** IPv6 in the host and its outside world (fd70::6/64, client fd70::9, neighbour fd70::a). */
+  ipv6?: boolean;
   /** Defaults to the configured image of dockerVersion. */
   image?: string;
   config?: DindConfig;
@@ -34,7 +37,7 @@ export class DindHost {
     const { name, dockerVersion } = this.options;
     const address = config.hostAddress;
     const daemonOptions = this.options.daemonOptions ?? [];
-    const { hostFirewall } = this.options;
+    const { hostFirewall, ipv6 } = this.options;
     const image = this.options.image ?? config.dindImages[dockerVersion];
     if (!image) {
       throw new Error(
@@ -60,6 +63,7 @@ export class DindHost {
         outside: outsideWorldEnvironment(config),
         daemonOptions,
         ...(hostFirewall ? { hostFirewall } : {}),
+        ...(ipv6 ? { ipv6 } : {}),
         labels: sessionLabels('dind-host'),
         strategy,
         // firewalld (python) starts before dockerd: ~20 s on a loaded 2-core machine, more
@@ -82,9 +86,11 @@ export class DindHost {
           dockerVersion,
           daemonOptions,
           ...(hostFirewall ? { hostFirewall } : {}),
+          ...(ipv6 ? { ipv6 } : {}),
           address,
           strategy: strategy.name,
         });
+        if (ipv6) await enableOutsideWorldIpv6(host);
         host.startSeconds = (Date.now() - started) / 1000;
         await host.recordStartState();
         log(

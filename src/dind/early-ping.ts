@@ -40,6 +40,8 @@ export function earlyPingArgv(count: number, address: string, place: PingPlace):
   const ping = `ping -c "$n" -i ${PING_INTERVAL_SECONDS} -W 1 "$addr"`;
   const script = [
     'n="$1"; addr="$2"; c="$3"; ns="$4"; pid="$5"; id="$6"; out=$(mktemp)',
+    // An IPv6 ping is dropped in ip6tables' tables.
+    'save=iptables-save; case "$addr" in *:*) save=ip6tables-save ;; esac',
     'if [ -n "$c" ]; then',
     // A remembered pid counts only while it is still in that container's cgroup.
     '  if [ -z "$pid" ] || [ -z "$id" ] || ! grep -q "$id" "/proc/$pid/cgroup" 2>/dev/null; then',
@@ -54,7 +56,7 @@ export function earlyPingArgv(count: number, address: string, place: PingPlace):
     'job=$!',
     `sleep ${settle}`,
     'while kill -0 "$job" 2>/dev/null; do',
-    `  dropped=$(iptables-save -c | awk '${SUM_DROPS}')`,
+    `  dropped=$("$save" -c | awk '${SUM_DROPS}')`,
     '  if [ "$dropped" -ge "$n" ] && ! grep -q "bytes from" "$out"; then',
     '    kill -INT "$job"',
     '    break',

@@ -54,10 +54,26 @@ export function nativeTableNames(listing: string): NftTableName[] {
   return out;
 }
 
+/**
+ * `ip6tables -Z` for every table ip6tables-save shows, in one exec: zeroing an absent
+ * table would create it. A fixed script: nothing of a scenario's input goes into it.
+ */
+const ZERO_IP6TABLES = [
+  'sh',
+  '-c',
+  'for t in $(ip6tables-save | sed -n "s/^\\*//p"); do ip6tables -t "$t" -Z || exit 1; done',
+];
+
 export class DindFirewall {
   /** Native counters at the last zero(), where nft cannot reset them. */
   private nftBaseline: NftCounterRow[] | undefined;
   private resetRules: boolean | undefined;
+  /**
+   * Read and zero ip6tables' tables too: set once the scenario made an IPv6 network, so
+   * IPv4 scenarios read exactly what they read before (Docker 28 writes ip6tables chains
+   * at start even where no packet of IPv6 will ever pass).
+   */
+  ipv6 = false;
 
   constructor(private readonly host: FirewallHost) {}
 
@@ -88,16 +104,34 @@ export class DindFirewall {
     return { tables, ruleset };
   }
 
+  /** `ip6tables-save -c`, parsed; undefined until an IPv6 network exists (see `ipv6`). */
+  private async ip6(): Promise<Ruleset | undefined> {
+    if (!this.ipv6) return undefined;
+    const text = await this.run(['ip6tables-save', '-c']);
+    return parseRuleset(text, { file: `ip6tables-save -c on DinD host "${this.host.name}"`, family: 'ipv6' });
+  }
+
   async read(): Promise<HostFirewallState> {
-    const [ruleset, legacy, nft] = await Promise.all([this.host.iptablesSave(), this.legacy(), this.nft()]);
+    const [ruleset, legacy, nft, ip6] = await Promise.all([
+      this.host.iptablesSave(),
+      this.legacy(),
+      this.nft(),
+      this.ip6(),
+    ]);
     const state: HostFirewallState = [{ framework: 'iptables-nft', family: 'ipv4', ruleset }];
+    if (ip6) state.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: ip6 });
     if (legacy) state.push({ framework: 'iptables-legacy', family: 'ipv4', ruleset: legacy });
     if (nft) state.push({ framework: 'nftables', ruleset: nft.ruleset });
     return state;
   }
 
   async zero(): Promise<void> {
-    const [, legacy, nft] = await Promise.all([this.host.zeroCounters(), this.legacy(), this.nft()]);
+    const [, legacy, nft] = await Promise.all([
+      this.host.zeroCounters(),
+      this.legacy(),
+      this.nft(),
+      this.ipv6 ? this.run(ZERO_IP6TABLES) : undefined,
+    ]);
     // Only tables that exist: `iptables-legacy -Z` of an absent table would create it,
     // and a new legacy table changes what the kernel runs at its hooks.
     for (const table of legacy?.tables.map((t) => t.name) ?? []) {
@@ -119,8 +153,14 @@ export class DindFirewall {
   }
 
   async counters(): Promise<HostCounters> {
-    const [ruleset, legacy, nft] = await Promise.all([this.host.iptablesSave(), this.legacy(), this.nft()]);
+    const [ruleset, legacy, nft, ip6] = await Promise.all([
+      this.host.iptablesSave(),
+      this.legacy(),
+      this.nft(),
+      this.ip6(),
+    ]);
     const counters: CounterSet[] = [{ framework: 'iptables-nft', family: 'ipv4', rows: countersOf(ruleset) }];
+    if (ip6) counters.push({ framework: 'iptables-nft', family: 'ipv6', rows: countersOf(ip6) });
     if (legacy) counters.push({ framework: 'iptables-legacy', family: 'ipv4', rows: countersOf(legacy) });
     if (nft) {
       const now = nftCounterRows(nft.ruleset);

@@ -21,3 +21,19 @@ test('the reload waits until the host shows the state from before, and gives up 
   const never = { exec: async () => ({ exitCode: 0, stdout: 'half', stderr: '' }) };
   assert.equal(await settleAfterFirewalldReload(never, 'before', { intervalMs: 1, timeoutMs: 5 }), false);
 });
+
+test('the same lines in another order settle once they hold still for one more reading', async () => {
+  const before = 'a\nb\nc';
+  // Mid-restore: every line present, then a jump deleted and inserted again, then still.
+  const states = ['a\nc', 'c\nb\na', 'c\na', 'c\na\nb', 'c\na\nb'];
+  let reads = 0;
+  const host = {
+    exec: async () => ({
+      exitCode: 0,
+      stdout: states[Math.min(reads++, states.length - 1)] as string,
+      stderr: '',
+    }),
+  };
+  assert.equal(await settleAfterFirewalldReload(host, before, { intervalMs: 1 }), true);
+  assert.equal(reads, 5);
+});

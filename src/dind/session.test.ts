@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadDindConfig } from './config.ts';
-import { DindSession, type HostRequest } from './session.ts';
+import { DindSession, type HostRequest, poolKey } from './session.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
 /** A host whose resets finish when the test says so. */
@@ -127,4 +127,11 @@ test('dispose stops every host, spares included', async () => {
   await waiting;
   await session.dispose();
   assert.ok(session.started.every((h) => h.stopped));
+});
+
+test('a host with IPv6 is never handed to a request without it, nor back (pool key)', () => {
+  const plain: HostRequest = { dockerVersion: '28.5', daemonOptions: [] };
+  assert.notEqual(poolKey({ ...plain, ipv6: true }), poolKey(plain));
+  // Requests that do not ask for IPv6 keep the key they had before the option existed.
+  assert.equal(poolKey({ ...plain, ipv6: false }), poolKey(plain));
 });

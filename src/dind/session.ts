@@ -35,10 +35,13 @@ export interface HostRequest {
   daemonOptions?: string[];
   /** A host firewall started before dockerd; never reused for a request without it, nor back. */
   hostFirewall?: HostFirewall;
+  /** IPv6 in the host and its outside world; never reused for a request without it, nor back. */
+  ipv6?: boolean;
 }
 
 export function poolKey(r: HostRequest): string {
-  return `${r.dockerVersion}\u0000${(r.daemonOptions ?? []).join(' ')}\u0000${r.hostFirewall ?? ''}`;
+  const key = `${r.dockerVersion}\u0000${(r.daemonOptions ?? []).join(' ')}\u0000${r.hostFirewall ?? ''}`;
+  return r.ipv6 ? `${key}\u0000ipv6` : key;
 }
 
 /** Idle hosts kept for reuse at most; the least recently used goes first. */
@@ -138,6 +141,7 @@ export class DindSession implements AsyncDisposable {
         dockerVersion: request.dockerVersion,
         daemonOptions: request.daemonOptions ?? [],
         ...(request.hostFirewall ? { hostFirewall: request.hostFirewall } : {}),
+        ...(request.ipv6 ? { ipv6: true } : {}),
         config: this.config,
       }).start(),
     );

@@ -14,6 +14,7 @@ import { DindExecError } from './errors.ts';
 import { commandText, toArgv } from './exec-result.ts';
 import { HostAgentPool } from './host-agent.ts';
 import { type OutsideMachine, onMachine } from './outside-world.ts';
+import { enableOutsideWorldIpv6 } from './outside-world-ipv6.ts';
 import { BRIDGE_NAME_FORMAT, bridgeNameFromInspect } from './parse/bridge-name.ts';
 import { parseIpAddrJson } from './parse/ip-json.ts';
 import { type DockerProxyProcess, parseDockerProxies, parseListeners } from './parse/listeners.ts';
@@ -44,6 +45,8 @@ export interface HostIdentity {
   dockerVersion: string;
   daemonOptions: string[];
   hostFirewall?: HostFirewall;
+  /** IPv6 on in the host and its outside world (src/dind/outside-world-ipv6.ts). */
+  ipv6?: boolean;
   address: string;
   strategy: StartStrategy['name'];
 }
@@ -172,6 +175,8 @@ export class StartedDindHost implements AsyncDisposable {
       log('Reset of DinD host "%s" failed: %s', this.name, result.stderr);
       return false;
     }
+    // The reset rebuilt the outside world from the image's script, IPv4 only.
+    if (this.identity.ipv6) await enableOutsideWorldIpv6(this);
     const same = withoutComments(result.stdout) === this.startRuleset;
     if (!same) log('DinD host "%s" ruleset differs from its start ruleset after reset', this.name);
     return same;

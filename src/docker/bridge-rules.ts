@@ -46,7 +46,7 @@ export function removeIPChains(fw: Firewall, profile: VersionProfile): void {
   if (profile.isolation === 'two-stage')
     fw.programRule('filter', 'FORWARD', '-D', ['-j', ISOLATION_PAIRWISE]);
   for (const output of [
-    ['-m', 'addrtype', '--dst-type', 'LOCAL', '!', '--dst', '127.0.0.0/8', '-j', DOCKER_CHAIN],
+    ['-m', 'addrtype', '--dst-type', 'LOCAL', '!', '--dst', loopbackNet(fw), '-j', DOCKER_CHAIN],
     ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', DOCKER_CHAIN],
   ]) {
     fw.programRule('nat', 'OUTPUT', '-D', output);
@@ -65,6 +65,9 @@ export function removeIPChains(fw: Firewall, profile: VersionProfile): void {
   ];
   for (const [table, chain] of chains) if (fw.chainExists(table, chain)) fw.flushAndDelete(table, chain);
 }
+
+/** What nat OUTPUT's jump skips unless hairpin (iptables.loopbackAddress): per family. */
+const loopbackNet = (fw: Firewall): string => (fw.family === 'ipv6' ? '::1/128' : '127.0.0.0/8');
 
 /** programChainRule: insert at the top when absent, or delete when present. */
 function chainRule(
@@ -118,7 +121,7 @@ function setupIPTablesInternal(fw: Firewall, c: BridgeRuleConfig, insert: boolea
 function programNatChain(fw: Firewall, hairpin: boolean): void {
   const pre = ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', DOCKER_CHAIN];
   if (!fw.exists('nat', 'PREROUTING', pre)) fw.run(['-t', 'nat', '-A', 'PREROUTING', ...pre]);
-  const out = hairpin ? pre : [...pre, '!', '--dst', '127.0.0.0/8'];
+  const out = hairpin ? pre : [...pre, '!', '--dst', loopbackNet(fw)];
   if (!fw.exists('nat', 'OUTPUT', out)) fw.run(['-t', 'nat', '-A', 'OUTPUT', ...out]);
 }
 
@@ -136,8 +139,12 @@ function programFilterChain(fw: Firewall, bridge: string, enable: boolean): void
 /** setupInternalNetworkRules: traffic may not leave or enter the subnet; icc as asked. */
 function internalRules(fw: Firewall, profile: VersionProfile, c: BridgeRuleConfig, insert: boolean): void {
   const chain = isolationChain(profile);
-  chainRule(fw, 'filter', chain, ['-i', c.bridge, '!', '-d', c.subnet, '-j', 'DROP'], insert);
-  chainRule(fw, 'filter', chain, ['-o', c.bridge, '!', '-s', c.subnet, '-j', 'DROP'], insert);
+  // ip6tables names both interfaces (the IPv6 branch of setupInternalNetworkRules, 26.1).
+  const v6 = fw.family === 'ipv6';
+  const inbound = v6 ? ['-i', c.bridge, '!', '-o', c.bridge] : ['-i', c.bridge];
+  const outbound = v6 ? ['!', '-i', c.bridge, '-o', c.bridge] : ['-o', c.bridge];
+  chainRule(fw, 'filter', chain, [...inbound, '!', '-d', c.subnet, '-j', 'DROP'], insert);
+  chainRule(fw, 'filter', chain, [...outbound, '!', '-s', c.subnet, '-j', 'DROP'], insert);
   setIcc(fw, c.bridge, c.icc, insert);
 }
 
@@ -209,7 +216,10 @@ export function arrangeUserFilterRule(fw: Firewall, profile: VersionProfile): vo
 
 /** ChainInfo.Forward: DNAT in nat DOCKER, ACCEPT in filter DOCKER, MASQUERADE for hairpin. */
 export function forwardPort(fw: Firewall, action: '-A' | '-D', p: PortForward): void {
-  const daddr = p.hostIp === '0.0.0.0' ? '0/0' : p.hostIp;
+  const any = p.hostIp === '0.0.0.0' || p.hostIp === '::';
+  const daddr = any ? (fw.family === 'ipv6' ? '::/0' : '0/0') : p.hostIp;
+  // net.JoinHostPort: an IPv6 destination is bracketed.
+  const to = fw.family === 'ipv6' ? `[${p.containerIp}]` : p.containerIp;
   const dnat = [
     '-p',
     p.protocol,
@@ -220,7 +230,7 @@ export function forwardPort(fw: Firewall, action: '-A' | '-D', p: PortForward): 
     '-j',
     'DNAT',
     '--to-destination',
-    `${p.containerIp}:${p.containerPort}`,
+    `${to}:${p.containerPort}`,
   ];
   if (!p.hairpin) dnat.push('!', '-i', p.bridge);
   fw.programRule('nat', DOCKER_CHAIN, action, dnat);

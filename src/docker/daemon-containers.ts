@@ -5,6 +5,7 @@
  */
 import type { ContainerInfo, ContainerOptions } from '../contract.ts';
 import { cidrContains, parseCidr, parseIPv4 } from '../netfilter/address/index.ts';
+import { allocateAddress6 } from './daemon-ipv6.ts';
 import {
   type ContainerState,
   type DaemonState,
@@ -22,7 +23,14 @@ export type CreateOptions = ContainerOptions & { restart?: string };
 export function containerInfo(c: ContainerState): ContainerInfo {
   const primary = c.networks[0];
   const address = primary ? c.endpoints.get(primary) : undefined;
-  return { name: c.name, id: c.id, network: c.mode, ...(address ? { address } : {}) };
+  const address6 = primary ? c.endpoints6.get(primary) : undefined;
+  return {
+    name: c.name,
+    id: c.id,
+    network: c.mode,
+    ...(address ? { address } : {}),
+    ...(address6 ? { address6 } : {}),
+  };
 }
 
 /** Docker's endpoint-settings checks of --ip (at create on 26.1+, at start on 20.10). */
@@ -73,6 +81,7 @@ export function createContainer(s: DaemonState, o: CreateOptions): ContainerStat
     running: false,
     restartPolicy: o.restart ?? 'no',
     endpoints: new Map(),
+    endpoints6: new Map(),
     bindings: [],
   };
   s.containers.push(c);
@@ -85,7 +94,11 @@ function joinNetwork(s: DaemonState, c: ContainerState, n: NetworkState): string
   if (fixed && n.addresses.has(fixed)) throw refuse.startFailure(s.profile, 'Address already in use');
   const address = fixed ? n.addresses.reserve(fixed) : n.addresses.allocate();
   c.endpoints.set(n.name, address);
+  const address6 = allocateAddress6(s, n, address);
+  if (address6) c.endpoints6.set(n.name, address6);
+  // moby AddEndpoint(addr4, addr6): the IPv4 rules, then the IPv6 ones.
   s.firewall?.addEndpoint(ruleConfig(s, n), address);
+  if (address6) s.firewall?.addEndpoint(ruleConfig(s, n), address6);
   return address;
 }
 
@@ -95,7 +108,13 @@ function leaveNetwork(s: DaemonState, c: ContainerState, n: NetworkState): void 
     s.firewall?.delEndpoint(ruleConfig(s, n), address);
     n.addresses.release(address);
   }
+  const address6 = c.endpoints6.get(n.name);
+  if (address6) {
+    s.firewall?.delEndpoint(ruleConfig(s, n), address6);
+    n.ipv6?.addresses.release(address6);
+  }
   c.endpoints.delete(n.name);
+  c.endpoints6.delete(n.name);
 }
 
 /** A start that fails (address or port taken) is rolled back: the container stays created. */

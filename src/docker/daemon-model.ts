@@ -23,6 +23,7 @@ import {
   startContainer,
   stopContainer,
 } from './daemon-containers.ts';
+import { ip6tablesEnabled, legacyIpv6ForwardDrop } from './daemon-ipv6.ts';
 import {
   createDefaultBridge,
   createNetwork,
@@ -56,6 +57,7 @@ import { SUPPORTED_NETWORK_OPTIONS } from './network-options.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { killDockerProxy } from './port-bindings.ts';
 import { getProfile, type VersionProfile } from './profile.ts';
+import { type ServiceInfo, type ServiceSpec, SwarmMode } from './swarm.ts';
 
 export { DockerModelError, type HostBaseline, SUPPORTED_NETWORK_OPTIONS };
 
@@ -64,6 +66,8 @@ export interface DockerStartOptions {
   daemonOptions?: string[];
   uplink?: HostInterface;
   defaultVia?: string;
+  /** The uplink's IPv6 default router (a `::/0` route), when the uplink has an IPv6 address. */
+  defaultVia6?: string;
   baseline?: HostBaseline;
   /** Embedded-DNS ports of the dind baseline (random on real hosts). */
   dnsPorts?: { tcp: number; udp: number };
@@ -92,6 +96,10 @@ export class DockerDaemonModel {
   readonly daemon: DaemonOptions;
   /** The host's iptables tables (Docker's rules on the iptables backend; `log` of every change). */
   readonly fw: IPTable;
+  /** The host's ip6tables tables (Docker's IPv6 rules where it writes them; hand-typed `ip6tables` lines). */
+  readonly fw6: IPTable;
+  /** Docker writes ip6tables rules for IPv6 networks (`--ip6tables`, per version). */
+  readonly ip6tables: boolean;
   /** Docker's firewall backend; undefined with --iptables=false. */
   readonly firewall: Firewall | undefined;
   readonly baseline: HostBaseline;
@@ -100,16 +108,24 @@ export class DockerDaemonModel {
   private readonly s: DaemonState;
   private dnsPorts: { tcp: number; udp: number };
   private readonly initialIpForward: '0' | '1';
+  /** An IPv6 network or an `ip6tables` line was seen: ruleset6() shows ip6tables' tables from then on. */
+  private ipv6Used: boolean;
+  /** `docker swarm init` ran (swarm.ts): docker_gwbridge, the ingress sandbox, services. */
+  private swarm: SwarmMode | undefined;
 
   private constructor(options: DockerStartOptions) {
     this.profile = getProfile(options.version);
     this.daemon = parseDaemonOptions(options.daemonOptions ?? []);
     this.fw = new IPTable(emptyRuleset(['filter', 'nat']), options.iptables);
+    this.fw6 = new IPTable(emptyRuleset(['filter', 'nat']), options.iptables, 'ipv6');
+    this.ip6tables = ip6tablesEnabled(this.profile, this.daemon);
+    this.ipv6Used = this.daemon.ipv6;
     const config: FirewallConfig = {
       profile: this.profile,
       hairpin: !this.daemon.userlandProxy,
       allowDirectRouting: this.daemon.allowDirectRouting,
       iptables: this.fw,
+      ...(this.ip6tables ? { ip6tables: this.fw6 } : {}),
     };
     this.firewall = options.firewall ? options.firewall(config) : createFirewall(this.daemon, config);
     this.baseline = options.baseline ?? 'dind';
@@ -124,6 +140,7 @@ export class DockerDaemonModel {
       profile: this.profile,
       daemon: this.daemon,
       iptables: this.fw,
+      ip6tables: this.fw6,
       firewall: this.firewall,
       ids: new IdSource(options.seed),
       idSeed: options.seed ?? 0x2017,
@@ -139,6 +156,7 @@ export class DockerDaemonModel {
       ),
       uplink: structuredClone(options.uplink ?? DEFAULT_UPLINK),
       defaultVia: options.defaultVia ?? '192.168.70.1',
+      ...(options.defaultVia6 ? { defaultVia6: options.defaultVia6 } : {}),
     };
     if (this.baseline === 'dind') installDnsRules(this.fw, this.dnsPorts.tcp, this.dnsPorts.udp);
     this.startDaemon();
@@ -168,6 +186,7 @@ export class DockerDaemonModel {
       // (28.x: unless --ip-forward-no-drop).
       if (!this.daemon.ipForwardNoDrop) this.firewall?.filterForwardDrop?.();
     }
+    legacyIpv6ForwardDrop(s, this.ip6tables);
     // Restore the stored bridge networks (their order on a real host is Go map order).
     const order = restoreOrder ? orderNetworks(s, restoreOrder) : [...s.networks];
     const restored: NetworkState[] = [];
@@ -195,6 +214,7 @@ export class DockerDaemonModel {
    * containers with a restart policy start again.
    */
   restartDaemon(options: { restoreOrder?: readonly string[] } = {}): void {
+    if (this.swarm) throw SwarmMode.notModelled('a daemon restart');
     const toRestart = this.restartPolicyContainers();
     for (const c of this.s.containers) if (c.running) stopContainer(this.s, c);
     this.startDaemon(options.restoreOrder);
@@ -207,9 +227,11 @@ export class DockerDaemonModel {
    * containers as in restartDaemon.
    */
   rebootHost(options: { restoreOrder?: readonly string[] } = {}): void {
+    if (this.swarm) throw SwarmMode.notModelled('a reboot');
     const toRestart = this.restartPolicyContainers();
     for (const c of this.s.containers) if (c.running) stopContainer(this.s, c);
     this.fw.replaceTables(emptyRuleset(['filter', 'nat']));
+    this.fw6.replaceTables(emptyRuleset(['filter', 'nat']));
     this.firewall?.hostRebooted();
     if (this.baseline === 'dind') installDnsRules(this.fw, this.dnsPorts.tcp, this.dnsPorts.udp);
     const sysctls = this.s.sysctls;
@@ -230,7 +252,24 @@ export class DockerDaemonModel {
   // ---- networks ----------------------------------------------------------------------
 
   createNetwork(o: NetworkOptions): NetworkInfo {
-    return createNetwork(this.s, o);
+    const info = createNetwork(this.s, o);
+    if (info.subnet6) this.ipv6Used = true;
+    this.swarm?.networkCreated();
+    return info;
+  }
+
+  // ---- swarm (swarm.ts) --------------------------------------------------------------
+
+  /** `docker swarm init`: a one-node swarm; docker_gwbridge and the ingress sandbox join the host. */
+  swarmInit(): void {
+    if (this.swarm) throw SwarmMode.alreadyInSwarm();
+    this.swarm = SwarmMode.init(this);
+  }
+
+  /** `docker service create`: its tasks, and DOCKER-INGRESS rules for the ports it publishes. */
+  createService(spec: ServiceSpec): ServiceInfo {
+    if (!this.swarm) throw SwarmMode.notAManager();
+    return this.swarm.createService(spec);
   }
 
   inspectNetwork(name: string): NetworkInfo {
@@ -318,8 +357,12 @@ export class DockerDaemonModel {
 
   // ---- host edits --------------------------------------------------------------------
 
-  /** A hand-typed iptables command on the host. Docker does not notice or repair it. */
+  /** A hand-typed iptables (or `ip6tables …`) command on the host. Docker does not notice or repair it. */
   iptables(argv: string[]): IptablesResult {
+    if (argv[0] === 'ip6tables') {
+      this.ipv6Used = true;
+      return this.fw6.run(argv.slice(1));
+    }
     return this.fw.run(argv[0] === 'iptables' ? argv.slice(1) : argv);
   }
 
@@ -337,6 +380,14 @@ export class DockerDaemonModel {
   /** The host's iptables tables (iptables-save). */
   ruleset(): Ruleset {
     return this.fw.ruleset;
+  }
+
+  /**
+   * The host's ip6tables tables (ip6tables-save), or undefined while no network has IPv6
+   * and no ip6tables line was typed: an IPv4-only host is shown as before.
+   */
+  ruleset6(): Ruleset | undefined {
+    return this.ipv6Used ? this.fw6.ruleset : undefined;
   }
 
   /** The native nft tables Docker's backend wrote (29.x nftables); undefined on iptables. */

@@ -5,6 +5,7 @@
  */
 import type { NetworkInfo, NetworkOptions } from '../contract.ts';
 import { formatCidr, parseCidr } from '../netfilter/address/index.ts';
+import { defaultBridge6, enableIpv6Forwarding } from './daemon-ipv6.ts';
 import {
   type DaemonState,
   DockerModelError,
@@ -19,12 +20,15 @@ import { networkId, userNetworkState } from './network-options.ts';
 import * as refuse from './refusals.ts';
 
 export function networkInfo(n: NetworkState): NetworkInfo {
-  return { name: n.name, id: n.id, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway };
+  const v6 = n.ipv6 ? { subnet6: n.ipv6.subnet, gateway6: n.ipv6.gateway } : {};
+  return { name: n.name, id: n.id, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, ...v6 };
 }
 
 /** The driver's createNetwork: per-network rules, then isolation against the others. */
 export function programNetwork(s: DaemonState, n: NetworkState, others: readonly NetworkState[]): void {
   if (hairpinOf(s)) s.sysctls[`net.ipv4.conf.${n.bridge}.route_localnet`] = '1';
+  // The bridge's setup turns IPv6 forwarding on (new and restored networks alike).
+  if (n.ipv6) enableIpv6Forwarding(s);
   s.firewall?.addNetwork(
     ruleConfig(s, n),
     others.filter((o) => o !== n).map((o) => ruleConfig(s, o)),
@@ -74,6 +78,7 @@ export function createDefaultBridge(s: DaemonState): void {
   }
   const addresses = new SubnetAddresses(subnet);
   addresses.reserve(gateway);
+  const ipv6 = defaultBridge6(s);
   addNetwork(s, {
     name: 'bridge',
     id: networkId(s, 'bridge'),
@@ -90,6 +95,7 @@ export function createDefaultBridge(s: DaemonState): void {
     isDefault: true,
     options: {},
     addresses,
+    ...(ipv6 ? { ipv6 } : {}),
   });
 }
 
@@ -143,10 +149,9 @@ export function learnNetworkId(s: DaemonState, network: string, id: string): voi
 export function programmedNetworks(s: DaemonState): ProgrammedNetwork[] {
   return s.networks.map((n) => ({
     config: ruleConfig(s, n),
-    endpoints: s.containers.flatMap((c) => {
-      const address = c.endpoints.get(n.name);
-      return address ? [address] : [];
-    }),
+    endpoints: s.containers.flatMap((c) =>
+      [c.endpoints.get(n.name), c.endpoints6.get(n.name)].filter((a): a is string => a !== undefined),
+    ),
     ports: s.containers.flatMap((c) => c.bindings.filter((b) => b.bridge === n.bridge)),
   }));
 }

@@ -1,6 +1,7 @@
 /** dockerd's networking options, parsed from argv (`--icc=false`, `--bip 10.1.0.1/24` …). */
 import type { AddressPool } from './ipam.ts';
 import { DEFAULT_ADDRESS_POOLS } from './ipam.ts';
+import { canonicalSubnet6 } from './ipam6.ts';
 
 export interface DaemonOptions {
   iptables: boolean;
@@ -23,6 +24,17 @@ export interface DaemonOptions {
    * does not exist).
    */
   firewallBackend?: 'iptables' | 'nftables';
+  /** --ipv6: docker0 gets an IPv6 subnet too (--fixed-cidr-v6, or 27.0+'s default pool). */
+  ipv6: boolean;
+  /** --fixed-cidr-v6: docker0's IPv6 subnet. */
+  fixedCidrV6?: string;
+  /**
+   * --ip6tables: write ip6tables rules for IPv6 networks. Absent: the version's default
+   * (off and experimental until 26.x, on since 27.0).
+   */
+  ip6tables?: boolean;
+  /** --experimental (26.1 needs it for --ip6tables). */
+  experimental: boolean;
 }
 
 export class DaemonOptionError extends Error {
@@ -47,6 +59,10 @@ export const SUPPORTED_DAEMON_OPTIONS = [
   '--ip',
   '--default-address-pools',
   '--firewall-backend',
+  '--ipv6',
+  '--fixed-cidr-v6',
+  '--ip6tables',
+  '--experimental',
 ];
 
 const BOOLEAN: Record<string, keyof DaemonOptions> = {
@@ -57,6 +73,9 @@ const BOOLEAN: Record<string, keyof DaemonOptions> = {
   '--userland-proxy': 'userlandProxy',
   '--allow-direct-routing': 'allowDirectRouting',
   '--ip-forward-no-drop': 'ipForwardNoDrop',
+  '--ipv6': 'ipv6',
+  '--ip6tables': 'ip6tables',
+  '--experimental': 'experimental',
 };
 
 export function defaultDaemonOptions(): DaemonOptions {
@@ -70,6 +89,8 @@ export function defaultDaemonOptions(): DaemonOptions {
     ipForwardNoDrop: false,
     defaultBindIp: '0.0.0.0',
     defaultAddressPools: [...DEFAULT_ADDRESS_POOLS],
+    ipv6: false,
+    experimental: false,
   };
 }
 
@@ -112,6 +133,10 @@ export function parseDaemonOptions(argv: readonly string[]): DaemonOptions {
       if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value))
         throw new DaemonOptionError(token, 'expected ADDRESS/PREFIX');
       o.bip = value;
+    } else if (name === '--fixed-cidr-v6') {
+      const subnet = canonicalSubnet6(value);
+      if (!subnet) throw new DaemonOptionError(token, 'expected an IPv6 PREFIX/LENGTH, e.g. fd00:d0c::/64');
+      o.fixedCidrV6 = subnet;
     } else if (name === '--ip') o.defaultBindIp = value;
     else if (name === '--firewall-backend') {
       if (value !== 'iptables' && value !== 'nftables')

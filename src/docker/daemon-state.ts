@@ -11,6 +11,7 @@ import type { BridgeRuleConfig, Firewall, GatewayMode, PortForward } from './fir
 import type { IdSource } from './ids.ts';
 import type { IPTable } from './ip-table.ts';
 import type { PredefinedPools, SubnetAddresses } from './ipam.ts';
+import type { SubnetAddresses6 } from './ipam6.ts';
 import type { PortAllocator } from './port-allocator.ts';
 import type { VersionProfile } from './profile.ts';
 import * as refuse from './refusals.ts';
@@ -26,6 +27,17 @@ export class DockerModelError extends Error {
     super(message);
     this.name = 'DockerModelError';
   }
+}
+
+/** The IPv6 half of a `--ipv6` network. */
+export interface NetworkState6 {
+  subnet: string;
+  gateway: string;
+  /** com.docker.network.bridge.gateway_mode_ipv6. */
+  gatewayMode: GatewayMode;
+  /** com.docker.network.host_ipv6. */
+  snatSource?: string;
+  addresses: SubnetAddresses6;
 }
 
 export interface NetworkState {
@@ -47,6 +59,8 @@ export interface NetworkState {
   isDefault: boolean;
   options: Record<string, string>;
   addresses: SubnetAddresses;
+  /** `--ipv6` networks (and docker0 with the daemon's --ipv6). */
+  ipv6?: NetworkState6;
 }
 
 export interface Binding extends PortForward {
@@ -72,6 +86,8 @@ export interface ContainerState {
   restartPolicy: string;
   /** network → address while running. */
   endpoints: Map<string, string>;
+  /** network → IPv6 address while running, on networks with IPv6. */
+  endpoints6: Map<string, string>;
   bindings: Binding[];
 }
 
@@ -80,6 +96,8 @@ export interface DaemonState {
   readonly daemon: DaemonOptions;
   /** The host's iptables tables: Docker's rules on the iptables backend, hand-typed ones always. */
   readonly iptables: IPTable;
+  /** The host's ip6tables tables: Docker's IPv6 rules (where it writes them) and hand-typed `ip6tables` lines. */
+  readonly ip6tables: IPTable;
   /** Docker's firewall backend; undefined with --iptables=false. */
   readonly firewall: Firewall | undefined;
   readonly ids: IdSource;
@@ -96,6 +114,8 @@ export interface DaemonState {
   readonly ports: PortAllocator;
   readonly uplink: HostInterface;
   readonly defaultVia: string;
+  /** The uplink's IPv6 default router, when the host has one. */
+  readonly defaultVia6?: string;
 }
 
 /** --userland-proxy=false: Docker's NAT rules handle what docker-proxy would. */
@@ -131,5 +151,14 @@ export function ruleConfig(s: DaemonState, n: NetworkState): BridgeRuleConfig {
     ...(n.snatSource ? { snatSource: n.snatSource } : {}),
     gatewayMode: n.gatewayMode,
     trustedHostInterfaces: n.trustedHostInterfaces,
+    ...(n.ipv6
+      ? {
+          ipv6: {
+            subnet: n.ipv6.subnet,
+            gatewayMode: n.ipv6.gatewayMode,
+            ...(n.ipv6.snatSource ? { snatSource: n.ipv6.snatSource } : {}),
+          },
+        }
+      : {}),
   };
 }

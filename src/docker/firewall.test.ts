@@ -172,9 +172,10 @@ describe('iptables backend: a firewalld reload after a flush', () => {
       assert.notDeepEqual(sorted(m), before);
       m.firewallReload();
       assert.deepEqual(sorted(m), before);
-      const once = serializeRuleset(m.ruleset());
+      // Nothing doubled. (The order may change: on 17.06 … 26.1 each reload moves DOCKER-USER's
+      // jump to the top and then each network's DOCKER-ISOLATION-STAGE-1 jump above it.)
       m.firewallReload();
-      assert.equal(serializeRuleset(m.ruleset()), once);
+      assert.deepEqual(sorted(m), before);
     });
   }
 });

@@ -11,8 +11,22 @@ import type { FirewallBackend, VersionProfile } from './profile.ts';
 
 export type { FirewallBackend };
 
-/** com.docker.network.bridge.gateway_mode_ipv4 (28.x+). */
-export type GatewayMode = 'nat' | 'nat-unprotected' | 'routed';
+/**
+ * com.docker.network.bridge.gateway_mode_ipv4 / _ipv6 (28.x+). 'isolated' (internal
+ * networks only) gives the bridge no address of that family; its rules are an internal
+ * network's.
+ */
+export type GatewayMode = 'nat' | 'nat-unprotected' | 'routed' | 'isolated';
+
+/** The IPv6 half of a network with IPv6 enabled (moby firewaller.NetworkConfig.Config6). */
+export interface BridgeRuleConfig6 {
+  /** The network's IPv6 subnet, e.g. fd00:1::/64. */
+  subnet: string;
+  /** com.docker.network.host_ipv6: SNAT to this address instead of MASQUERADE. */
+  snatSource?: string;
+  /** com.docker.network.bridge.gateway_mode_ipv6. */
+  gatewayMode?: GatewayMode;
+}
 
 /** What the rules of one bridge network depend on (moby firewaller.NetworkConfig, IPv4). */
 export interface BridgeRuleConfig {
@@ -33,15 +47,18 @@ export interface BridgeRuleConfig {
   gatewayMode?: GatewayMode;
   /** com.docker.network.bridge.trusted_host_interfaces (28.x+): may reach containers directly. */
   trustedHostInterfaces?: readonly string[];
+  /** `--ipv6`: the network's IPv6 half; ip6tables rules are written for it when the daemon has ip6tables. */
+  ipv6?: BridgeRuleConfig6;
 }
 
 /** One published port (moby types.PortBinding). */
 export interface PortForward {
   protocol: 'tcp' | 'udp';
-  /** Host address the port is bound to; "0.0.0.0" for all. */
+  /** Host address the port is bound to; "0.0.0.0" (or "::" for an IPv6 binding) for all. */
   hostIp: string;
   /** 0: gateway mode "routed", which maps no host port (nothing to DNAT). */
   hostPort: number;
+  /** The container's address: its family says which table (iptables or ip6tables) gets the rules. */
   containerIp: string;
   containerPort: number;
   bridge: string;
@@ -51,7 +68,7 @@ export interface PortForward {
 /** A network as the daemon has programmed it: what a reload re-creates. */
 export interface ProgrammedNetwork {
   config: BridgeRuleConfig;
-  /** Container endpoints' IPv4 addresses on it. */
+  /** Container endpoints' addresses on it (IPv4, and IPv6 where the network has it). */
   endpoints: readonly string[];
   /** Published ports of containers whose gateway network it is. */
   ports: readonly PortForward[];
@@ -66,11 +83,13 @@ export interface Firewall {
    */
   setupBaseChains(): void;
   /**
-   * Docker has just turned net.ipv4.ip_forward on: forwarding that is not Docker's is
-   * dropped by default (iptabler.FilterForwardDrop: `-P FORWARD DROP`). A backend without
-   * it (29.x nftables) cannot: the daemon then refuses to start while forwarding is off.
+   * Docker has just turned net.ipv4.ip_forward on ('ipv4', the default) or IPv6
+   * forwarding (net.ipv6.conf.{all,default}.forwarding, when the first IPv6 network is
+   * created: 'ipv6'): forwarding that is not Docker's is dropped by default
+   * (iptabler.FilterForwardDrop: `-P FORWARD DROP` in that family's filter table). A backend
+   * without it (29.x nftables) cannot: the daemon then refuses to start while forwarding is off.
    */
-  filterForwardDrop?(): void;
+  filterForwardDrop?(family?: 'ipv4' | 'ipv6'): void;
   /**
    * The DOCKER-USER hook, at the two moments Docker touches it: 'controller-start' (28.x:
    * created, its FORWARD jump moved to the top) and 'network-created' (17.06 … 26.1:
@@ -84,7 +103,7 @@ export interface Firewall {
   addNetwork(n: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
   /** DelNetworkLevelRules; `others` are the networks that stay. */
   delNetwork(n: BridgeRuleConfig, others: readonly BridgeRuleConfig[]): void;
-  /** A container endpoint with this IPv4 address joins / leaves the network. */
+  /** A container endpoint with this address (IPv4, or IPv6 on an IPv6 network) joins / leaves the network. */
   addEndpoint(n: BridgeRuleConfig, address: string): void;
   delEndpoint(n: BridgeRuleConfig, address: string): void;
   /**
@@ -127,4 +146,9 @@ export interface FirewallConfig {
   allowDirectRouting: boolean;
   /** The host's iptables tables (DinD DNS rules and hand-typed commands live there too). */
   iptables: IPTable;
+  /**
+   * The host's ip6tables tables when the daemon writes ip6tables rules (`--ip6tables`, on by
+   * default since 27.0); absent: IPv6 networks get no firewall rules at all.
+   */
+  ip6tables?: IPTable;
 }

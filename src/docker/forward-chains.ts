@@ -22,6 +22,12 @@
  * per-bridge DROP is what keeps other networks out of unpublished ports, internal
  * networks' DROPs go to DOCKER-INTERNAL (called from DOCKER-FORWARD between DOCKER-CT and
  * DOCKER-BRIDGE), and nat DOCKER gets no `-i <bridge> -j RETURN` (profile.natReturnPerBridge).
+ *
+ * ip6tables (the IPTable's family 'ipv6', on by default since 27.0) gets the same layout
+ * with the differences moby's iptabler testdata (`__ip6tables.golden`, v28.5.2 and
+ * docker-v29.7.2) shows: nat OUTPUT skips `::1/128`, routed networks accept `icmpv6`,
+ * internal networks' DROPs name both interfaces, each DNAT skips link-local sources
+ * (`! -s fe80::/10`), and no raw drop guards ports published on loopback.
  */
 import type { BridgeRuleConfig, PortForward } from './bridge-rules.ts';
 import type { IPTable as Firewall } from './ip-table.ts';
@@ -38,8 +44,13 @@ const STAGE_1 = 'DOCKER-ISOLATION-STAGE-1';
 const STAGE_2 = 'DOCKER-ISOLATION-STAGE-2';
 const OLD_ISOLATION = 'DOCKER-ISOLATION';
 const DOCKER_USER = 'DOCKER-USER';
-/** The ipset 28.0.0 matched in FORWARD; later 28.x deletes those rules at start. */
-const LEGACY_IPSET = 'docker-ext-bridges-v4';
+/** The ipset 28.0.0 matched in FORWARD, per family; later 28.x deletes those rules at start. */
+const legacyIpset = (fw: Firewall): string =>
+  fw.family === 'ipv6' ? 'docker-ext-bridges-v6' : 'docker-ext-bridges-v4';
+/** What nat OUTPUT's jump skips unless hairpin (iptables.loopbackAddress). */
+const loopbackNet = (fw: Firewall): string => (fw.family === 'ipv6' ? '::1/128' : '127.0.0.0/8');
+/** Any address as `-d` of a DNAT rule (iptables omits it; "0/0" is what Docker passes). */
+const anyAddress = (fw: Firewall): string => (fw.family === 'ipv6' ? '::/0' : '0/0');
 
 type Table = 'raw' | 'nat' | 'filter';
 
@@ -67,16 +78,16 @@ const routed = (c: BridgeRuleConfig): boolean => c.gatewayMode === 'routed';
 const unprotected = (c: BridgeRuleConfig): boolean => c.gatewayMode === 'nat-unprotected';
 
 /** nat PREROUTING/OUTPUT jumps to DOCKER (addNATJumpRules); OUTPUT skips loopback unless hairpin. */
-function natJumps(hairpin: boolean): { pre: string[]; out: string[] } {
+function natJumps(fw: Firewall, hairpin: boolean): { pre: string[]; out: string[] } {
   const pre = ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', DOCKER];
-  return { pre, out: hairpin ? pre : [...pre, '!', '--dst', '127.0.0.0/8'] };
+  return { pre, out: hairpin ? pre : [...pre, '!', '--dst', loopbackNet(fw)] };
 }
 
 /** removeIPChains: the old isolation jump, then each chain flushed and deleted (errors ignored). */
 function removeIPChains(fw: Firewall, layout: Layout29): void {
   fw.programRule('filter', 'FORWARD', '-D', ['-j', OLD_ISOLATION]);
   // ChainInfo.Remove for nat DOCKER also drops the PREROUTING/OUTPUT jumps (both OUTPUT forms).
-  const { pre, out } = natJumps(false);
+  const { pre, out } = natJumps(fw, false);
   fw.run(['-t', 'nat', '-D', 'PREROUTING', ...pre]);
   fw.run(['-t', 'nat', '-D', 'OUTPUT', ...out]);
   fw.run(['-t', 'nat', '-D', 'OUTPUT', ...pre]);
@@ -118,7 +129,7 @@ function setupIPChains(fw: Firewall, hairpin: boolean, layout: Layout29): void {
     ? [DOCKER, DOCKER_FORWARD, DOCKER_BRIDGE, DOCKER_CT, STAGE_1, STAGE_2]
     : [DOCKER, DOCKER_FORWARD, DOCKER_BRIDGE, DOCKER_CT, DOCKER_INTERNAL];
   for (const chain of chains) fw.newChain('filter', chain);
-  const { pre, out } = natJumps(hairpin);
+  const { pre, out } = natJumps(fw, hairpin);
   append(fw, 'nat', 'PREROUTING', pre);
   append(fw, 'nat', 'OUTPUT', out);
   fw.ensureJumpRule('FORWARD', DOCKER_FORWARD);
@@ -126,13 +137,13 @@ function setupIPChains(fw: Firewall, hairpin: boolean, layout: Layout29): void {
   fw.ensureJumpRule(DOCKER_FORWARD, middle);
   fw.ensureJumpRule(DOCKER_FORWARD, DOCKER_CT);
   // Rules a 28.0.0 daemon put in FORWARD.
-  remove(fw, 'filter', 'FORWARD', ['-m', 'set', '--match-set', LEGACY_IPSET, 'dst', '-j', DOCKER]);
+  remove(fw, 'filter', 'FORWARD', ['-m', 'set', '--match-set', legacyIpset(fw), 'dst', '-j', DOCKER]);
   remove(fw, 'filter', 'FORWARD', ['-j', STAGE_1]);
   remove(fw, 'filter', 'FORWARD', [
     '-m',
     'set',
     '--match-set',
-    LEGACY_IPSET,
+    legacyIpset(fw),
     'dst',
     '-m',
     'conntrack',
@@ -171,7 +182,8 @@ function nonInternalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean, layout
   insertOrDelete(fw, 'nat', 'POSTROUTING', hairpinNat, on && c.hairpin);
   setIcc(fw, c.bridge, c.icc, false, on);
   // Routed networks answer pings from anywhere (the DOCKER chain drops everything else).
-  if (routed(c)) appendOrDelete(fw, 'filter', DOCKER, ['-o', c.bridge, '-p', 'icmp', '-j', 'ACCEPT'], on);
+  const icmp = fw.family === 'ipv6' ? 'icmpv6' : 'icmp';
+  if (routed(c)) appendOrDelete(fw, 'filter', DOCKER, ['-o', c.bridge, '-p', icmp, '-j', 'ACCEPT'], on);
   const outNoIcc = ['-i', c.bridge, '!', '-o', c.bridge, '-j', 'ACCEPT'];
   if (on) remove(fw, 'filter', 'FORWARD', outNoIcc);
   if (c.icc) {
@@ -200,8 +212,12 @@ function setInc(fw: Firewall, c: BridgeRuleConfig, on: boolean): void {
 /** setupInternalNetworkRules: nothing leaves or enters the subnet (STAGE-1 or DOCKER-INTERNAL DROPs); icc as asked. */
 function internalRules(fw: Firewall, c: BridgeRuleConfig, on: boolean, layout: Layout29): void {
   const chain = layout.stages ? STAGE_1 : DOCKER_INTERNAL;
-  insertOrDelete(fw, 'filter', chain, ['-i', c.bridge, '!', '-d', c.subnet, '-j', 'DROP'], on);
-  insertOrDelete(fw, 'filter', chain, ['-o', c.bridge, '!', '-s', c.subnet, '-j', 'DROP'], on);
+  // ip6tables names both interfaces (moby setupInternalNetworkRules' IPv6 branch).
+  const v6 = fw.family === 'ipv6';
+  const inbound = v6 ? ['-i', c.bridge, '!', '-o', c.bridge] : ['-i', c.bridge];
+  const outbound = v6 ? ['!', '-i', c.bridge, '-o', c.bridge] : ['-o', c.bridge];
+  insertOrDelete(fw, 'filter', chain, [...inbound, '!', '-d', c.subnet, '-j', 'DROP'], on);
+  insertOrDelete(fw, 'filter', chain, [...outbound, '!', '-s', c.subnet, '-j', 'DROP'], on);
   setIcc(fw, c.bridge, c.icc, true, on);
 }
 
@@ -250,13 +266,13 @@ function directAccess(fw: Firewall, c: BridgeRuleConfig, address: string, on: bo
 
 const isLoopbackV4 = (ip: string): boolean => ip.startsWith('127.');
 
-/** setPerPortIptables for one IPv4 binding (an IPv6 host binding to an IPv4 container has no rules). */
+/** setPerPortIptables for one binding of the table's family (the firewall drops mixed-family bindings). */
 function portRules(fw: Firewall, c: BridgeRuleConfig, p: PortForward, on: boolean): void {
   if (c.internal) return;
   const port = String(p.containerPort);
   const hostPort = String(p.hostPort);
   // filterPortMappedOnLoopback: a port on 127.0.0.1 is not reachable from other interfaces.
-  if (!routed(c) && p.hostPort !== 0 && isLoopbackV4(p.hostIp)) {
+  if (p.hostPort !== 0 && isLoopbackV4(p.hostIp)) {
     const where = ['-p', p.protocol, '-d', p.hostIp, '--dport', hostPort];
     remove(fw, 'raw', 'PREROUTING', [...where, '-i', 'loopback0', '-j', 'ACCEPT']);
     appendOrDelete(fw, 'raw', 'PREROUTING', [...where, '!', '-i', 'lo', '-j', 'DROP'], on);
@@ -277,11 +293,15 @@ function portRules(fw: Firewall, c: BridgeRuleConfig, p: PortForward, on: boolea
       'DROP',
     ]);
   }
-  // setPerPortNAT: routed mode maps no host port, so there is nothing to DNAT.
-  if (!routed(c) && p.hostPort !== 0) {
-    const dnat = ['-p', p.protocol, '-d', p.hostIp === '0.0.0.0' ? '0/0' : p.hostIp, '--dport', hostPort];
-    dnat.push('-j', 'DNAT', '--to-destination', `${p.containerIp}:${port}`);
+  // setPerPortNAT: only a binding with a host port is NATed (routed networks map none: hostPort 0).
+  if (p.hostPort !== 0) {
+    const any = p.hostIp === '0.0.0.0' || p.hostIp === '::';
+    const dnat = ['-p', p.protocol, '-d', any ? anyAddress(fw) : p.hostIp, '--dport', hostPort];
+    const to = fw.family === 'ipv6' ? `[${p.containerIp}]:${port}` : `${p.containerIp}:${port}`;
+    dnat.push('-j', 'DNAT', '--to-destination', to);
     if (!c.hairpin) dnat.push('!', '-i', p.bridge);
+    // Link-local sources are never DNATed (moby setPerPortNAT, IPv6 only).
+    if (fw.family === 'ipv6') dnat.push('!', '-s', 'fe80::/10');
     appendOrDelete(fw, 'nat', DOCKER, dnat, on);
     const masq = ['-p', p.protocol, '-s', p.containerIp, '-d', p.containerIp, '--dport', port];
     appendOrDelete(fw, 'nat', 'POSTROUTING', [...masq, '-j', 'MASQUERADE'], on && c.hairpin);

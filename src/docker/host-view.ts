@@ -4,7 +4,7 @@
  * neighbours on their bridges, sysctls, and the firewall's tables — a live view, so
  * counters land in the daemon's own rulesets.
  */
-import { parseCidr } from '../netfilter/address/index.ts';
+import { parseCidr, parseCidr6 } from '../netfilter/address/index.ts';
 import type { HostInterface, HostState, Listener, Neighbour, Route } from '../netfilter/host-types.ts';
 import { type ContainerState, type DaemonState, findNetwork } from './daemon-state.ts';
 
@@ -41,12 +41,19 @@ export function hostView(s: DaemonState): HostState {
       (n): HostInterface => ({
         name: n.bridge,
         kind: 'bridge',
-        addresses: [{ address: n.gateway, prefix: parseCidr(n.subnet).prefix }],
+        addresses: [
+          { address: n.gateway, prefix: parseCidr(n.subnet).prefix },
+          // An 'isolated' IPv6 network's bridge has no IPv6 address.
+          ...(n.ipv6 && n.ipv6.gatewayMode !== 'isolated'
+            ? [{ address: n.ipv6.gateway, prefix: parseCidr6(n.ipv6.subnet).prefix }]
+            : []),
+        ],
         up: true,
       }),
     ),
   ];
   const routes: Route[] = [{ destination: 'default', dev: s.uplink.name, via: s.defaultVia }];
+  if (s.defaultVia6) routes.push({ destination: '::/0', dev: s.uplink.name, via: s.defaultVia6 });
   const listeners: Listener[] = [];
   const neighbours: Neighbour[] = [];
   for (const c of s.containers) {
@@ -59,7 +66,7 @@ export function hostView(s: DaemonState): HostState {
       continue;
     }
     const reaches = routesWithoutDefault(s, c);
-    for (const [network, address] of c.endpoints) {
+    for (const [network, address] of [...c.endpoints, ...c.endpoints6]) {
       neighbours.push({
         name: c.name,
         address,
@@ -79,8 +86,11 @@ export function hostView(s: DaemonState): HostState {
     }
   }
   const nftRuleset = s.firewall?.nftRuleset();
+  // IPv4-only hosts keep the view they had: ip6tables' tables appear with the first IPv6 network.
+  const ip6 = s.networks.some((n) => n.ipv6) ? { ip6Ruleset: s.ip6tables.ruleset } : {};
   return {
     ruleset: s.iptables.ruleset,
+    ...ip6,
     interfaces,
     routes,
     sysctls: { ...s.sysctls },

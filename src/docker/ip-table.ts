@@ -13,6 +13,9 @@ import { forgetRuleIndex } from '../netfilter/iptables/rule-index.ts';
 import { formatRuleSpec } from '../netfilter/ruleset/index.ts';
 import type { Ruleset, TableName } from '../netfilter/types.ts';
 
+/** Which program a table belongs to: iptables (IPv4) or ip6tables (IPv6). */
+export type IpFamily = 'ipv4' | 'ipv6';
+
 export type { IptablesResult };
 
 /** The signature of `runIptables` (src/netfilter/iptables); injectable for tests. */
@@ -34,16 +37,27 @@ export class IPTable {
    */
   readonly registeredBuiltins = new Set<string>();
 
+  /** ip6tables' tables are driven as `ip6tables …`: the interpreter reads IPv6 addresses then. */
+  private readonly program: readonly string[];
+
   constructor(
     readonly ruleset: Ruleset,
     private readonly runner: IptablesRunner = runIptables,
-  ) {}
+    readonly family: IpFamily = 'ipv4',
+  ) {
+    this.program = family === 'ipv6' ? ['ip6tables'] : [];
+  }
+
+  /** The runner with the program word ip6tables needs; iptables' argv goes as it is. */
+  private exec(argv: readonly string[]): IptablesResult {
+    return this.runner(this.ruleset, [...this.program, ...argv]);
+  }
 
   run(argv: string[]): IptablesResult {
     const mutating = argv.some((a) => MUTATING.has(a));
     if (mutating) this.log.push([...argv]);
     const deleted = mutating ? this.builtinsDeletedBy(argv) : [];
-    const result = this.runner(this.ruleset, argv);
+    const result = this.exec(argv);
     if (mutating) {
       if (result.exitCode === 0) for (const key of deleted) this.registeredBuiltins.delete(key);
       this.noteRegisteredBuiltins();
@@ -84,11 +98,11 @@ export class IPTable {
 
   /** `iptables -t T -C CHAIN args…` succeeds. */
   exists(table: TableName, chain: string, args: string[]): boolean {
-    return this.runner(this.ruleset, ['-t', table, '-C', chain, ...args]).exitCode === 0;
+    return this.exec(['-t', table, '-C', chain, ...args]).exitCode === 0;
   }
 
   chainExists(table: TableName, chain: string): boolean {
-    return this.runner(this.ruleset, ['-t', table, '-n', '-L', chain]).exitCode === 0;
+    return this.exec(['-t', table, '-n', '-L', chain]).exitCode === 0;
   }
 
   /** libnetwork ProgramRule: -A/-I only when absent, -D only when present. */

@@ -5,8 +5,8 @@
  * reads (fixtures/scripts/moby/<doc>.docker) and the prediction must equal the document.
  * iptables: the tables the document shows, chains, policies and the order of rules.
  * nftables: the docker-bridges table, chains in listing order, base chain lines, rules in
- * order, and maps as sets of elements. A scenario the model cannot run yet is a named
- * `todo`, never a pass.
+ * order, and maps as sets of elements. Every scenario runs: a line the model cannot
+ * interpret fails its test with the line number.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -43,25 +43,9 @@ function scenario(doc: string, backend: 'iptables' | 'nftables'): string {
   return text.replace(/^dockerd\b/m, 'dockerd --firewall-backend=nftables');
 }
 
-/**
- * Runs the scenario; undefined when the model cannot interpret one of its commands yet
- * (the test then says so as a todo, naming the line).
- */
-function run(
-  t: { todo: (message?: string) => void },
-  doc: string,
-  version: string,
-  backend: 'iptables' | 'nftables',
-): DockerDaemonModel | undefined {
-  try {
-    return runDockerScript(scenario(doc, backend), { version, file: `fixtures/scripts/moby/${doc}.docker` });
-  } catch (e) {
-    if (e instanceof DockerScriptError && /\b(swarm|service)\b/.test(e.message)) {
-      t.todo(`the model cannot run this scenario yet: ${e.message}`);
-      return undefined;
-    }
-    throw e;
-  }
+/** Runs the scenario's script on the profile (a line it cannot interpret throws, naming the line). */
+function run(doc: string, version: string, backend: 'iptables' | 'nftables'): DockerDaemonModel {
+  return runDockerScript(scenario(doc, backend), { version, file: `fixtures/scripts/moby/${doc}.docker` });
 }
 
 /** The model's iptables tables, only those the document shows. */
@@ -128,9 +112,8 @@ for (const { version, folder, backends } of RECORDED) {
     for (const backend of backends) {
       if (backend === 'iptables') {
         for (const doc of docs(folder, 'iptables', '.txt')) {
-          test(`iptables ${doc}: the model writes the document's rules`, (t) => {
-            const model = run(t, doc, version, backend);
-            if (!model) return;
+          test(`iptables ${doc}: the model writes the document's rules`, () => {
+            const model = run(doc, version, backend);
             const file = `fixtures/golden/${folder}/iptables/${doc}.txt`;
             const real = parseRuleset(
               readFileSync(new URL(`golden/${folder}/iptables/${doc}.txt`, fixtures), 'utf8'),
@@ -146,9 +129,8 @@ for (const { version, folder, backends } of RECORDED) {
         continue;
       }
       for (const doc of docs(folder, 'nftables', '.nft')) {
-        test(`nftables ${doc}: the model writes the document's docker-bridges table`, (t) => {
-          const model = run(t, doc, version, backend);
-          if (!model) return;
+        test(`nftables ${doc}: the model writes the document's docker-bridges table`, () => {
+          const model = run(doc, version, backend);
           const file = `fixtures/golden/${folder}/nftables/${doc}.nft`;
           const real = parseNftRuleset(
             readFileSync(new URL(`golden/${folder}/nftables/${doc}.nft`, fixtures), 'utf8'),
@@ -189,6 +171,20 @@ test('every recorded document has a scenario script, and every script a document
   assert.deepEqual(docs('moby-28.5.2', 'iptables', '.txt'), scriptNames);
   assert.equal(docs('moby-29.7.2', 'iptables', '.txt').length, 9);
   assert.equal(docs('moby-29.7.2', 'nftables', '.nft').length, 8);
+});
+
+test("swarm on 29.7 with the nftables backend (no document): refused in Docker's words, at its line", () => {
+  assert.throws(
+    () =>
+      runDockerScript(scenario('swarm-portmap', 'nftables'), {
+        version: '29.7',
+        file: 'swarm-portmap.docker',
+      }),
+    (e: unknown) =>
+      e instanceof DockerScriptError &&
+      e.line === 4 &&
+      /--firewall-backend=nftables is incompatible with swarm mode/.test(e.message),
+  );
 });
 
 test('the nft comparison sees a moved rule, a missing map element and another base chain', () => {

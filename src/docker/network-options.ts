@@ -12,6 +12,7 @@ import {
   parseCidr,
   parseIPv4,
 } from '../netfilter/address/index.ts';
+import { ENABLE_IPV6_OPT, GATEWAY_MODE_V6_OPT, HOST_IPV6_OPT, userNetwork6 } from './daemon-ipv6.ts';
 import { type DaemonState, DockerModelError, type NetworkState } from './daemon-state.ts';
 import type { GatewayMode } from './firewall.ts';
 import { stableHex64 } from './ids.ts';
@@ -36,9 +37,10 @@ export const SUPPORTED_NETWORK_OPTIONS = [
   HOST_IPV4_OPT,
   GATEWAY_MODE_V4_OPT,
   TRUSTED_IFACES_OPT,
-  'com.docker.network.bridge.gateway_mode_ipv6',
+  GATEWAY_MODE_V6_OPT,
+  HOST_IPV6_OPT,
   'com.docker.network.driver.mtu',
-  'com.docker.network.bridge.enable_ipv6',
+  ENABLE_IPV6_OPT,
 ];
 
 const optionBool = (v: string | undefined, dflt: boolean): boolean => (v === undefined ? dflt : v === 'true');
@@ -89,6 +91,7 @@ export function userNetworkState(s: DaemonState, o: NetworkOptions): NetworkStat
       throw refuse.poolOverlaps(s.profile);
     }
   }
+  const ipv6 = userNetwork6(s, o, options);
   const subnet = o.subnet
     ? formatCidr(parseCidr(o.subnet))
     : s.pools.allocate(s.networks.map((n) => n.subnet));
@@ -118,5 +121,6 @@ export function userNetworkState(s: DaemonState, o: NetworkOptions): NetworkStat
     isDefault: false,
     options,
     addresses,
+    ...(ipv6 ? { ipv6 } : {}),
   };
 }

@@ -16,6 +16,49 @@ import {
 } from './daemon-state.ts';
 import { orderPortMappings } from './port-sort.ts';
 
+/**
+ * The IPv6 binding of a mapping on an IPv6 network (27.0+, and 26.1's portmapper for IPv6
+ * containers): `[::]:H` (or the given IPv6 host address) to the container's IPv6 address,
+ * NATed by ip6tables and proxied by docker-proxy on `[::]`. It takes the place of the
+ * IPv4-only network's [::] twin.
+ */
+function bindPort6(
+  s: DaemonState,
+  c: ContainerState,
+  n: NetworkState,
+  containerIp6: string,
+  m: PortMapping,
+  v4: Binding | undefined,
+): Binding {
+  const routed = n.ipv6?.gatewayMode === 'routed';
+  const hostIp = m.hostIp ?? '::';
+  // One mapping gets the same host port in both families (an ephemeral one too).
+  const hostPort = routed ? 0 : s.ports.request(hostIp, m.protocol, m.hostPort ?? v4?.hostPort);
+  const b: Binding = {
+    protocol: m.protocol,
+    hostIp,
+    hostPort,
+    containerIp: containerIp6,
+    containerPort: m.containerPort,
+    bridge: n.bridge,
+    hairpin: hairpinOf(s),
+    listeners: [],
+  };
+  if (s.daemon.userlandProxy && !routed) {
+    b.listeners.push({
+      protocol: m.protocol,
+      address: hostIp,
+      port: hostPort,
+      forwardTo: { address: containerIp6, port: m.containerPort },
+      owner: 'docker-proxy',
+    });
+  }
+  c.bindings.push(b);
+  return b;
+}
+
+const isV6 = (address: string | undefined): boolean => address?.includes(':') ?? false;
+
 /** Binds one mapping; the binding joins the container's at once, so a failure later releases its port. */
 function bindPort(
   s: DaemonState,
@@ -23,7 +66,16 @@ function bindPort(
   n: NetworkState,
   containerIp: string,
   m: PortMapping,
-): Binding {
+  containerIp6?: string,
+): Binding[] {
+  if (isV6(m.hostIp)) {
+    if (!containerIp6) {
+      throw new DockerModelError(
+        `port ${m.hostIp} → ${m.containerPort}: the container has no IPv6 address on ${n.name} (create it with --ipv6)`,
+      );
+    }
+    return [bindPort6(s, c, n, containerIp6, m, undefined)];
+  }
   // 28.x gateway mode "routed": no NAT, so no host port; the IPv4 binding is 0.0.0.0:0
   // and only opens the container's port in the DOCKER chain.
   const routed = n.gatewayMode === 'routed';
@@ -49,6 +101,9 @@ function bindPort(
     });
   }
   c.bindings.push(b);
+  // An IPv6 network binds [::] to the container's IPv6 address instead of the twin below.
+  if (containerIp6 && m.hostIp === undefined && (routed ? n.hostBindingIp : hostIp) === '0.0.0.0')
+    return [b, bindPort6(s, c, n, containerIp6, m, b)];
   // 20.10+: with no host IP given (and the default binding IP 0.0.0.0) the port is bound
   // on [::] too, proxied to the IPv4 address; an explicit `-p 0.0.0.0:H:C` gets no twin.
   if (
@@ -67,7 +122,7 @@ function bindPort(
       owner: 'docker-proxy (IPv6 twin)',
     });
   }
-  return b;
+  return [b];
 }
 
 /**
@@ -82,8 +137,10 @@ export function publish(s: DaemonState, c: ContainerState): void {
   if (!primary || mappings.length === 0) return;
   const n = findNetwork(s, primary);
   const address = c.endpoints.get(primary) as string;
+  const address6 = c.endpoints6.get(primary);
   const added: Binding[] = [];
-  for (const m of orderPortMappings(mappings, s.profile.portOrder)) added.push(bindPort(s, c, n, address, m));
+  for (const m of orderPortMappings(mappings, s.profile.portOrder))
+    added.push(...bindPort(s, c, n, address, m, address6));
   s.firewall?.addPorts(ruleConfig(s, n), added);
 }
 

@@ -67,6 +67,19 @@ export interface VersionProfile {
    * reason, 'v28' adds "failed to set up container networking:" and names endpoints.
    */
   refusals: 'v20' | 'v26' | 'v28';
+  /**
+   * ip6tables rules for `--ipv6` networks (src/docker/daemon-ipv6.ts): 'experimental'
+   * (20.10 … 26.x: `--ip6tables` defaults to false and needs `--experimental`), 'default'
+   * (27.0+: on unless `--ip6tables=false`). Read in moby v26.1.5 and v28.5.2 cmd/dockerd.
+   */
+  ip6tables: 'experimental' | 'default';
+  /**
+   * A `--ipv6` network without an IPv6 --subnet: 'none' (until 26.x: refused), 'ula' (27.0+:
+   * a /64 of a ULA /48 derived from the host id).
+   */
+  ipv6DefaultPool: 'none' | 'ula';
+  /** docker0 with --fixed-cidr-v6 of /80 or shorter: MAC-derived container addresses (until 26.x). */
+  ipv6MacAddresses: boolean;
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
   notes: string[];
 }
@@ -85,6 +98,9 @@ const V20_10: VersionProfile = {
   firewallBackends: ['iptables'],
   subnetOrder: 'rotating',
   refusals: 'v20',
+  ip6tables: 'experimental',
+  ipv6DefaultPool: 'none',
+  ipv6MacAddresses: true,
   notes: [],
 };
 
@@ -103,12 +119,17 @@ const V28_5: VersionProfile = {
   portOrder: 'port-binding',
   subnetOrder: 'lowest-free',
   refusals: 'v28',
+  ip6tables: 'default',
+  ipv6DefaultPool: 'ula',
+  ipv6MacAddresses: false,
   notes: [
     'Rules read in moby v28.5.2 (libnetwork/drivers/bridge/internal/iptabler) and checked against ' +
       'ground truth e1-e3 (fixtures/groundtruth/28.5), rulesets recorded from a real 28.5.2 engine ' +
       "(fixtures/golden/28.5, src/docker/golden.test.ts) and moby's own generated documents " +
       '(fixtures/golden/moby-28.5.2, src/docker/moby-docs.test.ts).',
-    'ip6tables rules (on by default since 27.0) are not modelled; the [::] docker-proxy twin is.',
+    'ip6tables rules (on by default since 27.0) are modelled for `--ipv6` networks and checked against ' +
+      "moby's iptabler testdata (fixtures/golden/moby-28.5.2/iptabler, src/docker/iptabler-golden.test.ts); " +
+      'not yet against a recording of a real 28.5.2 engine.',
   ],
 };
 
@@ -128,7 +149,8 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
         'writers differ only in logging (29.3) and internal types (29.7); the nft library under them was ' +
         'refactored in 29.5-29.7 without changing what the documents show. No 29.x minor writes other bridge rules.',
       '--firewall-backend=nftables writes `table ip docker-bridges` (src/docker/nftables/); its IPv6 table ' +
-        '(`ip6 docker-bridges`) is not modelled, nor are ip6tables rules.',
+        '(`ip6 docker-bridges`) is not modelled. ip6tables rules (iptables backend) are, checked against ' +
+        "moby's iptabler testdata (fixtures/golden/moby-29.7.2/iptabler).",
     ],
   },
   '28.5': V28_5,
@@ -143,6 +165,9 @@ export const PROFILES: Readonly<Record<string, VersionProfile>> = {
         'against rulesets recorded from a real 26.1.5 engine (fixtures/golden/26.1, src/docker/golden.test.ts).',
       'Containers on internal networks have no default route (moby#46603, 25.0): found by running ' +
         'the features on a real 26.1.5 engine under the twin backend.',
+      'ip6tables rules only with `dockerd --experimental --ip6tables` (off by default until 27.0), read in ' +
+        'moby v26.1.5 and not yet recorded on a real engine; docker0 with --fixed-cidr-v6 of /80 or shorter ' +
+        'gives containers MAC-derived IPv6 addresses.',
     ],
   },
   '20.10': V20_10,

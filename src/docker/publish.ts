@@ -3,6 +3,7 @@
  * `[IP:][HOSTPORT[-END]:]CONTAINERPORT[-END][/PROTO]`; a range gives one mapping per port.
  */
 import type { PortMapping } from '../contract.ts';
+import { isIPv6 } from '../netfilter/address/index.ts';
 
 export class PublishError extends Error {
   constructor(message: string) {
@@ -23,10 +24,20 @@ function range(text: string, what: string, spec: string): [number, number] {
   return [lo, hi];
 }
 
+/** Stands in for a bracketed IPv6 host address while the rest of the spec is read. */
+const V6_MARK = 'ipv6';
+
 export function parsePublish(spec: string): PortMapping[] {
   const [body, proto = 'tcp'] = spec.split('/');
   if (proto !== 'tcp' && proto !== 'udp') {
     throw new PublishError(`protocol "${proto}" in "${spec}" is not modelled (tcp or udp)`);
+  }
+  // `[::]:8080:80`, `[fd00::1]::80`: an IPv6 host address in brackets.
+  const bracketed = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(body ?? '');
+  if (bracketed) {
+    const address = bracketed[1] as string;
+    if (!isIPv6(address)) throw new PublishError(`invalid IPv6 host address "${address}" in "${spec}"`);
+    return parsePublish(`${V6_MARK}:${bracketed[2]}/${proto}`).map((m) => ({ ...m, hostIp: address }));
   }
   const parts = (body ?? '').split(':');
   let hostIp: string | undefined;
@@ -35,7 +46,10 @@ export function parsePublish(spec: string): PortMapping[] {
   if (parts.length === 1) containerPart = parts[0] as string;
   else if (parts.length === 2) [hostPart, containerPart] = parts as [string, string];
   else if (parts.length === 3) [hostIp, hostPart, containerPart] = parts as [string, string, string];
-  else throw new PublishError(`invalid port spec "${spec}" (IPv6 host addresses are not modelled)`);
+  else
+    throw new PublishError(
+      `invalid port spec "${spec}" (an IPv6 host address goes in brackets: [::]:8080:80)`,
+    );
   const [c0, c1] = range(containerPart, 'container port', spec);
   const out: PortMapping[] = [];
   if (hostPart === '') {

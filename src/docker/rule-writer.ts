@@ -36,6 +36,12 @@ export interface BridgeRuleWriter {
   removeEndpoint(fw: IPTable, c: BridgeRuleConfig, address: string): void;
   /** A published port's rules are added (-A) or removed (-D). */
   forwardPort(fw: IPTable, c: BridgeRuleConfig, action: '-A' | '-D', p: PortForward): void;
+  /**
+   * Only the isolation rules of a network, in the other family's table. Up to 26.1 the
+   * driver isolates every non-internal network in ip6tables once ip6tables is on, IPv6 or
+   * not (moby v26.1.5 bridge_linux.go isolateNetwork); later layouts have no such rules.
+   */
+  isolateOnly?(fw: IPTable, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[], enable: boolean): void;
 }
 
 /** 17.03 … 26.1: rules in FORWARD itself, DOCKER-USER re-arranged after every network. */
@@ -64,6 +70,9 @@ function legacyWriter(profile: VersionProfile): BridgeRuleWriter {
     removeEndpoint() {},
     forwardPort(fw, _c, action, p) {
       forwardPort(fw, action, p);
+    },
+    isolateOnly(fw, c, others, enable) {
+      isolateNetwork(fw, profile, c, others, enable);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The actions a docker script is made of (one per command), and their source position. */
 import type { ContainerOptions, NetworkOptions } from '../contract.ts';
 import type { HostBaseline } from './daemon-model.ts';
+import type { ServiceSpec } from './swarm-script.ts';
 
 export interface ActionSource {
   line: number;
@@ -29,6 +30,8 @@ export type DockerAction = ActionSource &
     | { kind: 'sysctl'; key: string; value: string }
     | { kind: 'kill-proxy'; hostPort?: number }
     | { kind: 'learn-bridge'; network: string; bridge: string }
+    | { kind: 'swarm-init' }
+    | { kind: 'service-create'; service: ServiceSpec }
     /** Accepted and ignored: docker exec, ps, inspect, sleep … */
     | { kind: 'noop' }
   );

@@ -43,6 +43,7 @@ export const NETWORK_CREATE_FLAGS: FlagSpec[] = [
   v(['--gateway']),
   v(['--ip-range']),
   b(['--internal']),
+  b(['--ipv6']),
   v(['-o', '--opt']),
   b(['--attachable']),
   v(['--label']),
@@ -105,6 +106,31 @@ export function runOptions(f: ParsedFlags, line: number, file: string): RunOptio
   return o;
 }
 
+/** The IPv4 and the IPv6 value of a flag given once per family; a second one of a family is refused. */
+function byFamily(
+  values: readonly string[],
+  flagName: string,
+  line: number,
+  file: string,
+): [string | undefined, string | undefined] {
+  let v4: string | undefined;
+  let v6: string | undefined;
+  for (const value of values) {
+    const isV6 = value.includes(':');
+    if ((isV6 ? v6 : v4) !== undefined) {
+      throw new DockerScriptError(
+        file,
+        line,
+        value,
+        `${flagName} is given twice for ${isV6 ? 'IPv6' : 'IPv4'} (the model takes one per family)`,
+      );
+    }
+    if (isV6) v6 = value;
+    else v4 = value;
+  }
+  return [v4, v6];
+}
+
 export function networkOptions(f: ParsedFlags, line: number, file: string): NetworkOptions {
   const [name, extra] = f.positionals;
   if (!name) throw new DockerScriptError(file, line, '', '"docker network create" needs a network name');
@@ -125,10 +151,14 @@ export function networkOptions(f: ParsedFlags, line: number, file: string): Netw
     options[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   const o: NetworkOptions = { name, driver: 'bridge', options };
-  const subnet = last(f, 'subnet');
+  // --subnet and --gateway may each be given once per family (an IPv6 one has a colon).
+  const [subnet, subnet6] = byFamily(all(f, 'subnet'), '--subnet', line, file);
   if (subnet) o.subnet = subnet;
-  const gateway = last(f, 'gateway');
+  if (subnet6) o.subnet6 = subnet6;
+  const [gateway, gateway6] = byFamily(all(f, 'gateway'), '--gateway', line, file);
   if (gateway) o.gateway = gateway;
+  if (gateway6) o.gateway6 = gateway6;
+  if (flag(f, 'ipv6')) o.ipv6 = true;
   const ipRange = last(f, 'ip-range');
   if (ipRange) o.ipRange = ipRange;
   if (flag(f, 'internal')) o.internal = true;

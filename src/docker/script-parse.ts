@@ -12,11 +12,13 @@ import type { DockerAction } from './script-actions.ts';
 import { DockerScriptError } from './script-error.ts';
 import { b, NETWORK_CREATE_FLAGS, networkOptions, RUN_FLAGS, runOptions, v } from './script-flags.ts';
 import { ShellWordsError, splitCommands } from './script-words.ts';
+import { parseServiceCreate, parseSwarmCommand } from './swarm-script.ts';
 
 const SUPPORTED_COMMANDS =
   'dockerd [OPTIONS] (first line), dockerd restart, docker network create|rm|connect|disconnect, ' +
   'docker run|create|start|stop|restart|kill|rm, docker exec|ps|inspect|logs (ignored), ' +
-  'iptables …, sysctl -w KEY=VALUE, kill|pkill|killall docker-proxy, reboot, sleep, true';
+  'docker swarm init, docker service create [--name N] --publish P:T IMAGE, ' +
+  'iptables …, ip6tables …, sysctl -w KEY=VALUE, kill|pkill|killall docker-proxy, reboot, sleep, true';
 
 function parsePragma(comment: string, line: number, file: string): DockerAction | undefined {
   const m = /^#\s*nettwin:\s*(.*)$/.exec(comment.trim());
@@ -76,6 +78,9 @@ function parseCommand(words: string[], line: number, file: string, first: boolea
       throw bad(cmd, `only "${cmd} restart docker" is supported`);
     case 'iptables':
       return { ...src, kind: 'iptables', argv: w.slice(1) };
+    case 'ip6tables':
+      // The program word stays: the model sends the line to ip6tables' tables.
+      return { ...src, kind: 'iptables', argv: w };
     case 'sysctl': {
       const kv = w.slice(1).filter((x) => x !== '-w' && x !== '-q');
       const [key, value] = (kv[0] ?? '').split('=');
@@ -170,6 +175,18 @@ function parseCommand(words: string[], line: number, file: string, first: boolea
     case 'rm': {
       const f = parseFlags(rest, [b(['-f', '--force']), b(['-v', '--volumes'])], { context: 'docker rm' });
       return { ...src, kind: 'rm', names: names(f.positionals, ctx), force: flag(f, 'force') };
+    }
+    case 'swarm':
+      parseSwarmCommand(rest);
+      return { ...src, kind: 'swarm-init' };
+    case 'service': {
+      const [op, ...args] = rest;
+      if (op === 'create') return { ...src, kind: 'service-create', service: parseServiceCreate(args) };
+      if (op === 'ls' || op === 'ps' || op === 'inspect' || op === 'logs') return { ...src, kind: 'noop' };
+      throw bad(
+        op ?? 'service',
+        `docker service ${op ?? ''} is not modelled (create, ls, ps, inspect, logs)`,
+      );
     }
     case 'exec':
     case 'ps':

@@ -97,6 +97,12 @@ export function applyAction(model: DockerDaemonModel, a: DockerAction, file = '<
       case 'learn-bridge':
         model.learnBridgeName(a.network, a.bridge);
         return;
+      case 'swarm-init':
+        model.swarmInit();
+        return;
+      case 'service-create':
+        model.createService(a.service);
+        return;
     }
   } catch (e) {
     const refused = e instanceof DockerRefusal || e instanceof IpamError || e instanceof PortAllocationError;

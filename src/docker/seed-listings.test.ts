@@ -4,7 +4,7 @@
  * must give the rows the articles print. Seed 001 (17.06, `-L -v` with the counter
  * columns cut) is complete; seed 003's daemon-start filter listing leaves out the
  * docker0 ACCEPT rules, so there the article's rows must appear in order among ours.
- * Seed 003's swarm listings are fixtures for the parser only: swarm is not modelled.
+ * Seed 003's swarm listings: the same daemon in a one-node swarm (src/docker/swarm.ts).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -67,6 +67,13 @@ test('seed 003 (17.03): the listings of a freshly started daemon', () => {
   const rs = runDockerScript(read('scripts/seed-003-daemon-start.docker'), { version: '17.03' }).ruleset();
   compare('003-daemon-start-nat.iptables-L', rs, 'nat', 'exact');
   compare('003-daemon-start-filter.iptables-L', rs, 'filter', 'subsequence');
+});
+
+test('seed 003 (17.03): a one-node swarm publishing 8088, DOCKER-INGRESS in filter and nat', () => {
+  const rs = runDockerScript(read('scripts/seed-003-swarm.docker'), { version: '17.03' }).ruleset();
+  // The article cut FORWARD after its first two rows ("其他省略").
+  compare('003-swarm-forward.iptables-L', rs, 'filter', 'subsequence');
+  compare('003-swarm-nat-output.iptables-L', rs, 'nat', 'subsequence');
 });
 
 test('a listing the model does not produce is reported with both sides', () => {

@@ -38,7 +38,7 @@ export type FlowProtocol = 'icmp' | L4Protocol;
 /** A socket listening on the host (docker-proxy, sshd …). */
 export interface Listener {
   protocol: L4Protocol;
-  /** "0.0.0.0" for any. */
+  /** "0.0.0.0" for any IPv4 address, "::" for any IPv6 address. */
   address: string;
   port: number;
   /**
@@ -72,11 +72,20 @@ export interface Neighbour {
 }
 
 export interface HostState {
+  /** iptables' tables (what iptables-save prints): IPv4 packets walk these. */
   ruleset: Ruleset;
+  /**
+   * ip6tables' tables (what ip6tables-save prints): IPv6 packets walk these instead.
+   * Absent: the host has no ip6tables rules, and every IPv6 hook accepts.
+   */
+  ip6Ruleset?: Ruleset;
   interfaces: HostInterface[];
-  /** Explicit routes; connected routes are derived from interface addresses when absent. */
+  /**
+   * Explicit routes; connected routes are derived from interface addresses (of both
+   * families) when absent. An IPv6 route has an IPv6 destination (`::/0` the default).
+   */
   routes: Route[];
-  /** e.g. {"net.ipv4.ip_forward": "1"} */
+  /** e.g. {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"} */
   sysctls: Record<string, string>;
   listeners: Listener[];
   neighbours: Neighbour[];
@@ -168,6 +177,8 @@ export interface PathStep {
 
 export interface FlowResult {
   verdict: FlowVerdict;
+  /** The flow's address family: `counters` are rows of HostState.ruleset (ipv4) or ip6Ruleset (ipv6). */
+  family?: 'ipv4' | 'ipv6';
   /** Requests sent (ICMP echo requests, TCP connection attempts, UDP datagrams). */
   sent: number;
   /** Requests answered. */

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { CounterDelta, Ruleset } from '../../src/netfilter/types.ts';
 import {
   counterFor,
   expectedCounts,
   findOrderedLines,
   normalizeRuleLine,
+  parseTableCell,
+  tableLabel,
   tableRuleLines,
   tablesHoldingRule,
 } from './rule-lines.ts';
@@ -85,4 +88,30 @@ test('expectedCounts: the recording plus the extras the twin matched, nothing mo
     packets: 13,
     bytes: 986,
   });
+});
+
+test('parseTableCell reads iptables and ip6tables table names, and nothing else', () => {
+  assert.deepEqual(parseTableCell('nat'), { family: 'ipv4', table: 'nat' });
+  assert.deepEqual(parseTableCell('ip filter'), { family: 'ipv4', table: 'filter' });
+  assert.deepEqual(parseTableCell(' ip6  raw '), { family: 'ipv6', table: 'raw' });
+  assert.equal(parseTableCell('inet filter'), undefined);
+  assert.equal(parseTableCell('ip6 forward'), undefined);
+  assert.equal(parseTableCell('ip6'), undefined);
+});
+
+test('parseTableCell and tableLabel round-trip every table of both families', () => {
+  const tables = ['raw', 'mangle', 'nat', 'filter', 'security'] as const;
+  fc.assert(
+    fc.property(fc.constantFrom(...tables), fc.constantFrom('ipv4', 'ipv6'), (table, family) => {
+      const ref = { family, table } as const;
+      assert.deepEqual(parseTableCell(tableLabel(ref)), ref);
+    }),
+  );
+  // Any other word is refused, never read as a table.
+  fc.assert(
+    fc.property(fc.string(), (text) => {
+      const ref = parseTableCell(text);
+      if (ref) assert.ok(tables.includes(ref.table) && /^(ip6?\s+)?\w+$/.test(text.trim()));
+    }),
+  );
 });

@@ -2,7 +2,32 @@
  * Rules as people write them in features: `-A CHAIN spec` lines, exactly as
  * iptables-save prints them. Helpers to find them in a ruleset and in counter deltas.
  */
+import type { IpFamily } from '../../src/netfilter/firewall-state.ts';
 import type { CounterDelta, Counters, Ruleset, TableName } from '../../src/netfilter/types.ts';
+
+/** One iptables table of one family: `filter` (iptables), `ip6 filter` (ip6tables). */
+export interface TableRef {
+  family: IpFamily;
+  table: TableName;
+}
+
+const TABLES: readonly TableName[] = ['raw', 'mangle', 'nat', 'filter', 'security'];
+
+/**
+ * A table as a feature names it: `nat` or `ip nat` (iptables), `ip6 nat` (ip6tables) —
+ * nft's family words, so a counter table's cell reads like `nft list ruleset`.
+ * Undefined when the text names no table (the caller says what to write).
+ */
+export function parseTableCell(text: string): TableRef | undefined {
+  const m = /^(?:(ip|ip6)\s+)?(\w+)$/.exec(text.trim());
+  if (!m || !TABLES.includes(m[2] as TableName)) return undefined;
+  return { family: m[1] === 'ip6' ? 'ipv6' : 'ipv4', table: m[2] as TableName };
+}
+
+/** `nat`, `ip6 nat`: how messages name a table (IPv4 as before). */
+export function tableLabel(ref: TableRef): string {
+  return ref.family === 'ipv6' ? `ip6 ${ref.table}` : ref.table;
+}
 
 /** Collapse runs of blanks so a hand-written line compares equal to iptables-save's. */
 export function normalizeRuleLine(line: string): string {

@@ -21,7 +21,7 @@ function parseInterfaceAddress(text: string, row: number): { address: string; pr
   const slash = text.indexOf('/');
   try {
     if (slash < 0 || !/^\d{1,2}$/.test(text.slice(slash + 1))) throw new ValueError(text);
-    const address = parseIp(text.slice(0, slash));
+    const address = parseIp(text.slice(0, slash), 'ipv4');
     return { address, prefix: parseCidr(text).prefix };
   } catch (e) {
     if (!(e instanceof ValueError || e instanceof AddressError)) throw e;
@@ -52,7 +52,7 @@ export function interfacesFromRows(rows: readonly InterfaceRow[]): {
       up: true,
     });
     if (r.neighbour) {
-      const address = parseIp(r.neighbour);
+      const address = parseIp(r.neighbour, 'ipv4');
       neighbours.push({ name: address, address, dev: name, answersPing: true });
     }
   });

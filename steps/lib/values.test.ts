@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { canonicalAddress } from '../../src/netfilter/address/index.ts';
 import {
   cidrContains,
   parseCidr,
@@ -15,7 +16,9 @@ import {
 
 test('parseIp accepts dotted quads and refuses the rest with the offending text', () => {
   assert.equal(parseIp('172.18.0.66'), '172.18.0.66');
-  assert.throws(() => parseIp('172.18.0'), /"172\.18\.0" is not an IPv4 address/);
+  assert.throws(() => parseIp('172.18.0'), /"172\.18\.0" is not an IP address/);
+  assert.throws(() => parseIp('fd00::2', 'ipv4'), /"fd00::2" is not an IPv4 address/);
+  assert.throws(() => parseIp('172.18.0.2', 'ipv6'), /is not an IPv6 address \(expected e\.g\. fd00:1::2\)/);
   assert.throws(() => parseIp('172.18.0.256'), ValueError);
   assert.throws(() => parseIp('172.018.0.1'), ValueError);
 });
@@ -26,6 +29,37 @@ test('parseIp round-trips every IPv4 address', () => {
       assert.equal(parseIp(ip), ip);
     }),
   );
+});
+
+test('parseIp takes IPv6 in the form the listings print, and names the canonical form', () => {
+  assert.equal(parseIp('fd00:1::2'), 'fd00:1::2');
+  assert.equal(parseIp('::'), '::');
+  assert.throws(() => parseIp('FD00:1::2'), /not written canonically; write fd00:1::2/);
+  assert.throws(() => parseIp('fd00:1:0:0:0:0:0:2'), /write fd00:1::2/);
+  assert.throws(() => parseIp('fd00::1::2'), /not an IP address/);
+});
+
+test('parseIp round-trips every IPv6 address in its canonical text, and refuses other spellings', () => {
+  fc.assert(
+    fc.property(fc.ipV6(), (ip) => {
+      const canonical = canonicalAddress(ip);
+      assert.equal(parseIp(canonical), canonical);
+      assert.equal(parseIp(canonical, 'ipv6'), canonical);
+      if (ip !== canonical)
+        assert.throws(() => parseIp(ip), new RegExp(`write ${canonical.replaceAll('.', '\\.')}`));
+    }),
+  );
+});
+
+test('parseCidr takes IPv6 networks with prefixes up to 128', () => {
+  assert.equal(parseCidr('fd00:1::/64'), 'fd00:1::/64');
+  assert.equal(parseCidr('fd00:1::/64', 'ipv6'), 'fd00:1::/64');
+  assert.throws(() => parseCidr('fd00:1::1/64'), /host bits set; the network is fd00:1::\/64/);
+  assert.throws(() => parseCidr('fd00:1::/129'), /prefix "129"; expected 0 to 128/);
+  assert.throws(() => parseCidr('172.18.0.0/16', 'ipv6'), /not an IPv6 address/);
+  assert.equal(cidrContains('fd00:1::/64', 'fd00:1::3'), true);
+  assert.equal(cidrContains('fd00:1::/64', 'fd00:2::3'), false);
+  assert.equal(cidrContains('172.18.0.0/16', 'fd00:1::3'), false);
 });
 
 test('parseCidr requires a prefix and clear host bits', () => {

@@ -4,49 +4,67 @@
  */
 import type { PortMapping } from '../../src/backends/backend.ts';
 import {
-  formatIPv4,
-  isIPv4,
-  makeCidr,
-  cidrContains as numericCidrContains,
-  parseIPv4,
-  parseCidr as parseNumericCidr,
+  addressFamily,
+  canonicalAddress,
+  canonicalPrefix,
+  type Family,
+  parseAddress,
+  parsePrefix,
+  prefixContains,
 } from '../../src/netfilter/address/index.ts';
 
 export class ValueError extends Error {
   override name = 'ValueError';
 }
 
-/** A dotted-quad IPv4 address, normalised ("172.018.0.1" is refused, as Docker would). */
-export function parseIp(text: string): string {
-  if (!isIPv4(text)) {
-    throw new ValueError(`"${text}" is not an IPv4 address (expected four decimal parts, e.g. 172.18.0.2)`);
+/** `family` in the words of an error ("an IPv4 address", "an IP address"). */
+function familyWords(family: Family | undefined): string {
+  return family === 'ipv4' ? 'IPv4' : family === 'ipv6' ? 'IPv6' : 'IP';
+}
+
+const EXAMPLE: Record<Family, string> = { ipv4: '172.18.0.2', ipv6: 'fd00:1::2' };
+
+/**
+ * An address of either family (or of `family` only), written canonically: a dotted quad
+ * ("172.018.0.1" is refused, as Docker would) or inet_ntop's compressed IPv6 text
+ * (`fd00:1::2`, lower case), the form every listing prints, so steps and tables agree.
+ */
+export function parseIp(text: string, family?: Family): string {
+  const found = addressFamily(text);
+  if (found === undefined || (family !== undefined && found !== family)) {
+    const example = family ? EXAMPLE[family] : `${EXAMPLE.ipv4} or ${EXAMPLE.ipv6}`;
+    throw new ValueError(`"${text}" is not an ${familyWords(family)} address (expected e.g. ${example})`);
   }
-  const normal = formatIPv4(parseIPv4(text));
+  const normal = canonicalAddress(text, found);
   if (normal !== text) throw new ValueError(`"${text}" is not written canonically; write ${normal}`);
   return normal;
 }
 
-/** An IPv4 network in CIDR form; host bits must be clear, as Docker's IPAM requires. */
-export function parseCidr(text: string): string {
+/** A network in CIDR form of either family (or of `family`); host bits must be clear, as Docker's IPAM requires. */
+export function parseCidr(text: string, family?: Family): string {
   const slash = text.indexOf('/');
   if (slash < 0)
-    throw new ValueError(`"${text}" is not a CIDR (expected ADDRESS/PREFIX, e.g. 172.18.0.0/16)`);
-  const address = parseIp(text.slice(0, slash));
+    throw new ValueError(
+      `"${text}" is not a CIDR (expected ADDRESS/PREFIX, e.g. ${family === 'ipv6' ? 'fd00:1::/64' : '172.18.0.0/16'})`,
+    );
+  const address = parseIp(text.slice(0, slash), family);
+  const found = addressFamily(address) as Family;
+  const bits = found === 'ipv4' ? 32 : 128;
   const prefixText = text.slice(slash + 1);
   const prefix = Number(prefixText);
-  if (!/^\d{1,2}$/.test(prefixText) || prefix > 32) {
-    throw new ValueError(`"${text}" has prefix "${prefixText}"; expected 0 to 32`);
+  if (!/^\d{1,3}$/.test(prefixText) || prefix > bits) {
+    throw new ValueError(`"${text}" has prefix "${prefixText}"; expected 0 to ${bits}`);
   }
-  const network = formatIPv4(makeCidr(parseIPv4(address), prefix).network);
-  if (network !== address) {
-    throw new ValueError(`"${text}" has host bits set; the network is ${network}/${prefix}`);
+  const network = canonicalPrefix(text, found);
+  if (network !== `${address}/${prefix}`) {
+    throw new ValueError(`"${text}" has host bits set; the network is ${network}`);
   }
-  return `${address}/${prefix}`;
+  return network;
 }
 
-/** Is `ip` inside `cidr`? Both already validated. */
+/** Is `ip` inside `cidr`? Both already validated; an address of the other family never is. */
 export function cidrContains(cidr: string, ip: string): boolean {
-  return numericCidrContains(parseNumericCidr(cidr), parseIPv4(ip));
+  return prefixContains(parsePrefix(cidr), parseAddress(ip));
 }
 
 function parsePort(text: string, what: string, whole: string): number {
@@ -77,7 +95,7 @@ export function parsePortMapping(text: string): PortMapping {
   }
   if (parts.length === 3) {
     const mapping: PortMapping = {
-      hostIp: parseIp(parts[0] ?? ''),
+      hostIp: parseIp(parts[0] ?? '', 'ipv4'),
       containerPort: parsePort(parts[2] ?? '', 'container port', text),
       protocol,
     };

@@ -40,6 +40,7 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
   hosts: [
     { example: 'a Docker host running Docker 26.1 with daemon options "--userland-proxy=false"' },
     { example: 'a Docker host with firewalld running Docker 28.5' },
+    { example: 'a Docker host with IPv6 and daemon options "--experimental --ip6tables"' },
     { example: 'a Docker host with ufw running Docker 26.1' },
     { example: 'the external client routes 172.17.0.0/16 via the Docker host' },
     {
@@ -55,10 +56,13 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
   ],
   networks: [
     { example: 'a bridge network "n1" with subnet 172.30.0.0/16 and gateway 172.30.0.1' },
+    { example: 'a bridge network "n6" with IPv6 subnet fd00:1::/64' },
     { example: 'I try to create a bridge network "n2" with subnet 172.30.0.0/16' },
     { example: 'I remove network "n1"' },
     { example: 'I try to remove network "n1"' },
     { example: 'network "n1" has subnet 172.18.0.0/16' },
+    { example: 'a one-node swarm' },
+    { example: 'I create a service "web" publishing 8080:80' },
   ],
   containers: [
     { example: 'the services of compose file "compose/shop/compose.yaml"' },
@@ -73,12 +77,15 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
     { example: 'I connect container "web" to network "back"' },
     { example: 'I disconnect container "web" from network "back"' },
     { example: 'container "web" has address 172.18.0.2' },
+    { example: 'container "web" has address fd00:1::2' },
     { example: 'I kill docker-proxy for port 8080' },
     { example: 'docker-proxy listens on 0.0.0.0:8080' },
     { example: 'no docker-proxy listens on port 8080' },
   ],
   traffic: [
     { example: '"client" pings "web" 3 times' },
+    { example: '"client" pings "web" over IPv6 3 times' },
+    { example: 'the host pings fd00:1::2' },
     { example: '"web" pings the external client 2 times' },
     { example: 'an external client requests http://<host ip>:8080/' },
     { example: '"client" sends "hi" to "web" on tcp port 9000' },
@@ -92,6 +99,22 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
     { example: 'the request times out' },
     { example: '"web" sees the request come from 192.168.70.9' },
     { example: '172.19.0.2 sends a ping to 172.18.0.2 on that host 3 times' },
+    {
+      example: 'the reachability is:',
+      argument: table(
+        '| from → to           | web     | web:80  | <host ip>:8080 | the external client |',
+        '| client              | ✓       | ✓       | ✓              | ✓                   |',
+        '| the external client | timeout | timeout | ✓              | -                   |',
+      ),
+    },
+    {
+      example: 'upgrading to Docker 29.7 changes the reachability:',
+      argument: table(
+        '| from | to             | before  | after |',
+        '| api  | <host ip>:8080 | refused | ✓     |',
+      ),
+    },
+    { example: 'upgrading to Docker 29.7 does not change the reachability' },
   ],
   'counters and rules': [
     { example: 'the counters match the model' },
@@ -99,12 +122,17 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
     { example: 'rule "-A DOCKER -i docker0 -j RETURN" in table nat counted nothing' },
     { example: "the filter table's FORWARD policy counted 3 packets and 252 bytes" },
     {
+      example: 'rule "-A PREROUTING -d fd00:1::2/128 ! -i br-n6 -j DROP" in table ip6 raw counted 3 packets',
+    },
+    { example: "the ip6 raw table's PREROUTING policy counted 3 packets and 312 bytes" },
+    {
       example: 'these rules counted packets:',
       argument: table(
         '| table  | rule                                          | packets | bytes |',
         '| filter | -A FORWARD -j DOCKER-USER                     | 3       | 252   |',
         '| filter | -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP | 3       | 252   |',
         '|        | inet guard forward: ct state new accept        | 3       | 252   |',
+        '| ip6 raw | -A PREROUTING -d fd00:1::2/128 ! -i br-n6 -j DROP | 3 | 312 |',
       ),
     },
     { example: 'nft rule "inet guard forward: ip saddr 172.17.0.2 drop" counted 3 packets and 252 bytes' },
@@ -131,6 +159,7 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
   ],
   'host commands': [
     { example: 'I run on the host: iptables -I DOCKER-USER -s 172.17.0.0/16 -j DROP' },
+    { example: 'I run on the host: ip6tables -I DOCKER-USER -s fd00:1::/64 -j DROP' },
     {
       example: 'I run on the host:',
       argument: docString(
@@ -157,6 +186,14 @@ export const EXAMPLES: Readonly<Record<Topic, readonly StepExample[]>> = {
         '| docker     | table  | rule                                                | packets |',
         '| 20.10,26.1 | filter | -A FORWARD -j DOCKER-USER                           | 3       |',
         '| 28         | raw    | -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP | 3       |',
+      ),
+    },
+    {
+      example: 'by Docker version, the nftables ruleset contains:',
+      argument: table(
+        '| docker | rule                                                                                        |',
+        '| 26.1   | inet firewalld filter_FORWARD_POLICIES: iifname "web_net" jump filter_FWD_docker             |',
+        '| 28.5   | inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2 |',
       ),
     },
     {

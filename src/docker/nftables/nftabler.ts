@@ -43,8 +43,8 @@ const q = (name: string): string => JSON.stringify(name);
 
 /**
  * The table's base chains, verdict maps and their dispatch rules (Nftabler.init).
- * nat-OUTPUT's priority prints as `-100`: nft names `dstnat` only at prerouting (moby's
- * own documents rewrite it to `dstnat`, and so does the comparison with them).
+ * nat-OUTPUT's priority is listed `dstnat`, as moby's own documents show it and as nft 1.1.7
+ * (the 28.5 image's) lists a nat output chain at -100 (measured on twin 29.7).
  */
 export function baseChains(o: { hairpin: boolean }): NftModifier {
   const m = new NftModifier();
@@ -74,7 +74,7 @@ export function baseChains(o: { hairpin: boolean }): NftModifier {
     base: 'type nat hook prerouting priority dstnat; policy accept;',
   });
   rule(PREROUTING, `fib daddr type local counter jump ${NAT}`);
-  m.create({ kind: 'chain', name: OUTPUT, base: 'type nat hook output priority -100; policy accept;' });
+  m.create({ kind: 'chain', name: OUTPUT, base: 'type nat hook output priority dstnat; policy accept;' });
   // With the userland proxy, docker-proxy answers the host's own connections to loopback.
   const skipLoopback = o.hairpin ? '' : 'ip daddr != 127.0.0.0/8 ';
   rule(OUTPUT, `${skipLoopback}fib daddr type local counter jump ${NAT}`);

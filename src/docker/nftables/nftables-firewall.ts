@@ -8,6 +8,8 @@
  * networking, accept_fwmark. Like moby's Nftabler, it has no FilterForwardDrop: the
  * daemon only checks that forwarding is on.
  */
+
+import { addressFamily } from '../../netfilter/address/index.ts';
 import type { NftRuleset } from '../../netfilter/nft/types.ts';
 import type {
   BridgeRuleConfig,
@@ -19,6 +21,10 @@ import type {
 import { startFailure } from '../refusals.ts';
 import { DockerBridgesTable, type NftModifier, NftTableError } from './docker-bridges-table.ts';
 import { baseChains, DOCKER_TABLE, directAccessRule, networkRules, portRules } from './nftabler.ts';
+
+const isV6 = (address: string): boolean => addressFamily(address) === 'ipv6';
+/** Bindings `table ip docker-bridges` takes: IPv4 on both sides (the ip6 table is not modelled yet). */
+const isV4Binding = (p: PortForward): boolean => !isV6(p.hostIp) && !isV6(p.containerIp);
 
 export class NftablesFirewall implements Firewall {
   readonly backend = 'nftables' as const;
@@ -66,11 +72,13 @@ export class NftablesFirewall implements Firewall {
   }
 
   addEndpoint(n: BridgeRuleConfig, address: string): void {
+    if (isV6(address)) return; // `table ip6 docker-bridges` is not modelled yet.
     const m = directAccessRule(n, address, this.config);
     if (m) this.table4.apply(m);
   }
 
   delEndpoint(n: BridgeRuleConfig, address: string): void {
+    if (isV6(address)) return;
     const m = directAccessRule(n, address, this.config);
     if (m) this.table4.apply(m.reverse());
   }
@@ -83,7 +91,7 @@ export class NftablesFirewall implements Firewall {
    */
   addPorts(n: BridgeRuleConfig, ports: readonly PortForward[]): void {
     try {
-      this.table4.apply(portRules(n, ports, true, this.config));
+      this.table4.apply(portRules(n, ports.filter(isV4Binding), true, this.config));
     } catch (e) {
       if (!(e instanceof NftTableError)) throw e;
       throw startFailure(this.config.profile, `adding rules for bridge ${n.bridge}: ${e.message}`);
@@ -92,7 +100,7 @@ export class NftablesFirewall implements Firewall {
 
   /** Rules a failed start never added are not there to delete: the rest go. */
   delPorts(n: BridgeRuleConfig, ports: readonly PortForward[]): void {
-    const m = portRules(n, ports, false, this.config);
+    const m = portRules(n, ports.filter(isV4Binding), false, this.config);
     for (const c of m.changes) if (c.obj.kind === 'rule') c.obj = { ...c.obj, ignoreExist: true };
     this.table4.apply(m);
   }

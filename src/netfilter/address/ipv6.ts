@@ -30,13 +30,20 @@ export function isIPv6(text: string): boolean {
   return hex !== undefined && ipaddr.IPv6.isValid(hex);
 }
 
+// Flows are run thousands of times a second (the bench): remember parsed addresses.
+const parsed = new Map<string, bigint>();
+
 /** Parses an IPv6 address to a bigint; throws AddressError naming the text. */
 export function parseIPv6(text: string): bigint {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
   if (!isIPv6(text)) {
     throw new AddressError(text, `"${echo(text)}" is not an IPv6 address (expected e.g. fd00::1)`);
   }
   let value = 0n;
   for (const word of ipaddr.IPv6.parse(hexTail(text) as string).parts) value = (value << 16n) | BigInt(word);
+  if (parsed.size > 100_000) parsed.clear();
+  parsed.set(text, value);
   return value;
 }
 

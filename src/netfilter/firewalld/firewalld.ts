@@ -12,6 +12,30 @@ import { parseNftRuleset } from '../nft/parse.ts';
 import { parseNftRuleText } from '../nft/statements.ts';
 import type { NftRuleset, NftTable } from '../nft/types.ts';
 import { addZoneInterface, removeZoneInterface } from './zone-interfaces.ts';
+import { addPairInterface, removePairInterface } from './zone-pairs.ts';
+
+/**
+ * How a firewalld release writes an interface joining or leaving a zone: 2.5 (Debian sid, the
+ * Docker 28.5 image) into dispatch chains (zone-interfaces.ts), 2.3 (trixie, the 26.1 image)
+ * as per-interface and per-pair groups in its `…_POLICIES` chains (zone-pairs.ts).
+ */
+export interface FirewalldLayout {
+  readonly release: string;
+  add(table: NftTable, reference: string, iface: string, bound: readonly string[]): void;
+  remove(table: NftTable, iface: string): void;
+}
+
+export const FIREWALLD_2_5: FirewalldLayout = {
+  release: '2.5',
+  add: (table, reference, iface) => addZoneInterface(table, reference, iface),
+  remove: removeZoneInterface,
+};
+
+export const FIREWALLD_2_3: FirewalldLayout = {
+  release: '2.3',
+  add: addPairInterface,
+  remove: removePairInterface,
+};
 
 /** Docker's zone, and the interface every Docker host binds to it at start. */
 export const DOCKER_ZONE = 'docker';
@@ -53,6 +77,7 @@ export class FirewalldModel {
     private readonly recorded: string,
     private readonly ruleset: NftRuleset,
     private readonly file = 'firewalld table',
+    private readonly layout: FirewalldLayout = FIREWALLD_2_5,
   ) {
     this.ruleset.tables = this.ruleset.tables.filter((t) => !(t.family === 'inet' && t.name === 'firewalld'));
     this.ruleset.tables.unshift(this.fresh());
@@ -75,22 +100,26 @@ export class FirewalldModel {
   /** Docker created a bridge: it binds it to its zone. */
   bridgeAdded(bridge: string): void {
     if (this.bound.includes(bridge)) return;
-    addZoneInterface(this.table(), REFERENCE_INTERFACE, bridge);
+    this.layout.add(this.table(), REFERENCE_INTERFACE, bridge, this.bound);
     this.bound.push(bridge);
   }
 
   /** Docker removed a bridge: it leaves the zone. */
   bridgeRemoved(bridge: string): void {
     if (bridge === REFERENCE_INTERFACE || !this.bound.includes(bridge)) return;
-    removeZoneInterface(this.table(), bridge);
+    this.layout.remove(this.table(), bridge);
     this.bound.splice(this.bound.indexOf(bridge), 1);
   }
 
   /** firewalld's reload, and Docker's answer to it once settled. */
   reload(): void {
     const table = this.fresh();
+    const bound = [REFERENCE_INTERFACE];
     for (const bridge of this.bound)
-      if (bridge !== REFERENCE_INTERFACE) addZoneInterface(table, REFERENCE_INTERFACE, bridge);
+      if (bridge !== REFERENCE_INTERFACE) {
+        this.layout.add(table, REFERENCE_INTERFACE, bridge, bound);
+        bound.push(bridge);
+      }
     this.runtimePorts.clear();
     for (const [zone, ports] of this.permanentPorts) {
       for (const port of ports) appendPortRule(table, zone, port);

@@ -3,6 +3,7 @@
  * with which rule spec and listing flags. Rule options and command options may be
  * mixed in any order, as getopt allows (`-t nat -A DOCKER -p tcp … -w`).
  */
+import type { Family } from '../address/index.ts';
 import { exactCounters, saturatingCounterValue } from '../ruleset/counters.ts';
 import { parseRuleArgs, RuleSpecError } from '../ruleset/rule-spec.ts';
 import { isTableName } from '../ruleset/tables.ts';
@@ -52,10 +53,14 @@ const SHORT_FLAGS = new Set(['n', 'v', 'x', 'w', 'W', 't', 'c', 'h', 'V']);
 const isNumber = (s: string | undefined) => s !== undefined && /^\d+$/.test(s);
 const isOptionalArg = (s: string | undefined) => s !== undefined && s !== '!' && !s.startsWith('-');
 
-/** Parses an iptables argv (the leading "iptables" word is optional). */
-export function parseCommand(input: readonly string[]): Command | IptablesResult {
-  const argv = /(^|\/)(ip)?tables(-nft|-legacy)?$/.test(input[0] ?? '') ? input.slice(1) : [...input];
-  return new CommandParser(argv).parse();
+/**
+ * Parses an iptables argv (the leading "iptables" word is optional). A leading
+ * `ip6tables` (or `family` 'ipv6') reads the rule as ip6tables does: IPv6 addresses, icmp6.
+ */
+export function parseCommand(input: readonly string[], family?: Family): Command | IptablesResult {
+  const tool = /(^|\/)(ip6?)?tables(-nft|-legacy)?$/.exec(input[0] ?? '');
+  const argv = tool ? input.slice(1) : [...input];
+  return new CommandParser(argv, family ?? (tool?.[2] === 'ip6' ? 'ipv6' : 'ipv4')).parse();
 }
 
 /**
@@ -72,7 +77,10 @@ class CommandParser {
   private readonly flags = { numeric: false, verbose: false, exact: false, lineNumbers: false };
   private problem: IptablesResult | undefined;
 
-  constructor(private readonly argv: readonly string[]) {}
+  constructor(
+    private readonly argv: readonly string[],
+    private readonly family: Family,
+  ) {}
 
   private needChain(letter: Operation, a: string | undefined): number {
     if (!isOptionalArg(a)) {
@@ -252,7 +260,7 @@ class CommandParser {
   parse(): Command | IptablesResult {
     let parsed: ReturnType<typeof parseRuleArgs>;
     try {
-      parsed = parseRuleArgs(this.argv, (args, index) => this.foreign(args, index));
+      parsed = parseRuleArgs(this.argv, (args, index) => this.foreign(args, index), this.family);
     } catch (e) {
       if (e instanceof RuleSpecError) return this.problem ?? ruleSpecProblem(e);
       throw e;

@@ -4,6 +4,7 @@
  * starts with `iptables-legacy` gets x_tables' answers where the two differ (jump checks).
  */
 
+import type { Family } from '../address/index.ts';
 import { findTarget } from '../ruleset/extensions.ts';
 import { checkJumpGraph, NFT_JUMP_STACK_SIZE } from '../ruleset/jump-graph.ts';
 import { formatRuleSpec } from '../ruleset/rule-spec.ts';
@@ -28,10 +29,18 @@ export type { IptablesResult } from './result.ts';
 
 const MAX_CHAIN_NAME = 28;
 
-export function runIptables(ruleset: Ruleset, argv: readonly string[]): IptablesResult {
-  const cmd = parseCommand(argv);
+/**
+ * `family` 'ipv6' (or an argv starting with `ip6tables`) makes it ip6tables: the rule is read
+ * with IPv6 addresses and ip6tables' extensions.
+ */
+export function runIptables(
+  ruleset: Ruleset,
+  argv: readonly string[],
+  options: { family?: Family } = {},
+): IptablesResult {
+  const cmd = parseCommand(argv, options.family);
   if ('exitCode' in cmd) return cmd;
-  const legacy = /(^|\/)(ip)?tables-legacy$/.test(argv[0] ?? '');
+  const legacy = /(^|\/)(ip6?)?tables-legacy$/.test(argv[0] ?? '');
   switch (cmd.op) {
     case 'L':
     case 'S':

@@ -10,8 +10,8 @@
  * anywhere is final.
  */
 
-import { formatIPv4, parseIPv4 } from '../address/index.ts';
 import type { HookVerdict } from '../path/chain-walk.ts';
+import { formatIp, IPV6_LOOPBACK, type Ip, parseIp } from '../path/ip.ts';
 import type { Packet } from '../path/packet.ts';
 import type { RejectWith } from '../path/targets/target.ts';
 import { NFT_JUMP_STACK_SIZE } from '../ruleset/jump-graph.ts';
@@ -69,26 +69,45 @@ const REJECT: Readonly<Record<string, RejectWith>> = {
   'icmp net-prohibited': 'icmp-net-prohibited',
   'icmp type net-prohibited': 'icmp-net-prohibited',
   'tcp reset': 'tcp-reset',
+  'icmpv6 admin-prohibited': 'icmp6-adm-prohibited',
+  'icmpv6 type admin-prohibited': 'icmp6-adm-prohibited',
+  'icmpv6 no-route': 'icmp6-no-route',
+  'icmpv6 type no-route': 'icmp6-no-route',
+  'icmpv6 addr-unreachable': 'icmp6-addr-unreachable',
+  'icmpv6 type addr-unreachable': 'icmp6-addr-unreachable',
+  'icmpv6 port-unreachable': 'icmp6-port-unreachable',
+  'icmpv6 type port-unreachable': 'icmp6-port-unreachable',
 };
 
 function natVerdict(s: NftStatement & { kind: 'nat' }, p: Packet, env: NftEnv, by: string): HookVerdict {
-  const m = /^([0-9.]+)?(?::(\d+)(?:-\d+)?)?$/.exec(s.to ?? '');
-  const address = m?.[1] === undefined ? undefined : parseIPv4(m[1]);
-  const port = m?.[2] === undefined ? undefined : Number(m[2]);
+  // `1.2.3.4:80`, `[fd00::2]:80`, `fd00::2` (nft prints IPv6 with a port in brackets).
+  const m =
+    /^([0-9.]+)?(?::(\d+)(?:-\d+)?)?$/.exec(s.to ?? '') ??
+    /^\[([0-9a-fA-F:.]+)\](?::(\d+)(?:-\d+)?)?$/.exec(s.to ?? '') ??
+    /^([0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*)()$/.exec(s.to ?? '');
+  const address = m?.[1] === undefined ? undefined : parseIp(m[1]);
+  const port = m?.[2] === undefined || m[2] === '' ? undefined : Number(m[2]);
+  const v6 = typeof p.daddr === 'bigint';
   switch (s.type) {
     case 'masquerade': {
-      const a = env.routing.primaryAddress(p.outDev);
+      const a = env.routing.primaryAddressOf(p.outDev, v6 ? 'ipv6' : 'ipv4');
       if (a === undefined)
-        throw new Error(`masquerade: outgoing interface "${p.outDev}" has no IPv4 address`);
-      return { kind: 'nat', manip: 'src', address: a, port, target: `masquerade to ${formatIPv4(a)}`, by };
+        throw new Error(
+          `masquerade: outgoing interface "${p.outDev}" has no ${v6 ? 'IPv6' : 'IPv4'} address`,
+        );
+      return { kind: 'nat', manip: 'src', address: a, port, target: `masquerade to ${formatIp(a)}`, by };
     }
     case 'snat':
       return { kind: 'nat', manip: 'src', address, port, target: `snat to ${s.to}`, by };
     case 'dnat':
       return { kind: 'nat', manip: 'dst', address, port, target: `dnat to ${s.to}`, by };
     case 'redirect': {
-      const a = env.hook === 'output' ? 0x7f000001 : (env.routing.primaryAddress(p.inDev) ?? 0x7f000001);
-      return { kind: 'nat', manip: 'dst', address: a, port, target: `redirect to ${formatIPv4(a)}`, by };
+      const loopback: Ip = v6 ? IPV6_LOOPBACK : 0x7f000001;
+      const a =
+        env.hook === 'output'
+          ? loopback
+          : (env.routing.primaryAddressOf(p.inDev, v6 ? 'ipv6' : 'ipv4') ?? loopback);
+      return { kind: 'nat', manip: 'dst', address: a, port, target: `redirect to ${formatIp(a)}`, by };
     }
   }
 }

@@ -45,7 +45,7 @@ describe('nft commands', () => {
       [
         'table inet guard {',
         '\tchain forward {',
-        '\t\ttype filter hook forward priority -10; policy accept;',
+        '\t\ttype filter hook forward priority filter - 10; policy accept;',
         '\t\tct state established,related accept',
         '\t\tip saddr 172.17.0.2 counter packets 0 bytes 0 drop',
         '\t}',

@@ -7,6 +7,7 @@
  */
 import { echo } from '../echo.ts';
 import { parseBaseChainText } from './parse.ts';
+import { listedPriority } from './priority.ts';
 import { serializeNftRuleset, serializeNftTable } from './serialize.ts';
 import { parseNftRuleText } from './statements.ts';
 import { NFT_FAMILIES, type NftChain, type NftFamily, type NftRuleset, type NftTable } from './types.ts';
@@ -139,6 +140,8 @@ function run(rs: NftRuleset, argv: readonly string[]): NftCommandResult {
     if (spec !== undefined) {
       try {
         chain.base = parseBaseChainText(spec.replace(/\s*;\s*$/, ';'), f);
+        // Listed as nft lists it back (`priority -10` → `priority filter - 10`).
+        chain.base.priorityText = listedPriority(chain.base.priority, f, chain.base.hook);
       } catch (error) {
         throw new NftCommandError((error as Error).message);
       }

@@ -111,9 +111,13 @@ function compileFib(s: NftStatement & { kind: 'fib' }, sets: SetLookup): NftStep
         ? 'local'
         : env.routing.isBroadcast(address)
           ? 'broadcast'
-          : address >>> 28 === 0xe
-            ? 'multicast'
-            : 'unicast';
+          : typeof address === 'bigint'
+            ? address >> 120n === 0xffn
+              ? 'multicast'
+              : 'unicast'
+            : address >>> 28 === 0xe
+              ? 'multicast'
+              : 'unicast';
       return wanted.has(type) !== negate;
     },
   };

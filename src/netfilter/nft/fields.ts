@@ -10,8 +10,10 @@ import type { NftHook } from './types.ts';
 import {
   ctStateSpans,
   icmpTypeSpans,
+  icmpv6TypeSpans,
   interfaceSpans,
   ipv4Spans,
+  ipv6Spans,
   type KeySpan,
   NftValueError,
   portSpans,
@@ -45,14 +47,12 @@ const STATE_NAMES: Readonly<Record<CtState, string>> = {
   UNTRACKED: 'untracked',
 };
 
-const absent: Field = { read: () => undefined, parse: () => [{ kind: 'none' }] };
-
 /** `tcp dport`: the port of a packet of that protocol; `th dport`: of any transport header. */
 function l4(proto: 'tcp' | 'udp' | undefined, key: 'sport' | 'dport'): Field {
   return {
     read: (p) =>
       proto === undefined
-        ? p.protocol !== 'icmp'
+        ? p.protocol !== 'icmp' && p.protocol !== 'icmpv6'
           ? p[key]
           : undefined
         : p.protocol === proto
@@ -96,21 +96,29 @@ function scalarField(selector: string): Field | undefined {
     case 'meta oifname':
     case 'meta oif':
       return { read: (p) => p.outDev, parse: interfaceSpans };
+    // An `ip` field in an inet table carries nft's implicit `meta nfproto ipv4`: absent
+    // (no match, whatever the operator) on an IPv6 packet, and `ip6` fields on IPv4 ones.
     case 'ip saddr':
-      return { read: (p) => p.saddr, parse: ipv4Spans };
+      return { read: (p) => (typeof p.saddr === 'number' ? p.saddr : undefined), parse: ipv4Spans };
     case 'ip daddr':
-      return { read: (p) => p.daddr, parse: ipv4Spans };
+      return { read: (p) => (typeof p.daddr === 'number' ? p.daddr : undefined), parse: ipv4Spans };
     case 'ip6 saddr':
+      return { read: (p) => (typeof p.saddr === 'bigint' ? p.saddr : undefined), parse: ipv6Spans };
     case 'ip6 daddr':
-    case 'ip6 nexthdr':
-    case 'icmpv6 type':
-      // The twin's packets are IPv4: an IPv6 field is absent.
-      return absent;
+      return { read: (p) => (typeof p.daddr === 'bigint' ? p.daddr : undefined), parse: ipv6Spans };
     case 'ip protocol':
+      return { read: (p) => (typeof p.daddr === 'number' ? p.protocol : undefined), parse: protocolSpans };
+    case 'ip6 nexthdr':
+      return { read: (p) => (typeof p.daddr === 'bigint' ? p.protocol : undefined), parse: protocolSpans };
     case 'meta l4proto':
       return { read: (p) => p.protocol, parse: protocolSpans };
     case 'meta nfproto':
-      return { read: () => 'ipv4', parse: (t) => [{ kind: 'exact', value: t }] };
+      return {
+        read: (p) => (typeof p.daddr === 'bigint' ? 'ipv6' : 'ipv4'),
+        parse: (t) => [{ kind: 'exact', value: t }],
+      };
+    case 'icmpv6 type':
+      return { read: (p) => (p.protocol === 'icmpv6' ? p.icmpType : undefined), parse: icmpv6TypeSpans };
     case 'tcp dport':
       return l4('tcp', 'dport');
     case 'tcp sport':

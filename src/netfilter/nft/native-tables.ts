@@ -14,15 +14,16 @@ const IPTABLES_TABLES = new Set(['filter', 'nat', 'raw', 'mangle', 'security']);
 export interface NativeTablesOptions {
   /** iptables-save's table names, when iptables on that host is iptables-nft. */
   iptablesNftTables?: readonly string[];
+  /** ip6tables-save's table names (the `ip6` tables iptables-nft owns). */
+  ip6tablesNftTables?: readonly string[];
 }
 
 function isIptablesNft(table: NftTable, options: NativeTablesOptions): boolean {
   if (table.managedBy === 'iptables-nft') return true;
-  return (
-    table.family === 'ip' &&
-    IPTABLES_TABLES.has(table.name) &&
-    (options.iptablesNftTables ?? []).includes(table.name)
-  );
+  if (!IPTABLES_TABLES.has(table.name)) return false;
+  if (table.family === 'ip') return (options.iptablesNftTables ?? []).includes(table.name);
+  if (table.family === 'ip6') return (options.ip6tablesNftTables ?? []).includes(table.name);
+  return false;
 }
 
 export function nativeTables(ruleset: NftRuleset, options: NativeTablesOptions = {}): NftRuleset {

@@ -48,3 +48,35 @@ export function priorityValue(text: string, family: NftFamily): number {
   if (sign !== undefined && offset !== undefined) value += sign === '+' ? Number(offset) : -Number(offset);
   return value;
 }
+
+/**
+ * A priority as `nft list` prints it (nft's prio2str, src/rule.c): within 10 of a standard
+ * value that fits the family and hook, by name and offset (`-10` → `filter - 10`, `10` →
+ * `filter + 10`); otherwise the number. Standard values are tried in nft's order.
+ */
+export function listedPriority(value: number, family: NftFamily, hook: string): string {
+  const table = family === 'bridge' ? BRIDGE : STANDARD;
+  for (const [name, standard] of Object.entries(table)) {
+    if (Math.abs(value - standard) > 10) continue;
+    if (!standardFits(name, family, hook)) break;
+    const offset = value - standard;
+    return offset === 0 ? name : `${name} ${offset > 0 ? '+' : '-'} ${Math.abs(offset)}`;
+  }
+  return String(value);
+}
+
+/** nft's std_prio_family_hook_compat. */
+function standardFits(name: string, family: NftFamily, hook: string): boolean {
+  if (family === 'bridge') {
+    if (name === 'filter') return true;
+    if (name === 'dstnat') return hook === 'prerouting';
+    if (name === 'out') return hook === 'output';
+    if (name === 'srcnat') return hook === 'postrouting';
+    return false;
+  }
+  if (name === 'filter') return family !== 'netdev';
+  if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return false;
+  if (name === 'dstnat') return hook === 'prerouting' || hook === 'output';
+  if (name === 'srcnat') return hook === 'postrouting' || hook === 'input';
+  return true;
+}

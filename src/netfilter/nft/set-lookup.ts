@@ -12,8 +12,9 @@ import type { NftMapEntry, NftSet } from './types.ts';
 import { covers, type KeySpan, NftValueError, type Scalar, type SpanParser } from './values.ts';
 
 interface Interval {
-  low: number;
-  high: number;
+  /** Numbers, or bigints for IPv6 addresses (one set holds one type). */
+  low: number | bigint;
+  high: number | bigint;
   index: number;
 }
 
@@ -29,7 +30,7 @@ export class KeyLookup {
     for (const [index, spans] of elements.entries()) {
       for (const span of spans) this.add(span, index);
     }
-    this.intervals.sort((a, b) => a.low - b.low || a.index - b.index);
+    this.intervals.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : a.index - b.index));
     for (let i = 1; i < this.intervals.length; i++) {
       if ((this.intervals[i] as Interval).low <= (this.intervals[i - 1] as Interval).high) {
         this.overlapping = true;
@@ -57,7 +58,7 @@ export class KeyLookup {
     const key = typeof v === 'object' ? tupleKey(v) : v;
     const hit = this.exact.get(key);
     if (hit !== undefined) return hit;
-    if (typeof v === 'number' && this.intervals.length > 0) {
+    if ((typeof v === 'number' || typeof v === 'bigint') && this.intervals.length > 0) {
       const found = this.overlapping ? this.intervals.find((r) => v >= r.low && v <= r.high) : this.bisect(v);
       if (found) return found.index;
     }
@@ -66,7 +67,7 @@ export class KeyLookup {
   }
 
   /** The interval with the greatest low ≤ v, if it reaches v (intervals do not overlap). */
-  private bisect(v: number): Interval | undefined {
+  private bisect(v: number | bigint): Interval | undefined {
     let lo = 0;
     let hi = this.intervals.length - 1;
     let best: Interval | undefined;

@@ -82,10 +82,16 @@ function basesOf(table: NftTable): BaseChains['bases'] {
  * Tables iptables-nft owns are left out: their rules are read through iptables-save and
  * walked as iptables tables.
  */
-export function nftHookChains(ruleset: NftRuleset, hook: NftHook): NftHookChain[] {
+export function nftHookChains(
+  ruleset: NftRuleset,
+  hook: NftHook,
+  family: 'ipv4' | 'ipv6' = 'ipv4',
+): NftHookChain[] {
   const out: NftHookChain[] = [];
+  // An IPv4 packet meets ip and inet tables; an IPv6 packet ip6 and inet tables.
+  const own = family === 'ipv6' ? 'ip6' : 'ip';
   for (const table of ruleset.tables) {
-    if (table.managedBy || (table.family !== 'ip' && table.family !== 'inet')) continue;
+    if (table.managedBy || (table.family !== own && table.family !== 'inet')) continue;
     if (table.attributes.some((a) => /^flags\b.*\bdormant\b/.test(a))) continue;
     for (const { chain } of basesOf(table)) {
       if (chain.base?.hook === hook) out.push({ table, chain, priority: chain.base.priority });

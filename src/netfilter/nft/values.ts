@@ -6,7 +6,7 @@
  * set: set-lookup.ts then finds a key by hash or by interval, never by a scan. An element
  * nettwin cannot read is an error naming it, never a silent non-match.
  */
-import { parseCidr, parseIPv4 } from '../address/index.ts';
+import { parseCidr, parseCidr6, parseIPv4, parseIPv6 } from '../address/index.ts';
 
 export class NftValueError extends Error {
   constructor(detail: string) {
@@ -16,13 +16,13 @@ export class NftValueError extends Error {
 }
 
 /** A key as a packet field gives it: a string (interface, protocol, state) or a number. */
-export type Scalar = string | number;
+export type Scalar = string | number | bigint;
 
 /** The keys one element covers (or, in a concatenation, one part of it). */
 export type KeySpan =
   | { kind: 'exact'; value: Scalar }
   /** Inclusive bounds: an address prefix or range, a port range. */
-  | { kind: 'range'; low: number; high: number }
+  | { kind: 'range'; low: number | bigint; high: number | bigint }
   /** An interface name wildcard, `"br-*"`. */
   | { kind: 'prefix'; prefix: string }
   /** A concatenation `a . b`: each part's spans (usually one). */
@@ -63,6 +63,23 @@ export function ipv4Spans(text: string): KeySpan[] {
   }
 }
 
+/** `fd30::2`, `fd30::/64`, `fd30::1-fd30::9`: IPv6 keys are bigints. */
+export function ipv6Spans(text: string): KeySpan[] {
+  try {
+    const range = /^([0-9a-fA-F:.]+)-([0-9a-fA-F:.]+)$/.exec(text);
+    if (range) {
+      return [{ kind: 'range', low: parseIPv6(range[1] as string), high: parseIPv6(range[2] as string) }];
+    }
+    if (text.includes('/')) {
+      const cidr = parseCidr6(text);
+      return [{ kind: 'range', low: cidr.network, high: cidr.network | (~cidr.mask & ((1n << 128n) - 1n)) }];
+    }
+    return exact(parseIPv6(text));
+  } catch {
+    throw new NftValueError(`"${text}" is not an IPv6 address, prefix or range`);
+  }
+}
+
 /** Service names nft may print (`nft -S`) for the ports Docker hosts meet. */
 const SERVICES: Readonly<Record<string, number>> = {
   ssh: 22,
@@ -92,12 +109,15 @@ const PROTOCOLS: Readonly<Record<string, string>> = {
   icmp: 'icmp',
   tcp: 'tcp',
   udp: 'udp',
+  'ipv6-icmp': 'icmpv6',
+  icmpv6: 'icmpv6',
   '1': 'icmp',
   '6': 'tcp',
   '17': 'udp',
+  '58': 'icmpv6',
 };
 
-/** `tcp`, `6`; names of protocols the twin never sends (`ipv6-icmp`, `sctp`) cover nothing. */
+/** `tcp`, `6`, `ipv6-icmp`; names of protocols the twin never sends (`sctp`) cover nothing. */
 export function protocolSpans(text: string): KeySpan[] {
   const name = PROTOCOLS[text];
   if (name !== undefined) return exact(name);
@@ -125,6 +145,30 @@ const ICMP_TYPES: Readonly<Record<string, number>> = {
   'parameter-problem': 12,
 };
 
+const ICMPV6_TYPES: Readonly<Record<string, number>> = {
+  'destination-unreachable': 1,
+  'packet-too-big': 2,
+  'time-exceeded': 3,
+  'parameter-problem': 4,
+  'echo-request': 128,
+  'echo-reply': 129,
+  'mld-listener-query': 130,
+  'mld-listener-report': 131,
+  'mld-listener-done': 132,
+  'nd-router-solicit': 133,
+  'nd-router-advert': 134,
+  'nd-neighbor-solicit': 135,
+  'nd-neighbor-advert': 136,
+  'nd-redirect': 137,
+  'mld2-listener-report': 143,
+};
+
+export function icmpv6TypeSpans(text: string): KeySpan[] {
+  const n = /^\d+$/.test(text) ? Number(text) : ICMPV6_TYPES[text];
+  if (n === undefined || n > 255) throw new NftValueError(`"${text}" is not an ICMPv6 type`);
+  return exact(n);
+}
+
 export function icmpTypeSpans(text: string): KeySpan[] {
   const n = /^\d+$/.test(text) ? Number(text) : ICMP_TYPES[text];
   if (n === undefined || n > 255) throw new NftValueError(`"${text}" is not an ICMP type`);
@@ -148,7 +192,12 @@ export function covers(span: KeySpan, v: Scalar | readonly Scalar[]): boolean {
     case 'exact':
       return span.value === v;
     case 'range':
-      return typeof v === 'number' && v >= span.low && v <= span.high;
+      return (
+        (typeof v === 'number' || typeof v === 'bigint') &&
+        typeof v === typeof span.low &&
+        v >= span.low &&
+        v <= span.high
+      );
     case 'prefix':
       return typeof v === 'string' && v.startsWith(span.prefix);
     case 'tuple':

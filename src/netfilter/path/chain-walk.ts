@@ -5,11 +5,13 @@
  * With iptables-nft, a built-in chain with no rules and an ACCEPT policy does not
  * exist in the kernel: nothing counts there (ground truth e3).
  */
+
 import { describeJumpPath } from '../ruleset/jump-graph.ts';
 import type { Chain, Hook, Ruleset, TableName } from '../types.ts';
 import { type CompiledChain, type CompiledRule, compiledChain } from './compile-rule.ts';
 import type { NatManip } from './conntrack.ts';
 import { RuleError } from './errors.ts';
+import type { Ip } from './ip.ts';
 import type { MatchEnv } from './matches/match.ts';
 import type { Packet } from './packet.ts';
 import type { RoutingTable } from './routing.ts';
@@ -31,7 +33,7 @@ export type HookVerdict =
   | { kind: 'accept' }
   | { kind: 'drop'; by: string }
   | { kind: 'reject'; with: RejectWith; by: string }
-  | { kind: 'nat'; manip: NatManip; address?: number; port?: number; target: string; by: string };
+  | { kind: 'nat'; manip: NatManip; address?: Ip; port?: number; target: string; by: string };
 
 export interface RulesetIndex {
   chain(table: TableName, chain: string): Chain | undefined;

@@ -6,8 +6,8 @@
  * earlier leaves nothing behind, so its retransmit is NEW again and traverses the nat
  * chains again (ground truth e2: 3 dropped pings count 3 in nat PREROUTING).
  */
-import { formatIPv4 } from '../address/index.ts';
-import type { IpProtocol, Packet } from './packet.ts';
+import { formatIp, type Ip } from './ip.ts';
+import { type IpProtocol, isIcmp, type Packet } from './packet.ts';
 
 export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
 export type CtDirection = 'original' | 'reply';
@@ -16,8 +16,9 @@ export type NatManip = 'src' | 'dst';
 
 export interface Tuple {
   protocol: IpProtocol;
-  src: number;
-  dst: number;
+  /** IPv4 number or IPv6 bigint: one table holds both families (nf_conntrack keys by l3num too). */
+  src: Ip;
+  dst: Ip;
   /** Ports; for ICMP echo both hold the echo id. */
   sport: number;
   dport: number;
@@ -46,12 +47,16 @@ export function invertTuple(t: Tuple): Tuple {
 }
 
 function tupleKey(t: Tuple): string {
-  return `${t.protocol}|${t.src}|${t.sport}|${t.dst}|${t.dport}`;
+  // The family is part of the key: ::1 and 0.0.0.1 print as the same number.
+  const family = typeof t.src === 'bigint' ? '6' : '4';
+  return `${family}|${t.protocol}|${t.src}|${t.sport}|${t.dst}|${t.dport}`;
 }
 
 export function formatTuple(t: Tuple): string {
-  if (t.protocol === 'icmp') return `icmp ${formatIPv4(t.src)} > ${formatIPv4(t.dst)} id=${t.sport}`;
-  return `${t.protocol} ${formatIPv4(t.src)}:${t.sport} > ${formatIPv4(t.dst)}:${t.dport}`;
+  if (isIcmp(t.protocol)) return `${t.protocol} ${formatIp(t.src)} > ${formatIp(t.dst)} id=${t.sport}`;
+  if (typeof t.src === 'bigint')
+    return `${t.protocol} [${formatIp(t.src)}]:${t.sport} > [${formatIp(t.dst)}]:${t.dport}`;
+  return `${t.protocol} ${formatIp(t.src)}:${t.sport} > ${formatIp(t.dst)}:${t.dport}`;
 }
 
 export class ConntrackTable {

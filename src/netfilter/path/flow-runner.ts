@@ -5,7 +5,6 @@
  * connection. Endpoints answer as real ones do: RST or ICMP port-unreachable when nothing
  * listens.
  */
-import { formatIPv4, isIPv4, parseIPv4 } from '../address/index.ts';
 import type { CounterVariation, FlowSpec, FlowVerdict, HostState, Listener } from '../host-types.ts';
 import type { CounterDelta } from '../types.ts';
 import type { ConntrackTable } from './conntrack.ts';
@@ -13,6 +12,7 @@ import { HostStateError } from './errors.ts';
 import {
   ICMP_ECHO_BYTES,
   icmpErrorBytes,
+  icmpv6ErrorBytes,
   type Segment,
   synSegment,
   TCP_RST_BYTES,
@@ -21,10 +21,14 @@ import {
   tcpOpening,
   UDP_HEADER_BYTES,
 } from './flows.ts';
+import { formatIp, type Ip, parseIp, tryParseIp } from './ip.ts';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
+  ICMPV6_DEST_UNREACH,
+  ICMPV6_ECHO_REPLY,
+  ICMPV6_ECHO_REQUEST,
   newPacket,
   type Packet,
   TCP_FLAGS,
@@ -61,14 +65,19 @@ export class FlowRunner extends PacketCarrier {
       ['from', flow.from],
       ['to', flow.to],
     ] as const) {
-      if (!isIPv4(value)) throw new HostStateError(`flow ${name} "${value}" is not an IPv4 address`);
+      if (tryParseIp(value) === undefined)
+        throw new HostStateError(`flow ${name} "${value}" is not an IP address`);
     }
+    if (typeof tryParseIp(flow.from) !== typeof tryParseIp(flow.to))
+      throw new HostStateError(
+        `flow from ${flow.from} to ${flow.to}: the addresses are of different families (IPv4 and IPv6)`,
+      );
     const count = flow.count ?? 1;
     if (!Number.isInteger(count) || count < 1)
       throw new HostStateError(`flow count must be a positive integer, got ${count}`);
     const client = this.endpointOf(flow.from);
-    const from = parseIPv4(flow.from);
-    const to = parseIPv4(flow.to);
+    const from = parseIp(flow.from);
+    const to = parseIp(flow.to);
     if (flow.protocol === 'icmp') return this.ping(client, from, to, count);
     if (flow.port === undefined || !Number.isInteger(flow.port) || flow.port < 1 || flow.port > 65535) {
       throw new HostStateError(
@@ -79,26 +88,29 @@ export class FlowRunner extends PacketCarrier {
     return this.udp(client, from, to, flow.port, flow.requestBytes ?? 0, flow.responseBytes ?? 0, count);
   }
 
-  private ping(client: Endpoint, from: number, to: number, count: number): Outcome {
+  private ping(client: Endpoint, from: Ip, to: Ip, count: number): Outcome {
+    const v6 = typeof from === 'bigint';
     const id = this.conntrack.allocateEchoId();
     const out: Outcome = { verdict: 'timeout', sent: 0, delivered: 0 };
     const errors: Array<'refused' | 'unreachable'> = [];
     for (let seq = 1; seq <= count; seq++) {
       out.sent += 1;
       const request = this.packet('icmp', { saddr: from, daddr: to, sport: id, dport: id }, ICMP_ECHO_BYTES, {
-        icmpType: ICMP_ECHO_REQUEST,
+        icmpType: v6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO_REQUEST,
       });
       const a = this.transmit(client, request, 'request');
       if (a.kind === 'error') errors.push(a.verdict);
       if (a.kind === 'unreachable') errors.push('unreachable');
       if (a.kind !== 'arrived') continue;
       out.receiver = this.nameOf(a.at);
-      out.seenSource = formatIPv4(a.p.saddr);
+      out.seenSource = formatIp(a.p.saddr);
       if (a.at.kind === 'neighbour' && a.at.neighbour.answersPing === false) {
         this.tracer.step(a.p, 'note', `${a.at.neighbour.name} does not answer ping`);
         continue;
       }
-      const reply = this.packet('icmp', swap(a.p), ICMP_ECHO_BYTES, { icmpType: ICMP_ECHO_REPLY });
+      const reply = this.packet('icmp', swap(a.p), ICMP_ECHO_BYTES, {
+        icmpType: v6 ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY,
+      });
       const b = this.transmit(a.at, reply, 'reply');
       if (b.kind === 'arrived' && this.same(b.at, client)) out.delivered += 1;
     }
@@ -106,14 +118,7 @@ export class FlowRunner extends PacketCarrier {
     return out;
   }
 
-  private tcp(
-    client: Endpoint,
-    from: number,
-    to: number,
-    port: number,
-    shape: TcpShape,
-    attempts: number,
-  ): Outcome {
+  private tcp(client: Endpoint, from: Ip, to: Ip, port: number, shape: TcpShape, attempts: number): Outcome {
     const out: Outcome = { verdict: 'timeout', sent: 0, delivered: 0 };
     const view: Addressing = { saddr: from, daddr: to, sport: this.conntrack.allocatePort(), dport: port };
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -149,7 +154,7 @@ export class FlowRunner extends PacketCarrier {
         `${this.nameOf(server)} accepts on tcp port ${a.p.dport}${listener && listener !== true && listener.owner ? ` (${listener.owner})` : ''}`,
       );
       out.receiver = this.nameOf(server);
-      out.seenSource = formatIPv4(a.p.saddr);
+      out.seenSource = formatIp(a.p.saddr);
       const opened = this.converse(tcpOpening(shape), client, server, view, serverView);
       if (opened === 'syn-ack-lost') continue;
       if (opened !== 'ok') return out;
@@ -177,17 +182,17 @@ export class FlowRunner extends PacketCarrier {
   /** docker-proxy: a new connection from the host to forwardTo, source chosen by routing. */
   private relay(listener: Listener, shape: TcpShape): Outcome {
     const target = listener.forwardTo as { address: string; port: number };
-    const to = parseIPv4(target.address);
+    const to = parseIp(target.address);
     const from = this.routing.sourceFor(to, this.routing.lookup(to));
     if (from === undefined) return { verdict: 'unreachable', sent: 0, delivered: 0 };
     if (this.tracer.enabled) {
       this.tracer.steps.push({
         packet: this.tracer.packet,
         direction: 'request',
-        src: formatIPv4(from),
+        src: formatIp(from),
         dst: target.address,
         kind: 'socket',
-        text: `${listener.owner ?? 'proxy'} relays to ${target.address}:${target.port} from ${formatIPv4(from)}`,
+        text: `${listener.owner ?? 'proxy'} relays to ${typeof to === 'bigint' ? `[${target.address}]` : target.address}:${target.port} from ${formatIp(from)}`,
       });
     }
     if (listener.protocol === 'udp') {
@@ -211,7 +216,7 @@ export class FlowRunner extends PacketCarrier {
       const a = this.transmit(fromClient ? client : server, p, fromClient ? 'request' : 'reply');
       if (before && s.mayRepeat) {
         // An established packet takes the same path every time: a copy counts what this one did.
-        const peer = formatIPv4(fromClient ? clientView.daddr : serverView.daddr);
+        const peer = formatIp(fromClient ? clientView.daddr : serverView.daddr);
         this.variations.push({
           reason: `${s.label} to ${peer}:${fromClient ? clientView.dport : serverView.dport}`,
           upTo: s.mayRepeat,
@@ -242,8 +247,8 @@ export class FlowRunner extends PacketCarrier {
 
   private udp(
     client: Endpoint,
-    from: number,
-    to: number,
+    from: Ip,
+    to: Ip,
     port: number,
     requestBytes: number,
     responseBytes: number,
@@ -266,13 +271,14 @@ export class FlowRunner extends PacketCarrier {
           'socket',
           `${this.nameOf(server)}: nothing listens on udp port ${a.p.dport}: ICMP port-unreachable`,
         );
+        const v6 = typeof a.p.saddr === 'bigint';
         const error = newPacket({
-          protocol: 'icmp',
+          protocol: v6 ? 'icmpv6' : 'icmp',
           saddr: a.p.daddr,
           daddr: a.p.saddr,
-          icmpType: ICMP_DEST_UNREACH,
-          icmpCode: 3,
-          length: icmpErrorBytes(a.p.length),
+          icmpType: v6 ? ICMPV6_DEST_UNREACH : ICMP_DEST_UNREACH,
+          icmpCode: v6 ? 4 : 3,
+          length: v6 ? icmpv6ErrorBytes(a.p.length) : icmpErrorBytes(a.p.length),
           relatedTo: a.p.ct,
         });
         const b = this.transmit(server, error, 'reply');
@@ -280,7 +286,7 @@ export class FlowRunner extends PacketCarrier {
         continue;
       }
       out.receiver = this.nameOf(server);
-      out.seenSource = formatIPv4(a.p.saddr);
+      out.seenSource = formatIp(a.p.saddr);
       if (listener !== true && listener.forwardTo) {
         const relayed = this.relay(listener, {
           requestBytes,

@@ -28,6 +28,18 @@ export function icmpErrorBytes(offendingLength: number): number {
   return 28 + Math.min(offendingLength, 576 - 28);
 }
 
+/**
+ * IPv6: the header is 40 bytes instead of 20, so every packet of a flow is 20 bytes
+ * longer (ping -6: 40 + 8 + 56 = 104; a SYN with options 80).
+ */
+export const IPV6_EXTRA_BYTES = 20;
+export const ICMPV6_ECHO_BYTES = ICMP_ECHO_BYTES + IPV6_EXTRA_BYTES;
+
+/** ICMPv6 errors: 48 + as much of the offending packet as fits in 1280 bytes (RFC 4443). */
+export function icmpv6ErrorBytes(offendingLength: number): number {
+  return 48 + Math.min(offendingLength, 1280 - 48);
+}
+
 export type Side = 'client' | 'server';
 
 export interface Segment {

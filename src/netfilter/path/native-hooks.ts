@@ -41,7 +41,7 @@ const HOOK_NAMES: Readonly<Record<Hook, NftHook>> = {
 };
 
 export class NativeHooks {
-  private readonly byHook = new Map<Hook, { filter: NftHookChain[]; nat: NftHookChain[] }>();
+  private readonly byHook = new Map<string, { filter: NftHookChain[]; nat: NftHookChain[] }>();
   private readonly compiled = new WeakMap<NftRule, NftStep[]>();
   /** By the rule's counter (one object per counter statement): no key text per packet. */
   private readonly deltas = new Map<NftCounter, NftCounterDelta>();
@@ -52,16 +52,20 @@ export class NativeHooks {
     private readonly tracer: PathTracer,
   ) {}
 
-  /** The native base chains at `hook`: filter/route chains and nat chains, each by priority. */
-  at(hook: Hook): { filter: NftHookChain[]; nat: NftHookChain[] } {
-    let found = this.byHook.get(hook);
+  /**
+   * The native base chains at `hook` for a packet of `family` (ip or ip6 tables, and inet
+   * tables for both): filter/route chains and nat chains, each by priority.
+   */
+  at(hook: Hook, family: 'ipv4' | 'ipv6' = 'ipv4'): { filter: NftHookChain[]; nat: NftHookChain[] } {
+    const key = family === 'ipv6' ? `6${hook}` : hook;
+    let found = this.byHook.get(key);
     if (!found) {
-      const all = nftHookChains(this.ruleset, HOOK_NAMES[hook]);
+      const all = nftHookChains(this.ruleset, HOOK_NAMES[hook], family);
       found = {
         filter: all.filter((c) => c.chain.base?.type !== 'nat'),
         nat: all.filter((c) => c.chain.base?.type === 'nat'),
       };
-      this.byHook.set(hook, found);
+      this.byHook.set(key, found);
     }
     return found;
   }

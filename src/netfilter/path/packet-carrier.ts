@@ -5,15 +5,23 @@
  * neighbour), carried back to the sender the same way. The conversations built on it
  * (ping, TCP, UDP) are in flow-runner.ts.
  */
-import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../address/index.ts';
+
 import type { HostState, Listener, Neighbour } from '../host-types.ts';
 import type { ConntrackTable } from './conntrack.ts';
 import { HostStateError } from './errors.ts';
-import { icmpErrorBytes, TCP_RST_BYTES } from './flows.ts';
-import { ICMP_DEST_UNREACH, type IpProtocol, newPacket, type Packet, TCP_FLAGS } from './packet.ts';
+import { IPV6_EXTRA_BYTES, icmpErrorBytes, icmpv6ErrorBytes, TCP_RST_BYTES } from './flows.ts';
+import { formatIp, type Ip, parseIp, prefixTest } from './ip.ts';
+import {
+  ICMP_DEST_UNREACH,
+  ICMPV6_DEST_UNREACH,
+  type IpProtocol,
+  newPacket,
+  type Packet,
+  TCP_FLAGS,
+} from './packet.ts';
 import type { PacketPath } from './packet-path.ts';
 import type { RoutingTable } from './routing.ts';
-import { REJECT_ICMP_CODE } from './targets/reject.ts';
+import { icmp6RejectOf, REJECT_ICMP_CODE } from './targets/reject.ts';
 import type { RejectWith } from './targets/target.ts';
 import type { PathTracer } from './trace.ts';
 
@@ -28,14 +36,14 @@ export type Arrival =
   | { kind: 'unreachable'; reason: string };
 
 export interface Addressing {
-  saddr: number;
-  daddr: number;
+  saddr: Ip;
+  daddr: Ip;
   sport: number;
   dport: number;
 }
 
 function isRefusal(w: RejectWith): boolean {
-  return w === 'tcp-reset' || w === 'icmp-port-unreachable';
+  return w === 'tcp-reset' || w === 'icmp-port-unreachable' || w === 'icmp6-port-unreachable';
 }
 
 export class PacketCarrier {
@@ -48,7 +56,7 @@ export class PacketCarrier {
   ) {}
 
   protected endpointOf(address: string): Endpoint {
-    if (this.routing.isLocal(parseIPv4(address))) return { kind: 'host' };
+    if (this.routing.isLocal(parseIp(address))) return { kind: 'host' };
     const neighbour = this.host.neighbours.find((n) => n.address === address);
     if (!neighbour) {
       throw new HostStateError(
@@ -70,8 +78,8 @@ export class PacketCarrier {
   protected transmit(from: Endpoint, p: Packet, direction: 'request' | 'reply'): Arrival {
     this.tracer.begin(direction);
     const reaches = from.kind === 'neighbour' ? from.neighbour.reaches : undefined;
-    if (reaches && !reaches.some((cidr) => cidrContains(parseCidr(cidr), p.daddr))) {
-      const reason = `${from.kind === 'neighbour' ? from.neighbour.name : 'host'} has no route to ${formatIPv4(p.daddr)} (no default route): the packet never leaves it`;
+    if (reaches && !reaches.some((cidr) => prefixTest(cidr)(p.daddr))) {
+      const reason = `${from.kind === 'neighbour' ? from.neighbour.name : 'host'} has no route to ${formatIp(p.daddr)} (no default route): the packet never leaves it`;
       this.tracer.step(p, 'drop', reason);
       return { kind: 'unreachable', reason };
     }
@@ -87,18 +95,23 @@ export class PacketCarrier {
       case 'reject':
         return this.hostError(out.p, out.with, from);
       case 'out': {
-        const address = formatIPv4(out.p.daddr);
+        const address = formatIp(out.p.daddr);
         const neighbour = this.host.neighbours.find((n) => n.address === address && n.dev === out.dev);
         if (neighbour) {
           this.tracer.step(out.p, 'deliver', `received by ${neighbour.name} (${address} on ${out.dev})`);
           return { kind: 'arrived', at: { kind: 'neighbour', neighbour }, p: out.p };
         }
         if (out.via !== undefined) {
-          const reason = `left through gateway ${formatIPv4(out.via)}; nothing beyond it is modelled`;
+          const reason = `left through gateway ${formatIp(out.via)}; nothing beyond it is modelled`;
           this.tracer.step(out.p, 'note', reason);
           return { kind: 'lost', reason };
         }
-        this.tracer.step(out.p, 'note', `no neighbour answers ARP for ${address} on ${out.dev}`);
+        const v6 = typeof out.p.daddr === 'bigint';
+        this.tracer.step(
+          out.p,
+          'note',
+          `no neighbour answers ${v6 ? 'neighbour solicitation' : 'ARP'} for ${address} on ${out.dev}`,
+        );
         return this.hostError(out.p, 'icmp-host-unreachable', from);
       }
     }
@@ -117,22 +130,26 @@ export class PacketCarrier {
         sport: p.dport,
         dport: p.sport,
         tcpFlags: TCP_FLAGS.RST | TCP_FLAGS.ACK,
-        length: TCP_RST_BYTES,
+        length: TCP_RST_BYTES + (typeof p.saddr === 'bigint' ? IPV6_EXTRA_BYTES : 0),
         ct: p.ct,
         ctDir: 'reply',
       });
     } else {
       const back = this.routing.lookup(p.saddr);
+      const v6 = typeof p.saddr === 'bigint';
       const saddr = this.routing.isLocal(p.daddr)
         ? p.daddr
-        : (this.routing.primaryAddress(p.inDev) ?? this.routing.sourceFor(p.saddr, back) ?? p.daddr);
+        : ((v6 ? this.routing.primaryAddress6(p.inDev) : this.routing.primaryAddress(p.inDev)) ??
+          this.routing.sourceFor(p.saddr, back) ??
+          p.daddr);
+      const with6 = v6 ? icmp6RejectOf(kind) : kind;
       error = newPacket({
-        protocol: 'icmp',
+        protocol: v6 ? 'icmpv6' : 'icmp',
         saddr,
         daddr: p.saddr,
-        icmpType: ICMP_DEST_UNREACH,
-        icmpCode: REJECT_ICMP_CODE[kind],
-        length: icmpErrorBytes(p.length),
+        icmpType: v6 ? ICMPV6_DEST_UNREACH : ICMP_DEST_UNREACH,
+        icmpCode: REJECT_ICMP_CODE[with6 as Exclude<RejectWith, 'tcp-reset'>],
+        length: v6 ? icmpv6ErrorBytes(p.length) : icmpErrorBytes(p.length),
         relatedTo: p.ct,
       });
     }
@@ -143,14 +160,19 @@ export class PacketCarrier {
     return { kind: 'lost', reason: `${reason} did not reach the sender` };
   }
 
+  /**
+   * A packet of the flow; `length` is the IPv4 size: an IPv6 packet's header is 20 bytes
+   * longer (40 against 20), and its ICMP is ICMPv6 (echo 128/129 instead of 8/0).
+   */
   protected packet(protocol: IpProtocol, a: Addressing, length: number, extra: Partial<Packet> = {}): Packet {
+    const v6 = typeof a.saddr === 'bigint';
     return newPacket({
-      protocol,
+      protocol: v6 && protocol === 'icmp' ? 'icmpv6' : protocol,
       saddr: a.saddr,
       daddr: a.daddr,
       sport: a.sport,
       dport: a.dport,
-      length,
+      length: v6 ? length + IPV6_EXTRA_BYTES : length,
       ...extra,
     });
   }
@@ -161,10 +183,10 @@ export class PacketCarrier {
         ? true
         : undefined;
     }
-    const daddr = formatIPv4(p.daddr);
+    const daddr = formatIp(p.daddr);
+    const any = typeof p.daddr === 'bigint' ? '::' : '0.0.0.0';
     return this.host.listeners.find(
-      (l) =>
-        l.protocol === protocol && l.port === p.dport && (l.address === '0.0.0.0' || l.address === daddr),
+      (l) => l.protocol === protocol && l.port === p.dport && (l.address === any || l.address === daddr),
     );
   }
 }

@@ -18,13 +18,13 @@
  * A packet between two ports of one Linux bridge crosses PREROUTING, FORWARD (-i br -o br)
  * and POSTROUTING too (br_netfilter) and needs no ip_forward (ground truth e1).
  */
-import { formatIPv4 } from '../address/index.ts';
 import type { HostState } from '../host-types.ts';
 import type { Hook, TableName } from '../types.ts';
 import { type HookVerdict, type WalkContext, walkHook } from './chain-walk.ts';
 import { type ConntrackTable, ctStateOf, formatTuple, type NatManip } from './conntrack.ts';
+import { formatIp, type Ip } from './ip.ts';
 import { CONNTRACK_PRIORITY, IPTABLES_PRIORITY, NAT_PRIORITY, type NativeHooks } from './native-hooks.ts';
-import { describePacket, type Packet } from './packet.ts';
+import { describePacket, isIcmp, type Packet } from './packet.ts';
 import type { RouteDecision } from './routing.ts';
 import type { RejectWith } from './targets/target.ts';
 
@@ -32,7 +32,7 @@ export type PathOutcome =
   /** Reached the host's socket layer. */
   | { kind: 'local'; p: Packet }
   /** Left the host on `dev` toward `p.daddr` (through the gateway `via` if set). */
-  | { kind: 'out'; p: Packet; dev: string; via?: number }
+  | { kind: 'out'; p: Packet; dev: string; via?: Ip }
   | { kind: 'drop'; p: Packet; reason: string }
   /** Dropped by REJECT (or by the routing code): the host answers the sender with an error. */
   | { kind: 'reject'; p: Packet; with: RejectWith; by: string }
@@ -83,7 +83,7 @@ export class PacketPath {
    */
   private hook(hook: Hook, p: Packet, looped = false): HookVerdict {
     const parts = HOOK_PARTS[hook];
-    const natives = this.native?.at(hook).filter ?? [];
+    const natives = this.native?.at(hook, typeof p.daddr === 'bigint' ? 'ipv6' : 'ipv4').filter ?? [];
     let n = 0;
     for (const part of parts) {
       const priority = priorityOf(part, hook);
@@ -115,7 +115,9 @@ export class PacketPath {
     p.outDev = '';
     if (this.tracer.enabled) this.tracer.step(p, 'note', `arrives on ${dev}: ${describePacket(p)}`);
     const routing = this.ctx.routing;
-    if (this.host.sysctls['net.bridge.bridge-nf-call-iptables'] === '0' && routing.kindOf(dev) === 'bridge') {
+    const v6 = typeof p.daddr === 'bigint';
+    const callKey = v6 ? 'net.bridge.bridge-nf-call-ip6tables' : 'net.bridge.bridge-nf-call-iptables';
+    if (this.host.sysctls[callKey] === '0' && routing.kindOf(dev) === 'bridge') {
       const route = routing.lookup(p.daddr);
       if (route.kind === 'unicast' && route.dev === dev) {
         // br_netfilter is told to stay out: the bridge forwards the frame, no hook sees it.
@@ -124,7 +126,7 @@ export class PacketPath {
         this.tracer.step(
           p,
           'note',
-          `bridged on ${dev} without iptables (net.bridge.bridge-nf-call-iptables=0)`,
+          `bridged on ${dev} without ${v6 ? 'ip6tables' : 'iptables'} (${callKey}=0)`,
         );
         return { kind: 'out', p, dev };
       }
@@ -138,7 +140,7 @@ export class PacketPath {
     if (this.tracer.enabled) this.tracer.step(p, 'note', `sent by the host: ${describePacket(p)}`);
     let route = this.ctx.routing.lookup(p.daddr);
     if (route.kind === 'unreachable') {
-      return { kind: 'unreachable', p, reason: `no route to ${formatIPv4(p.daddr)}` };
+      return { kind: 'unreachable', p, reason: `no route to ${formatIp(p.daddr)}` };
     }
     p.outDev = route.kind === 'local' ? 'lo' : route.dev;
     this.traceRoute(p, route);
@@ -149,7 +151,7 @@ export class PacketPath {
       // ip_route_me_harder: the destination changed, so does the way out.
       route = this.ctx.routing.lookup(p.daddr);
       if (route.kind === 'unreachable')
-        return { kind: 'unreachable', p, reason: `no route to ${formatIPv4(p.daddr)}` };
+        return { kind: 'unreachable', p, reason: `no route to ${formatIp(p.daddr)}` };
       p.outDev = route.kind === 'local' ? 'lo' : route.dev;
       this.traceRoute(p, route, 'reroute after DNAT');
     }
@@ -174,14 +176,15 @@ export class PacketPath {
       return {
         kind: 'reject',
         p,
-        with: 'icmp-net-unreachable',
-        by: `routing: no route to ${formatIPv4(p.daddr)}`,
+        with: typeof p.daddr === 'bigint' ? 'icmp6-no-route' : 'icmp-net-unreachable',
+        by: `routing: no route to ${formatIp(p.daddr)}`,
       };
     }
     const routing = this.ctx.routing;
     const bridged = routing.kindOf(dev) === 'bridge' && route.dev === dev && !routing.isLocal(origDaddr);
-    if (!bridged && this.host.sysctls['net.ipv4.ip_forward'] !== '1') {
-      return { kind: 'drop', p, reason: 'not forwarded: net.ipv4.ip_forward is not 1' };
+    const forwarding = typeof p.daddr === 'bigint' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
+    if (!bridged && this.host.sysctls[forwarding] !== '1') {
+      return { kind: 'drop', p, reason: `not forwarded: ${forwarding} is not 1` };
     }
     p.bridged = bridged;
     if (bridged) this.tracer.step(p, 'note', `bridged on ${dev} (br_netfilter: FORWARD -i ${dev} -o ${dev})`);
@@ -209,7 +212,7 @@ export class PacketPath {
       this.tracer.step(
         p,
         'deliver',
-        `leaves on ${p.outDev}${via === undefined ? '' : ` via ${formatIPv4(via)}`}: ${describePacket(p)}`,
+        `leaves on ${p.outDev}${via === undefined ? '' : ` via ${formatIp(via)}`}: ${describePacket(p)}`,
       );
     return { kind: 'out', p, dev: p.outDev, via };
   }
@@ -288,11 +291,11 @@ export class PacketPath {
         }
         if (manip === 'dst') {
           if (v.address !== undefined) ct.reply.src = v.address;
-          if (v.port !== undefined && ct.original.protocol !== 'icmp') ct.reply.sport = v.port;
+          if (v.port !== undefined && !isIcmp(ct.original.protocol)) ct.reply.sport = v.port;
           ct.nat.dst = true;
         } else {
           if (v.address !== undefined) ct.reply.dst = v.address;
-          if (v.port !== undefined && ct.original.protocol !== 'icmp') ct.reply.dport = v.port;
+          if (v.port !== undefined && !isIcmp(ct.original.protocol)) ct.reply.dport = v.port;
           ct.nat.src = true;
         }
       }
@@ -306,10 +309,10 @@ export class PacketPath {
     const before = this.tracer.enabled ? describePacket(p) : '';
     if (manip === 'dst') {
       p.daddr = other.src;
-      if (p.protocol !== 'icmp') p.dport = other.sport;
+      if (!isIcmp(p.protocol)) p.dport = other.sport;
     } else {
       p.saddr = other.dst;
-      if (p.protocol !== 'icmp') p.sport = other.dport;
+      if (!isIcmp(p.protocol)) p.sport = other.dport;
     }
     const after = this.tracer.enabled ? describePacket(p) : '';
     if (before !== after)
@@ -322,7 +325,7 @@ export class PacketPath {
    * native nat chains in priority order, until one of them binds the flow.
    */
   private natChains(p: Packet, hook: Hook, manip: NatManip): HookVerdict {
-    const natives = this.native?.at(hook).nat ?? [];
+    const natives = this.native?.at(hook, typeof p.daddr === 'bigint' ? 'ipv6' : 'ipv4').nat ?? [];
     const iptables = NAT_PRIORITY[manip];
     let walkedIptables = false;
     for (let n = 0; n <= natives.length; n++) {
@@ -343,10 +346,10 @@ export class PacketPath {
     if (!this.tracer.enabled) return;
     const text =
       route.kind === 'local'
-        ? `${why}: ${formatIPv4(p.daddr)} is local`
+        ? `${why}: ${formatIp(p.daddr)} is local`
         : route.kind === 'unreachable'
-          ? `${why}: no route to ${formatIPv4(p.daddr)}`
-          : `${why}: ${formatIPv4(p.daddr)} via ${route.route}`;
+          ? `${why}: no route to ${formatIp(p.daddr)}`
+          : `${why}: ${formatIp(p.daddr)} via ${route.route}`;
     this.tracer.step(p, 'route', text);
   }
 }

@@ -2,12 +2,23 @@
  * The packet as the hooks see it (an skb, reduced to what matches and targets read).
  * Addresses are numbers (see ipv4.ts); NAT rewrites them in place.
  */
-import { formatIPv4 } from '../address/index.ts';
 import type { ConntrackEntry, CtDirection } from './conntrack.ts';
+import { formatIp, type Ip } from './ip.ts';
 
-export type IpProtocol = 'icmp' | 'tcp' | 'udp';
+/** `icmpv6` is ICMPv6 (next header 58, ip6tables' `ipv6-icmp`), the ICMP of IPv6 packets. */
+export type IpProtocol = 'icmp' | 'tcp' | 'udp' | 'icmpv6';
 
-export const PROTOCOL_NUMBERS: Readonly<Record<IpProtocol, number>> = { icmp: 1, tcp: 6, udp: 17 };
+export const PROTOCOL_NUMBERS: Readonly<Record<IpProtocol, number>> = {
+  icmp: 1,
+  tcp: 6,
+  udp: 17,
+  icmpv6: 58,
+};
+
+/** ICMP or ICMPv6: echo ids instead of ports, no port rewriting by NAT. */
+export function isIcmp(protocol: IpProtocol): boolean {
+  return protocol === 'icmp' || protocol === 'icmpv6';
+}
 
 /** TCP header flag bits, as on the wire. */
 export const TCP_FLAGS = {
@@ -26,11 +37,17 @@ export type TcpFlagName = keyof typeof TCP_FLAGS;
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_DEST_UNREACH = 3;
 export const ICMP_ECHO_REQUEST = 8;
+export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_ECHO_REQUEST = 128;
+export const ICMPV6_ECHO_REPLY = 129;
+export const ICMPV6_NEIGHBOUR_SOLICITATION = 135;
+export const ICMPV6_NEIGHBOUR_ADVERTISEMENT = 136;
 
 export interface Packet {
   protocol: IpProtocol;
-  saddr: number;
-  daddr: number;
+  /** IPv4 as a u32 number, IPv6 as a bigint (ip.ts): the type is the packet's family. */
+  saddr: Ip;
+  daddr: Ip;
   /** TCP/UDP ports; for ICMP echo both carry the echo id (that is how conntrack keys it). */
   sport: number;
   dport: number;
@@ -80,17 +97,24 @@ export function tcpFlagNames(flags: number): string {
 
 /** "tcp 172.17.0.2:40000 > 172.30.0.2:9000 [SYN]" — how the trace shows a packet. */
 export function describePacket(p: Packet): string {
-  const src = formatIPv4(p.saddr);
-  const dst = formatIPv4(p.daddr);
-  if (p.protocol === 'icmp') {
+  const src = formatIp(p.saddr);
+  const dst = formatIp(p.daddr);
+  if (p.protocol === 'icmp' || p.protocol === 'icmpv6') {
+    const v6 = p.protocol === 'icmpv6';
     const kind =
-      p.icmpType === ICMP_ECHO_REQUEST
+      p.icmpType === (v6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO_REQUEST)
         ? 'echo-request'
-        : p.icmpType === ICMP_ECHO_REPLY
+        : p.icmpType === (v6 ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY)
           ? 'echo-reply'
-          : `type ${p.icmpType} code ${p.icmpCode}`;
-    return `icmp ${src} > ${dst} ${kind} (${p.length} bytes)`;
+          : v6 && p.icmpType === ICMPV6_NEIGHBOUR_SOLICITATION
+            ? 'neighbour-solicitation'
+            : v6 && p.icmpType === ICMPV6_NEIGHBOUR_ADVERTISEMENT
+              ? 'neighbour-advertisement'
+              : `type ${p.icmpType} code ${p.icmpCode}`;
+    return `${p.protocol} ${src} > ${dst} ${kind} (${p.length} bytes)`;
   }
+  if (typeof p.saddr === 'bigint')
+    return `${p.protocol} [${src}]:${p.sport} > [${dst}]:${p.dport}${p.protocol === 'tcp' ? ` [${tcpFlagNames(p.tcpFlags)}]` : ''} (${p.length} bytes)`;
   const flags = p.protocol === 'tcp' ? ` [${tcpFlagNames(p.tcpFlags)}]` : '';
   return `${p.protocol} ${src}:${p.sport} > ${dst}:${p.dport}${flags} (${p.length} bytes)`;
 }

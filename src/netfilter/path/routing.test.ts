@@ -21,7 +21,7 @@ describe('RoutingTable', () => {
     const dev = (a: string) => {
       const r = routing.lookup(parseIPv4(a));
       return r.kind === 'unicast'
-        ? `${r.dev}${r.via === undefined ? '' : ` via ${formatIPv4(r.via)}`}`
+        ? `${r.dev}${r.via === undefined ? '' : ` via ${formatIPv4(r.via as number)}`}`
         : r.kind;
     };
     assert.equal(dev('172.17.0.3'), 'docker0');
@@ -31,7 +31,8 @@ describe('RoutingTable', () => {
     assert.equal(new RoutingTable({ ...host, routes: [] }).lookup(parseIPv4('8.8.8.8')).kind, 'unreachable');
   });
   it('host-originated packets take the route src, else the first address of the device', () => {
-    const src = (a: string) => formatIPv4(routing.sourceFor(parseIPv4(a), routing.lookup(parseIPv4(a))) ?? 0);
+    const src = (a: string) =>
+      formatIPv4((routing.sourceFor(parseIPv4(a), routing.lookup(parseIPv4(a))) ?? 0) as number);
     assert.equal(src('172.30.0.2'), '172.30.0.1');
     assert.equal(src('10.8.1.1'), '192.168.70.6');
     assert.equal(src('127.0.0.1'), '127.0.0.1');

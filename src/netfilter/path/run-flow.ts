@@ -13,9 +13,11 @@
  * flow as a timeout); a SYN-ACK retransmitted by the server on its own (timing-dependent).
  */
 import type { FlowResult, FlowSpec, HostState } from '../host-types.ts';
+import type { Ruleset } from '../types.ts';
 import { indexRuleset, type WalkContext } from './chain-walk.ts';
 import { ConntrackTable } from './conntrack.ts';
 import { FlowRunner } from './flow-runner.ts';
+import { tryParseIp } from './ip.ts';
 import { NativeHooks } from './native-hooks.ts';
 import { PacketPath } from './packet-path.ts';
 import { routingFor } from './routing.ts';
@@ -28,9 +30,24 @@ export interface RunFlowOptions {
   trace?: boolean;
 }
 
+const EMPTY_IP6 = new WeakMap<HostState, Ruleset>();
+
+/** The ruleset an IPv6 flow walks: ip6tables' tables, or (none on the host) empty ones. */
+function ip6RulesetOf(host: HostState): Ruleset {
+  if (host.ip6Ruleset) return host.ip6Ruleset;
+  let empty = EMPTY_IP6.get(host);
+  if (!empty) {
+    empty = { tables: [] };
+    EMPTY_IP6.set(host, empty);
+  }
+  return empty;
+}
+
 export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions = {}): FlowResult {
   const routing = routingFor(host);
-  const index = indexRuleset(host.ruleset);
+  // The packet's family picks the tables: iptables' for IPv4, ip6tables' for IPv6.
+  const family = typeof tryParseIp(flow.from) === 'bigint' ? 'ipv6' : 'ipv4';
+  const index = indexRuleset(family === 'ipv6' ? ip6RulesetOf(host) : host.ruleset);
   const counters = new CounterRecorder(index.order);
   const tracer = new PathTracer(options.trace !== false);
   const ctx: WalkContext = {
@@ -44,7 +61,8 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     tracer,
   };
   // iptables-legacy's rules (if any) count on their own rules, not in the flow's deltas.
-  const legacyIndex = host.legacyRuleset ? indexRuleset(host.legacyRuleset) : undefined;
+  // (iptables-legacy's IPv6 tables are not modelled.)
+  const legacyIndex = host.legacyRuleset && family === 'ipv4' ? indexRuleset(host.legacyRuleset) : undefined;
   const legacy: WalkContext | undefined = legacyIndex && {
     ...ctx,
     index: legacyIndex,
@@ -79,6 +97,7 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   const variations = runner.variations;
   return {
     ...outcome,
+    ...(family === 'ipv6' ? { family } : {}),
     counters: counters.list(),
     ...(native ? { nftCounters: native.list() } : {}),
     path: tracer.steps,

@@ -3,10 +3,11 @@
  * Counters are mutated in the ruleset as the kernel would; the recorder keeps the
  * deltas so a result can list exactly what moved.
  */
-import { formatIPv4 } from '../address/index.ts';
+
 import type { FlowResult, PathStep } from '../host-types.ts';
 import { addToCounters } from '../ruleset/counters.ts';
 import type { CounterDelta, Counters, TableName } from '../types.ts';
+import { formatIp, type Ip } from './ip.ts';
 import type { Packet } from './packet.ts';
 
 export class CounterRecorder {
@@ -55,12 +56,12 @@ export class PathTracer {
   }
 
   /** Addresses formatted once per flow: a flow meets a handful, at every step. */
-  private readonly names = new Map<number, string>();
+  private readonly names = new Map<Ip, string>();
 
-  private name(address: number): string {
+  private name(address: Ip): string {
     let text = this.names.get(address);
     if (text === undefined) {
-      text = formatIPv4(address);
+      text = formatIp(address);
       this.names.set(address, text);
     }
     return text;

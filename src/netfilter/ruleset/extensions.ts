@@ -88,6 +88,8 @@ export const MATCHES: Readonly<Record<string, ExtensionDef>> = {
     saveOrder: ['sport', 'dport'],
   }),
   icmp: match('icmp', [one('icmp-type', true)]),
+  /** ip6tables' ICMPv6 match (libxt_icmp6): `-p ipv6-icmp -m icmp6 --icmpv6-type 128`. */
+  icmp6: match('icmp6', [one('icmpv6-type', true)]),
   conntrack: match('conntrack', [...conntrackOptions, one('ctdir')]),
   state: match('state', [one('state', true)]),
   addrtype: match('addrtype', [
@@ -218,11 +220,34 @@ export const STANDARD_VERDICTS: readonly string[] = ['ACCEPT', 'DROP', 'RETURN']
 /** Protocols whose match extension iptables loads implicitly (`-p tcp --dport 80`). */
 export const IMPLICIT_PROTOCOL_MATCHES: readonly string[] = ['tcp', 'udp', 'icmp'];
 
-export function findMatch(name: string): ExtensionDef | undefined {
-  return Object.hasOwn(MATCHES, name) ? MATCHES[name] : undefined;
+/** The match iptables (or ip6tables) loads for `-p PROTO` and an option it does not know. */
+export function implicitMatchOf(protocol: string, family: 'ipv4' | 'ipv6' = 'ipv4'): string | undefined {
+  if (family === 'ipv6')
+    return protocol === 'ipv6-icmp' ? 'icmp6' : protocol === 'icmp' ? undefined : implicitV4(protocol);
+  return implicitV4(protocol);
 }
 
-export function findTarget(name: string): ExtensionDef | undefined {
+function implicitV4(protocol: string): string | undefined {
+  return IMPLICIT_PROTOCOL_MATCHES.includes(protocol) ? protocol : undefined;
+}
+
+/** Extensions one family's tool lacks: ip6tables has no `icmp` match, iptables no `icmp6`. */
+const FAMILY_ONLY: Readonly<Record<string, 'ipv4' | 'ipv6'>> = { icmp: 'ipv4', icmp6: 'ipv6' };
+
+/** ip6tables' REJECT: ICMPv6 errors, and its own default. */
+const REJECT6: ExtensionDef = target('REJECT', [one('reject-with')], {
+  defaults: [{ name: 'reject-with', args: ['icmp6-port-unreachable'] }],
+});
+
+/** A match by name; with `family`, only one that family's tool has. */
+export function findMatch(name: string, family?: 'ipv4' | 'ipv6'): ExtensionDef | undefined {
+  if (!Object.hasOwn(MATCHES, name)) return undefined;
+  const only = FAMILY_ONLY[name];
+  return family !== undefined && only !== undefined && only !== family ? undefined : MATCHES[name];
+}
+
+export function findTarget(name: string, family?: 'ipv4' | 'ipv6'): ExtensionDef | undefined {
+  if (family === 'ipv6' && name === 'REJECT') return REJECT6;
   return Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
 }
 

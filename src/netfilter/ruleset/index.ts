@@ -16,11 +16,13 @@ export {
   findOption,
   findTarget,
   IMPLICIT_PROTOCOL_MATCHES,
+  implicitMatchOf,
   MATCHES,
   type OptionDef,
   STANDARD_VERDICTS,
   TARGETS,
 } from './extensions.ts';
+export { dumpFamily } from './family.ts';
 export { checkJumpGraph, describeJumpPath, type JumpProblem, NFT_JUMP_STACK_SIZE } from './jump-graph.ts';
 export { type ParseRulesetOptions, parseRuleset } from './parse.ts';
 export { canonicalProtocol, ProtocolError, protocolNumber } from './protocol.ts';

@@ -3,11 +3,13 @@
  * original text (byte-exact round trip) beside the parsed spec; every problem is a
  * RulesetParseError naming the file, line and token.
  */
+import type { Family } from '../address/index.ts';
 import { lineTooLong, MAX_LINE_LENGTH } from '../echo.ts';
 import type { Chain, Counters, Policy, Rule, Ruleset, Table } from '../types.ts';
 import { exactCounters, MAX_COUNTER, parseCounterValue } from './counters.ts';
 import { RulesetParseError } from './errors.ts';
 import { findTarget } from './extensions.ts';
+import { dumpFamily } from './family.ts';
 import { checkJumpGraph, describeJumpPath } from './jump-graph.ts';
 import { parseRuleArgs, RuleSpecError } from './rule-spec.ts';
 import { isBuiltinChain, isTableName, newBuiltinChain, newUserChain } from './tables.ts';
@@ -16,6 +18,8 @@ import { TokenizeError, tokenize } from './tokenize.ts';
 export interface ParseRulesetOptions {
   /** Named in errors; default "<input>". */
   file?: string;
+  /** ip6tables-save ('ipv6') or iptables-save; default: what the dump's header (or its addresses) say. */
+  family?: Family;
 }
 
 const COUNTERS = /^\[([^\]:]*):([^\]]*)\]$/;
@@ -30,6 +34,7 @@ interface PendingJump {
 
 export function parseRuleset(text: string, options: ParseRulesetOptions = {}): Ruleset {
   const file = options.file ?? '<input>';
+  const family = options.family ?? dumpFamily(text);
   const rs: Ruleset = { tables: [] };
   const lines = text.split('\n');
   // A final newline does not start another (empty) line.
@@ -123,7 +128,7 @@ export function parseRuleset(text: string, options: ParseRulesetOptions = {}): R
 
     if (line.startsWith('[') || line.startsWith('-')) {
       if (!table) throw fail(lineNo, line, 'rule outside of a table (no *table line before it)', line);
-      parseRuleLine(table, line, lineNo, fail, jumps);
+      parseRuleLine(table, line, lineNo, fail, jumps, family);
       continue;
     }
 
@@ -232,7 +237,14 @@ function parseChainLine(table: Table, line: string, lineNo: number, fail: Fail):
   return chain;
 }
 
-function parseRuleLine(table: Table, line: string, lineNo: number, fail: Fail, jumps: PendingJump[]): Rule {
+function parseRuleLine(
+  table: Table,
+  line: string,
+  lineNo: number,
+  fail: Fail,
+  jumps: PendingJump[],
+  family: Family,
+): Rule {
   let tokens: ReturnType<typeof tokenize>;
   try {
     tokens = tokenize(line);
@@ -276,7 +288,11 @@ function parseRuleLine(table: Table, line: string, lineNo: number, fail: Fail, j
   const textStart = specTokens[0]?.column ?? line.length;
   let parsed: ReturnType<typeof parseRuleArgs>;
   try {
-    parsed = parseRuleArgs(specTokens.map((t) => t.value));
+    parsed = parseRuleArgs(
+      specTokens.map((t) => t.value),
+      undefined,
+      family,
+    );
   } catch (e) {
     if (e instanceof RuleSpecError) {
       const at = specTokens[e.index];

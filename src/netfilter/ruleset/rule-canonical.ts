@@ -32,6 +32,29 @@ const ICMP_TYPES: Readonly<Record<string, string>> = {
   'parameter-problem': '12',
 };
 
+/** libxt_icmp6 prints types (and codes) as numbers. */
+const ICMPV6_TYPES: Readonly<Record<string, string>> = {
+  'destination-unreachable': '1',
+  'no-route': '1/0',
+  'communication-prohibited': '1/1',
+  'address-unreachable': '1/3',
+  'port-unreachable': '1/4',
+  'packet-too-big': '2',
+  'time-exceeded': '3',
+  'parameter-problem': '4',
+  'echo-request': '128',
+  ping: '128',
+  'echo-reply': '129',
+  pong: '129',
+  'router-solicitation': '133',
+  'router-advertisement': '134',
+  'neighbour-solicitation': '135',
+  'neighbor-solicitation': '135',
+  'neighbour-advertisement': '136',
+  'neighbor-advertisement': '136',
+  redirect: '137',
+};
+
 /** libxt_limit prints a rate with its unit's short name (`3/minute` is saved as `3/min`). */
 const LIMIT_UNITS: Readonly<Record<string, string>> = {
   second: 'sec',
@@ -86,6 +109,9 @@ export function canonicalMatch(def: ExtensionDef, m: MatchSpec): MatchSpec {
       return { ...o, args: [canonicalRate(o.args[0] as string)] };
     if (def.name === 'icmp' && o.name === 'icmp-type') {
       return { ...o, args: [ICMP_TYPES[o.args[0] as string] ?? (o.args[0] as string)] };
+    }
+    if (def.name === 'icmp6' && o.name === 'icmpv6-type') {
+      return { ...o, args: [ICMPV6_TYPES[o.args[0] as string] ?? (o.args[0] as string)] };
     }
     if ((def.name === 'conntrack' && o.name === 'ctstate') || (def.name === 'state' && o.name === 'state')) {
       return { ...o, args: [canonicalStates(o.args[0] as string)] };

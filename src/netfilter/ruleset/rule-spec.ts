@@ -3,14 +3,14 @@
  * parsed into a canonical `RuleSpec`. The canonical option forms live in
  * rule-canonical.ts, the printed text in rule-format.ts, the error in rule-spec-error.ts.
  */
-import { AddressError, canonicalCidr } from '../address/index.ts';
+import { AddressError, canonicalCidr, type Family } from '../address/index.ts';
 import type { Inverted, MatchSpec, RuleSpec, TargetSpec } from '../types.ts';
 import {
   type ExtensionDef,
   findMatch,
   findOption,
   findTarget,
-  IMPLICIT_PROTOCOL_MATCHES,
+  implicitMatchOf,
   type OptionDef,
 } from './extensions.ts';
 import { canonicalProtocol, ProtocolError } from './protocol.ts';
@@ -47,9 +47,12 @@ const BUILTIN_LONG: Readonly<Record<string, string>> = {
 const BUILTIN_SHORT = new Set(['s', 'd', 'i', 'o', 'p', 'f', 'm', 'j', 'g']);
 const VALUE_SHORT = new Set(['s', 'd', 'i', 'o', 'p', 'm', 'j', 'g']);
 
-/** Parses argv after `-A CHAIN` into a canonical RuleSpec. Throws RuleSpecError. */
-export function parseRuleSpec(argv: readonly string[]): RuleSpec {
-  return parseRuleArgs(argv).spec;
+/**
+ * Parses argv after `-A CHAIN` into a canonical RuleSpec. Throws RuleSpecError.
+ * `family` 'ipv6' reads the rule as ip6tables does (IPv6 -s/-d, `icmp6`, REJECT's icmp6 default).
+ */
+export function parseRuleSpec(argv: readonly string[], family: Family = 'ipv4'): RuleSpec {
+  return parseRuleArgs(argv, undefined, family).spec;
 }
 
 /**
@@ -59,8 +62,9 @@ export function parseRuleSpec(argv: readonly string[]): RuleSpec {
 export function parseRuleArgs(
   input: readonly string[],
   foreign?: ForeignOptionHook,
+  family: Family = 'ipv4',
 ): { spec: RuleSpec; targetIsChain: boolean } {
-  return new RuleArgsParser(input, foreign).parse();
+  return new RuleArgsParser(input, foreign, family).parse();
 }
 
 /**
@@ -81,6 +85,7 @@ class RuleArgsParser {
   constructor(
     input: readonly string[],
     private readonly foreign: ForeignOptionHook | undefined,
+    private readonly family: Family,
   ) {
     this.argv = [...input];
   }
@@ -130,14 +135,16 @@ class RuleArgsParser {
       case 'd': {
         let cidr: string | undefined;
         try {
-          cidr = canonicalCidr(value as string);
+          cidr = canonicalCidr(value as string, this.family);
         } catch (e) {
           if (e instanceof AddressError) this.fail('bad-value', e.message, atToken + 1);
           throw e;
         }
         this.setOnce(
           letter === 's' ? 'source' : 'destination',
-          cidr === undefined && !inv ? undefined : { invert: inv, value: cidr ?? '0.0.0.0/0' },
+          cidr === undefined && !inv
+            ? undefined
+            : { invert: inv, value: cidr ?? (this.family === 'ipv6' ? '::/0' : '0.0.0.0/0') },
           letter,
           atToken,
         );
@@ -183,7 +190,7 @@ class RuleArgsParser {
         break;
       case 'm': {
         if (inv) this.fail('bad-invert', 'unexpected "!" before -m', this.invertIndex);
-        const def = findMatch(value as string);
+        const def = findMatch(value as string, this.family);
         if (!def) this.fail('unknown-match', `unknown match "${value}"`, atToken + (attached ? 0 : 1));
         const m: LoadedMatch = {
           def: def as ExtensionDef,
@@ -197,7 +204,7 @@ class RuleArgsParser {
         if (inv) this.fail('bad-invert', `unexpected "!" before -${letter}`, this.invertIndex);
         if (this.target) this.fail('duplicate', 'multiple -j flags not allowed', atToken);
         const name = value as string;
-        const def = letter === 'j' ? findTarget(name) : undefined;
+        const def = letter === 'j' ? findTarget(name, this.family) : undefined;
         if (!def && !/^[A-Za-z0-9_.+-][^\s]*$/.test(name)) {
           this.fail('unknown-target', `unknown target "${name}"`, atToken + (attached ? 0 : 1));
         }
@@ -244,10 +251,11 @@ class RuleArgsParser {
     // `-p tcp --dport 80`: iptables loads the protocol's match on the first option it
     // does not know, which is why iptables-save prints `-p tcp -m tcp --dport 80`.
     const proto = this.spec.protocol?.value;
-    if (proto && !this.spec.protocol?.invert && IMPLICIT_PROTOCOL_MATCHES.includes(proto)) {
-      const ext = findMatch(proto) as ExtensionDef;
+    const implicit = proto === undefined ? undefined : implicitMatchOf(proto, this.family);
+    if (proto && implicit && !this.spec.protocol?.invert) {
+      const ext = findMatch(implicit, this.family) as ExtensionDef;
       const def = findOption(ext, name);
-      if (def && !this.loaded.some((m) => m.def.name === proto)) {
+      if (def && !this.loaded.some((m) => m.def.name === ext.name)) {
         const m: LoadedMatch = { def: ext, spec: { name: ext.name, options: [] } };
         this.loaded.push(m);
         return { owner: m.spec, def };

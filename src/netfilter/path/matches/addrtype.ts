@@ -3,7 +3,9 @@
  * route type of an address. Docker's `--dst-type LOCAL` (nat PREROUTING / OUTPUT) is
  * what sends traffic for the host's own addresses, 127/8 included, to the DOCKER chain.
  */
+
 import { cidrContains, parseCidr } from '../../address/index.ts';
+import type { Ip } from '../ip.ts';
 import type { Packet } from '../packet.ts';
 import type { RoutingTable } from '../routing.ts';
 import {
@@ -32,8 +34,8 @@ const KNOWN = new Set([
   'XRESOLVE',
 ]);
 
-function addressType(routing: RoutingTable, address: number, limitDev: string | undefined): string {
-  if (address === 0) return 'UNSPEC';
+function addressType(routing: RoutingTable, address: Ip, limitDev: string | undefined): string {
+  if (address === 0 || address === 0n) return 'UNSPEC';
   if (limitDev !== undefined) {
     // Only the given interface's addresses count as LOCAL (a per-device lookup).
     const owner = routing.localDevOf(address);
@@ -42,7 +44,8 @@ function addressType(routing: RoutingTable, address: number, limitDev: string | 
     return 'LOCAL';
   }
   if (routing.isBroadcast(address)) return 'BROADCAST';
-  if (cidrContains(MULTICAST, address)) return 'MULTICAST';
+  if (typeof address === 'bigint' ? address >> 120n === 0xffn : cidrContains(MULTICAST, address))
+    return 'MULTICAST';
   return routing.lookup(address).kind === 'unreachable' ? 'UNREACHABLE' : 'UNICAST';
 }
 

@@ -3,9 +3,10 @@
  * virtual SNAT / DNAT), --ctproto, --ctorigsrc/--ctorigdst/--ctreplsrc/--ctrepldst,
  * their port twins, --ctstatus and --ctdir. Each with `!`.
  */
-import { cidrContains, parseCidr } from '../../address/index.ts';
+
 import type { MatchSpec, Option } from '../../types.ts';
 import { ctStateOf, type Tuple } from '../conntrack.ts';
+import { type Ip, prefixTest } from '../ip.ts';
 import type { Packet } from '../packet.ts';
 import { PROTOCOL_NUMBERS } from '../packet.ts';
 import { protocolNumber } from './header.ts';
@@ -58,10 +59,15 @@ function addressMatcher(
   field: 'src' | 'dst',
 ): MatchFn {
   const [text] = requireArgs(match, option, 1) as [string];
-  const cidr = parseCidr(text);
+  let test: (address: Ip) => boolean;
+  try {
+    test = prefixTest(text);
+  } catch (error) {
+    throw new MatchOptionError(`-m conntrack --${option.name}: ${(error as Error).message}`);
+  }
   return inverted(option.invert, (p) => {
     const t = tupleField(p, which);
-    return t !== undefined && cidrContains(cidr, t[field]);
+    return t !== undefined && test(t[field]);
   });
 }
 

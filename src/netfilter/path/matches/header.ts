@@ -3,12 +3,13 @@
  * each with its `!`. Interfaces compare by name; a trailing "+" is a prefix wildcard
  * and a hook without that interface compares against "" (so `! -i X` matches in OUTPUT).
  */
-import { parseCidr } from '../../address/index.ts';
+
 import type { RuleSpec } from '../../types.ts';
+import { prefixTest } from '../ip.ts';
 import { PROTOCOL_NUMBERS } from '../packet.ts';
 import { type MatchFn, MatchOptionError } from './match.ts';
 
-const PROTOCOL_BY_NAME: Record<string, number> = { ...PROTOCOL_NUMBERS, all: 0 };
+const PROTOCOL_BY_NAME: Record<string, number> = { ...PROTOCOL_NUMBERS, 'ipv6-icmp': 58, all: 0 };
 
 export function protocolNumber(text: string): number {
   const byName = PROTOCOL_BY_NAME[text.toLowerCase()];
@@ -42,9 +43,9 @@ function ifaceMatches(t: IfaceTest, dev: string): boolean {
 }
 
 export function compileHeader(spec: RuleSpec): MatchFn {
-  const src = spec.source ? { ...parseCidr(spec.source.value), invert: spec.source.invert } : undefined;
+  const src = spec.source ? { test: prefixTest(spec.source.value), invert: spec.source.invert } : undefined;
   const dst = spec.destination
-    ? { ...parseCidr(spec.destination.value), invert: spec.destination.invert }
+    ? { test: prefixTest(spec.destination.value), invert: spec.destination.invert }
     : undefined;
   const iif = ifaceTest(spec.inInterface);
   const oif = ifaceTest(spec.outInterface);
@@ -66,8 +67,8 @@ export function compileHeader(spec: RuleSpec): MatchFn {
     if (fragmentOnly) return false;
     if (oif && !ifaceMatches(oif, p.outDev)) return false;
     if (iif && !ifaceMatches(iif, p.inDev)) return false;
-    if (src && ((p.saddr & src.mask) >>> 0 === src.network) === src.invert) return false;
-    if (dst && ((p.daddr & dst.mask) >>> 0 === dst.network) === dst.invert) return false;
+    if (src && src.test(p.saddr) === src.invert) return false;
+    if (dst && dst.test(p.daddr) === dst.invert) return false;
     if (proto && (PROTOCOL_NUMBERS[p.protocol] === proto.number) === proto.invert) return false;
     return true;
   };

@@ -27,7 +27,9 @@ export const iprangeMatch: MatchModule = {
         throw new MatchOptionError(`-m iprange --${option.name}: ${(error as Error).message}`);
       }
       const field = option.name === 'src-range' ? 'saddr' : 'daddr';
-      tests.push(inverted(option.invert, (p) => p[field] >= low && p[field] <= high));
+      tests.push(
+        inverted(option.invert, (p) => typeof p[field] === 'number' && p[field] >= low && p[field] <= high),
+      );
     }
     return allOf(tests);
   },

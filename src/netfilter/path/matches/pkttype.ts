@@ -29,9 +29,11 @@ export const pkttypeMatch: MatchModule = {
         inverted(option.invert, (p, env) => {
           const kind = env.routing.isBroadcast(p.daddr)
             ? 'broadcast'
-            : cidrContains(MULTICAST, p.daddr)
-              ? 'multicast'
-              : 'unicast';
+            : typeof p.daddr === 'bigint'
+              ? p.daddr >> 120n === 0xffn
+              : cidrContains(MULTICAST, p.daddr)
+                ? 'multicast'
+                : 'unicast';
           return kind === want;
         }),
       );

@@ -4,6 +4,7 @@ import { commentMatch } from './comment.ts';
 
 import { conntrackMatch } from './conntrack.ts';
 import { icmpMatch } from './icmp.ts';
+import { icmp6Match } from './icmp6.ts';
 import { iprangeMatch } from './iprange.ts';
 import { limitMatch } from './limit.ts';
 import { connmarkMatch, markMatch } from './mark.ts';
@@ -22,6 +23,7 @@ export const MATCHES: ReadonlyMap<string, MatchModule> = new Map(
     tcpMatch,
     udpMatch,
     icmpMatch,
+    icmp6Match,
     conntrackMatch,
     stateMatch,
     addrtypeMatch,

@@ -40,7 +40,11 @@ function membersOf(name: string, raw: readonly string[]): Member[] {
 }
 
 function dimensionMatches(d: Dimension, p: Packet, flag: 'src' | 'dst'): boolean {
-  if (d.kind === 'addr') return cidrContains(d.cidr, flag === 'src' ? p.saddr : p.daddr);
+  if (d.kind === 'addr') {
+    // ipsets here are hash:ip/hash:net of family inet: an IPv6 packet is never a member.
+    const address = flag === 'src' ? p.saddr : p.daddr;
+    return typeof address === 'number' && cidrContains(d.cidr, address);
+  }
   if (d.protocol !== undefined && d.protocol !== p.protocol) return false;
   if (p.protocol !== 'tcp' && p.protocol !== 'udp') return false;
   return (flag === 'src' ? p.sport : p.dport) === d.port;

@@ -5,6 +5,7 @@
  */
 import type { Hook, TableName, TargetSpec } from '../../types.ts';
 import type { NatManip } from '../conntrack.ts';
+import type { Ip } from '../ip.ts';
 import type { Packet } from '../packet.ts';
 import type { RoutingTable } from '../routing.ts';
 
@@ -16,6 +17,13 @@ export type RejectWith =
   | 'icmp-net-prohibited'
   | 'icmp-host-prohibited'
   | 'icmp-admin-prohibited'
+  /** ip6tables' REJECT: ICMPv6 destination unreachable (type 1) codes. */
+  | 'icmp6-no-route'
+  | 'icmp6-adm-prohibited'
+  | 'icmp6-addr-unreachable'
+  | 'icmp6-port-unreachable'
+  | 'icmp6-policy-fail'
+  | 'icmp6-reject-route'
   | 'tcp-reset';
 
 export type TargetVerdict =
@@ -27,7 +35,7 @@ export type TargetVerdict =
   | { kind: 'jump'; chain: string }
   | { kind: 'goto'; chain: string }
   /** A NAT binding for the packet's conntrack entry; ends the nat chain like ACCEPT. */
-  | { kind: 'nat'; manip: NatManip; address?: number; port?: number; target: string };
+  | { kind: 'nat'; manip: NatManip; address?: Ip; port?: number; target: string };
 
 export interface TargetEnv {
   hook: Hook;

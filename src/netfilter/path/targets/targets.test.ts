@@ -40,16 +40,16 @@ describe('targets', () => {
   });
   it('MASQUERADE takes the address of the outgoing interface', () => {
     const v = run(target('MASQUERADE'));
-    assert.equal(v.kind === 'nat' ? formatIPv4(v.address ?? 0) : v.kind, '172.30.0.1');
+    assert.equal(v.kind === 'nat' ? formatIPv4((v.address ?? 0) as number) : v.kind, '172.30.0.1');
   });
   it('REDIRECT goes to the incoming interface, or 127.0.0.1 from OUTPUT', () => {
     const pre = run(target('REDIRECT', [['to-ports', ['3128']]]), undefined, { ...env, hook: 'PREROUTING' });
     assert.equal(
-      pre.kind === 'nat' ? `${formatIPv4(pre.address ?? 0)}:${pre.port}` : pre.kind,
+      pre.kind === 'nat' ? `${formatIPv4((pre.address ?? 0) as number)}:${pre.port}` : pre.kind,
       '172.17.0.1:3128',
     );
     const out = run(target('REDIRECT'), undefined, { ...env, hook: 'OUTPUT' });
-    assert.equal(out.kind === 'nat' ? formatIPv4(out.address ?? 0) : out.kind, '127.0.0.1');
+    assert.equal(out.kind === 'nat' ? formatIPv4((out.address ?? 0) as number) : out.kind, '127.0.0.1');
   });
   it('REJECT defaults to port-unreachable and knows the aliases', () => {
     assert.deepEqual(run(target('REJECT')), { kind: 'reject', with: 'icmp-port-unreachable' });
