@@ -44,26 +44,35 @@ export async function prepareNamespace(
 }
 
 /**
- * The container's address on the first of `networks` that gave it one (docker inspect
- * lists networks by name, not in the order they were attached).
+ * A field of each network of the container (docker inspect lists networks by name, not in
+ * the order they were attached), by network name.
  */
-export async function containerAddress(
+async function addressesByNetwork(
   host: StartedDindHost,
   name: string,
-  networks: readonly string[],
-): Promise<string | undefined> {
+  field: 'IPAddress' | 'GlobalIPv6Address',
+): Promise<Map<string, string>> {
   const out = await host.dockerOrThrow([
     'inspect',
     '-f',
-    '{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}} {{end}}',
+    `{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.${field}}} {{end}}`,
     name,
   ]);
-  const byNetwork = new Map(
+  return new Map(
     out
       .split(' ')
       .filter((w) => w.includes('='))
       .map((w) => [w.slice(0, w.lastIndexOf('=')), w.slice(w.lastIndexOf('=') + 1)] as const),
   );
+}
+
+/** The container's IPv4 address on the first of `networks` that gave it one, else any it has. */
+export async function containerAddress(
+  host: StartedDindHost,
+  name: string,
+  networks: readonly string[],
+): Promise<string | undefined> {
+  const byNetwork = await addressesByNetwork(host, name, 'IPAddress');
   for (const network of networks) {
     const address = byNetwork.get(network);
     if (address) return address;
@@ -80,18 +89,7 @@ export async function containerAddress6(
   name: string,
   networks: readonly string[],
 ): Promise<string | undefined> {
-  const out = await host.dockerOrThrow([
-    'inspect',
-    '-f',
-    '{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.GlobalIPv6Address}} {{end}}',
-    name,
-  ]);
-  const byNetwork = new Map(
-    out
-      .split(' ')
-      .filter((w) => w.includes('='))
-      .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as const),
-  );
+  const byNetwork = await addressesByNetwork(host, name, 'GlobalIPv6Address');
   for (const network of networks) {
     const address = byNetwork.get(network);
     if (address) return address;

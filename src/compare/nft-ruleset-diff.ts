@@ -9,7 +9,7 @@
 import { nftRowText } from '../netfilter/firewall-state.ts';
 import { serializeNftTable } from '../netfilter/nft/serialize.ts';
 import type { NftRuleset, NftSet, NftTable } from '../netfilter/nft/types.ts';
-import { type DiffOp, diffSequences } from './sequence-diff.ts';
+import { type DiffOp, diffSequences, renderUnified } from './sequence-diff.ts';
 
 export type NftDifferenceKind =
   /** Present on the real host, absent from the model. */
@@ -125,7 +125,7 @@ export function compareNftRulesets(
       const ops = diffSequences(a.lines, b.lines, (l) => l);
       if (!ops.some((o) => o.op !== 'same')) continue;
       differences.push(...classify(key, name, ops));
-      hunks.push([`@@ ${key} ${name} @@`, ...renderOps(ops)].join('\n'));
+      hunks.push([`@@ ${key} ${name} @@`, ...renderUnified(ops, (l: string) => l)].join('\n'));
     }
   }
   const unified = hunks.length === 0 ? '' : ['--- real', '+++ model', ...hunks].join('\n');
@@ -153,29 +153,6 @@ function classify(table: string, object: string, ops: DiffOp<string>[]): NftDiff
     } else out.push({ kind: 'missing-line', table, object, real: o.a, realLine: o.aIndex + 1 });
   }
   for (const a of added) out.push({ kind: 'extra-line', table, object, model: a.b, modelLine: a.bIndex + 1 });
-  return out;
-}
-
-/** The object's diff with up to two lines of context around each change, like `diff -u`. */
-function renderOps(ops: DiffOp<string>[], context = 2): string[] {
-  const near = ops.map(() => false);
-  ops.forEach((o, i) => {
-    if (o.op === 'same') return;
-    for (let k = Math.max(0, i - context); k <= Math.min(ops.length - 1, i + context); k++) near[k] = true;
-  });
-  const out: string[] = [];
-  let skipped = false;
-  ops.forEach((o, i) => {
-    if (!near[i]) {
-      skipped = true;
-      return;
-    }
-    if (skipped && out.length > 0) out.push(' …');
-    skipped = false;
-    if (o.op === 'same') out.push(` ${o.b}`);
-    else if (o.op === 'del') out.push(`-${o.a}`);
-    else out.push(`+${o.b}`);
-  });
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Chain, Policy, Ruleset, Table, TableName } from '../netfilter/types.ts';
 import { maskDnsPorts } from './dns-ports.ts';
-import { type DiffOp, diffSequences } from './sequence-diff.ts';
+import { type DiffOp, diffSequences, renderUnified } from './sequence-diff.ts';
 
 export type RulesetDifferenceKind =
   /** Present on the real host, absent from the model. */
@@ -105,7 +105,7 @@ export function compareRulesets(real: Ruleset, model: Ruleset): RulesetCompariso
       }
       const ops = diffSequences(ruleLines(rc), ruleLines(mc), (l) => l.key);
       differences.push(...classify(name, chainName, ops));
-      if (ops.some((o) => o.op !== 'same')) hunk.push(...renderOps(ops));
+      if (ops.some((o) => o.op !== 'same')) hunk.push(...renderUnified(ops, (l: Line) => l.text));
       if (hunk.length > 0) hunks.push([`@@ *${name} ${chainName} @@`, ...hunk].join('\n'));
     }
   }
@@ -148,29 +148,6 @@ function classify(table: TableName, chain: string, ops: DiffOp<Line>[]): Ruleset
   }
   for (const a of added)
     out.push({ kind: 'extra-rule', table, chain, model: a.b.text, modelRule: a.bIndex + 1 });
-  return out;
-}
-
-/** The chain's diff with up to two lines of context around each change, like `diff -u`. */
-function renderOps(ops: DiffOp<Line>[], context = 2): string[] {
-  const near = ops.map(() => false);
-  ops.forEach((o, i) => {
-    if (o.op === 'same') return;
-    for (let k = Math.max(0, i - context); k <= Math.min(ops.length - 1, i + context); k++) near[k] = true;
-  });
-  const out: string[] = [];
-  let skipped = false;
-  ops.forEach((o, i) => {
-    if (!near[i]) {
-      skipped = true;
-      return;
-    }
-    if (skipped && out.length > 0) out.push(' …');
-    skipped = false;
-    if (o.op === 'same') out.push(` ${o.b.text}`);
-    else if (o.op === 'del') out.push(`-${o.a.text}`);
-    else out.push(`+${o.b.text}`);
-  });
   return out;
 }
 

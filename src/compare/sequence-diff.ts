@@ -43,3 +43,29 @@ export function diffSequences<T>(a: readonly T[], b: readonly T[], key: (x: T) =
 function at(table: number[][], i: number, j: number): number {
   return (table[i] as number[])[j] as number;
 }
+
+/**
+ * The ops as `diff -u` prints a hunk: `-` real, `+` model, ` ` both, with up to `context`
+ * lines around each change and ` …` where unchanged lines were left out.
+ */
+export function renderUnified<T>(ops: readonly DiffOp<T>[], text: (x: T) => string, context = 2): string[] {
+  const near = ops.map(() => false);
+  ops.forEach((o, i) => {
+    if (o.op === 'same') return;
+    for (let k = Math.max(0, i - context); k <= Math.min(ops.length - 1, i + context); k++) near[k] = true;
+  });
+  const out: string[] = [];
+  let skipped = false;
+  ops.forEach((o, i) => {
+    if (!near[i]) {
+      skipped = true;
+      return;
+    }
+    if (skipped && out.length > 0) out.push(' …');
+    skipped = false;
+    if (o.op === 'same') out.push(` ${text(o.b)}`);
+    else if (o.op === 'del') out.push(`-${text(o.a)}`);
+    else out.push(`+${text(o.b)}`);
+  });
+  return out;
+}

@@ -17,6 +17,40 @@ import {
 import { orderPortMappings } from './port-sort.ts';
 
 /**
+ * A binding that joins the container's at once (so a later failure releases its port),
+ * with its docker-proxy listener where the userland proxy runs and the port is NATed.
+ */
+function addBinding(
+  s: DaemonState,
+  c: ContainerState,
+  n: NetworkState,
+  m: PortMapping,
+  at: { hostIp: string; hostPort: number; containerIp: string; routed: boolean },
+): Binding {
+  const b: Binding = {
+    protocol: m.protocol,
+    hostIp: at.hostIp,
+    hostPort: at.hostPort,
+    containerIp: at.containerIp,
+    containerPort: m.containerPort,
+    bridge: n.bridge,
+    hairpin: hairpinOf(s),
+    listeners: [],
+  };
+  if (s.daemon.userlandProxy && !at.routed) {
+    b.listeners.push({
+      protocol: m.protocol,
+      address: at.hostIp,
+      port: at.hostPort,
+      forwardTo: { address: at.containerIp, port: m.containerPort },
+      owner: 'docker-proxy',
+    });
+  }
+  c.bindings.push(b);
+  return b;
+}
+
+/**
  * The IPv6 binding of a mapping on an IPv6 network (27.0+, and 26.1's portmapper for IPv6
  * containers): `[::]:H` (or the given IPv6 host address) to the container's IPv6 address,
  * NATed by ip6tables and proxied by docker-proxy on `[::]`. It takes the place of the
@@ -34,27 +68,7 @@ function bindPort6(
   const hostIp = m.hostIp ?? '::';
   // One mapping gets the same host port in both families (an ephemeral one too).
   const hostPort = routed ? 0 : s.ports.request(hostIp, m.protocol, m.hostPort ?? v4?.hostPort);
-  const b: Binding = {
-    protocol: m.protocol,
-    hostIp,
-    hostPort,
-    containerIp: containerIp6,
-    containerPort: m.containerPort,
-    bridge: n.bridge,
-    hairpin: hairpinOf(s),
-    listeners: [],
-  };
-  if (s.daemon.userlandProxy && !routed) {
-    b.listeners.push({
-      protocol: m.protocol,
-      address: hostIp,
-      port: hostPort,
-      forwardTo: { address: containerIp6, port: m.containerPort },
-      owner: 'docker-proxy',
-    });
-  }
-  c.bindings.push(b);
-  return b;
+  return addBinding(s, c, n, m, { hostIp, hostPort, containerIp: containerIp6, routed });
 }
 
 const isV6 = (address: string | undefined): boolean => address?.includes(':') ?? false;
@@ -81,26 +95,7 @@ function bindPort(
   const routed = n.gatewayMode === 'routed';
   const hostIp = routed ? '0.0.0.0' : (m.hostIp ?? n.hostBindingIp);
   const hostPort = routed ? 0 : s.ports.request(hostIp, m.protocol, m.hostPort);
-  const b: Binding = {
-    protocol: m.protocol,
-    hostIp,
-    hostPort,
-    containerIp,
-    containerPort: m.containerPort,
-    bridge: n.bridge,
-    hairpin: hairpinOf(s),
-    listeners: [],
-  };
-  if (s.daemon.userlandProxy && !routed) {
-    b.listeners.push({
-      protocol: m.protocol,
-      address: hostIp,
-      port: hostPort,
-      forwardTo: { address: containerIp, port: m.containerPort },
-      owner: 'docker-proxy',
-    });
-  }
-  c.bindings.push(b);
+  const b = addBinding(s, c, n, m, { hostIp, hostPort, containerIp, routed });
   // An IPv6 network binds [::] to the container's IPv6 address instead of the twin below.
   if (containerIp6 && m.hostIp === undefined && (routed ? n.hostBindingIp : hostIp) === '0.0.0.0')
     return [b, bindPort6(s, c, n, containerIp6, m, b)];

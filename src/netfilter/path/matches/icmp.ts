@@ -39,36 +39,65 @@ const ICMP_TYPES: Record<string, [number, number | undefined]> = {
   'address-mask-reply': [18, undefined],
 };
 
-export function parseIcmpType(text: string): [number, number | undefined] | 'any' {
-  if (text === 'any') return 'any';
-  const named = ICMP_TYPES[text];
+type IcmpTypes = Record<string, [number, number | undefined]>;
+
+/** A type by name (the table's) or number, `N[/CODE]`; `any` where iptables takes it. */
+function parseType(
+  text: string,
+  types: IcmpTypes,
+  flag: string,
+  any: boolean,
+): [number, number | undefined] | 'any' {
+  if (any && text === 'any') return 'any';
+  const named = types[text];
   if (named) return named;
   const m = /^(\d+)(?:\/(\d+))?$/.exec(text);
   if (m && Number(m[1]) <= 255 && (m[2] === undefined || Number(m[2]) <= 255)) {
     return [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])];
   }
-  throw new MatchOptionError(
-    `-m icmp --icmp-type: unknown type "${text}" (a name like echo-request, or N[/CODE])`,
-  );
+  throw new MatchOptionError(`${flag}: unknown type "${text}" (a name like echo-request, or N[/CODE])`);
 }
 
-export const icmpMatch: MatchModule = {
-  name: 'icmp',
-  compile(match) {
-    const tests: MatchFn[] = [(p) => p.protocol === 'icmp'];
-    for (const option of match.options) {
-      if (option.name !== 'icmp-type') unknownOption(match, option);
-      const [text] = requireArgs(match, option, 1) as [string];
-      const parsed = parseIcmpType(text);
-      if (parsed === 'any') {
-        tests.push(inverted(option.invert, () => true));
-        continue;
+export function parseIcmpType(text: string): [number, number | undefined] | 'any' {
+  return parseType(text, ICMP_TYPES, '-m icmp --icmp-type', true);
+}
+
+/**
+ * The icmp and icmp6 matches: the same shape (protocol, then one type test per option,
+ * each with `!`), with each family's type names and option.
+ */
+export function icmpTypeMatch(spec: {
+  name: 'icmp' | 'icmp6';
+  protocol: 'icmp' | 'icmpv6';
+  option: string;
+  types: IcmpTypes;
+}): MatchModule {
+  const any = spec.name === 'icmp';
+  return {
+    name: spec.name,
+    compile(match) {
+      const tests: MatchFn[] = [(p) => p.protocol === spec.protocol];
+      for (const option of match.options) {
+        if (option.name !== spec.option) unknownOption(match, option);
+        const [text] = requireArgs(match, option, 1) as [string];
+        const parsed = parseType(text, spec.types, `-m ${spec.name} --${spec.option}`, any);
+        if (parsed === 'any') {
+          tests.push(inverted(option.invert, () => true));
+          continue;
+        }
+        const [type, code] = parsed;
+        tests.push(
+          inverted(option.invert, (p) => p.icmpType === type && (code === undefined || p.icmpCode === code)),
+        );
       }
-      const [type, code] = parsed;
-      tests.push(
-        inverted(option.invert, (p) => p.icmpType === type && (code === undefined || p.icmpCode === code)),
-      );
-    }
-    return allOf(tests);
-  },
-};
+      return allOf(tests);
+    },
+  };
+}
+
+export const icmpMatch = icmpTypeMatch({
+  name: 'icmp',
+  protocol: 'icmp',
+  option: 'icmp-type',
+  types: ICMP_TYPES,
+});

@@ -1,13 +1,5 @@
 /** -m icmp6 --icmpv6-type TYPE[/CODE] | NAME (ip6tables' names, libxt_icmp6), with `!`. */
-import {
-  allOf,
-  inverted,
-  type MatchFn,
-  type MatchModule,
-  MatchOptionError,
-  requireArgs,
-  unknownOption,
-} from './match.ts';
+import { icmpTypeMatch } from './icmp.ts';
 
 /** [type, code]; code undefined = any code of the type. */
 const ICMPV6_TYPES: Record<string, [number, number | undefined]> = {
@@ -37,30 +29,9 @@ const ICMPV6_TYPES: Record<string, [number, number | undefined]> = {
   redirect: [137, undefined],
 };
 
-export function parseIcmpv6Type(text: string): [number, number | undefined] {
-  const named = ICMPV6_TYPES[text];
-  if (named) return named;
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(text);
-  if (m && Number(m[1]) <= 255 && (m[2] === undefined || Number(m[2]) <= 255)) {
-    return [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])];
-  }
-  throw new MatchOptionError(
-    `-m icmp6 --icmpv6-type: unknown type "${text}" (a name like echo-request, or N[/CODE])`,
-  );
-}
-
-export const icmp6Match: MatchModule = {
+export const icmp6Match = icmpTypeMatch({
   name: 'icmp6',
-  compile(match) {
-    const tests: MatchFn[] = [(p) => p.protocol === 'icmpv6'];
-    for (const option of match.options) {
-      if (option.name !== 'icmpv6-type') unknownOption(match, option);
-      const [text] = requireArgs(match, option, 1) as [string];
-      const [type, code] = parseIcmpv6Type(text);
-      tests.push(
-        inverted(option.invert, (p) => p.icmpType === type && (code === undefined || p.icmpCode === code)),
-      );
-    }
-    return allOf(tests);
-  },
-};
+  protocol: 'icmpv6',
+  option: 'icmpv6-type',
+  types: ICMPV6_TYPES,
+});
