@@ -274,8 +274,9 @@ export class NettwinWorld extends World<NettwinParameters> {
         )
       );
     }
+    const firewall = await this.firewall(); // one read of the host for both families
     for (const family of ['ipv4', 'ipv6'] as const) {
-      const tables = tablesHoldingRule(await this.ruleset(family), rule);
+      const tables = tablesHoldingRule(iptablesOf(firewall, 'iptables-nft', family), rule);
       if (tables.length === 1 && tables[0]) return { family, table: tables[0] };
       if (tables.length > 1) {
         const names = tables.map((table) => tableLabel({ family, table }));

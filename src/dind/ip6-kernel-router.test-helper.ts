@@ -10,7 +10,7 @@
  * finished before anything is measured — never tolerated in a comparison.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inRouter, type Leg, ROUTER, writeFile } from './nft-kernel-router.test-helper.ts';
+import { inRouter, type Leg, ROUTER, wireLegs, writeFile } from './nft-kernel-router.test-helper.ts';
 import { QUIET_IPV6 } from './outside-world-ipv6.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
@@ -54,44 +54,7 @@ export async function buildRouter6(host: StartedDindHost, legs: readonly Leg[]):
   // Bridged IPv6 goes through ip6tables' FORWARD (br_netfilter), as on a Docker host.
   await run(inRouter(['sysctl', '-qw', 'net.bridge.bridge-nf-call-ip6tables=1']));
 
-  const bridges = new Set<string>();
-  for (const [i, leg] of legs.entries()) {
-    const outer = `ntv${i}`;
-    await run([
-      'ip',
-      'link',
-      'add',
-      outer,
-      'netns',
-      ROUTER,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      leg.ns,
-    ]);
-    if (leg.kind === 'bridge') {
-      if (!bridges.has(leg.dev)) {
-        bridges.add(leg.dev);
-        // No multicast snooping: the bridge neither queries nor keeps MLD state of its own.
-        await run(inRouter(['ip', 'link', 'add', leg.dev, 'type', 'bridge', 'mcast_snooping', '0']));
-        await run(inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev, 'nodad']));
-        await run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
-      }
-      await run(inRouter(['ip', 'link', 'set', outer, 'master', leg.dev]));
-      await run(inRouter(['ip', 'link', 'set', outer, 'up']));
-    } else {
-      await run(inRouter(['ip', 'link', 'set', outer, 'name', leg.dev]));
-      await run(inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev, 'nodad']));
-      await run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
-    }
-    const inLeg = (argv: string[]) => ['ip', 'netns', 'exec', leg.ns, ...argv];
-    await run(inLeg(['ip', 'addr', 'add', `${leg.address}/${leg.prefix}`, 'dev', 'eth0', 'nodad']));
-    await run(inLeg(['ip', 'link', 'set', 'eth0', 'up']));
-    await run(inLeg(['ip', '-6', 'route', 'add', 'default', 'via', leg.gateway]));
-  }
+  await wireLegs(host, legs, 'ipv6');
   await permanentNeighbours(host, legs);
   await settle(host, legs);
 }

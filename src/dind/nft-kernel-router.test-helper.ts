@@ -39,10 +39,22 @@ export async function buildRouter(host: StartedDindHost, legs: readonly Leg[]): 
     await run(['ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
   }
   await run(inRouter(['sysctl', '-qw', 'net.ipv4.ip_forward=1']));
+  await wireLegs(host, legs, 'ipv4');
+  await warmNeighbours(host, legs);
+}
+
+/**
+ * The router's side of each leg (a bridge per `dev`, or a plain interface) and the leg's
+ * namespace behind a veth pair, with addresses and a default route of one family. IPv6
+ * addresses skip duplicate address detection (`nodad`): DAD's probes and its delay would
+ * fall into the first measured step.
+ */
+export async function wireLegs(host: StartedDindHost, legs: readonly Leg[], family: 'ipv4' | 'ipv6') {
+  const addrFlags = family === 'ipv6' ? ['nodad'] : [];
   const bridges = new Set<string>();
   for (const [i, leg] of legs.entries()) {
     const outer = `ntv${i}`;
-    await run([
+    await host.run([
       'ip',
       'link',
       'add',
@@ -62,24 +74,30 @@ export async function buildRouter(host: StartedDindHost, legs: readonly Leg[]): 
         bridges.add(leg.dev);
         // No multicast snooping: a snooping bridge joins 224.0.0.106 (all-snoopers) and sends
         // two IGMPv3 reports (40 bytes, OUTPUT and nat POSTROUTING) at random times in the
-        // next seconds, which once landed in a measured ping's counters (CI, stop 26).
-        await run(inRouter(['ip', 'link', 'add', leg.dev, 'type', 'bridge', 'mcast_snooping', '0']));
-        await run(inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev]));
-        await run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
+        // next seconds, which once landed in a measured ping's counters (CI, stop 26); for
+        // IPv6 it would keep MLD state and report ff02::6a the same way.
+        await host.run(inRouter(['ip', 'link', 'add', leg.dev, 'type', 'bridge', 'mcast_snooping', '0']));
+        await host.run(
+          inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev, ...addrFlags]),
+        );
+        await host.run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
       }
-      await run(inRouter(['ip', 'link', 'set', outer, 'master', leg.dev]));
-      await run(inRouter(['ip', 'link', 'set', outer, 'up']));
+      await host.run(inRouter(['ip', 'link', 'set', outer, 'master', leg.dev]));
+      await host.run(inRouter(['ip', 'link', 'set', outer, 'up']));
     } else {
-      await run(inRouter(['ip', 'link', 'set', outer, 'name', leg.dev]));
-      await run(inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev]));
-      await run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
+      await host.run(inRouter(['ip', 'link', 'set', outer, 'name', leg.dev]));
+      await host.run(
+        inRouter(['ip', 'addr', 'add', `${leg.gateway}/${leg.prefix}`, 'dev', leg.dev, ...addrFlags]),
+      );
+      await host.run(inRouter(['ip', 'link', 'set', leg.dev, 'up']));
     }
     const inLeg = (argv: string[]) => ['ip', 'netns', 'exec', leg.ns, ...argv];
-    await run(inLeg(['ip', 'addr', 'add', `${leg.address}/${leg.prefix}`, 'dev', 'eth0']));
-    await run(inLeg(['ip', 'link', 'set', 'eth0', 'up']));
-    await run(inLeg(['ip', 'route', 'add', 'default', 'via', leg.gateway]));
+    await host.run(inLeg(['ip', 'addr', 'add', `${leg.address}/${leg.prefix}`, 'dev', 'eth0', ...addrFlags]));
+    await host.run(inLeg(['ip', 'link', 'set', 'eth0', 'up']));
+    await host.run(
+      inLeg(['ip', ...(family === 'ipv6' ? ['-6'] : []), 'route', 'add', 'default', 'via', leg.gateway]),
+    );
   }
-  await warmNeighbours(host, legs);
 }
 
 /**
