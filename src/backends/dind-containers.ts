@@ -96,34 +96,3 @@ export async function containerAddress6(
   }
   return undefined;
 }
-
-/**
- * IPv6 is chatty on its own: a new endpoint solicits routers (forever, with backoff), runs
- * duplicate address detection on its link-local address and reports its multicast
- * listeners over seconds, and any of it may land in a counter of a later step. Quiet at
- * the source, per endpoint (Docker 25+'s endpoint sysctls, IFNAME standing for the
- * container's interface; measured quiet by ipv6-kernel's tcpdump after the first ~30 ms).
- */
-export const QUIET_IPV6_ENDPOINT_SYSCTLS = [
-  'net.ipv6.conf.IFNAME.router_solicitations=0',
-  'net.ipv6.conf.IFNAME.accept_dad=0',
-  'net.ipv6.conf.IFNAME.mldv2_unsolicited_report_interval=10',
-];
-
-/**
- * `docker run --network` for a network with IPv6: the long form carrying the quiet
- * endpoint sysctls (CSV: the driver-opt's value holds commas, so it is quoted). The name
- * is a validated Docker network name (letters, digits, _ . -): no quoting needed.
- */
-export function quietIpv6NetworkArg(network: string): string {
-  return `name=${network},"driver-opt=com.docker.network.endpoint.sysctls=${QUIET_IPV6_ENDPOINT_SYSCTLS.join(',')}"`;
-}
-
-/**
- * Docker 28's bridge sends 3 unsolicited neighbour advertisements, 1 s apart, for every new
- * endpoint address (advertise_addr); 0 turns them off. Older versions have no such option.
- */
-export function quietIpv6NetworkOptions(dockerVersion: string): string[] {
-  const major = Number.parseInt(dockerVersion, 10);
-  return major >= 28 ? ['-o', 'com.docker.network.advertise_addr_nmsgs=0'] : [];
-}

@@ -1,7 +1,7 @@
 /** `docker network create` on a DinD host: its argv, and what Docker's IPAM reported per family. */
 import type { NetworkOptions } from '../contract.ts';
 import type { StartedDindHost } from '../dind/started-dind-host.ts';
-import { quietIpv6NetworkOptions } from './dind-containers.ts';
+import { quietIpv6NetworkOptions } from './dind-ipv6-quiet.ts';
 
 /** argv after `docker`: IPv4 options as before, then the IPv6 half (`--ipv6 [--subnet V6 [--gateway V6]]`). */
 export function networkCreateArgs(o: NetworkOptions, dockerVersion: string): string[] {

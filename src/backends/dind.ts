@@ -39,13 +39,15 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
-import {
-  containerAddress,
-  containerAddress6,
-  prepareNamespace,
-  quietIpv6NetworkArg,
-} from './dind-containers.ts';
+import { containerAddress, containerAddress6, prepareNamespace } from './dind-containers.ts';
 import { warmIpv6Neighbours } from './dind-ipv6-neighbours.ts';
+import {
+  hasEndpointSysctls,
+  quietConnectedEndpoint,
+  quietIpv6ConnectArgs,
+  quietIpv6RunArgs,
+  settleIpv6Endpoint,
+} from './dind-ipv6-quiet.ts';
 import { bridgeAddress, IPAM_TEMPLATE, networkCreateArgs, parseIpamConfigs } from './dind-networks.ts';
 import { restoreStandaloneHost } from './dind-standalone.ts';
 import { DindTraffic, IPV4, type StartedContainer } from './dind-traffic.ts';
@@ -149,8 +151,10 @@ export class DindBackend implements Backend {
   async runContainer(o: ContainerOptions): Promise<ContainerInfo> {
     const host = this.dindHost();
     const args = ['run', '-d', '--name', o.name];
-    if (o.network)
-      args.push('--network', this.ipv6Networks.has(o.network) ? quietIpv6NetworkArg(o.network) : o.network);
+    if (o.network) {
+      if (this.ipv6Networks.has(o.network)) args.push(...quietIpv6RunArgs(o.network, this.dockerVersion));
+      else args.push('--network', o.network);
+    }
     if (o.ip) args.push('--ip', o.ip);
     for (const alias of o.aliases ?? []) args.push('--network-alias', alias);
     for (const p of o.publish ?? []) args.push('-p', publishArg(p));
@@ -171,8 +175,11 @@ export class DindBackend implements Backend {
   private async prepareNamespace(o: ContainerOptions): Promise<void> {
     const started = this.containers.get(o.name);
     await prepareNamespace(this.dindHost(), o, started);
+    const networks6 = (started?.networks ?? []).filter((n) => this.ipv6Networks.has(n));
+    // Before Docker 27, DAD's probe and reports go out after the start (dind-ipv6-quiet.ts).
+    if (networks6.length > 0) await settleIpv6Endpoint(this.dindHost(), o.name);
     // IPv6 neighbours permanent on its IPv6 networks (dind-ipv6-neighbours.ts).
-    for (const network of started?.networks ?? []) {
+    for (const network of networks6) {
       const v6 = this.ipv6Networks.get(network);
       if (!v6) continue;
       const members = [...this.containers].filter(([, c]) => c.networks.includes(network)).map(([n]) => n);
@@ -225,7 +232,11 @@ export class DindBackend implements Backend {
     const args = ['network', 'connect'];
     if (endpoint?.ip) args.push('--ip', endpoint.ip);
     for (const alias of endpoint?.aliases ?? []) args.push('--alias', alias);
+    const ipv6 = this.ipv6Networks.has(network);
+    if (ipv6) args.push(...quietIpv6ConnectArgs(this.dockerVersion));
     await this.dindHost().dockerOrThrow([...args, network, container]);
+    if (ipv6 && !hasEndpointSysctls(this.dockerVersion))
+      await quietConnectedEndpoint(this.dindHost(), container);
     const started = this.containers.get(container);
     if (started && !started.networks.includes(network)) started.networks.push(network);
     return this.attached(container);

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quietIpv6NetworkArg } from '../backends/dind-ipv6-quiet.ts';
 import { onMachine } from './outside-world.ts';
 import { OUTSIDE_IPV6 } from './outside-world-ipv6.ts';
 import { DindSession } from './session.ts';
@@ -15,22 +16,6 @@ import type { StartedDindHost } from './started-dind-host.ts';
 
 const session = new DindSession();
 let host: StartedDindHost;
-
-/**
- * A container's own IPv6 chatter, off at the source (measured with tcpdump on 28.5: without
- * these, the container sends router solicitations forever with backoff, a DAD probe for
- * its link-local address and MLD reports up to ~2.5 s after start, and Docker sends 3
- * unsolicited NAs for its address 1 s apart). libnetwork sets endpoint sysctls on the
- * interface before it comes up (Docker 27+); `advertise_addr_nmsgs=0` is a network option
- * (Docker 28+). What remains are the MLD reports within ~30 ms of the link coming up.
- */
-const QUIET_ENDPOINT = `"driver-opt=com.docker.network.endpoint.sysctls=${[
-  'router_solicitations=0',
-  'accept_dad=0',
-  'mldv2_unsolicited_report_interval=10',
-]
-  .map((s) => `net.ipv6.conf.IFNAME.${s}`)
-  .join(',')}"`;
 
 /** Seconds of silence a step of a scenario may take. */
 const IDLE_SECONDS = 8;
@@ -96,7 +81,7 @@ describe('a DinD host with IPv6 in its outside world', () => {
       '--name',
       'web6',
       '--network',
-      `name=n6,${QUIET_ENDPOINT}`,
+      quietIpv6NetworkArg('n6'),
       '-p',
       '8080:80',
       session.config.workloadImage,
