@@ -1,7 +1,9 @@
 @docker-29
 Feature: Docker 29's nftables backend
   With `dockerd --firewall-backend=nftables` (29.0+, experimental), Docker leaves iptables
-  alone and writes one native table, `ip docker-bridges`: base chains at the forward,
+  alone and writes native tables, `ip docker-bridges` (and `ip6 docker-bridges`, the same
+  with IPv6 addresses, for networks with IPv6; the model lists it from the first such
+  network, Docker makes it at start): base chains at the forward,
   prerouting, output and postrouting hooks that only dispatch, through verdict maps keyed
   by interface name, to chains of each bridge (`filter-forward-in__bridge1` …). Inside a
   network, the ICC rule accepts; going in from anywhere else, only published ports are
@@ -62,3 +64,39 @@ Feature: Docker 29's nftables backend
     Scenario: Pings addressed to the container are dropped too
       When the external client pings "c1" 3 times
       Then the ping fails
+
+  Rule: IPv6 networks get the same rules in table ip6 docker-bridges (ip6 addresses, ICMPv6)
+
+    Background:
+      Given a Docker host with IPv6 running Docker 29.7 and daemon options "--firewall-backend=nftables"
+      And a bridge network "n6a" with subnet 172.30.0.0/24 and IPv6 subnet fd00:1::/64 named bridge "br6a"
+      And a bridge network "n6b" with subnet 172.31.0.0/24 and IPv6 subnet fd00:2::/64 named bridge "br6b"
+      And container "a1" on network "n6a"
+      And container "a2" on network "n6a"
+      And container "b1" on network "n6b"
+
+    Scenario: Two containers on one IPv6 network ping each other over IPv6 (the ip6 table's ICC rule)
+      When "a1" pings "a2" over IPv6 3 times
+      Then the ping succeeds
+      And these rules counted packets:
+        | table | rule                                                                               | packets | bytes |
+        |       | ip6 docker-bridges filter-forward-in__br6a: iifname "br6a" accept comment "ICC"     | 1       | 104   |
+        |       | ip6 docker-bridges filter-forward-in__br6a: ct state established,related accept    | 5       | 520   |
+      And the counters match the model
+
+    Scenario: A ping across IPv6 networks dies in the ip6 table's raw-PREROUTING (DROP DIRECT ACCESS)
+      When "a1" pings "b1" over IPv6 3 times
+      Then the ping fails
+      And these rules counted packets:
+        | table | rule                                                                                                    | packets | bytes |
+        |       | ip6 docker-bridges raw-PREROUTING: ip6 daddr fd00:2::2 iifname != "br6b" drop comment "DROP DIRECT ACCESS" | 3       | 312   |
+      And the counters match the model
+
+    Scenario: The published port answers an external client over IPv6, through the ip6 table's DNAT rule
+      Given container "web" on network "n6a" publishing 8080:80 serving "hello" over http
+      When an external client requests http://[fd70::6]:8080/
+      Then the request succeeds with body "hello"
+      And these rules counted packets:
+        | table | rule                                                                                                                               | packets |
+        |       | ip6 docker-bridges nat-prerouting-and-output: iifname != "br6a" ip6 saddr != fe80::/10 tcp dport 8080 dnat to [fd00:1::4]:80 comment "DNAT" | 1       |
+      And the counters match the model

@@ -80,6 +80,24 @@ Feature: Docker on a firewalld host
       | 26.1       | inet firewalld filter_FORWARD_POLICIES: iifname "web_net" jump filter_FWD_docker             |
       | 26.1, 28.5 | inet firewalld filter_FWD_docker_allow: oifname "web_net" accept                            |
 
+  Scenario: A reload after a network is removed: Docker 26.1 brings its rules back
+    Until Docker 27, each network registers firewalld reload callbacks when it is created,
+    and nothing removes them: after `docker network rm`, a reload writes the removed
+    network's FORWARD, MASQUERADE and nat DOCKER rules again (not its isolation rules,
+    which are no callback) and binds its bridge to Docker's zone again, where 28.5 reloads
+    the networks that exist. The twin compares every rule and firewalld's table.
+
+    Given a bridge network "old_net" with subnet 172.19.0.0/16 and gateway 172.19.0.1 named bridge "old_net"
+    When I remove network "old_net"
+    And I run on the host:
+      """
+      firewall-cmd --reload
+      """
+    Then by Docker version, the nftables ruleset contains:
+      | docker | rule                                                                                   |
+      | 26.1   | inet firewalld filter_FORWARD_POLICIES: iifname "old_net" jump filter_FWD_docker       |
+      | 28.5   | inet firewalld filter_FORWARD_dispatch: iifname "web_net" jump filter_FWD_docker_dispatch_stage2 |
+
   Scenario: A native inet table with forward policy drop beside Docker cuts the containers off
     A distribution's own `inet filter` table (here at `filter - 10`, before iptables' and
     firewalld's chains) with `policy drop` on forward drops what Docker and firewalld

@@ -20,9 +20,10 @@ Feature: Isolation between IPv6 networks
   per container address, here per IPv6 address); Docker 26.1 has no such rule and drops
   it in DOCKER-ISOLATION-STAGE-2, as for IPv4.
 
-  Where this runs: the model on 26.1, 28.5 and 29.7; real hosts (twin) on 26.1 and 28.5.
-  Not yet on real hosts: 29.7 (its real hosts load the model's predicted rules, IPv4's only
-  so far), tagged @model-only there.
+  Where this runs: the model on 26.1, 28.5 and 29.7; real hosts (twin) on 26.1 and 28.5; on
+  29.7, Docker 29's rules on a real kernel, not Docker 29's daemon: a 28.5 host whose daemon
+  writes no rules is loaded with the iptables and ip6tables rules the model predicts for
+  29.7 (`--backend twin --docker-version 29.7`).
 
   Background:
     Given a Docker host with IPv6 and daemon options "--experimental --ip6tables"
@@ -51,8 +52,8 @@ Feature: Isolation between IPv6 networks
       | docker |
       | 28     |
 
-    @docker-29 @model-only
-    Examples: the model only
+    @docker-29
+    Examples: Docker 29.7's rules on a real kernel, and the model
       | docker |
       | 29     |
 
@@ -72,8 +73,8 @@ Feature: Isolation between IPv6 networks
       | docker |
       | 28     |
 
-    @docker-29 @model-only
-    Examples: the model only
+    @docker-29
+    Examples: Docker 29.7's rules on a real kernel, and the model
       | docker |
       | 29     |
 
@@ -105,8 +106,8 @@ Feature: Isolation between IPv6 networks
       | docker |
       | 28     |
 
-    @docker-29 @model-only
-    Examples: the model only
+    @docker-29
+    Examples: Docker 29.7's rules on a real kernel, and the model
       | docker |
       | 29     |
 

@@ -3,9 +3,10 @@ Feature: Reachability matrices — who reaches whom, on which port, in one table
   People rarely care about one ping; they care about the whole contract of a host: which
   container reaches which, on which port, and what the outside world reaches. `Then the
   reachability is:` states it as a table. The first column lists who sends (a container,
-  `the host`, `the external client`), the header lists where to: a container (`web`: a
-  ping), a container's port (`web:80`: a TCP handshake; `dns:53/udp`: one datagram), the
-  host's address and a port (`<host ip>:8080`, or `the host:8080`), the external client.
+  `the host`, `the external client`, `the neighbour`: features/reachability-neighbour.feature),
+  the header lists where to: a container (`web`: a ping), a container's port (`web:80`: a
+  TCP handshake; `dns:53/udp`: one datagram), the host's address and a port (`<host
+  ip>:8080`, or `the host:8080`), the external client, the neighbour.
   A container is aimed at where its name leads the sender: its address on a network they
   share (what Docker's DNS answers), else its address on its first network.
   A cell says `✓` (delivered) or `✗` (anything else), or precisely how it failed:

@@ -167,7 +167,7 @@ async function runAll(): Promise<Totals & { skipped: number; skippedWhy: string 
     `Features on the ${backend} backend${on} (order ${order}, ${parallel} worker(s) each)\n`,
   );
   // Docker 29.7 runs on a 28.5 host's kernel: its image is 28.5's.
-  if (real) await ensureImages([...new Set((versions as string[]).map(engineImageVersion))]);
+  if (real) await ensureImages([...new Set((versions as string[]).map((v) => engineImageVersion(v)))]);
   const runs = await runEngines({ root: ROOT, backend, versions, order, parallel });
   // NETTWIN_BACKEND would override --backend model in the child (effectiveBackend).
   const modelEnv = { ...process.env, NETTWIN_BACKEND: 'model' };

@@ -137,8 +137,16 @@ export interface DatagramResult {
   path?: PathStep[];
 }
 
-/** Who sends traffic: a container by name, the Docker host itself, or the outer client. */
-export type Actor = { kind: 'container'; name: string } | { kind: 'host' } | { kind: 'external' };
+/**
+ * Who sends traffic: a container by name, the Docker host itself, the outer client, or
+ * the neighbour: a machine on the host's LAN that routes the container subnets via the
+ * host (a LAN router's static route, a VPN: moby#45610), so it aims at containers directly.
+ */
+export type Actor =
+  | { kind: 'container'; name: string }
+  | { kind: 'host' }
+  | { kind: 'external' }
+  | { kind: 'neighbour' };
 
 /**
  * A host not built by Docker: a replayed production dump, or a plain Linux router

@@ -3,13 +3,13 @@
  * creates what `docker compose up -d` creates, through the Backend (model, dind and twin
  * alike): src/compose reads the file into a plan, this step carries it out and records
  * the names steps may use — a service (its first replica), `web-2`, the Docker name; a
- * network's compose key or its Docker name.
+ * network's compose key or its Docker name. src/compose (and the `yaml` parser behind it)
+ * is imported by the step, not with the vocabulary: most runs have no compose file.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Given } from '@cucumber/cucumber';
-import { ComposeError, type ComposePlan, composeDirectoryName, readCompose } from '../src/compose/index.ts';
-import { composeUp } from '../src/compose/up.ts';
+import type { ComposePlan } from '../src/compose/index.ts';
 import { FeaturePathError, featurePath } from './lib/feature-paths.ts';
 import { StepError } from './lib/step-error.ts';
 import type { NettwinWorld } from './world.ts';
@@ -61,6 +61,7 @@ async function composePlan(
       cause,
     );
   }
+  const { ComposeError, composeDirectoryName, readCompose } = await import('../src/compose/index.ts');
   try {
     return readCompose(text, {
       file,
@@ -82,6 +83,7 @@ async function up(world: NettwinWorld, plan: ComposePlan): Promise<void> {
         `compose network "${network.key}" is external: create "${network.name}" first (Given a bridge network "${network.name}")`,
       );
   }
+  const { composeUp } = await import('../src/compose/up.ts');
   const result = await composeUp(backend, plan, {
     beforeNetwork: (name) => {
       if (world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);

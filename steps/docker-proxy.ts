@@ -21,7 +21,8 @@ When(/^I kill docker-proxy(?: for port (\d+))?$/, async function (this: NettwinW
 Then(
   /^docker-proxy listens on (\S+):(\d+)$/,
   async function (this: NettwinWorld, addressText: string, port: number) {
-    const address = this.value(() => parseIp(addressText));
+    // `[::]:8080`, as ss and docker port print an IPv6 listener.
+    const address = this.value(() => parseIp(addressText.replace(/^\[(.*)\]$/, '$1')));
     const listeners = await (await this.host()).listeners();
     const found = listeners.some((l) => isDockerProxy(l) && l.address === address && l.port === port);
     if (!found)

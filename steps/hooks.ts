@@ -53,7 +53,8 @@ BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, as
   const backend = chooseBackendName(this.parameters.backend, process.env.NETTWIN_BACKEND);
   if (backend === 'model') return;
   // Loaded here only: the model backend never needs Docker's modules.
-  const { ensureImages } = await import('../src/dind/images/ensure-images.ts');
+  const { ensureHostImages } = await import('../src/dind/foreign-image.ts');
+  const { loadDindConfig } = await import('../src/dind/config.ts');
   // Real profiles skip @model-only, so the features need the default engine unless told otherwise.
   const versions = (process.env.NETTWIN_DOCKER_VERSIONS ?? DEFAULT_DOCKER_VERSION)
     .split(',')
@@ -63,7 +64,9 @@ BeforeAll({ name: 'prepare images for real Docker hosts', timeout: 900_000 }, as
   const engine = typeof chosen === 'string' ? engineImageVersion(chosen) : undefined;
   if (engine !== undefined && !versions.includes(engine)) versions.push(engine);
   log('preparing images for backend "%s", Docker %o', backend, versions);
-  await ensureImages(versions);
+  // A DinD image of the user's (NETTWIN_DIND_IMAGE) is checked, not built (src/dind/foreign-image.ts).
+  const config = loadDindConfig();
+  for (const version of versions) await ensureHostImages(version, config);
 });
 
 // A scenario tagged for other Docker versions (@docker-before-28, @docker-28) is skipped,

@@ -3,18 +3,14 @@
  * backend: the scenario's Docker actions (recorded by the World) are replayed on two fresh
  * models, the scenario's Docker version and the target, and the cells whose verdict
  * differs must be the table's (src/matrix/upgrade.ts). On twin and dind no real host is
- * involved: no engine of the target version runs beside this one.
+ * involved: no engine of the target version runs beside this one. The matrix modules
+ * (and the model behind them, on twin and dind) are imported by the step, not with the
+ * vocabulary.
  */
 import { type DataTable, Then } from '@cucumber/cucumber';
-import { renderDiffTerminal } from '../src/matrix/diff.ts';
 import { ReplayError } from '../src/matrix/replay.ts';
 import { MatrixSyntaxError } from '../src/matrix/types.ts';
-import {
-  compareChanges,
-  type ExpectedChange,
-  parseExpectedChanges,
-  upgradeChanges,
-} from '../src/matrix/upgrade.ts';
+import type { ExpectedChange } from '../src/matrix/upgrade.ts';
 import { escapeXml } from '../src/report/escape.ts';
 import type { NettwinWorld } from './world.ts';
 
@@ -28,6 +24,10 @@ function matrixLabels(world: NettwinWorld): Map<string, string> {
 async function checkUpgrade(world: NettwinWorld, target: string, expectedRows: Record<string, string>[]) {
   const from = world.dockerVersion ?? world.fail('no Docker host started yet: the upgrade starts from one');
   await world.activeBackend();
+  const { compareChanges, namesNeighbour, parseExpectedChanges, upgradeChanges } = await import(
+    '../src/matrix/upgrade.ts'
+  );
+  const { renderDiffTerminal } = await import('../src/matrix/diff.ts');
   const hostIp = expectedRows.some((r) => r.to?.includes('<host ip>'))
     ? await world.expandHostIp('<host ip>')
     : undefined;
@@ -40,7 +40,9 @@ async function checkUpgrade(world: NettwinWorld, target: string, expectedRows: R
   }
   let changes: Awaited<ReturnType<typeof upgradeChanges>>;
   try {
-    changes = await upgradeChanges(world.actions, { from, to: target }, matrixLabels(world));
+    changes = await upgradeChanges(world.actions, { from, to: target }, matrixLabels(world), {
+      neighbour: namesNeighbour(expected),
+    });
   } catch (error) {
     if (error instanceof ReplayError)
       world.fail(`replaying the scenario on the model: ${error.message}`, error);

@@ -14,7 +14,14 @@ import type { ProbeTarget } from '../src/matrix/probe-real.ts';
 import { addressSeenBy, type ProbedCell, probeCells } from '../src/matrix/step-probe.ts';
 import { type CellJudgement, judgeStep, ruleWords } from '../src/matrix/step-report.ts';
 import { parseStepTable, type StepTable } from '../src/matrix/step-table.ts';
-import { type Destination, MatrixSyntaxError, type Source } from '../src/matrix/types.ts';
+import {
+  type Destination,
+  EXTERNAL_WORD,
+  HOST_WORD,
+  MatrixSyntaxError,
+  NEIGHBOUR_WORD,
+  type Source,
+} from '../src/matrix/types.ts';
 import { escapeXml } from '../src/report/escape.ts';
 import { renderPathSvg } from '../src/report/path-svg.ts';
 import type { NettwinWorld } from './world.ts';
@@ -22,20 +29,19 @@ import type { NettwinWorld } from './world.ts';
 const log = debug('nettwin:matrix');
 
 async function actorOf(world: NettwinWorld, s: Source): Promise<Actor> {
-  if (s.kind === 'host') return { kind: 'host' };
-  if (s.kind === 'external') return { kind: 'external' };
-  if (s.kind === 'neighbour')
-    world.fail(
-      '"the neighbour" cannot send yet: the backends have no neighbour actor (use the external client)',
-    );
+  if (s.kind !== 'container') return { kind: s.kind };
   return world.actor(s.name);
 }
 
-/** A destination's address: a container's, a literal, the host's eth0, the external client's. */
+/**
+ * A destination's address: a container's, a literal, the host's eth0, the external
+ * client's, the neighbour's (192.168.70.10: a LAN machine that routes the container
+ * subnets via the host, so what a container sends it comes back even unmasqueraded).
+ */
 async function addressOf(world: NettwinWorld, backend: Backend, d: Destination): Promise<string> {
-  if (d.to === 'the host') return world.expandHostIp('<host ip>');
-  if (d.to === 'the external client') return backend.resolveAddress('external');
-  if (d.to === 'the neighbour') world.fail('"the neighbour" as a destination is not supported yet');
+  if (d.to === HOST_WORD) return world.expandHostIp('<host ip>');
+  if (d.to === EXTERNAL_WORD) return backend.resolveAddress('external');
+  if (d.to === NEIGHBOUR_WORD) return backend.resolveAddress('neighbour');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(d.to)) return d.to;
   return world.addressOf(d.to);
 }

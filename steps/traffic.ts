@@ -24,13 +24,16 @@ function label(actor: Actor): string {
     ? `"${actor.name}"`
     : actor.kind === 'host'
       ? 'the host'
-      : 'an external client';
+      : actor.kind === 'neighbour'
+        ? 'the neighbour'
+        : 'an external client';
 }
 
 // `"test1" pings "test3"`, `… pings "test4" by name`, `… pings "b" over IPv6` (its IPv6
-// address, `ping -6`), `the host pings 172.18.0.2 3 times`, `"a" pings fd00:1::3`
+// address, `ping -6`), `… pings "b" by name over IPv6` (`ping -6 b`: the AAAA answer of
+// the sender's resolver), `the host pings 172.18.0.2 3 times`, `"a" pings fd00:1::3`
 When(
-  /^("[^"]+"|the host|the external client) pings (?:"([^"]+)"( by name| over IPv6)?|(\S+))(?: (\d+) times?)?$/,
+  /^("[^"]+"|the host|the external client) pings (?:"([^"]+)"( by name over IPv6| by name| over IPv6)?|(\S+))(?: (\d+) times?)?$/,
   async function (
     this: NettwinWorld,
     who: string,
@@ -44,6 +47,17 @@ When(
     const byName = how === ' by name';
     if (target != null && how === ' over IPv6') {
       await pingAddress(this, from, this.address6Of(target), count);
+      return;
+    }
+    if (target != null && how === ' by name over IPv6') {
+      // As typed, as for `by name`: a compose service's name is a DNS alias.
+      this.knownContainer(target);
+      await this.observe(
+        'ping',
+        `${label(from)} pings "${target}" by name over IPv6 ${count} times`,
+        async (b) => ({ ping: await b.pingByName(from, target, count, 'ipv6') }),
+        { keepError: true },
+      );
       return;
     }
     if (target != null && byName) {
@@ -93,7 +107,8 @@ When(
     const parsed: HttpUrl = this.value(() => parseHttpUrl(expanded));
     // A container resolves a name in the URL itself (Docker's embedded DNS): a name it
     // cannot resolve is kept for `Then the name … cannot be resolved`.
-    const byName = from.kind === 'container' && !/^\d+\.\d+\.\d+\.\d+$/.test(new URL(parsed.url).hostname);
+    const hostname = new URL(parsed.url).hostname;
+    const byName = from.kind === 'container' && !/^(\d+\.\d+\.\d+\.\d+|\[.*\])$/.test(hostname);
     await this.observe(
       'http',
       `${label(from)} requests ${parsed.url}`,
@@ -174,7 +189,8 @@ Then('the name {string} cannot be resolved', function (this: NettwinWorld, name:
     this.fail(`${o.description} resolved "${name}" (${got}); expected "bad address"`);
   }
   // Only a resolver's refusal counts; any other failure of the step is reported as such.
-  if (!/bad address|unknown host|resolve|resolution|not known/i.test(o.error.message)) {
+  // "Address family for hostname not supported": the name has no address of the asked family (ping -6).
+  if (!/bad address|unknown host|resolve|resolution|not known|address family/i.test(o.error.message)) {
     this.fail(`${o.description} failed, but not for want of a name: ${o.error.message}`);
   }
 });

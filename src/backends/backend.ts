@@ -42,6 +42,15 @@ export type {
 export type { ServiceInfo, ServiceSpec } from '../docker/swarm-script.ts';
 export type { Observation, TwinObservation } from './observation.ts';
 
+/** How a real host knows a host command's effect is over (hostCommand). */
+export interface HostCommandOptions {
+  /**
+   * After a firewalld reload: the firewall Docker's restore ends in (the twin's model
+   * predicts it). Without it a real host waits for the state it had before the reload.
+   */
+  firewallSettled?: (firewall: HostFirewallState) => boolean;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -75,7 +84,7 @@ export interface Backend {
    * A command run on the Docker host: a shell line a feature wrote (`iptables …`,
    * `sysctl -w …`), or an argv that no shell reads (a step's values: data, not words).
    */
-  hostCommand(command: string | string[]): Promise<ExecResult>;
+  hostCommand(command: string | string[], options?: HostCommandOptions): Promise<ExecResult>;
   /**
    * The external client routes `cidr` via the Docker host's eth0 address: a neighbour
    * that sends container subnets to the host (the direct-routing class, moby#45610).
@@ -100,9 +109,9 @@ export interface Backend {
   /**
    * Ping a container by name through the sender's own resolver: Docker's embedded DNS
    * answers only on user-defined networks. Rejects with the resolver's words when the
-   * name does not resolve.
+   * name does not resolve. `ipv6`: `ping -6`, the AAAA answer (the name's IPv6 address).
    */
-  pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>>;
+  pingByName(from: Actor, name: string, count: number, family?: 'ipv6'): Promise<Observation<PingResult>>;
   /** Replace the Docker host with a standalone host (before any Docker step). */
   loadStandaloneHost(spec: StandaloneHostSpec): Promise<void>;
   /** ICMP echo from a neighbour address (or a local address) of a standalone host. */

@@ -29,7 +29,7 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
    * would put Docker's chains before an iptables-legacy table a scenario added since
    * (production-bugs/iptables-legacy-beside-nft.feature).
    */
-  private loaded: { iptables?: string; nft?: string } = {};
+  private loaded: { iptables?: string; ip6tables?: string; nft?: string } = {};
 
   constructor(options: DindBackendOptions = {}) {
     super(options.session ?? sharedDindSession());
@@ -49,7 +49,13 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
     await super.startHost({ ...options, dockerVersion: engine, daemonOptions });
     // With its firewall off the daemon does not make bridged traffic pass iptables; the
     // profile's rules (like Docker's with its firewall on) count on it.
-    await this.dindHost().run(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']);
+    await this.dindHost().run([
+      'sysctl',
+      '-q',
+      '-w',
+      'net.bridge.bridge-nf-call-iptables=1',
+      'net.bridge.bridge-nf-call-ip6tables=1',
+    ]);
   }
 
   async loadPredictedFirewall(
@@ -58,11 +64,15 @@ export class PredictedRulesDind extends DindBackend implements LoadsPredictedFir
   ): Promise<void> {
     if (!this.plumbing) return;
     const host = this.dindHost();
-    const { iptables, nft } = predictedFirewallTexts(state, new Set(registeredBuiltins));
+    const { iptables, ip6tables, nft } = predictedFirewallTexts(state, new Set(registeredBuiltins));
     // The rules are data: they reach iptables-restore and nft on stdin as "$1", never as shell words.
     if (iptables !== this.loaded.iptables) {
       await host.run(['sh', '-ec', 'printf %s "$1" | iptables-restore', 'sh', iptables]);
       this.loaded.iptables = iptables;
+    }
+    if (ip6tables !== undefined && ip6tables !== this.loaded.ip6tables) {
+      await host.run(['sh', '-ec', 'printf %s "$1" | ip6tables-restore', 'sh', ip6tables]);
+      this.loaded.ip6tables = ip6tables;
     }
     if (nft === undefined || nft === this.loaded.nft) return;
     const r = await host.exec(['sh', '-ec', 'printf %s "$1" | nft -f -', 'sh', nft]);

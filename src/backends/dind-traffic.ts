@@ -30,6 +30,9 @@ const log = createDebug('nettwin:dind');
 
 export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
+/** The neighbour's default route via the host's address ($1), in the neighbour's namespace. */
+const NEIGHBOUR_ROUTE = 'ip route replace default via "$1" quickack 1';
+
 /** A container the scenario started, as the backend tracks it. */
 export interface StartedContainer {
   options: ContainerOptions;
@@ -55,11 +58,43 @@ export interface DindScene {
 export class DindTraffic {
   constructor(private readonly scene: DindScene) {}
 
-  /** Run argv as an actor: in a container, on the host, or on the outer client. */
+  /** Run argv as an actor: in a container, on the host, on the outer client or the neighbour. */
   async execAs(from: Actor, argv: string[]): Promise<ExecResult> {
     if (from.kind === 'host') return this.scene.host().exec(argv);
     if (from.kind === 'external') return this.scene.host().execOn('client', argv);
+    if (from.kind === 'neighbour') {
+      // Its route first, in the same exec (a probe's cost is one round trip): see routeNeighbourViaHost.
+      const host = this.scene.host();
+      return host.execOn('neighbour', [
+        'sh',
+        '-c',
+        `${NEIGHBOUR_ROUTE} && shift && exec "$@"`,
+        'sh',
+        host.address,
+        ...argv,
+      ]);
+    }
     return this.scene.host().exec(['docker', 'exec', from.name, ...argv]);
+  }
+
+  /**
+   * The neighbour (netns nettwin-neighbour, 192.168.70.10) sends everything via the Docker
+   * host's eth0, as the model's neighbour does (model-traffic.ts: no route of its own but
+   * the LAN): the container subnets are routed via the host, whatever Docker picked.
+   * outside-world.sh gives it no route out and a reset rebuilds it: set before each use
+   * (`replace` is idempotent and sends nothing). quickack as on its other routes.
+   */
+  async routeNeighbourViaHost(): Promise<void> {
+    const host = this.scene.host();
+    const r = await host.execOn('neighbour', ['sh', '-c', NEIGHBOUR_ROUTE, 'sh', host.address]);
+    if (r.exitCode !== 0)
+      throw new DindExecError(
+        host.name,
+        'ip route replace default on the neighbour',
+        r.exitCode,
+        r.stdout,
+        r.stderr,
+      );
   }
 
   async ping(from: Actor, to: string, count: number): Promise<PingResult> {
@@ -70,9 +105,10 @@ export class DindTraffic {
     const place =
       from.kind === 'container'
         ? { container: from.name, ...(started?.pid ? { pid: started.pid, id: started.id } : {}) }
-        : from.kind === 'external'
-          ? { namespace: machineNamespace('client') }
+        : from.kind === 'external' || from.kind === 'neighbour'
+          ? { namespace: machineNamespace(from.kind === 'external' ? 'client' : 'neighbour') }
           : undefined;
+    if (from.kind === 'neighbour') await this.routeNeighbourViaHost();
     const r = await this.scene.host().exec(earlyPingArgv(count, address, place));
     const unreachable = /unreachable|No route/i.test(r.stderr + r.stdout);
     if (/packets transmitted/.test(r.stdout))
@@ -87,12 +123,14 @@ export class DindTraffic {
     );
   }
 
-  /** Ping by name from inside the container: its own resolver decides. */
-  async pingByName(from: Actor, name: string, count: number): Promise<PingResult> {
-    const r = await this.execAs(from, pingArgv(count, name));
+  /** Ping by name from inside the container: its own resolver decides (`-6`: its AAAA answer). */
+  async pingByName(from: Actor, name: string, count: number, family?: 'ipv6'): Promise<PingResult> {
+    const argv = pingArgv(count, name);
+    const r = await this.execAs(from, family ? [argv[0] ?? 'ping', '-6', ...argv.slice(1)] : argv);
     if (/packets transmitted/.test(r.stdout)) return parsePingStatistics(r.stdout);
     const words = (r.stderr || r.stdout).trim();
-    if (/resolution|not known|bad address|unknown host/i.test(words)) throw new Error(words);
+    // "Address family for hostname not supported": `ping -6` of a name with no AAAA record.
+    if (/resolution|not known|bad address|unknown host|address family/i.test(words)) throw new Error(words);
     throw new DindExecError(
       this.scene.host().name,
       `ping ${name} as ${from.kind}`,
@@ -126,7 +164,9 @@ export class DindTraffic {
     const parsed = new URL(url);
     // A container resolves a name itself (Docker's embedded DNS, through curl); the host
     // and the external client stand for a user who looked the address up.
-    if (from.kind !== 'container' || IPV4.test(parsed.hostname))
+    // An IPv6 literal (`[fd70::6]`, brackets kept by URL) is an address already.
+    const literal6 = parsed.hostname.startsWith('[');
+    if (!literal6 && (from.kind !== 'container' || IPV4.test(parsed.hostname)))
       parsed.hostname = await this.scene.resolveAddress(parsed.hostname);
     // -v: curl 7.88 says "Couldn't connect to server" for a refusal and a missing route
     // alike; only its verbose lines ("Immediate connect fail …: Network is unreachable",
@@ -135,6 +175,8 @@ export class DindTraffic {
       'curl',
       '-sS',
       '-v',
+      // -g: brackets are an IPv6 literal's, not curl's URL globbing.
+      '-g',
       '-m',
       String(CLIENT_WAIT_SECONDS),
       parsed.toString(),

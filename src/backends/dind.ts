@@ -12,6 +12,7 @@ import {
   dockerFirewallState,
   reloadsFirewalld,
   settleAfterFirewalldReload,
+  settleFirewallTo,
 } from '../dind/firewalld-reload.ts';
 import { machineAddress } from '../dind/outside-world.ts';
 import { parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
@@ -31,6 +32,7 @@ import type {
   DatagramResult,
   EndpointOptions,
   ExecResult,
+  HostCommandOptions,
   HostOptions,
   NetworkInfo,
   NetworkOptions,
@@ -59,6 +61,8 @@ export { workloadCommand } from './dind-workload.ts';
 const log = createDebug('nettwin:dind');
 
 export const EXTERNAL = 'external';
+/** resolveAddress's word for the neighbour (the model's NEIGHBOUR_NAME). */
+const NEIGHBOUR = 'neighbour';
 
 export interface DindBackendOptions {
   session?: DindSession;
@@ -282,13 +286,18 @@ export class DindBackend implements Backend {
     await host.run(hostQuickAckArgv());
   }
 
-  async hostCommand(command: string | string[]): Promise<ExecResult> {
+  async hostCommand(command: string | string[], options: HostCommandOptions = {}): Promise<ExecResult> {
     const host = this.dindHost();
-    // A firewalld reload is over when Docker has restored its part (src/dind/firewalld-reload.ts).
-    const beforeReload = reloadsFirewalld(command) ? await dockerFirewallState(host) : undefined;
+    // A firewalld reload is over when Docker has restored its part (src/dind/firewalld-reload.ts):
+    // the state the twin's model predicts, else the state before the reload.
+    const reload = reloadsFirewalld(command);
+    const target = options.firewallSettled;
+    const beforeReload = reload && !target ? await dockerFirewallState(host) : undefined;
     const result = await host.exec(command);
-    if (beforeReload !== undefined && result.exitCode === 0)
-      await settleAfterFirewalldReload(host, beforeReload);
+    if (reload && result.exitCode === 0) {
+      if (target) await settleFirewallTo(() => this.readRuleset(), target);
+      else if (beforeReload !== undefined) await settleAfterFirewalldReload(host, beforeReload);
+    }
     // The command may have made routes (ip route, ip addr, docker network create): they
     // get quickack 1 like the host's others (src/dind/quickack.ts). A route the script
     // cannot restate (a multipath route spans lines) keeps its timers: logged, not fatal.
@@ -356,8 +365,8 @@ export class DindBackend implements Backend {
   }
 
   /** Ping by name from inside the container: its own resolver decides. */
-  pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>> {
-    return this.observe(() => this.traffic.pingByName(from, name, count));
+  pingByName(from: Actor, name: string, count: number, family?: 'ipv6'): Promise<Observation<PingResult>> {
+    return this.observe(() => this.traffic.pingByName(from, name, count, family));
   }
 
   pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
@@ -395,7 +404,15 @@ export class DindBackend implements Backend {
   async lastSeenSource(container: string): Promise<string | undefined> {
     const address = await this.resolveAddress(container);
     const r = await this.dindHost().exec(['conntrack', '-L']);
-    return seenSourceFor(parseConntrack(r.stdout), address);
+    const entries = parseConntrack(r.stdout);
+    // On an IPv6 network it may have been reached at its IPv6 address: IPv6's table too.
+    const known = this.containers.get(container);
+    const networks6 = (known?.networks ?? []).filter((n) => this.ipv6Networks.has(n));
+    if (networks6.length === 0) return seenSourceFor(entries, address);
+    const address6 = await containerAddress6(this.dindHost(), container, networks6);
+    const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);
+    const receivers = address6 ? [address, address6] : [address];
+    return seenSourceFor([...entries, ...parseConntrack(r6.stdout)], receivers);
   }
 
   listeners(): Promise<Listener[]> {
@@ -409,6 +426,11 @@ export class DindBackend implements Backend {
   async resolveAddress(nameOrAddress: string): Promise<string> {
     if (IPV4.test(nameOrAddress) || isIPv6(nameOrAddress)) return nameOrAddress;
     if (nameOrAddress === EXTERNAL) return machineAddress(this.session.config, 'client');
+    if (nameOrAddress === NEIGHBOUR) {
+      // What reaches it needs its route back via the host (unmasqueraded replies): dind-traffic.ts.
+      await this.traffic.routeNeighbourViaHost();
+      return machineAddress(this.session.config, 'neighbour');
+    }
     if (nameOrAddress === 'host') return this.dindHost().address;
     const host = this.dindHost();
     const known = this.containers.get(nameOrAddress);

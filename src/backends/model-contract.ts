@@ -4,6 +4,7 @@
  * options, and what the twin and the report use beyond `Backend`.
  */
 import type { ServiceInfo, ServiceSpec } from '../docker/swarm-script.ts';
+import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { FlowResult, HostInterface, HostState } from '../netfilter/host-types.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import type {
@@ -37,8 +38,8 @@ export interface DaemonModel {
   sourceAddress?(name: string, dst: string): string | undefined;
   /** `systemctl restart docker` (containers without a restart policy stay stopped). */
   restartDaemon?(): void;
-  /** Docker's embedded DNS: the address `from` gets for `name`, if any. */
-  resolveName(from: string, name: string): string | undefined;
+  /** Docker's embedded DNS: the address `from` gets for `name` (`ipv6`: its AAAA answer), if any. */
+  resolveName(from: string, name: string, family?: 'ipv6'): string | undefined;
   iptables(argv: string[]): ExecResult;
   sysctl(key: string, value: string): void;
   killDockerProxy(hostPort?: number): void;
@@ -46,8 +47,11 @@ export interface DaemonModel {
   /** The real host's id for a network (twin): the model's own stands in until then. */
   learnNetworkId?(network: string, id: string): void;
   learnDnsPorts(tcp: number, udp: number): void;
-  /** firewalld reloaded: Docker's reload callbacks run (DockerDaemonModel.firewallReload). */
-  firewallReload?(): void;
+  /**
+   * firewalld reloaded: Docker's reload callbacks run (DockerDaemonModel.firewallReload);
+   * returns the bridges Docker binds to its firewalld zone again, in that order.
+   */
+  firewallReload?(): readonly string[];
   host(): HostState;
   ruleset(): Ruleset;
   /** ip6tables' tables, once an IPv6 network or an `ip6tables` line made them. */
@@ -99,6 +103,11 @@ export interface ModelBackend extends Backend {
   container(name: string): ContainerInfo | undefined;
   /** The clients' kernel: `net.ipv4.tcp_syn_linear_timeouts` (0 on kernels before 6.5). */
   setSynLinearTimeouts(value: number): void;
+  /**
+   * After a firewalld reload (twin): where Docker binds its bridges again in Go map order
+   * (28+), the order the real host shows (FirewalldModel.adoptRebindOrder).
+   */
+  learnFirewalldRebindOrder(real: HostFirewallState): void;
 }
 
 export class ModelBackendError extends Error {

@@ -91,8 +91,11 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
       if (!firewalld) return { exitCode: 252, stdout: 'not running\n', stderr: 'FirewallD is not running\n' };
       ctx.state().nftRuleset = ctx.firewall.nftTables();
       const result = firewalld.run(args);
-      // Docker hears firewalld's Reloaded signal and runs its reload callbacks on iptables.
-      if (result.exitCode === 0 && args.includes('--reload')) ctx.daemon?.firewallReload?.();
+      // Docker hears firewalld's Reloaded signal and runs its reload callbacks: its rules,
+      // and its bridges bound to its zone again (the reload forgot runtime bindings).
+      if (result.exitCode === 0 && args.includes('--reload')) {
+        for (const bridge of ctx.daemon?.firewallReload?.() ?? []) firewalld.bridgeAdded(bridge);
+      }
       return result;
     }
     default:

@@ -35,6 +35,23 @@ const log = debug('nettwin:model');
 
 /** The Docker host's address on eth0 (as on nettwin's DinD hosts, src/dind/outside-world.ts). */
 export const DIND_HOST_ADDRESS = '192.168.70.6';
+/**
+ * The neighbour on eth0 (netns nettwin-neighbour on DinD hosts): a LAN machine that routes
+ * the container subnets via the host (moby#45610), so it has no route of its own but the
+ * LAN's and sends every other packet to the host.
+ */
+export const NEIGHBOUR_ADDRESS = '192.168.70.10';
+export const NEIGHBOUR_NAME = 'neighbour';
+/** The IPv6 addresses of a host "with IPv6" and of its external client (src/dind/outside-world-ipv6.ts). */
+export const DIND_HOST_ADDRESS6 = 'fd70::6';
+export const EXTERNAL_CLIENT_ADDRESS6 = 'fd70::9';
+export const LAN_PREFIX6 = 64;
+export const LAN6 = 'fd70::/64';
+
+/** A URL's host as an address or name: an IPv6 literal without its brackets. */
+export function urlHostAddress(urlHost: string): string {
+  return /^\[[^\]]*\]$/.test(urlHost) ? urlHost.slice(1, -1) : urlHost;
+}
 
 export interface ModelContainer {
   info: ContainerInfo;
@@ -74,6 +91,10 @@ export class ModelTraffic {
   async sendPing(from: Actor, to: string, count: number): Promise<PingResult> {
     const dst = await this.scene.resolveAddress(to);
     const inside = this.staysInContainer(from, dst);
+    if (this.externalWithoutIpv6(from, dst)) {
+      this.scene.setFlow(undefined);
+      return { sent: count, received: 0, unreachable: true };
+    }
     if (inside) {
       this.scene.setFlow(undefined);
       log('ping from %o to %s: %s', from, dst, inside);
@@ -102,6 +123,11 @@ export class ModelTraffic {
     const dst = await this.urlAddress(from, parsed.hostname);
     const port = parsed.port ? Number(parsed.port) : 80;
     const inside = this.staysInContainer(from, dst);
+    if (this.externalWithoutIpv6(from, dst)) {
+      // The client's namespace has no IPv6 address: "Network is unreachable" (curl exit 7).
+      this.scene.setFlow(undefined);
+      return { outcome: 'unreachable' };
+    }
     if (inside === 'no network' || inside === 'no neighbour') {
       this.scene.setFlow(undefined);
       return { outcome: inside === 'no network' ? 'unreachable' : 'timeout' };
@@ -135,12 +161,24 @@ export class ModelTraffic {
    * bridge), as curl in the container does. The host and the external client stand for
    * a user who looked the address up (`docker inspect`).
    */
-  private async urlAddress(from: Actor, hostname: string): Promise<string> {
-    if (isIPv4(hostname) || from.kind !== 'container') return this.scene.resolveAddress(hostname);
+  private async urlAddress(from: Actor, urlHost: string): Promise<string> {
+    // WHATWG URL keeps an IPv6 literal's brackets in hostname: `[fd70::6]`.
+    const hostname = urlHostAddress(urlHost);
+    if (isIPv4(hostname) || isIPv6(hostname) || from.kind !== 'container')
+      return this.scene.resolveAddress(hostname);
     const address = this.scene.daemon().resolveName(from.name, hostname);
     // curl's words (exit 6) when the resolver knows no such name.
     if (address === undefined) throw new ModelBackendError(`curl: (6) Could not resolve host: ${hostname}`);
     return address;
+  }
+
+  /** The external client has IPv6 only beside a host started "with IPv6" (outside-world-ipv6.ts). */
+  private externalWithoutIpv6(from: Actor, dst: string): boolean {
+    return (
+      from.kind === 'external' &&
+      isIPv6(dst) &&
+      !this.scene.hostState().neighbours.some((n) => n.address === EXTERNAL_CLIENT_ADDRESS6)
+    );
   }
 
   /** Traffic a container settles in its own namespace (model-container-net.ts); not the host's (--network host). */
@@ -213,7 +251,7 @@ export class ModelTraffic {
 
   /** Runs one flow on the live host and remembers what its receiver saw. */
   run(spec: FlowSpec): FlowResult {
-    const result = runFlow(this.scene.hostState(), spec);
+    const result = runFlow(this.withNeighbour(this.scene.hostState()), spec);
     this.scene.setFlow(result);
     const receiver = finalReceiver(result.receiver);
     if (receiver && result.seenSource) this.scene.seen.set(receiver, result.seenSource);
@@ -229,9 +267,27 @@ export class ModelTraffic {
     return result;
   }
 
+  /**
+   * A Docker host's LAN holds the neighbour beside the external client (as every DinD host's
+   * does), answering ping and serving nothing; a standalone host has no such LAN.
+   */
+  private withNeighbour(state: HostState): HostState {
+    if (this.scene.dockerDaemon() && !state.neighbours.some((n) => n.address === NEIGHBOUR_ADDRESS))
+      state.neighbours.push({ name: NEIGHBOUR_NAME, address: NEIGHBOUR_ADDRESS, dev: 'eth0', listeners: [] });
+    return state;
+  }
+
   /** The address an actor sends from; the host picks its source as the kernel does. */
   private sourceOf(actor: Actor, dst: string): string {
-    if (actor.kind === 'external') return this.scene.external();
+    if (actor.kind === 'neighbour') {
+      if (!this.scene.dockerDaemon())
+        throw new ModelBackendError("the neighbour lives on a Docker host's LAN: start a Docker host first");
+      if (!isIPv4(dst))
+        throw new ModelBackendError(`the neighbour sends IPv4 only (it has no route to ${dst})`);
+      return NEIGHBOUR_ADDRESS;
+    }
+    // The external client has an address of each family on the LAN (outside-world-ipv6.ts).
+    if (actor.kind === 'external') return isIPv6(dst) ? EXTERNAL_CLIENT_ADDRESS6 : this.scene.external();
     // A --network host container sends from the host's own namespace.
     if (actor.kind === 'container' && this.scene.containers.get(actor.name)?.options.network !== 'host') {
       const c = this.scene.containers.get(actor.name)?.info;

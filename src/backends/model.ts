@@ -10,8 +10,9 @@
 
 import debug from 'debug';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
+import { getProfile } from '../docker/profile.ts';
 import { formatCidr, isIPv4, isIPv6, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
-import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
+import { type HostCounters, type HostFirewallState, nftablesOf } from '../netfilter/firewall-state.ts';
 import type { FlowResult, HostInterface, HostState, Listener, PathStep } from '../netfilter/host-types.ts';
 import type {
   Actor,
@@ -41,7 +42,16 @@ import { startFirewalld } from './model-firewalld.ts';
 import { runModelHostCommand } from './model-host-commands.ts';
 import { DEFAULT_SYN_LINEAR_TIMEOUTS } from './model-http.ts';
 import { standaloneState } from './model-standalone.ts';
-import { DIND_HOST_ADDRESS, ModelTraffic } from './model-traffic.ts';
+import {
+  DIND_HOST_ADDRESS,
+  DIND_HOST_ADDRESS6,
+  EXTERNAL_CLIENT_ADDRESS6,
+  LAN_PREFIX6,
+  LAN6,
+  ModelTraffic,
+  NEIGHBOUR_ADDRESS,
+  NEIGHBOUR_NAME,
+} from './model-traffic.ts';
 
 export type { DaemonModel, DaemonModelFactory, ModelBackend, ModelBackendOptions } from './model-contract.ts';
 export { ModelBackendError } from './model-contract.ts';
@@ -72,6 +82,8 @@ class ModelBackendImpl implements ModelBackend {
   /** What the external client routes via the Docker host (routeViaHost), beside its own LAN. */
   private readonly externalRoutes: string[] = [];
   private synLinearTimeouts = DEFAULT_SYN_LINEAR_TIMEOUTS;
+  /** Docker 28+ binds its bridges to firewalld's zone again in Go map order after a reload. */
+  private rebindsInMapOrder = false;
   /** iptables-legacy's and native nft tables beside the daemon's iptables-nft. */
   private readonly firewall = new ModelFirewall();
   private readonly traffic = new ModelTraffic({
@@ -119,6 +131,19 @@ class ModelBackendImpl implements ModelBackend {
         reaches: [`${lanOf(this.external)}`, ...this.externalRoutes],
       });
     }
+    const uplink6 = state.interfaces.some(
+      (i) => i.name === 'eth0' && i.addresses.some((a) => a.address === DIND_HOST_ADDRESS6),
+    );
+    if (uplink6 && !state.neighbours.some((n) => n.address === EXTERNAL_CLIENT_ADDRESS6)) {
+      // Its IPv6 address on the same LAN: a second entry, as for a container's.
+      state.neighbours.push({
+        name: EXTERNAL_CLIENT_NAME,
+        address: EXTERNAL_CLIENT_ADDRESS6,
+        dev: 'eth0',
+        listeners: [],
+        reaches: [LAN6],
+      });
+    }
     return state;
   }
 
@@ -143,7 +168,11 @@ class ModelBackendImpl implements ModelBackend {
       uplink: {
         name: 'eth0',
         kind: 'ether',
-        addresses: [{ address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX }],
+        addresses: [
+          { address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX },
+          // A host "with IPv6" has fd70::6/64 on eth0 too (src/dind/outside-world-ipv6.ts).
+          ...(options.ipv6 ? [{ address: DIND_HOST_ADDRESS6, prefix: LAN_PREFIX6 }] : []),
+        ],
         up: true,
       },
       baseline: this.options.baseline ?? 'bare',
@@ -151,6 +180,7 @@ class ModelBackendImpl implements ModelBackend {
     this.host = { kind: 'docker', daemon };
     if (options.hostFirewall === 'firewalld') {
       this.firewall.firewalld = startFirewalld(options.dockerVersion, this.firewall.nftTables());
+      this.rebindsInMapOrder = getProfile(options.dockerVersion).firewalldReload === 'live';
     }
     if (options.hostFirewall === 'ufw') {
       // ufw starts at boot, before dockerd; Docker puts its FORWARD rules at the top of
@@ -239,6 +269,11 @@ class ModelBackendImpl implements ModelBackend {
   }
 
   /** What the daemon says of the container now (its address after a start, connect or disconnect). */
+  learnFirewalldRebindOrder(real: HostFirewallState): void {
+    const nft = nftablesOf(real);
+    if (this.rebindsInMapOrder && nft) this.firewall.firewalld?.adoptRebindOrder(nft);
+  }
+
   private refreshContainer(name: string): ContainerInfo {
     const known = this.containers.get(name);
     const daemon = this.daemon();
@@ -314,12 +349,21 @@ class ModelBackendImpl implements ModelBackend {
     return this.observed(outcome, outcome.path);
   }
 
-  async pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>> {
+  async pingByName(
+    from: Actor,
+    name: string,
+    count: number,
+    family?: 'ipv6',
+  ): Promise<Observation<PingResult>> {
     this.beginStep();
-    const address = from.kind === 'container' ? this.daemon().resolveName(from.name, name) : undefined;
+    const address =
+      from.kind === 'container' ? this.daemon().resolveName(from.name, name, family) : undefined;
     if (address === undefined) {
-      // iputils' words when no resolver knows the name.
-      throw new ModelBackendError(`ping: ${name}: Name or service not known`);
+      // iputils' words when no resolver knows the name, or knows it with no AAAA record.
+      const known = family && from.kind === 'container' && this.daemon().resolveName(from.name, name);
+      throw new ModelBackendError(
+        `ping: ${name}: ${known ? 'Address family for hostname not supported' : 'Name or service not known'}`,
+      );
     }
     const outcome = await this.traffic.sendPing(from, address, count);
     return this.observed(outcome, outcome.path);
@@ -381,6 +425,7 @@ class ModelBackendImpl implements ModelBackend {
     if (network) return network.gateway;
     if (nameOrAddress === 'host') return DIND_HOST_ADDRESS;
     if (nameOrAddress === EXTERNAL_CLIENT_NAME) return this.external;
+    if (nameOrAddress === NEIGHBOUR_NAME) return NEIGHBOUR_ADDRESS;
     throw new ModelBackendError(
       `cannot resolve "${nameOrAddress}": not an IPv4 address, nor a container or network of this scenario ` +
         `(known containers: ${[...this.containers.keys()].join(', ') || 'none'})`,

@@ -6,13 +6,32 @@
 /** Profiles whose rules run on a real kernel of another engine → that engine's version. */
 export const PLUMBING_ENGINES: Readonly<Record<string, string>> = { '29.7': '28.5' };
 
-/** "29.7", "29.7.2" → "28.5"; a version with its own real engine → undefined. */
-export function plumbingEngineFor(dockerVersion: string): string | undefined {
+/**
+ * The variable naming a user's own DinD image of that version (`NETTWIN_DIND_IMAGE_29_7`,
+ * src/dind/config.ts): with it set, that version runs its own daemon on real hosts.
+ */
+export function ownImageVariable(dockerVersion: string): string {
+  const [major, minor] = dockerVersion.split('.');
+  return `NETTWIN_DIND_IMAGE_${major}_${minor}`;
+}
+
+/**
+ * "29.7", "29.7.2" → "28.5"; a version with its own real engine → undefined, and so is one
+ * whose engine the user supplies (its image variable set: Docker 29's own daemon then).
+ */
+export function plumbingEngineFor(
+  dockerVersion: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  if (env[ownImageVariable(dockerVersion)]) return undefined;
   const [major, minor] = dockerVersion.split('.');
   return PLUMBING_ENGINES[`${major}.${minor}`];
 }
 
 /** The engine whose image a run needs for `dockerVersion` (itself, or its plumbing engine). */
-export function engineImageVersion(dockerVersion: string): string {
-  return plumbingEngineFor(dockerVersion) ?? dockerVersion;
+export function engineImageVersion(
+  dockerVersion: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return plumbingEngineFor(dockerVersion, env) ?? dockerVersion;
 }

@@ -97,3 +97,37 @@ test('the predicted iptables go to iptables-restore; Docker 29 nft tables replac
   assert.ok(!script.includes('packets 3'), 'counters start at zero');
   assert.equal(predictedFirewallTexts(state.slice(0, 1)).nft, undefined);
 });
+
+const DUMP6 = `*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -d fd00:2::2/128 ! -i br6b -j DROP
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
+`;
+
+test('IPv6: ip6tables text only once the model has ip6tables tables; the ip6 docker-bridges table beside the ip one', () => {
+  const v4: HostFirewallState = [{ framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(DUMP) }];
+  assert.equal(predictedFirewallTexts(v4).ip6tables, undefined, 'no IPv6 network: ip6tables is left alone');
+  const ip6 = parseRuleset(DUMP6, { family: 'ipv6' });
+  const texts = predictedFirewallTexts([...v4, { framework: 'iptables-nft', family: 'ipv6', ruleset: ip6 }]);
+  const text6 = texts.ip6tables ?? assert.fail('no ip6tables text');
+  assert.match(text6, /-A PREROUTING -d fd00:2::2\/128 ! -i br6b -j DROP/);
+  assert.match(text6, /:FORWARD DROP/);
+  assert.ok(!text6.includes(':INPUT') && !text6.includes(':OUTPUT'), 'empty ACCEPT built-ins are not made');
+  const nft = parseNftRuleset(
+    'table ip docker-bridges {\n}\ntable ip6 docker-bridges {\n\tchain raw-PREROUTING {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t\tip6 daddr fd00:2::2 iifname != "br6b" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"\n\t}\n}\n',
+    { file: 'test' },
+  );
+  const script = predictedFirewallTexts([...v4, { framework: 'nftables', ruleset: nft }]).nft ?? '';
+  assert.match(script, /delete table ip docker-bridges\n/);
+  assert.match(
+    script,
+    /table ip6 docker-bridges \{\}\ndelete table ip6 docker-bridges\ntable ip6 docker-bridges \{/,
+  );
+  assert.match(script, /ip6 daddr fd00:2::2 iifname != "br6b" counter drop comment "DROP DIRECT ACCESS"/);
+});

@@ -9,6 +9,8 @@
  * Docker action, the rules the profile predicts (iptables-restore; `nft -f` for the
  * nftables backend's `docker-bridges` tables), so each step's traffic runs on a real
  * kernel against the model's rules and the counters are compared as for any engine.
+ * IPv6 too: ip6tables-restore for the iptables backend's ip6tables rules, and the
+ * `ip6 docker-bridges` table in the same nft script as the ip one.
  *
  * Pure: which engine plumbs which profile, the daemon options it gets, the texts to load.
  */
@@ -43,9 +45,14 @@ export function plumbingDaemonOptions(options: readonly string[]): string[] {
   return [...kept, '--iptables=false', '--ip6tables=false'];
 }
 
-/** What goes into the kernel: iptables-save text for iptables-restore, and an nft script. */
+/** What goes into the kernel: iptables-save texts for iptables-restore / ip6tables-restore, and an nft script. */
 export interface PredictedFirewallTexts {
   iptables: string;
+  /**
+   * ip6tables-save text; undefined while the model has no ip6tables tables (no IPv6 network
+   * yet): loading an empty dump would make tables the real host does not have.
+   */
+  ip6tables: string | undefined;
   /** Replaces Docker's nft tables atomically (declare, delete, add); undefined: none predicted. */
   nft: string | undefined;
 }
@@ -82,13 +89,20 @@ export function predictedFirewallTexts(
   registered: ReadonlySet<string> = new Set(),
 ): PredictedFirewallTexts {
   const iptables = serializeRuleset(existingBuiltinsOnly(iptablesOf(state), registered));
+  const v6 = state.find((s) => s.framework === 'iptables-nft' && s.family === 'ipv6');
+  // The model records which empty built-ins exist for IPv4 only: an empty ip6tables
+  // built-in with policy ACCEPT is left out (Docker names none it does not use).
+  const ip6tables =
+    v6?.framework === 'iptables-nft'
+      ? serializeRuleset(existingBuiltinsOnly(v6.ruleset, new Set()))
+      : undefined;
   const tables = (nftablesOf(state)?.tables ?? []).filter((t) => t.name === DOCKER_NFT_TABLE);
-  if (tables.length === 0) return { iptables, nft: undefined };
+  if (tables.length === 0) return { iptables, ip6tables, nft: undefined };
   const nft = tables
     .map(
       (t) =>
         `table ${t.family} ${t.name} {}\ndelete table ${t.family} ${t.name}\n${serializeNftTable(t, { stateless: true })}`,
     )
     .join('');
-  return { iptables, nft };
+  return { iptables, ip6tables, nft };
 }

@@ -136,3 +136,27 @@ const indent = (text: string) =>
     .split('\n')
     .map((l) => (l ? `  ${l}` : l))
     .join('\n');
+
+/**
+ * The same firewall with each native nft chain's rules sorted: for waiting on a state whose
+ * order within chains the model learns only afterwards (firewalld reload on Docker 28+).
+ */
+export function chainsInAnyOrder(firewall: HostFirewallState): HostFirewallState {
+  return firewall.map((s) =>
+    s.framework !== 'nftables'
+      ? s
+      : {
+          ...s,
+          ruleset: {
+            ...s.ruleset,
+            tables: s.ruleset.tables.map((t) => ({
+              ...t,
+              chains: t.chains.map((c) => ({
+                ...c,
+                rules: [...c.rules].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)),
+              })),
+            })),
+          },
+        },
+  );
+}

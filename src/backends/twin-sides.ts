@@ -65,5 +65,7 @@ export function describeActor(a: Actor): string {
     ? `container "${a.name}"`
     : a.kind === 'host'
       ? 'the Docker host'
-      : 'the outer client';
+      : a.kind === 'neighbour'
+        ? 'the neighbour'
+        : 'the outer client';
 }

@@ -11,6 +11,7 @@ import { quote } from 'shell-quote';
 import { type ConnectivityDifference, compareConnectivity } from '../compare/connectivity.ts';
 import type { CounterCompareOptions } from '../compare/counter-compare.ts';
 import { findDnsPorts } from '../compare/dns-ports.ts';
+import { reloadsFirewalld } from '../dind/firewalld-reload.ts';
 import { type HostCounters, type HostFirewallState, iptablesOf } from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type {
@@ -21,6 +22,7 @@ import type {
   DatagramResult,
   EndpointOptions,
   ExecResult,
+  HostCommandOptions,
   HostOptions,
   NetworkInfo,
   NetworkOptions,
@@ -32,7 +34,7 @@ import type {
 import { createModelBackend, type ModelBackend } from './model.ts';
 import { HTTP_BYTE_TOLERANCE } from './model-http.ts';
 import { loadsPredictedFirewall } from './predicted-firewall.ts';
-import { firewallMismatch, TwinMismatchError } from './twin-mismatch.ts';
+import { chainsInAnyOrder, firewallMismatch, TwinMismatchError } from './twin-mismatch.ts';
 import { bothSides, defaultReal, describeActor, settle } from './twin-sides.ts';
 import { datagramConnectivity, judgeTraffic } from './twin-traffic.ts';
 
@@ -247,11 +249,28 @@ export class TwinBackend implements Backend {
 
   async hostCommand(command: string | string[]): Promise<ExecResult> {
     const action = `host command \`${typeof command === 'string' ? command : quote(command)}\``;
+    // A firewalld reload: the model goes first, and the real host waits until Docker's
+    // restore reaches the firewall the model predicts (src/dind/firewalld-reload.ts).
+    const modelSide = settle(this.model.hostCommand(command));
+    let options: HostCommandOptions = {};
+    const reload = reloadsFirewalld(command);
+    if (reload && (await modelSide).ok) {
+      // In any order within a chain: Docker 28+ binds its bridges in Go map order.
+      const predicted = chainsInAnyOrder(await this.model.readRuleset());
+      options = {
+        firewallSettled: (fw) => firewallMismatch(action, chainsInAnyOrder(fw), predicted) === undefined,
+      };
+    }
     const { real, model, backend } = await this.both(
       action,
-      (b) => b.hostCommand(command),
-      (m) => m.hostCommand(command),
+      (b) => b.hostCommand(command, options),
+      async () => {
+        const m = await modelSide;
+        if (!m.ok) throw m.error;
+        return m.value;
+      },
     );
+    if (reload) this.model.learnFirewalldRebindOrder(await backend.readRuleset());
     if (real.exitCode !== model.exitCode) {
       throw new TwinMismatchError({
         action,
@@ -319,9 +338,14 @@ export class TwinBackend implements Backend {
     return this.comparePings(action, (b) => b.ping(from, to, count));
   }
 
-  async pingByName(from: Actor, name: string, count: number): Promise<Observation<PingResult>> {
-    const action = `ping by name from ${describeActor(from)} to ${name} ×${count}`;
-    return this.comparePings(action, (b) => b.pingByName(from, name, count));
+  async pingByName(
+    from: Actor,
+    name: string,
+    count: number,
+    family?: 'ipv6',
+  ): Promise<Observation<PingResult>> {
+    const action = `ping${family ? ' -6' : ''} by name from ${describeActor(from)} to ${name} ×${count}`;
+    return this.comparePings(action, (b) => b.pingByName(from, name, count, family));
   }
 
   async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {

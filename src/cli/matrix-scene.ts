@@ -35,6 +35,8 @@ export interface MatrixSceneOptions {
   apply?: string;
   /** The external client routes every container subnet via the host (a LAN route, a VPN). */
   directRouting?: boolean;
+  /** The neighbour's cells too: a LAN machine that routes the container subnets via the host. */
+  neighbour?: boolean;
 }
 
 export interface MatrixScene {
@@ -72,6 +74,7 @@ export async function buildScene(o: MatrixSceneOptions): Promise<MatrixScene> {
     return snapshotScene(o.snapshot, {
       ...(o.apply !== undefined ? { apply: o.apply } : {}),
       ...(o.directRouting ? { directRouting: true } : {}),
+      ...(o.neighbour ? { neighbour: true } : {}),
     });
   }
   const backend = createModelBackend();
@@ -133,7 +136,7 @@ export async function buildScene(o: MatrixSceneOptions): Promise<MatrixScene> {
     });
   }
   if (o.apply !== undefined) await applyHostCommands(backend, o.apply, readInput('--apply', o.apply));
-  const view = modelHostView(backend, labels, options, o.directRouting === true);
+  const view = modelHostView(backend, labels, options, o.directRouting === true, o.neighbour === true);
   if (o.directRouting) {
     for (const subnet of new Set(backendSubnets(backend))) await backend.routeViaHost(subnet);
   }

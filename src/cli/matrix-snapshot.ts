@@ -23,6 +23,7 @@ import { snapshotToHost } from '../snapshot/to-host.ts';
 import { MatrixInputError } from './matrix-scene.ts';
 
 const EXTERNAL_NAME = 'external';
+const NEIGHBOUR_NAME = 'neighbour';
 
 /** The host's LAN: the default route's interface, else the first addressed non-bridge interface. */
 function uplinkOf(host: HostState): { dev: string; address: string; prefix: number } {
@@ -36,20 +37,20 @@ function uplinkOf(host: HostState): { dev: string; address: string; prefix: numb
   return { dev: iface.name, address: a.address, prefix: a.prefix };
 }
 
-/** An address on the LAN that nobody on the host uses: .9 of it, or the next free one. */
-function externalAddress(host: HostState, lan: { address: string; prefix: number }): string {
+/** An address on the LAN that nobody on the host uses: .9 of it (`from`), or the next free one. */
+function freeLanAddress(host: HostState, lan: { address: string; prefix: number }, from = 9): string {
   const size = 2 ** (32 - lan.prefix);
   const base = parseIPv4(lan.address) - (parseIPv4(lan.address) % size);
   const used = new Set([
     ...host.interfaces.flatMap((i) => i.addresses.map((a) => a.address)),
     ...host.neighbours.map((n) => n.address),
   ]);
-  for (let i = 9; i < size - 1; i++) {
+  for (let i = from; i < size - 1; i++) {
     const candidate = formatIPv4((base + i) >>> 0);
     if (!used.has(candidate)) return candidate;
   }
   throw new MatrixInputError(
-    `no free address on the snapshot's LAN ${lan.address}/${lan.prefix} for the external client`,
+    `no free address on the snapshot's LAN ${lan.address}/${lan.prefix} for the external client or the neighbour`,
   );
 }
 
@@ -59,10 +60,16 @@ class SnapshotProber implements ProbeBackend {
     private readonly host: HostState,
     private readonly lan: { address: string },
     private readonly external: string,
+    private readonly neighbour: string | undefined,
   ) {}
 
   private sourceOf(actor: Actor, dst: string): string {
     if (actor.kind === 'external') return this.external;
+    if (actor.kind === 'neighbour') {
+      if (this.neighbour === undefined)
+        throw new MatrixInputError('the neighbour probes only with --neighbour');
+      return this.neighbour;
+    }
     if (actor.kind === 'host') {
       const routing = new RoutingTable(this.host);
       const daddr = parseIPv4(dst);
@@ -129,7 +136,7 @@ class SnapshotProber implements ProbeBackend {
 
 export function snapshotScene(
   file: string,
-  options: { apply?: string; directRouting?: boolean },
+  options: { apply?: string; directRouting?: boolean; neighbour?: boolean },
 ): { backend: ProbeBackend & Pick<Backend, 'dispose'>; view: MatrixHostView } {
   let text: string;
   try {
@@ -150,9 +157,13 @@ export function snapshotScene(
   }
   const { host } = recorded;
   const lan = uplinkOf(host);
-  const external = externalAddress(host, lan);
+  const external = freeLanAddress(host, lan);
   // The external client: a machine on the LAN that answers ping and serves nothing.
   host.neighbours.push({ name: EXTERNAL_NAME, address: external, dev: lan.dev, listeners: [] });
+  // The neighbour: beside it (.10 where free), routing everything via the host (no `reaches`).
+  const neighbour = options.neighbour ? freeLanAddress(host, lan, 10) : undefined;
+  if (neighbour !== undefined)
+    host.neighbours.push({ name: NEIGHBOUR_NAME, address: neighbour, dev: lan.dev, listeners: [] });
   if (options.apply !== undefined) applyIptables(host, options.apply);
   const containers: MatrixContainer[] = [];
   for (const c of snapshot.containers) {
@@ -181,10 +192,11 @@ export function snapshotScene(
     });
   }
   return {
-    backend: new SnapshotProber(host, lan, external),
+    backend: new SnapshotProber(host, lan, external, neighbour),
     view: {
       hostAddress: lan.address,
       externalAddress: external,
+      ...(neighbour !== undefined ? { neighbourAddress: neighbour } : {}),
       containers,
       ...(options.directRouting ? { directRouting: true } : {}),
     },

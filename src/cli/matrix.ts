@@ -2,9 +2,10 @@
  * `nettwin matrix`: the reachability matrix of a compose stack or a docker script on the
  * model (no Docker): every container to every other container's address and published
  * port, the external client and the host to every published port, each container to the
- * external client. Each cell's verdict and deciding rule come from the model's packet
- * path. Output: a terminal table, `--markdown`, `--json`, `--gherkin`; `--explain` adds
- * each blocked cell's rule and path.
+ * external client (`--neighbour`: also a LAN machine that routes the container subnets via
+ * the host, to every container and published port, and each container to it). Each cell's
+ * verdict and deciding rule come from the model's packet path. Output: a terminal table,
+ * `--markdown`, `--json`, `--gherkin`; `--explain` adds each blocked cell's rule and path.
  */
 import { type Command, Option } from 'commander';
 import { DEFAULT_DOCKER_VERSION, PROFILES } from '../docker/profile.ts';
@@ -30,6 +31,7 @@ export interface HostCliOptions {
   daemonOptions?: string;
   apply?: string;
   directRouting?: boolean;
+  neighbour?: boolean;
 }
 
 export function addHostOptions(command: Command): Command {
@@ -57,6 +59,10 @@ export function addHostOptions(command: Command): Command {
     .option(
       '--direct-routing',
       'the external client routes every container subnet via the host (a LAN route, a VPN) and probes each container',
+    )
+    .option(
+      '--neighbour',
+      'add "the neighbour" (192.168.70.10), a LAN machine routing the container subnets via the host: it probes every container and published port, and each container pings it',
     );
 }
 
@@ -70,6 +76,7 @@ export function sceneOptions(o: HostCliOptions): MatrixSceneOptions {
     ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}),
     ...(o.apply !== undefined ? { apply: o.apply } : {}),
     ...(o.directRouting ? { directRouting: true } : {}),
+    ...(o.neighbour ? { neighbour: true } : {}),
   };
 }
 

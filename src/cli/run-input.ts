@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { plumbingEngineFor } from '../backends/plumbing-engine.ts';
+import { ownImageVariable, plumbingEngineFor } from '../backends/plumbing-engine.ts';
 import { getProfile, PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 
 export class RunUsageError extends Error {
@@ -18,7 +18,12 @@ type Backend = 'model' | 'dind' | 'twin';
  * The Docker version of the run, checked before anything runs: a profile the model has,
  * and on real hosts (dind, twin) one with an engine image. `source` names where it came from.
  */
-export function checkDockerVersion(version: string, backend: Backend, source = '--docker-version'): string {
+export function checkDockerVersion(
+  version: string,
+  backend: Backend,
+  source = '--docker-version',
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const real = backend !== 'model';
   const known = Object.keys(PROFILES)
     .map((v) => (VERIFIED_DOCKER_VERSIONS.includes(v) ? v : `${v} (model only)`))
@@ -30,8 +35,10 @@ export function checkDockerVersion(version: string, backend: Backend, source = '
     throw new RunUsageError(`${source} is "${version}": nettwin knows Docker ${known}`);
   }
   // Docker 29 on twin: its predicted rules on a real kernel (src/backends/predicted-rules.ts).
-  const onKernel = backend === 'twin' && plumbingEngineFor(profile) !== undefined;
-  if (real && !onKernel && !VERIFIED_DOCKER_VERSIONS.includes(profile)) {
+  const onKernel = backend === 'twin' && plumbingEngineFor(profile, env) !== undefined;
+  // A user's own image of that version (NETTWIN_DIND_IMAGE_29_7): its daemon is the real engine.
+  const ownEngine = Boolean(env[ownImageVariable(profile)]);
+  if (real && !onKernel && !ownEngine && !VERIFIED_DOCKER_VERSIONS.includes(profile)) {
     throw new RunUsageError(
       `${source} is "${version}": the ${backend} backend runs real engines of Docker ${VERIFIED_DOCKER_VERSIONS.join(', ')}; ` +
         `${profile} exists in the model only (--backend model)`,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { engineImageVersion, plumbingEngineFor } from '../backends/plumbing-engine.ts';
 import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import {
   checkDockerVersion,
@@ -101,8 +102,14 @@ test('checkDockerVersion: a profile the model has; real backends only engines wi
   );
   assert.throws(() => checkDockerVersion('17.03', 'dind'), /exists in the model only \(--backend model\)/);
   // Docker 29: its predicted rules on a real kernel on twin (src/backends/predicted-rules.ts); no dind engine.
-  assert.equal(checkDockerVersion('29.7', 'twin'), '29.7');
-  assert.throws(() => checkDockerVersion('29.7', 'dind'), /exists in the model only/);
+  assert.equal(checkDockerVersion('29.7', 'twin', '--docker-version', {}), '29.7');
+  assert.throws(() => checkDockerVersion('29.7', 'dind', '--docker-version', {}), /exists in the model only/);
+  // A user's own Docker 29 image (NETTWIN_DIND_IMAGE_29_7): its daemon runs on dind and twin.
+  const own = { NETTWIN_DIND_IMAGE_29_7: 'docker:29-dind' };
+  assert.equal(checkDockerVersion('29.7', 'dind', '--docker-version', own), '29.7');
+  assert.equal(plumbingEngineFor('29.7', own), undefined);
+  assert.equal(plumbingEngineFor('29.7.2', {}), '28.5');
+  assert.equal(engineImageVersion('29.7', own), '29.7');
   assert.throws(
     () => checkDockerVersion('x', 'model', 'NETTWIN_DOCKER_VERSION'),
     /NETTWIN_DOCKER_VERSION is "x"/,

@@ -1,10 +1,12 @@
 /**
  * Settings of the Docker I/O layer: image names, each host's outside world, host reuse.
  * Defaults come from the recipes under docker/ (tags carry the recipe hash); every
- * value can be overridden from the environment so a user with a registry can point
- * at e.g. `docker:20.10-dind`.
+ * value can be overridden from the environment. NETTWIN_DIND_IMAGE names any DinD image
+ * (e.g. `docker:29-dind` where a registry is reachable): the Docker version it serves is
+ * measured from the image itself (src/dind/foreign-image.ts).
  */
 import { z } from 'zod';
+import { PROFILES } from '../docker/profile.ts';
 import {
   cidrContains,
   cidrOverlaps,
@@ -13,14 +15,26 @@ import {
   parseCidr,
   parseIPv4,
 } from '../netfilter/address/index.ts';
+import { isImageReference } from './image-reference.ts';
 import { recipeTag } from './images/recipes.ts';
 
 const ipv4 = z.string().refine(isIPv4, 'expected an IPv4 address');
 const cidr = z.string().refine(isCidr, 'expected an IPv4 CIDR');
+const imageReference = z
+  .string()
+  .refine(
+    isImageReference,
+    'expected a Docker image reference such as docker:29-dind or registry:5000/dind:28.5',
+  );
 
 export const DindConfigSchema = z.object({
   /** Docker version profile → DinD image. */
-  dindImages: z.record(z.string(), z.string().min(1)),
+  dindImages: z.record(z.string(), imageReference),
+  /**
+   * NETTWIN_DIND_IMAGE: a DinD image nettwin did not build. It serves the Docker version
+   * its daemon reports; the other versions keep dindImages.
+   */
+  foreignImage: imageReference.optional(),
   workloadImage: z.string().min(1),
   /** The LAN every host sees on its eth0 (its own, inside the host container). */
   outerSubnet: cidr,
@@ -55,13 +69,17 @@ export function loadDindConfig(
   const dindImages: Record<string, string> = {};
   for (const version of DOCKER_VERSIONS) {
     dindImages[version] =
-      env[`NETTWIN_DIND_IMAGE_${version.replace('.', '_')}`] ||
-      env.NETTWIN_DIND_IMAGE ||
-      overrides.dindImages?.[version] ||
-      recipeTag(`dind-${version}`);
+      env[dindImageVariable(version)] || overrides.dindImages?.[version] || recipeTag(`dind-${version}`);
   }
+  // A model-only version (29.7) gets a real engine where a user names an image of it.
+  for (const version of Object.keys(PROFILES)) {
+    const image = env[dindImageVariable(version)] || overrides.dindImages?.[version];
+    if (!(version in dindImages) && image) dindImages[version] = image;
+  }
+  const foreignImage = env.NETTWIN_DIND_IMAGE || overrides.foreignImage;
   const raw = {
     dindImages,
+    ...(foreignImage ? { foreignImage } : {}),
     workloadImage: env.NETTWIN_WORKLOAD_IMAGE || overrides.workloadImage || recipeTag('workload'),
     outerSubnet: env.NETTWIN_OUTER_SUBNET || overrides.outerSubnet || '192.168.70.0/24',
     hostAddress: env.NETTWIN_HOST_ADDRESS || overrides.hostAddress || '192.168.70.6',
@@ -73,7 +91,7 @@ export function loadDindConfig(
   };
   const parsed = DindConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues.map((i) => `${settingName(i.path)}: ${i.message}`).join('; ');
     throw new Error(`Invalid nettwin DinD settings (check NETTWIN_* environment variables): ${problems}`);
   }
   const lan = parseCidr(parsed.data.outerSubnet);
@@ -91,6 +109,18 @@ export function loadDindConfig(
     );
   }
   return parsed.data;
+}
+
+/** The variable that sets a version's DinD image: NETTWIN_DIND_IMAGE_28_5. */
+export function dindImageVariable(version: string): string {
+  return `NETTWIN_DIND_IMAGE_${version.replace('.', '_')}`;
+}
+
+/** The environment variable behind a setting, where one sets it, for messages. */
+function settingName(path: readonly PropertyKey[]): string {
+  if (path[0] === 'foreignImage') return 'NETTWIN_DIND_IMAGE';
+  if (path[0] === 'dindImages' && typeof path[1] === 'string') return dindImageVariable(path[1]);
+  return path.map(String).join('.');
 }
 
 /** Docker's own pools start at 172.16.0.0/12; an outer subnet there would shadow inner networks. */

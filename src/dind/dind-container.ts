@@ -2,10 +2,13 @@
  * A DinD host as a testcontainers GenericContainer (modelled on the k3s module): the
  * defaults are set in the constructor, no network of the runner (the entrypoint builds
  * the host's own eth0 and outside world), a tmpfs /var/lib/docker (overlay on overlay
- * does not work) and readiness = the inner `docker info` answers.
+ * does not work) and readiness = the inner `docker info` answers. An image nettwin did
+ * not build (foreign-image.ts) gets docker/common's scripts copied in before it starts
+ * and runs nettwin's entrypoint instead of its own.
  */
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostFirewall } from '../contract.ts';
+import { commonScriptFiles, FOREIGN_ENTRYPOINT } from './foreign-image.ts';
 import { ipv6HostSysctls } from './outside-world-ipv6.ts';
 import type { StartStrategy } from './start-strategies.ts';
 
@@ -23,6 +26,8 @@ export interface DindContainerOptions {
   labels: Record<string, string>;
   strategy: StartStrategy;
   startupTimeoutMs: number;
+  /** An image without nettwin's scripts (NETTWIN_DIND_IMAGE): copy them in, run our entrypoint. */
+  foreign?: boolean;
 }
 
 export class DindContainer extends GenericContainer {
@@ -38,6 +43,10 @@ export class DindContainer extends GenericContainer {
       .withStartupTimeout(options.startupTimeoutMs)
       .withAutoRemove(false);
     options.strategy.apply(this);
+    // The image's own entrypoint (docker:*-dind's dockerd-entrypoint.sh) would start
+    // dockerd without the outside world, the recorded state or the reset loop.
+    if (options.foreign)
+      this.withCopyFilesToContainer(commonScriptFiles()).withEntrypoint(FOREIGN_ENTRYPOINT);
     // testcontainers has no setter for sysctls.
     if (options.ipv6) Object.assign(this.hostConfig, { Sysctls: ipv6HostSysctls() });
   }

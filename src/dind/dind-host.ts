@@ -8,6 +8,7 @@ import { type DindConfig, loadDindConfig } from './config.ts';
 import { DindContainer } from './dind-container.ts';
 import { requireDocker } from './docker-client.ts';
 import { DindStartError } from './errors.ts';
+import { checkHostFirewall, hostImage } from './foreign-image.ts';
 import { sessionLabels } from './labels.ts';
 import { outsideWorldEnvironment } from './outside-world.ts';
 import { enableOutsideWorldIpv6 } from './outside-world-ipv6.ts';
@@ -38,12 +39,9 @@ export class DindHost {
     const address = config.hostAddress;
     const daemonOptions = this.options.daemonOptions ?? [];
     const { hostFirewall, ipv6 } = this.options;
-    const image = this.options.image ?? config.dindImages[dockerVersion];
-    if (!image) {
-      throw new Error(
-        `No DinD image for Docker ${dockerVersion}; known versions: ${Object.keys(config.dindImages).join(', ')}`,
-      );
-    }
+    // NETTWIN_DIND_IMAGE when it runs this version; an image without nettwin's scripts is checked first.
+    const { image, foreign } = await hostImage(config, dockerVersion, this.options.image);
+    if (foreign) checkHostFirewall(foreign, hostFirewall);
     const docker = await requireDocker();
     const attempts: Array<{ strategy: string; error: string }> = [];
     for (const strategy of strategiesToTry()) {
@@ -69,15 +67,8 @@ export class DindHost {
         // firewalld (python) starts before dockerd: ~20 s on a loaded 2-core machine, more
         // when several hosts start at once.
         startupTimeoutMs: config.startupTimeoutMs + (hostFirewall === 'firewalld' ? 120_000 : 0),
+        ...(foreign ? { foreign: true } : {}),
       });
-      // Registry images (docker:*-dind) take daemon options as arguments, ours from the env.
-      if (!image.startsWith('nettwin/')) {
-        if (hostFirewall)
-          throw new Error(
-            `A Docker host with ${hostFirewall} needs nettwin's DinD image (its entrypoint starts ${hostFirewall} before dockerd); ${image} is not one`,
-          );
-        container.withCommand(daemonOptions);
-      }
       try {
         const startedContainer = await container.start();
         rememberStrategy(strategy);

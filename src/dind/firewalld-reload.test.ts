@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reloadsFirewalld, settleAfterFirewalldReload } from './firewalld-reload.ts';
+import { reloadsFirewalld, settleAfterFirewalldReload, settleFirewallTo } from './firewalld-reload.ts';
 
 test('a firewalld reload is recognised in a shell line or an argv, nothing else is', () => {
   assert.ok(reloadsFirewalld('firewall-cmd --reload'));
@@ -36,4 +36,26 @@ test('the same lines in another order settle once they hold still for one more r
   };
   assert.equal(await settleAfterFirewalldReload(host, before, { intervalMs: 1 }), true);
   assert.equal(reads, 5);
+});
+
+test('with a predicted firewall, the wait ends at the first read that matches it', async () => {
+  // A restore that adds what was not there before (26.1: a removed network's rules come back).
+  const states = ['half', 'half', 'before', 'before+removed', 'before+removed'];
+  let reads = 0;
+  const read = async () => states[Math.min(reads++, states.length - 1)] as string;
+  assert.equal(await settleFirewallTo(read, (s) => s === 'before+removed', { intervalMs: 1 }), true);
+  assert.equal(reads, 4);
+});
+
+test('a predicted firewall never reached: the wait gives up after its timeout, false', async () => {
+  let reads = 0;
+  const read = async () => {
+    reads++;
+    return 'other';
+  };
+  assert.equal(
+    await settleFirewallTo(read, (s) => s === 'predicted', { timeoutMs: 20, intervalMs: 5 }),
+    false,
+  );
+  assert.ok(reads >= 2);
 });

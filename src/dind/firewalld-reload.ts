@@ -39,6 +39,31 @@ const sameLines = (a: string, b: string) =>
   a.split('\n').sort().join('\n') === b.split('\n').sort().join('\n');
 
 /**
+ * Wait until the host's firewall is what `settled` expects (the twin's model of Docker's
+ * restore), polling every `intervalMs`; after `timeoutMs` go on (the twin's comparison then
+ * shows the difference). Deterministic where the restore does not end as it began: on 26.1
+ * a removed network's rules come back with the reload (profile.firewalldReload).
+ */
+export async function settleFirewallTo<S>(
+  read: () => Promise<S>,
+  settled: (state: S) => boolean,
+  { timeoutMs = 90_000, intervalMs = 500 } = {},
+): Promise<boolean> {
+  const started = Date.now();
+  for (;;) {
+    if (settled(await read())) {
+      log('firewalld reload reached the predicted firewall after %d ms', Date.now() - started);
+      return true;
+    }
+    if (Date.now() - started > timeoutMs) {
+      log('firewalld reload: not the predicted firewall within %d ms', timeoutMs);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
  * Wait until the host's firewall holds what it held `before` (Docker's restore is done),
  * polling every `intervalMs`; after `timeoutMs` go on (the twin's comparison then shows
  * the state). Order is not compared: 26.1 puts DOCKER-ISOLATION-STAGE-1's jump above

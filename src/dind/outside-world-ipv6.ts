@@ -15,11 +15,13 @@
  *   defaults, get them afterwards, and their IPv6 is restarted so that it comes back quiet;
  * - the LAN's switch namespace takes no part in IPv6 at all (a bridge forwards frames
  *   without it);
- * - neighbour entries on the LAN are permanent: never resolved, confirmed or probed.
+ * - neighbour entries on the LAN are permanent: never resolved, confirmed or probed;
+ * - their IPv6 routes ACK at once (`quickack 1`, src/dind/quickack.ts).
  * A reset rebuilds the outside world: apply enableOutsideWorldIpv6 again after it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineNamespace, type OutsideMachine } from './outside-world.ts';
+import { QUICKACK_ROUTES_SCRIPT } from './quickack.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
 /** The LAN's IPv6 addresses: the host's eth0, the external client, the neighbour. */
@@ -138,6 +140,8 @@ export async function enableOutsideWorldIpv6(host: StartedDindHost): Promise<voi
       );
     }
   }
+  // The LAN's IPv6 routes came with the addresses, without `quickack 1` (quickack.ts says why).
+  for (const side of lan) await run(inNs(side.ns, ['sh', '-c', QUICKACK_ROUTES_SCRIPT]));
   await settle(
     host,
     lan.map((s) => s.ns),

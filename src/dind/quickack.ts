@@ -25,7 +25,9 @@ export const TCP_FIN_TIMEOUT_SECONDS = 61;
 
 /**
  * sh that adds `quickack 1` to every IPv4 route of the current namespace, the local
- * table too (a host talking to its own addresses, 127.0.0.1 included, routes there).
+ * table too (a host talking to its own addresses, 127.0.0.1 included, routes there), and
+ * to its IPv6 unicast routes (without them a container answering over IPv6 delays its
+ * ACKs: one packet fewer than predicted, measured on 28.5).
  * Routes only: run again whenever routes may have appeared, it leaves sysctls (a
  * scenario's own included) alone.
  */
@@ -44,6 +46,19 @@ export const QUICKACK_ROUTES_SCRIPT = [
   '    exit $failed',
   '  } || quickack_failed=1',
   'done',
+  // IPv6: the main table's unicast routes, one per prefix on nettwin's hosts. Not fe80::/64
+  // nor ff00::/8, held once per interface: `ip -6 route change` finds a route by prefix and
+  // metric, not by device, and would move another interface's route. Not the local table
+  // either: its routes print `metric 0`, which ip -6 reads as "the default metric" and then
+  // finds nothing; only a host talking to its own IPv6 addresses would use them.
+  'ip -6 route show table main 2>/dev/null | sed -e "s/ linkdown//; s/ dead//" | {',
+  '  failed=0',
+  '  while read -r route; do',
+  '    case "$route" in *quickack*|fe80::*|multicast*|anycast*|unreachable*) continue ;; esac',
+  '    ip -6 route change table main $route quickack 1 || failed=1',
+  '  done',
+  '  exit $failed',
+  '} || quickack_failed=1',
   '[ "$quickack_failed" = 0 ] || exit 1',
 ].join('\n');
 

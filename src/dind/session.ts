@@ -24,7 +24,7 @@ import {
 import { type DindConfig, loadDindConfig } from './config.ts';
 import { DindHost } from './dind-host.ts';
 import { requireDocker } from './docker-client.ts';
-import { ensureImages } from './images/ensure-images.ts';
+import { ensureHostImages } from './foreign-image.ts';
 import { SESSION_ID } from './labels.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
@@ -80,7 +80,8 @@ export class DindSession implements AsyncDisposable {
   private ensureImagesFor(version: string): Promise<void> {
     let ready = this.imagesReady.get(version);
     if (!ready) {
-      ready = ensureImages([version], this.config);
+      // NETTWIN_DIND_IMAGE of this version: checked, no recipe build (foreign-image.ts).
+      ready = ensureHostImages(version, this.config);
       this.imagesReady.set(version, ready);
     }
     return ready;

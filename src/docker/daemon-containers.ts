@@ -197,18 +197,20 @@ export function disconnect(s: DaemonState, network: string, container: string): 
  * running container with that name (or network-scoped alias) on a user-defined network
  * both share. Containers on the default bridge get the host's resolvers instead, which
  * know no container names — the reason seed 000 cannot ping test2 by name on docker0.
+ * `ipv6` asks for the AAAA record: the endpoint's IPv6 address, on networks that have IPv6.
  */
-export function resolveName(s: DaemonState, from: string, name: string): string | undefined {
+export function resolveName(s: DaemonState, from: string, name: string, family?: 'ipv6'): string | undefined {
   const sender = findContainer(s, from);
   const target = s.containersByName.get(name);
+  const endpoints = (c: typeof target) => (family ? c?.endpoints6 : c?.endpoints);
   for (const network of sender.networks) {
     const state = s.networks.find((n) => n.name === network);
     if (!state || state.isDefault) continue;
-    const address = target?.running ? target.endpoints.get(network) : undefined;
+    const address = target?.running ? endpoints(target)?.get(network) : undefined;
     if (address) return address;
     // A network-scoped alias (several containers may share one: the first started answers here).
     const aliased = s.containers.find((c) => c.running && c.aliases.get(network)?.includes(name));
-    const aliasAddress = aliased?.endpoints.get(network);
+    const aliasAddress = endpoints(aliased)?.get(network);
     if (aliasAddress) return aliasAddress;
   }
   return undefined;

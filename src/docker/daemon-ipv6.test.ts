@@ -214,7 +214,7 @@ test('ports published on [::] and [::1] by hand; a v6 host address needs an IPv6
   );
 });
 
-test('29.7 nftables backend: IPv6 networks run, their IPv6 half is not written (ip6 docker-bridges not modelled)', () => {
+test('29.7 nftables backend: the IPv6 half of a network goes to table ip6 docker-bridges, not ip6tables', () => {
   const m = runDockerScript(
     `dockerd --firewall-backend=nftables\n${N6}docker run -d --name web --network n6 -p 8080:80 nginx\n`,
     {
@@ -226,7 +226,17 @@ test('29.7 nftables backend: IPv6 networks run, their IPv6 half is not written (
   assert.ok(nft);
   const text = serializeNftRuleset(nft);
   assert.match(text, /table ip docker-bridges/);
-  assert.ok(!text.includes('fd00:1'));
+  const ip6 = text.slice(text.indexOf('table ip6 docker-bridges'));
+  assert.ok(text.indexOf('table ip6 docker-bridges') > text.indexOf('table ip docker-bridges'));
+  assert.match(
+    ip6,
+    /ip6 saddr != fe80::\/10 tcp dport 8080 counter packets 0 bytes 0 dnat to \[fd00:1::2\]:80/,
+  );
+  assert.match(
+    ip6,
+    /ip6 daddr fd00:1::2 iifname != "br-[0-9a-f]{12}" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS"/,
+  );
+  assert.match(ip6, /ip6 saddr fd00:1::\/64 counter packets 0 bytes 0 masquerade/);
   assert.deepEqual(rules(m.ruleset6(), 'nat', 'POSTROUTING'), []);
 });
 

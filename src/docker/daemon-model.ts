@@ -32,8 +32,8 @@ import {
   learnNetworkId,
   networkInfo,
   orderNetworks,
-  programmedNetworks,
   programNetwork,
+  reloadedNetworks,
   removeNetwork,
 } from './daemon-networks.ts';
 import { type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
@@ -147,6 +147,7 @@ export class DockerDaemonModel {
       networksCreated: 0,
       pools: new PredefinedPools(this.daemon.defaultAddressPools, this.profile.subnetOrder),
       networks: [],
+      reloadRegistrations: [],
       containers: [],
       containersByName: new Map(),
       sysctls,
@@ -172,6 +173,7 @@ export class DockerDaemonModel {
   private startDaemon(restoreOrder?: readonly string[]): void {
     const s = this.s;
     s.pools.reset();
+    s.reloadRegistrations.length = 0;
     this.firewall?.setupBaseChains();
     if (this.daemon.ipForward && s.sysctls['net.ipv4.ip_forward'] !== '1') {
       if (this.firewall && !this.firewall.filterForwardDrop) {
@@ -243,10 +245,15 @@ export class DockerDaemonModel {
 
   /**
    * firewalld announced a reload (`firewall-cmd --reload`): the backend re-creates its
-   * chains and every network's, endpoint's and port's rules (moby 28.3.3+, moby#50443).
+   * chains and every network's, endpoint's and port's rules (moby 28.3.3+, moby#50443);
+   * before 28.0 the callbacks of removed networks run too (profile.firewalldReload).
+   * Returns the bridges Docker binds to its firewalld zone again, in that order.
    */
-  firewallReload(): void {
-    this.firewall?.reload(programmedNetworks(this.s));
+  firewallReload(): string[] {
+    if (!this.firewall) return [];
+    const reloaded = reloadedNetworks(this.s);
+    this.firewall.reload(reloaded.map((r) => r.programmed));
+    return [...new Set(reloaded.map((r) => r.bridge))];
   }
 
   // ---- networks ----------------------------------------------------------------------
@@ -313,8 +320,8 @@ export class DockerDaemonModel {
   }
 
   /** What Docker's embedded DNS answers `from` for `name` (daemon-containers.ts resolveName). */
-  resolveName(from: string, name: string): string | undefined {
-    return resolveName(this.s, from, name);
+  resolveName(from: string, name: string, family?: 'ipv6'): string | undefined {
+    return resolveName(this.s, from, name, family);
   }
 
   /** The address a running container sends from to `dst` (daemon-containers.ts sourceAddress). */

@@ -29,6 +29,7 @@ export function programNetwork(s: DaemonState, n: NetworkState, others: readonly
   if (hairpinOf(s)) s.sysctls[`net.ipv4.conf.${n.bridge}.route_localnet`] = '1';
   // The bridge's setup turns IPv6 forwarding on (new and restored networks alike).
   if (n.ipv6) enableIpv6Forwarding(s);
+  s.reloadRegistrations.push(n);
   s.firewall?.addNetwork(
     ruleConfig(s, n),
     others.filter((o) => o !== n).map((o) => ruleConfig(s, o)),
@@ -146,6 +147,23 @@ export function learnNetworkId(s: DaemonState, network: string, id: string): voi
 }
 
 /** Every network with the endpoints and published ports programmed on it: what a reload re-creates. */
+/**
+ * What a firewalld reload re-applies, in the order the callbacks run: the live networks
+ * (28.0+), or every network the running daemon programmed, removed ones as such (before).
+ */
+export function reloadedNetworks(s: DaemonState): Array<{ bridge: string; programmed: ProgrammedNetwork }> {
+  const programmed = programmedNetworks(s);
+  const live = new Map(s.networks.map((n, k) => [n, programmed[k] as ProgrammedNetwork]));
+  const networks =
+    s.profile.firewalldReload === 'live'
+      ? s.networks
+      : s.reloadRegistrations.filter((n, k, all) => all.indexOf(n) === k);
+  return networks.map((n) => ({
+    bridge: n.bridge,
+    programmed: live.get(n) ?? { config: ruleConfig(s, n), endpoints: [], ports: [], removed: true },
+  }));
+}
+
 export function programmedNetworks(s: DaemonState): ProgrammedNetwork[] {
   return s.networks.map((n) => ({
     config: ruleConfig(s, n),

@@ -107,6 +107,11 @@ export interface DaemonState {
   /** The predefined-pool allocator, whose memory (20.10/26.1: rotation) a restart forgets. */
   readonly pools: PredefinedPools;
   readonly networks: NetworkState[];
+  /**
+   * The networks the running daemon programmed, in that order, removed ones included: whose
+   * firewalld reload callbacks it registered (profile.firewalldReload). A start forgets them.
+   */
+  readonly reloadRegistrations: NetworkState[];
   readonly containers: ContainerState[];
   /** The same containers by name: lookups stay O(1) on a host with 10,000 of them. */
   readonly containersByName: Map<string, ContainerState>;

@@ -72,6 +72,11 @@ export interface ProgrammedNetwork {
   endpoints: readonly string[];
   /** Published ports of containers whose gateway network it is. */
   ports: readonly PortForward[];
+  /**
+   * Removed, but its reload callbacks outlived it (profile.firewalldReload 'registered'):
+   * a reload writes its network rules again, without endpoints, ports or isolation.
+   */
+  removed?: true;
 }
 
 export interface Firewall {

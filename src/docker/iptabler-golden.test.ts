@@ -14,76 +14,12 @@ import { describe, test } from 'node:test';
 import { compareRulesets } from '../compare/ruleset-diff.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
 import { emptyRuleset, parseRuleset } from '../netfilter/ruleset/index.ts';
-import type { BridgeRuleConfig, GatewayMode, PortForward } from './firewall.ts';
 import { IPTable } from './ip-table.ts';
 import { IptablesFirewall } from './iptables-firewall.ts';
+import { binding, network, parseCase, readCases } from './moby-testdata.test-helper.ts';
 import { getProfile } from './profile.ts';
 
 const fixtures = new URL('../../fixtures/golden/', import.meta.url);
-
-/** `### case` sections; `= other` stands for the dump of an earlier case. */
-export function readCases(text: string): Map<string, string> {
-  const cases = new Map<string, string>();
-  for (const section of text.split(/^### /m).slice(1)) {
-    const nl = section.indexOf('\n');
-    const name = section.slice(0, nl);
-    const body = section.slice(nl + 1);
-    const alias = /^= (.+)\n?$/.exec(body);
-    const dump = alias ? cases.get(alias[1] as string) : body;
-    if (dump === undefined) throw new Error(`case ${name} refers to unknown case ${alias?.[1]}`);
-    cases.set(name, dump);
-  }
-  return cases;
-}
-
-interface Case {
-  hairpin: boolean;
-  internal: boolean;
-  icc: boolean;
-  masq: boolean;
-  snat: boolean;
-  gwm: GatewayMode;
-  bindlh: boolean;
-}
-
-/** "hairpin=false,internal=true,icc=true" (internal: the port parameters do not matter) or the full form. */
-export function parseCase(name: string): Case {
-  const kv = Object.fromEntries(name.split(',').map((p) => p.split('=') as [string, string]));
-  const bool = (k: string): boolean => kv[k] === 'true';
-  return {
-    hairpin: bool('hairpin'),
-    internal: bool('internal'),
-    icc: bool('icc'),
-    masq: bool('masq'),
-    snat: bool('snat'),
-    gwm: (kv.gwm ?? 'nat') as GatewayMode,
-    bindlh: bool('bindlh'),
-  };
-}
-
-function network(c: Case): BridgeRuleConfig {
-  return {
-    bridge: 'br-dummy',
-    subnet: '192.168.0.0/24',
-    icc: c.icc,
-    masquerade: c.masq,
-    internal: c.internal,
-    hairpin: c.hairpin,
-    ...(c.snat ? { snatSource: '192.168.123.0' } : {}),
-    gatewayMode: c.gwm,
-    trustedHostInterfaces: [],
-    ipv6: {
-      subnet: 'fd49:efd7:54aa::/64',
-      ...(c.snat ? { snatSource: 'fd34:d0d4:672f::123' } : {}),
-      gatewayMode: c.gwm,
-    },
-  };
-}
-
-function binding(c: Case, hostIp: string, containerIp: string): PortForward {
-  const base = { protocol: 'tcp' as const, hostPort: 8080, containerPort: 80, bridge: 'br-dummy' };
-  return { ...base, hostIp, containerIp, hairpin: c.hairpin };
-}
 
 function assertTables(ipt: IPTable, expected: string | undefined, what: string): void {
   assert.ok(expected !== undefined, `no golden dump for ${what}`);

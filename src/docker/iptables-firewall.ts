@@ -153,6 +153,11 @@ export class IptablesFirewall implements Firewall {
     for (const t of this.tables()) this.writer.networkCreated(t);
     const configs = networks.map((n) => n.config);
     networks.forEach((n, k) => {
+      if (n.removed) {
+        // Its setupIP4Tables/setupIP6Tables callbacks, not its isolation (setINC is no callback).
+        for (const h of this.halves(n.config, [])) this.writer.reloadRemovedNetwork?.(h.t, h.c);
+        return;
+      }
       this.addNetwork(n.config, configs.slice(0, k));
       for (const address of n.endpoints) this.addEndpoint(n.config, address);
       this.addPorts(n.config, n.ports);

@@ -80,6 +80,14 @@ export interface VersionProfile {
   ipv6DefaultPool: 'none' | 'ula';
   /** docker0 with --fixed-cidr-v6 of /80 or shorter: MAC-derived container addresses (until 26.x). */
   ipv6MacAddresses: boolean;
+  /**
+   * What a firewalld reload re-applies. 'registered' (until 27.x): each network registered
+   * `OnReloaded` callbacks when it was programmed and nothing ever removed them (moby
+   * v26.1.5 setup_firewalld.go), so a removed network's rules and zone binding come back,
+   * in registration order. 'live' (28.0+, handleFirewalldReload): the networks that exist.
+   * Measured on a 26.1 firewalld host (features/firewalld.feature).
+   */
+  firewalldReload: 'registered' | 'live';
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
   notes: string[];
 }
@@ -99,6 +107,7 @@ const V20_10: VersionProfile = {
   subnetOrder: 'rotating',
   refusals: 'v20',
   ip6tables: 'experimental',
+  firewalldReload: 'registered',
   ipv6DefaultPool: 'none',
   ipv6MacAddresses: true,
   notes: [],
@@ -120,6 +129,7 @@ const V28_5: VersionProfile = {
   subnetOrder: 'lowest-free',
   refusals: 'v28',
   ip6tables: 'default',
+  firewalldReload: 'live',
   ipv6DefaultPool: 'ula',
   ipv6MacAddresses: false,
   notes: [

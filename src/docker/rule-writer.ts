@@ -42,6 +42,11 @@ export interface BridgeRuleWriter {
    * not (moby v26.1.5 bridge_linux.go isolateNetwork); later layouts have no such rules.
    */
   isolateOnly?(fw: IPTable, c: BridgeRuleConfig, others: readonly BridgeRuleConfig[], enable: boolean): void;
+  /**
+   * A firewalld reload runs a removed network's leftover callback (until 27.x): its network
+   * rules come back, its isolation rules do not. Later layouts reload live networks only.
+   */
+  reloadRemovedNetwork?(fw: IPTable, c: BridgeRuleConfig): void;
 }
 
 /** 17.03 … 26.1: rules in FORWARD itself, DOCKER-USER re-arranged after every network. */
@@ -58,6 +63,9 @@ function legacyWriter(profile: VersionProfile): BridgeRuleWriter {
     addNetwork(fw, c, others) {
       setupNetworkRules(fw, profile, c);
       isolateNetwork(fw, profile, c, others, true);
+    },
+    reloadRemovedNetwork(fw, c) {
+      setupNetworkRules(fw, profile, c);
     },
     networkCreated(fw) {
       arrangeUserFilterRule(fw, profile);

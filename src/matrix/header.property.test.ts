@@ -9,6 +9,7 @@ import {
   parseDestination,
   parseExpected,
   parseSource,
+  pastTheHost,
 } from './header.ts';
 import {
   type Destination,
@@ -16,6 +17,7 @@ import {
   HOST_WORD,
   MatrixSyntaxError,
   NEIGHBOUR_WORD,
+  type Source,
   VERDICTS,
 } from './types.ts';
 
@@ -106,4 +108,28 @@ test('expected cells: ✓ and ✗ and the precise outcomes; a formatted verdict 
     assert.equal(cellMatches(v, v), true);
   }
   assert.equal(cellMatches('timeout', 'refused'), false);
+});
+
+test('pairs past the host: only the LAN machines to each other or themselves; the parsed neighbour words', () => {
+  const source: fc.Arbitrary<Source> = fc.oneof(
+    name.map((n) => ({ kind: 'container' as const, name: n })),
+    fc.constantFrom<Source>({ kind: 'host' }, { kind: 'external' }, { kind: 'neighbour' }),
+  );
+  const lan = new Set([EXTERNAL_WORD, NEIGHBOUR_WORD]);
+  fc.assert(
+    fc.property(source, destination, (s, d) => {
+      const from = formatSource(s);
+      const past = pastTheHost(s, d);
+      assert.equal(past !== undefined, lan.has(from) && lan.has(d.to), `${from} → ${d.to}`);
+      // The reason names both ends, in the table's words.
+      if (past !== undefined) assert.ok(past.includes(from) && past.includes(d.to), past);
+      // Through the parsers, as a table is read: the same answer.
+      assert.equal(pastTheHost(parseSource(from), parseDestination(formatDestination(d))), past);
+    }),
+    { numRuns: 500 },
+  );
+  assert.deepEqual(parseSource(' The  Neighbour '), { kind: 'neighbour' });
+  assert.deepEqual(parseDestination('the neighbour:22'), { to: NEIGHBOUR_WORD, port: 22, proto: 'tcp' });
+  assert.match(pastTheHost({ kind: 'neighbour' }, parseDestination('the external client')) ?? '', /LAN/);
+  assert.equal(pastTheHost({ kind: 'host' }, parseDestination('the neighbour')), undefined);
 });

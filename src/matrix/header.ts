@@ -79,6 +79,21 @@ export function formatDestination(d: Destination): string {
   return `${d.to}:${d.port}${d.proto === 'udp' ? '/udp' : ''}`;
 }
 
+/**
+ * Why a pair crosses no Docker host, or undefined when it does: an outside machine to
+ * itself, or the external client and the neighbour, which meet on the LAN (a switch) and
+ * never pass the host's netfilter: neither the model nor the twin has anything to say.
+ */
+export function pastTheHost(source: Source, d: Destination): string | undefined {
+  const from =
+    source.kind === 'external' ? EXTERNAL_WORD : source.kind === 'neighbour' ? NEIGHBOUR_WORD : undefined;
+  const to = d.to === EXTERNAL_WORD || d.to === NEIGHBOUR_WORD ? d.to : undefined;
+  if (from === undefined || to === undefined) return undefined;
+  return from === to
+    ? `"${from}" to itself never leaves it`
+    : `"${from}" and "${to}" meet on the LAN, past the Docker host`;
+}
+
 /** An expected cell: a precise outcome, or `blocked` (any outcome but delivered). */
 export type Expected = Verdict | 'blocked';
 

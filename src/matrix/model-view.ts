@@ -6,7 +6,7 @@
  */
 import type { ContainerOptions } from '../backends/backend.ts';
 import { EXTERNAL_CLIENT_ADDRESS, type ModelBackend } from '../backends/model.ts';
-import { DIND_HOST_ADDRESS } from '../backends/model-traffic.ts';
+import { DIND_HOST_ADDRESS, NEIGHBOUR_ADDRESS } from '../backends/model-traffic.ts';
 import type { MatrixContainer, MatrixHostView } from './plan.ts';
 
 /**
@@ -18,6 +18,8 @@ export function modelHostView(
   labels: ReadonlyMap<string, string>,
   options: ReadonlyMap<string, ContainerOptions>,
   directRouting: boolean,
+  /** The neighbour's cells too (plan.ts), at the model's neighbour address. */
+  neighbour = false,
 ): MatrixHostView {
   const state = backend.hostState();
   const containers: MatrixContainer[] = [];
@@ -62,5 +64,6 @@ export function modelHostView(
     externalAddress: EXTERNAL_CLIENT_ADDRESS,
     containers,
     directRouting,
+    ...(neighbour ? { neighbourAddress: NEIGHBOUR_ADDRESS } : {}),
   };
 }

@@ -96,3 +96,35 @@ test('sources are the Docker names; labels are what the matrix shows', () => {
   const cell = planCells(view).find((c) => c.from === 'web');
   assert.deepEqual(cell?.source, { kind: 'container', name: 'shop-web-1' });
 });
+
+test('the neighbour: straight at every container address and port, at every published port; each container pings it', () => {
+  const withNeighbour = words({ ...view, neighbourAddress: '192.168.70.10' });
+  assert.deepEqual(
+    withNeighbour.filter((c) => c.startsWith('the neighbour → ')),
+    [
+      'the neighbour → web:80 @172.18.0.2',
+      'the neighbour → api:53/udp @172.30.10.10',
+      'the neighbour → api:80 @172.30.10.10',
+      'the neighbour → admin @172.18.0.3',
+      'the neighbour → 192.168.70.6:8080 @192.168.70.6',
+      'the neighbour → 192.168.70.6:9090 @192.168.70.6',
+    ],
+  );
+  assert.deepEqual(
+    withNeighbour.filter((c) => c.endsWith('→ the neighbour @192.168.70.10')),
+    [
+      'web → the neighbour @192.168.70.10',
+      'api → the neighbour @192.168.70.10',
+      'admin → the neighbour @192.168.70.10',
+    ],
+  );
+  const neighbourSource = planCells({ ...view, neighbourAddress: '192.168.70.10' }).find(
+    (c) => c.from === 'the neighbour',
+  );
+  assert.deepEqual(neighbourSource?.source, { kind: 'neighbour' });
+  // Without its address, the plan is the one it always was.
+  assert.deepEqual(
+    words(view),
+    withNeighbour.filter((c) => !c.includes('the neighbour')),
+  );
+});

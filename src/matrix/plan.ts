@@ -4,9 +4,12 @@
  * every published port of another container; the external client and the host to every
  * published port; each container to the external client (a ping: its way out). With
  * `directRouting` (a LAN that routes the container subnets via the host: a static route,
- * a VPN), the external client also probes every container's address. Pure.
+ * a VPN), the external client also probes every container's address. With a
+ * `neighbourAddress` (the neighbour: a LAN machine that routes the container subnets via
+ * the host, moby#45610), the neighbour probes every container's address and served port
+ * and every published port, and each container pings it (its replies need no masquerade). Pure.
  */
-import { type Destination, EXTERNAL_WORD, HOST_WORD, type Proto } from './types.ts';
+import { type Destination, EXTERNAL_WORD, HOST_WORD, NEIGHBOUR_WORD, type Proto } from './types.ts';
 
 export interface MatrixEndpoint {
   /** The network's name (compose: its Docker name); containers on one network reach each other directly. */
@@ -41,10 +44,16 @@ export interface MatrixHostView {
   externalAddress: string;
   containers: MatrixContainer[];
   directRouting?: boolean;
+  /** The neighbour's address on the LAN (192.168.70.10 on nettwin's hosts): absent, no neighbour cells. */
+  neighbourAddress?: string;
 }
 
 /** Who sends a probe, as a Backend actor names it (a container by its Docker name). */
-export type ProbeSource = { kind: 'container'; name: string } | { kind: 'host' } | { kind: 'external' };
+export type ProbeSource =
+  | { kind: 'container'; name: string }
+  | { kind: 'host' }
+  | { kind: 'external' }
+  | { kind: 'neighbour' };
 
 /** One cell to probe: its words in the matrix, who sends, and the address and port to aim at. */
 export interface CellProbe extends Destination {
@@ -105,16 +114,31 @@ export function planCells(view: MatrixHostView): CellProbe[] {
       port: null,
       proto: 'icmp',
     });
+    if (view.neighbourAddress !== undefined)
+      cells.push({
+        from: from.label,
+        source,
+        to: NEIGHBOUR_WORD,
+        address: view.neighbourAddress,
+        port: null,
+        proto: 'icmp',
+      });
   }
-  toPublished(EXTERNAL_WORD, { kind: 'external' });
-  toPublished(HOST_WORD, { kind: 'host' });
-  if (view.directRouting) {
+  // Straight at each container's first address: what a LAN that routes the subnets via the host does.
+  const toContainers = (from: string, source: ProbeSource) => {
     for (const to of view.containers) {
       const address = to.endpoints[0]?.address;
       if (address === undefined) continue;
       for (const { port, proto } of portsOf(to))
-        cells.push({ from: EXTERNAL_WORD, source: { kind: 'external' }, to: to.label, address, port, proto });
+        cells.push({ from, source, to: to.label, address, port, proto });
     }
+  };
+  toPublished(EXTERNAL_WORD, { kind: 'external' });
+  toPublished(HOST_WORD, { kind: 'host' });
+  if (view.directRouting) toContainers(EXTERNAL_WORD, { kind: 'external' });
+  if (view.neighbourAddress !== undefined) {
+    toContainers(NEIGHBOUR_WORD, { kind: 'neighbour' });
+    toPublished(NEIGHBOUR_WORD, { kind: 'neighbour' });
   }
   return cells;
 }

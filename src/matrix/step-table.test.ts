@@ -86,6 +86,34 @@ test('errors name the row and column and what is accepted', () => {
     ],
     /empty: name a destination/,
   );
+  // The LAN machines meet past the host: `-` there, not a verdict.
+  bad(
+    [
+      ['from', 'the external client'],
+      ['the neighbour', '✓'],
+    ],
+    /row 2, column 2 \("the neighbour" → the external client\): .*meet on the LAN.*write - there/,
+  );
+  bad(
+    [
+      ['from', 'the neighbour'],
+      ['the neighbour', 'timeout'],
+    ],
+    /"the neighbour" to itself never leaves it/,
+  );
+});
+
+test('the neighbour: a row and a column like the external client; `-` where it meets the external client', () => {
+  const t = parseStepTable([
+    ['from → to', 'web:80', 'the neighbour', 'the external client'],
+    ['web', '✓', '✓', '✓'],
+    ['the neighbour', 'timeout', '-', '-'],
+    ['the external client', 'unreachable', '-', '-'],
+  ]);
+  assert.deepEqual(t.cells[1]?.destination, { to: 'the neighbour', port: null, proto: 'icmp' });
+  assert.deepEqual(t.cells[3]?.source, { kind: 'neighbour' });
+  assert.equal(t.cells[3]?.expected, 'timeout');
+  assert.equal(t.cells.length, 5);
 });
 
 const name = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,8}$/);

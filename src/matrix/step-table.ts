@@ -5,7 +5,7 @@
  * for a pair the step does not probe (a container and itself). Pure.
  */
 import { echo } from '../netfilter/echo.ts';
-import { type Expected, parseDestination, parseExpected, parseSource } from './header.ts';
+import { type Expected, parseDestination, parseExpected, parseSource, pastTheHost } from './header.ts';
 import { type Destination, MatrixSyntaxError, type Source } from './types.ts';
 
 /** A cell left out of the probes. */
@@ -104,7 +104,13 @@ export function parseStepTable(
           );
         throw error;
       }
-      cells.push({ row: r, column: c, source, destination: parsedDestinations[c] as Destination, expected });
+      const destination = parsedDestinations[c] as Destination;
+      const past = pastTheHost(source, destination);
+      if (past !== undefined)
+        throw new MatrixSyntaxError(
+          `${where(r + 1, c + 1)} ("${echo(label)}" → ${destinations[c]}): ${past}; write ${NOT_PROBED} there`,
+        );
+      cells.push({ row: r, column: c, source, destination, expected });
     });
   });
   return { sources, destinations, cells, skipped };

@@ -6,7 +6,7 @@ import { iptablesOf } from '../netfilter/firewall-state.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 import { type RecordedAction, ReplayError, recordActions, replayActions } from './replay.ts';
 import { MatrixSyntaxError } from './types.ts';
-import { compareChanges, parseExpectedChanges, upgradeChanges } from './upgrade.ts';
+import { compareChanges, namesNeighbour, parseExpectedChanges, upgradeChanges } from './upgrade.ts';
 
 /** A scenario's host: two networks, a published web server, a LAN that routes "front" via the host. */
 async function routedScenario(): Promise<RecordedAction[]> {
@@ -75,6 +75,26 @@ test('26.1 → 28.5: the routed LAN loses the container port, with the deciding 
   assert.equal(changes[0]?.before?.rule?.chain, 'DOCKER');
   assert.equal(changes[0]?.after?.rule?.table, 'raw');
   assert.deepEqual(await upgradeChanges(await routedScenario(), { from: '26.1', to: '26.1' }, new Map()), []);
+});
+
+test('26.1 → 28.5 with the neighbour: it loses every container cell; without it, the plan is as it was', async () => {
+  const actions = await routedScenario();
+  const versions = { from: '26.1', to: '28.5' };
+  const changes = await upgradeChanges(actions, versions, new Map(), { neighbour: true });
+  assert.deepEqual(
+    changes.map((c) => [c.from, c.to, c.port, c.before?.verdict, c.after?.verdict]),
+    [
+      ['the external client', 'web', 80, 'delivered', 'timeout'],
+      ['the neighbour', 'web', 80, 'delivered', 'timeout'],
+    ],
+  );
+  assert.equal(changes[1]?.after?.rule?.table, 'raw');
+  assert.equal((await upgradeChanges(actions, versions, new Map())).length, 1);
+  const rows = (from: string, to: string) => parseExpectedChanges([{ from, to, before: '✓', after: '✗' }]);
+  assert.equal(namesNeighbour(rows('the neighbour', 'web:80')), true);
+  assert.equal(namesNeighbour(rows('web', 'the neighbour')), true);
+  assert.equal(namesNeighbour(rows('the external client', 'web:80')), false);
+  assert.equal(namesNeighbour([]), false);
 });
 
 test('expected changes: read, matched, and every difference named', async () => {

@@ -21,7 +21,7 @@ import { modelHostView } from './model-view.ts';
 import { planCells } from './plan.ts';
 import { probeCells } from './probe.ts';
 import { type RecordedAction, replayActions } from './replay.ts';
-import { cellKey, type Destination, type Matrix, MatrixSyntaxError } from './types.ts';
+import { cellKey, type Destination, type Matrix, MatrixSyntaxError, NEIGHBOUR_WORD } from './types.ts';
 
 /** How each container was run, by Docker name (the last run wins: a name may be reused). */
 export function runOptions(actions: readonly RecordedAction[]): Map<string, ContainerOptions> {
@@ -34,19 +34,26 @@ export function runOptions(actions: readonly RecordedAction[]): Map<string, Cont
   return out;
 }
 
+/** What the upgrade's matrix probes beyond the plan's defaults. */
+export interface UpgradeOptions {
+  /** The neighbour's cells too (it routes the container subnets via the host: plan.ts). */
+  neighbour?: boolean;
+}
+
 /** The matrix of the scenario's host under `dockerVersion`. `labels`: Docker name → the matrix's word. */
 export async function replayedMatrix(
   actions: readonly RecordedAction[],
   dockerVersion: string,
   labels: ReadonlyMap<string, string>,
+  options: UpgradeOptions = {},
 ): Promise<Matrix> {
   const model = createModelBackend();
   try {
     await replayActions(actions, model, { dockerVersion });
-    const options = runOptions(actions);
-    const named = new Map([...options.keys()].map((name) => [name, labels.get(name) ?? name]));
+    const ran = runOptions(actions);
+    const named = new Map([...ran.keys()].map((name) => [name, labels.get(name) ?? name]));
     const directRouting = actions.some((a) => a.method === 'routeViaHost');
-    const view = modelHostView(model, named, options, directRouting);
+    const view = modelHostView(model, named, ran, directRouting, options.neighbour === true);
     return { cells: await probeCells(model, planCells(view)) };
   } finally {
     await model.dispose();
@@ -57,9 +64,10 @@ export async function upgradeChanges(
   actions: readonly RecordedAction[],
   versions: { from: string; to: string },
   labels: ReadonlyMap<string, string>,
+  options: UpgradeOptions = {},
 ): Promise<CellChange[]> {
-  const before = await replayedMatrix(actions, versions.from, labels);
-  const after = await replayedMatrix(actions, versions.to, labels);
+  const before = await replayedMatrix(actions, versions.from, labels, options);
+  const after = await replayedMatrix(actions, versions.to, labels, options);
   return diffMatrices(before, after);
 }
 
@@ -98,6 +106,14 @@ export function parseExpectedChanges(
       throw error;
     }
   });
+}
+
+/**
+ * Does a table of expected changes name the neighbour (a row from it or to it)? Then the
+ * upgrade probes the neighbour's cells too; a table without it keeps the plan as it was.
+ */
+export function namesNeighbour(expected: readonly ExpectedChange[]): boolean {
+  return expected.some((e) => e.from === NEIGHBOUR_WORD || e.to === NEIGHBOUR_WORD);
 }
 
 /** What differs between the expected changes and the changes: empty when they agree. */

@@ -26,3 +26,18 @@ test('netcat -v log: the last peer', () => {
   assert.equal(lastNetcatPeer(log), '172.17.0.1');
   assert.equal(lastNetcatPeer('Listening on 0.0.0.0 9000\n'), undefined);
 });
+
+test('a receiver with an address of each family: the IPv6 entry answers too', () => {
+  const v4 =
+    'tcp      6 431999 ESTABLISHED src=192.168.70.9 dst=192.168.70.6 sport=40000 dport=8080 src=172.30.0.2 dst=192.168.70.9 sport=80 dport=40000 [ASSURED] mark=0 use=1';
+  const v6 =
+    'tcp      6 119 TIME_WAIT src=fd70::9 dst=fd70::6 sport=40001 dport=8080 src=fd00:1::2 dst=fd70::9 sport=80 dport=40001 [ASSURED] mark=0 use=1';
+  const entries = parseConntrack(`${v4}\n${v6}`);
+  assert.equal(
+    seenSourceFor(entries, ['172.30.0.2', 'fd00:1::2']),
+    '192.168.70.9',
+    'the longer timeout wins',
+  );
+  assert.equal(seenSourceFor(parseConntrack(v6), ['172.30.0.2', 'fd00:1::2']), 'fd70::9');
+  assert.equal(seenSourceFor(parseConntrack(v6), '172.30.0.2'), undefined);
+});

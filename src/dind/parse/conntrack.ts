@@ -30,8 +30,13 @@ export function parseConntrack(text: string): ConntrackEntry[] {
   return out;
 }
 
-export function seenSourceFor(entries: ConntrackEntry[], receiver: string): string | undefined {
-  const mine = entries.filter((e) => e.reply.src === receiver);
+export function seenSourceFor(
+  entries: ConntrackEntry[],
+  receiver: string | readonly string[],
+): string | undefined {
+  // A receiver with an address of each family: entries of both (`conntrack -L -f ipv6` too).
+  const addresses = typeof receiver === 'string' ? [receiver] : receiver;
+  const mine = entries.filter((e) => addresses.includes(e.reply.src));
   const rank = (e: ConntrackEntry) => (e.protocol === 'icmp' ? 1e9 : 0) + e.timeout;
   mine.sort((a, b) => rank(b) - rank(a));
   return mine[0]?.reply.dst;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseDockerProxies, parseListeners } from './listeners.ts';
 
 const PS = `    1 /bin/sh /usr/local/bin/nettwin-entrypoint
@@ -24,7 +25,7 @@ test('docker-proxy processes from ps', () => {
   });
 });
 
-test('IPv4 listeners with the docker-proxy relay target', () => {
+test('listeners of both families with the docker-proxy relay target', () => {
   assert.deepEqual(parseListeners(SS, parseDockerProxies(PS)), [
     {
       protocol: 'tcp',
@@ -33,7 +34,33 @@ test('IPv4 listeners with the docker-proxy relay target', () => {
       owner: 'docker-proxy',
       forwardTo: { address: '172.17.0.2', port: 80 },
     },
+    {
+      protocol: 'tcp',
+      address: '::',
+      port: 8080,
+      owner: 'docker-proxy',
+      forwardTo: { address: '172.17.0.2', port: 80 },
+    },
     { protocol: 'tcp', address: '127.0.0.11', port: 42121 },
     { protocol: 'udp', address: '127.0.0.11', port: 50570 },
   ]);
+});
+
+test('any listening address and port of either family parses back, scope id dropped', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.ipV4(),
+        fc.ipV6().map((a) => `[${a}]`),
+      ),
+      fc.integer({ min: 1, max: 65535 }),
+      fc.constantFrom('', '%eth0'),
+      (address, port, scope) => {
+        const local = address.startsWith('[') ? `${address}${scope}` : address;
+        const line = `tcp   LISTEN 0      4096      ${local}:${port}      [::]:*`;
+        const [l] = parseListeners(line);
+        assert.deepEqual(l, { protocol: 'tcp', address: address.replace(/^\[|\]$/g, ''), port });
+      },
+    ),
+  );
 });

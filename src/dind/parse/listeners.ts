@@ -39,13 +39,19 @@ export function parseDockerProxies(ps: string): DockerProxyProcess[] {
 
 function splitAddressPort(text: string): { address: string; port: number } {
   const i = text.lastIndexOf(':');
-  let address = text.slice(0, i).replace(/^\[|\]$/g, '');
+  // A scope or bound device, inside the brackets or after them: `[fe80::1]%eth0`, `*%lo`.
+  let address = text
+    .slice(0, i)
+    .replace(/%[^\]]*/, '')
+    .replace(/^\[|\]$/g, '');
   if (address === '*') address = '0.0.0.0';
-  address = address.replace(/%.*$/, '');
   return { address, port: Number(text.slice(i + 1)) };
 }
 
-/** IPv4 listeners of `ss -Hltnup` (tcp LISTEN and bound udp), joined with docker-proxy args. */
+/**
+ * Listeners of `ss -Hltnup` (tcp LISTEN and bound udp) of both families, joined with
+ * docker-proxy args: `[::]:8080` is docker-proxy on any IPv6 address (address '::').
+ */
 export function parseListeners(ss: string, proxies: DockerProxyProcess[] = []): Listener[] {
   const out: Listener[] = [];
   for (const line of ss.split('\n')) {
@@ -54,7 +60,6 @@ export function parseListeners(ss: string, proxies: DockerProxyProcess[] = []): 
     const protocol = cols[0] as L4Protocol;
     if (protocol !== 'tcp' && protocol !== 'udp') continue;
     const local = splitAddressPort(cols[4] as string);
-    if (local.address.includes(':')) continue;
     const listener: Listener = { protocol, address: local.address, port: local.port };
     const owner = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
     if (owner) {

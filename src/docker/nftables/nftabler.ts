@@ -6,6 +6,13 @@
  * per-port rules. Rule texts are what `nft list ruleset` prints back (quoted interface
  * names and comments, `127.0.0.0/8`), so the table prints as a real host lists it.
  *
+ * One writer for both tables: `ip docker-bridges` and, for networks with IPv6,
+ * `ip6 docker-bridges`. The ip6 table differs only where moby's writers ask the family:
+ * `ip6 saddr/daddr`, `ip6 daddr != ::1` in nat-OUTPUT, `meta l4proto ipv6-icmp` for a
+ * routed network's ICMP, `ip6 saddr != fe80::/10` before each DNAT (link-local sources
+ * are never translated), `[addr]:port` DNAT targets, and no remote-loopback drops (::1
+ * cannot be routed to).
+ *
  * The base chains only dispatch: `oifname vmap @filter-forward-in-jumps` sends a packet
  * going into a bridge to that bridge's `filter-forward-in__<bridge>` chain, so a packet
  * costs one map lookup however many networks there are.
@@ -38,6 +45,9 @@ export const fwdOutChain = (bridge: string): string => `filter-forward-out__${br
 export const natPostInChain = (bridge: string): string => `nat-postrouting-in__${bridge}`;
 export const natPostOutChain = (bridge: string): string => `nat-postrouting-out__${bridge}`;
 
+/** The table's family: `ip` for IPv4, `ip6` for IPv6; also the word of its address matches. */
+export type DockerTableFamily = 'ip' | 'ip6';
+
 /** An interface name as nft prints it. */
 const q = (name: string): string => JSON.stringify(name);
 
@@ -46,7 +56,7 @@ const q = (name: string): string => JSON.stringify(name);
  * nat-OUTPUT's priority is listed `dstnat`, as moby's own documents show it and as nft 1.1.7
  * (the 28.5 image's) lists a nat output chain at -100 (measured on twin 29.7).
  */
-export function baseChains(o: { hairpin: boolean }): NftModifier {
+export function baseChains(o: { hairpin: boolean; family?: DockerTableFamily }): NftModifier {
   const m = new NftModifier();
   const rule = (chain: string, text: string) => m.create({ kind: 'rule', chain, group: INITIAL, text });
   m.create({
@@ -76,7 +86,8 @@ export function baseChains(o: { hairpin: boolean }): NftModifier {
   rule(PREROUTING, `fib daddr type local counter jump ${NAT}`);
   m.create({ kind: 'chain', name: OUTPUT, base: 'type nat hook output priority dstnat; policy accept;' });
   // With the userland proxy, docker-proxy answers the host's own connections to loopback.
-  const skipLoopback = o.hairpin ? '' : 'ip daddr != 127.0.0.0/8 ';
+  const loopback = o.family === 'ip6' ? 'ip6 daddr != ::1 ' : 'ip daddr != 127.0.0.0/8 ';
+  const skipLoopback = o.hairpin ? '' : loopback;
   rule(OUTPUT, `${skipLoopback}fib daddr type local counter jump ${NAT}`);
   m.create({
     kind: 'chain',
@@ -86,8 +97,11 @@ export function baseChains(o: { hairpin: boolean }): NftModifier {
   return m;
 }
 
-/** A bridge network's chains, map elements and rules (network.configure); its reverse removes them. */
-export function networkRules(c: BridgeRuleConfig): NftModifier {
+/**
+ * A bridge network's chains, map elements and rules (network.configure); its reverse removes
+ * them. For `ip6`, `c` is the network's IPv6 half (its subnet, SNAT source and gateway mode).
+ */
+export function networkRules(c: BridgeRuleConfig, family: DockerTableFamily = 'ip'): NftModifier {
   const m = new NftModifier();
   const br = c.bridge;
   const rule = (chain: string, group: number, text: string) => m.create({ kind: 'rule', chain, group, text });
@@ -120,14 +134,15 @@ export function networkRules(c: BridgeRuleConfig): NftModifier {
       ? 'counter accept comment "UNPROTECTED"'
       : 'counter drop comment "UNPUBLISHED PORT DROP"',
   );
-  if (routed) rule(fwdInChain(br), INITIAL, 'ip protocol icmp counter accept comment "ICMP"');
+  const icmp = family === 'ip6' ? 'meta l4proto ipv6-icmp' : 'ip protocol icmp';
+  if (routed) rule(fwdInChain(br), INITIAL, `${icmp} counter accept comment "ICMP"`);
   const nat = c.snatSource ? `snat to ${c.snatSource}` : 'masquerade';
   const comment = c.snatSource ? 'SNAT' : 'MASQUERADE';
   if (c.masquerade && !routed) {
     rule(
       natPostOutChain(br),
       INITIAL,
-      `oifname != ${q(br)} ip saddr ${c.subnet} counter ${nat} comment "${comment}"`,
+      `oifname != ${q(br)} ${family} saddr ${c.subnet} counter ${nat} comment "${comment}"`,
     );
   }
   if (c.hairpin)
@@ -144,6 +159,7 @@ export function directAccessRule(
   c: BridgeRuleConfig,
   address: string,
   o: { allowDirectRouting: boolean },
+  family: DockerTableFamily = 'ip',
 ): NftModifier | undefined {
   if (c.internal || c.gatewayMode === 'nat-unprotected' || c.gatewayMode === 'routed' || o.allowDirectRouting)
     return undefined;
@@ -155,21 +171,28 @@ export function directAccessRule(
     kind: 'rule',
     chain: RAW_PREROUTING,
     group: RAW_PORTS,
-    text: `ip daddr ${address} iifname != ${ifaces} counter drop comment "DROP DIRECT ACCESS"`,
+    text: `${family} daddr ${address} iifname != ${ifaces} counter drop comment "DROP DIRECT ACCESS"`,
   });
   return m;
 }
 
-const unspecified = (ip: string): boolean => ip === '0.0.0.0';
-/** A binding from a host IPv6 address to an IPv4 container is docker-proxy's alone. */
-const natPossible = (p: PortForward): boolean => p.hostPort !== 0 && !p.hostIp.includes(':');
+const unspecified = (ip: string): boolean => ip === '0.0.0.0' || ip === '::';
+const isV6 = (ip: string): boolean => ip.includes(':');
+/** A binding between a host address and a container address of the other family is docker-proxy's alone. */
+const natPossible = (p: PortForward): boolean => p.hostPort !== 0 && isV6(p.hostIp) === isV6(p.containerIp);
+/** `addr:port`, IPv6 in brackets, as nft prints a DNAT target. */
+const hostPort = (ip: string, port: number): string => (isV6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`);
 
-/** setPerPortRules: forwarding, DNAT, hairpin masquerade, remote-loopback drops for a container's ports. */
+/**
+ * setPerPortRules: forwarding, DNAT, hairpin masquerade, remote-loopback drops for a
+ * container's ports; `ports` are the bindings to container addresses of the table's family.
+ */
 export function portRules(
   c: BridgeRuleConfig,
   ports: readonly PortForward[],
   enable: boolean,
   o: { hairpin: boolean },
+  family: DockerTableFamily = 'ip',
 ): NftModifier {
   const m = new NftModifier();
   if (c.internal) return m;
@@ -182,19 +205,20 @@ export function portRules(
         kind: 'rule',
         chain: fwdInChain(br),
         group: FWD_IN_PORTS,
-        text: `ip daddr ${p.containerIp} ${p.protocol} dport ${p.containerPort} counter accept`,
+        text: `${family} daddr ${p.containerIp} ${p.protocol} dport ${p.containerPort} counter accept`,
         ignoreExist: true,
       });
     }
   }
   for (const p of ports.filter(natPossible)) {
     const skipProxy = o.hairpin ? '' : `iifname != ${q(br)} `;
-    const daddr = unspecified(p.hostIp) ? '' : `ip daddr ${p.hostIp} `;
+    const skipLinkLocal = family === 'ip6' ? 'ip6 saddr != fe80::/10 ' : '';
+    const daddr = unspecified(p.hostIp) ? '' : `${family} daddr ${p.hostIp} `;
     put({
       kind: 'rule',
       chain: NAT,
       group: INITIAL,
-      text: `${skipProxy}${daddr}${p.protocol} dport ${p.hostPort} counter dnat to ${p.containerIp}:${p.containerPort} comment "DNAT"`,
+      text: `${skipProxy}${skipLinkLocal}${daddr}${p.protocol} dport ${p.hostPort} counter dnat to ${hostPort(p.containerIp, p.containerPort)} comment "DNAT"`,
     });
   }
   if (o.hairpin) {
@@ -203,11 +227,13 @@ export function portRules(
         kind: 'rule',
         chain: natPostInChain(br),
         group: INITIAL,
-        text: `ip saddr ${p.containerIp} ip daddr ${p.containerIp} ${p.protocol} dport ${p.containerPort} counter masquerade comment "MASQ TO OWN PORT"`,
+        text: `${family} saddr ${p.containerIp} ${family} daddr ${p.containerIp} ${p.protocol} dport ${p.containerPort} counter masquerade comment "MASQ TO OWN PORT"`,
       });
     }
   }
-  for (const p of ports.filter((x) => natPossible(x) && x.hostIp.startsWith('127.'))) {
+  // ::1 cannot be routed to: IPv6 needs no remote-loopback drop.
+  const loopbackBound = (x: PortForward) => family === 'ip' && natPossible(x) && x.hostIp.startsWith('127.');
+  for (const p of ports.filter(loopbackBound)) {
     put({
       kind: 'rule',
       chain: RAW_PREROUTING,

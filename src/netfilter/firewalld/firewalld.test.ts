@@ -46,7 +46,9 @@ test('--add-port appends to the zone allow chain; --remove-port takes it out; --
   assert.equal(listing(fw), read('after-network-remove.nft'));
   fw.run(['--zone=public', '--add-port=8080/tcp']);
   assert.equal(fw.run(['--reload']).stdout, 'success\n');
-  // Runtime-only port gone; Docker's bridge bound again.
+  assert.equal(fw.run(['--get-active-zones']).stdout, 'docker\n  interfaces: docker0\npublic (default)\n');
+  // Runtime-only port gone; Docker (28.5: its live networks) binds its bridge again.
+  fw.bridgeAdded(N2);
   assert.equal(listing(fw), read('after-network-remove.nft'));
   assert.equal(
     fw.run(['--get-active-zones']).stdout,
@@ -89,4 +91,30 @@ test('property: any argv is answered with a result, never a throw, and the table
     }),
     { numRuns: 300 },
   );
+});
+
+test("after a reload, the real host's order of Docker's bindings is taken where only the order differs", () => {
+  const { fw } = started();
+  fw.bridgeAdded(N1);
+  fw.bridgeAdded(N2);
+  fw.run(['--reload']);
+  // Docker 28 binds again in Go map order: here N2 before N1 (dispatch chains stay in name order).
+  for (const bridge of ['docker0', N2, N1]) fw.bridgeAdded(bridge);
+  const other = started().fw;
+  other.run(['--reload']);
+  for (const bridge of ['docker0', N1, N2]) other.bridgeAdded(bridge);
+  const expected = listing(fw);
+  assert.notEqual(listing(other), expected);
+  other.adoptRebindOrder({ tables: [fw.table()] });
+  assert.equal(listing(other), expected);
+});
+
+test('a real table with other rules (not a reordering) is not adopted', () => {
+  const { fw } = started();
+  fw.bridgeAdded(N1);
+  const before = listing(fw);
+  const other = started().fw;
+  other.bridgeAdded(N2);
+  fw.adoptRebindOrder({ tables: [other.table()] });
+  assert.equal(listing(fw), before);
 });

@@ -11,7 +11,7 @@
 import { parseNftRuleset } from '../nft/parse.ts';
 import { parseNftRuleText } from '../nft/statements.ts';
 import type { NftRuleset, NftTable } from '../nft/types.ts';
-import { addZoneInterface, removeZoneInterface } from './zone-interfaces.ts';
+import { addZoneInterface, adoptAppendOrder, removeZoneInterface } from './zone-interfaces.ts';
 import { addPairInterface, removePairInterface } from './zone-pairs.ts';
 
 /**
@@ -104,6 +104,15 @@ export class FirewalldModel {
     this.bound.push(bridge);
   }
 
+  /**
+   * After a reload on Docker 28+ (Go map order, profile.firewalldReload 'live'): the order in
+   * which the real host's Docker bound its bridges again, read from the real table.
+   */
+  adoptRebindOrder(real: NftRuleset): void {
+    const theirs = real.tables.find((t) => t.family === 'inet' && t.name === 'firewalld');
+    if (theirs) adoptAppendOrder(this.table(), theirs);
+  }
+
   /** Docker removed a bridge: it leaves the zone. */
   bridgeRemoved(bridge: string): void {
     if (bridge === REFERENCE_INTERFACE || !this.bound.includes(bridge)) return;
@@ -111,15 +120,15 @@ export class FirewalldModel {
     this.bound.splice(this.bound.indexOf(bridge), 1);
   }
 
-  /** firewalld's reload, and Docker's answer to it once settled. */
+  /**
+   * firewalld's reload: the permanent configuration becomes the runtime one, and runtime
+   * zone bindings are gone — Docker, hearing the Reloaded signal, binds its bridges again
+   * (bridgeAdded, in the order its reload callbacks run: DockerDaemonModel.firewallReload).
+   * The recorded table has docker0 bound already: it stays.
+   */
   reload(): void {
     const table = this.fresh();
-    const bound = [REFERENCE_INTERFACE];
-    for (const bridge of this.bound)
-      if (bridge !== REFERENCE_INTERFACE) {
-        this.layout.add(table, REFERENCE_INTERFACE, bridge, bound);
-        bound.push(bridge);
-      }
+    this.bound.splice(0, this.bound.length, REFERENCE_INTERFACE);
     this.runtimePorts.clear();
     for (const [zone, ports] of this.permanentPorts) {
       for (const port of ports) appendPortRule(table, zone, port);

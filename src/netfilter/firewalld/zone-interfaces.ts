@@ -68,6 +68,26 @@ export function removeZoneInterface(table: NftTable, iface: string): void {
   for (const chain of table.chains) chain.rules = chain.rules.filter((r) => interfaceOf(r) !== iface);
 }
 
+/**
+ * Docker 28+ binds its bridges again after a reload in Go map order, which no model can
+ * know: take `real`'s order of the interface rules in the chains firewalld appends to (the
+ * dispatch chains are in name order anyway). Only where `real` holds the same rules in
+ * another order; anything else stays, for the comparison to show.
+ */
+export function adoptAppendOrder(table: NftTable, real: NftTable): void {
+  for (const chain of table.chains) {
+    if (isDispatch(chain.name)) continue;
+    const theirs = real.chains.find((c) => c.name === chain.name);
+    if (!theirs) continue;
+    const mine = chain.rules.filter((r) => interfaceOf(r) !== undefined).map((r) => r.text);
+    const order = theirs.rules.filter((r) => interfaceOf(r) !== undefined).map((r) => r.text);
+    if (mine.length !== order.length || [...mine].sort().join('\n') !== [...order].sort().join('\n'))
+      continue;
+    let k = 0;
+    chain.rules = chain.rules.map((r) => (interfaceOf(r) === undefined ? r : ruleOf(order[k++] as string)));
+  }
+}
+
 /** Interfaces bound in the table, in the order of the first chain naming them (dispatch order). */
 export function zoneInterfaces(table: NftTable): string[] {
   const seen = new Set<string>();
