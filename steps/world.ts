@@ -15,6 +15,7 @@ import type {
   NetworkInfo,
   StandaloneHostSpec,
 } from '../src/backends/backend.ts';
+import { plumbingEngineFor, plumbingNotice } from '../src/backends/plumbing-engine.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { type RecordedAction, recordActions } from '../src/matrix/replay.ts';
 import {
@@ -139,6 +140,9 @@ export class NettwinWorld extends World<NettwinParameters> {
       await backend.startHost(chosen);
       this.hostStarted = true;
       this.dockerVersion = chosen.dockerVersion;
+      // The report says plainly what a real side of a version without its own engine is.
+      const engine = this.backendName === 'model' ? undefined : plumbingEngineFor(chosen.dockerVersion);
+      if (engine) this.log(escapeXml(plumbingNotice(chosen.dockerVersion, engine)));
     }
     return backend;
   }

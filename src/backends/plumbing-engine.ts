@@ -35,3 +35,12 @@ export function engineImageVersion(
 ): string {
   return plumbingEngineFor(dockerVersion, env) ?? dockerVersion;
 }
+
+/** What a report says of such a real side: Docker `version`'s rules on a real kernel, not its daemon. */
+export function plumbingNotice(version: string, engine: string): string {
+  return (
+    `Docker ${version}'s rules on a real kernel, not Docker ${version}'s daemon: the real side is a ` +
+    `Docker ${engine} host whose daemon writes no rules, loaded after every Docker action with the ` +
+    `rules the model predicts for ${version}.`
+  );
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { engineImageVersion, plumbingEngineFor } from '../backends/plumbing-engine.ts';
+import { engineImageVersion, plumbingEngineFor, plumbingNotice } from '../backends/plumbing-engine.ts';
 import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import {
   checkDockerVersion,
@@ -110,6 +110,10 @@ test('checkDockerVersion: a profile the model has; real backends only engines wi
   assert.equal(plumbingEngineFor('29.7', own), undefined);
   assert.equal(plumbingEngineFor('29.7.2', {}), '28.5');
   assert.equal(engineImageVersion('29.7', own), '29.7');
+  assert.match(
+    plumbingNotice('29.7', '28.5'),
+    /^Docker 29\.7's rules on a real kernel, not Docker 29\.7's daemon: .* Docker 28\.5 host/,
+  );
   assert.throws(
     () => checkDockerVersion('x', 'model', 'NETTWIN_DOCKER_VERSION'),
     /NETTWIN_DOCKER_VERSION is "x"/,
