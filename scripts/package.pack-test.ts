@@ -88,9 +88,12 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
     );
     // nettwin's own features ship as examples (init --examples), with the fixtures they read.
     assert.ok(files.includes('features/default-bridge.feature'), 'the package holds the features');
-    // npm adds every README.md it passes; nothing else of fixtures/ ships.
+    // npm adds every README.md it passes; nothing else of fixtures/ ships but what the model
+    // reads at run time (a firewalld host starts from the table recorded on a real one).
     const fixtures = files.filter((f) => f.startsWith('fixtures/') && !f.endsWith('README.md'));
     assert.deepEqual(fixtures.sort(), [
+      'fixtures/nft/firewalld/26.1/after-dockerd.nft',
+      'fixtures/nft/firewalld/28.5/after-dockerd.nft',
       'fixtures/seeds/002-four-bridges.iptables-save',
       'fixtures/snapshots/two-networks-20.10.json',
     ]);
@@ -151,6 +154,8 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       'run',
       'features/examples/replayed-dump.feature',
       'features/examples/snapshot-replay.feature',
+      // A firewalld host on the model starts from the table recorded on a real one (shipped).
+      'features/examples/firewalld.feature',
       '--backend',
       'model',
       '--reports',
