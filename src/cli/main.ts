@@ -9,6 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../package-paths.ts';
+import { errorText } from './error-text.ts';
 import { initCommand } from './init.ts';
 import { runCommand } from './run.ts';
 
@@ -132,7 +133,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`nettwin: ${(error as Error).message}\n`);
+    process.stderr.write(`nettwin: ${errorText(error)}\n`);
     process.exitCode = process.exitCode || 2;
   }
 }
