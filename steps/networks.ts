@@ -5,7 +5,9 @@ import { cidrContains, parseCidr, parseIp, parseName } from './lib/values.ts';
 import type { NettwinWorld } from './world.ts';
 
 const NETWORK =
-  '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: (with|and) IPv6(?: subnet (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?';
+  '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: (with|and) IPv6(?: subnet (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?' +
+  // `-o com.docker.network.bridge.gateway_mode_ipv6=MODE` (27.0+; 26.1 ignores the option).
+  '(?: with IPv6 gateway mode (nat|nat-unprotected|routed|isolated))?';
 
 type Arg = string | null;
 
@@ -14,7 +16,8 @@ type Arg = string | null;
  * to Docker as written, so that Docker (real or model) is the one that refuses them.
  */
 function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): NetworkOptions {
-  const [internal, nameText, subnetText, gatewayText, ipv6, subnet6Text, bridgeText, iccDisabled] = captures;
+  const [internal, nameText, subnetText, gatewayText, ipv6, subnet6Text, bridgeText, iccDisabled, mode6] =
+    captures;
   const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'network'));
   if (!tried && world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);
   const options: NetworkOptions = { name, driver: 'bridge' };
@@ -34,14 +37,26 @@ function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): Ne
   if (bridgeText)
     driverOptions['com.docker.network.bridge.name'] = world.value(() => parseName(bridgeText, 'bridge'));
   if (iccDisabled) driverOptions['com.docker.network.bridge.enable_icc'] = 'false';
+  if (mode6) driverOptions['com.docker.network.bridge.gateway_mode_ipv6'] = mode6;
   if (Object.keys(driverOptions).length > 0) options.options = driverOptions;
   return options;
 }
 
 Given(
   new RegExp(`^an? ${NETWORK}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
-    const options = networkOptions(this, [a, b, c, d, e, f, g, h]);
+  async function (
+    this: NettwinWorld,
+    a: Arg,
+    b: Arg,
+    c: Arg,
+    d: Arg,
+    e: Arg,
+    f: Arg,
+    g: Arg,
+    h: Arg,
+    i: Arg,
+  ) {
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i]);
     const backend = await this.host();
     this.networks.set(options.name, await backend.createNetwork(options));
   },
@@ -50,8 +65,19 @@ Given(
 // The same sentence, when Docker is expected to refuse it (a taken name, an overlapping subnet).
 When(
   new RegExp(`^I try to create an? ${NETWORK}$`),
-  async function (this: NettwinWorld, a: Arg, b: Arg, c: Arg, d: Arg, e: Arg, f: Arg, g: Arg, h: Arg) {
-    const options = networkOptions(this, [a, b, c, d, e, f, g, h], true);
+  async function (
+    this: NettwinWorld,
+    a: Arg,
+    b: Arg,
+    c: Arg,
+    d: Arg,
+    e: Arg,
+    f: Arg,
+    g: Arg,
+    h: Arg,
+    i: Arg,
+  ) {
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i], true);
     const backend = await this.host();
     try {
       this.networks.set(options.name, await backend.createNetwork(options));

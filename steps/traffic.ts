@@ -4,6 +4,7 @@
  */
 import { Then, When } from '@cucumber/cucumber';
 import type { Actor, RequestResult } from '../src/backends/backend.ts';
+import { EXTERNAL_CLIENT_ADDRESS6 } from '../src/backends/model-traffic.ts';
 import { type HttpUrl, parseCount, parseHttpUrl, parseIp, parseName } from './lib/values.ts';
 import type { NettwinWorld, Observation } from './world.ts';
 
@@ -83,12 +84,13 @@ async function pingAddress(world: NettwinWorld, from: Actor, to: string, count: 
   }));
 }
 
+// `… over IPv6`: to its IPv6 address fd70::9 (a host started "with IPv6"), the way NAT66 leaves.
 When(
-  /^("[^"]+"|the host) pings the external client(?: (\d+) times?)?$/,
-  async function (this: NettwinWorld, who: string, countText: number | null) {
+  /^("[^"]+"|the host) pings the external client( over IPv6)?(?: (\d+) times?)?$/,
+  async function (this: NettwinWorld, who: string, ipv6: string | null, countText: number | null) {
     const from = actorFrom(this, who);
     const count = countText == null ? 1 : this.value(() => parseCount(String(countText)));
-    const to = await (await this.host()).resolveAddress(EXTERNAL);
+    const to = ipv6 ? EXTERNAL_CLIENT_ADDRESS6 : await (await this.host()).resolveAddress(EXTERNAL);
     await this.observe(
       'ping',
       `${label(from)} pings the external client (${to}) ${count} times`,

@@ -8,6 +8,7 @@ import createDebug from 'debug';
 import { earlyPingArgv, pingArgv } from '../dind/early-ping.ts';
 import { DindExecError } from '../dind/errors.ts';
 import { machineNamespace } from '../dind/outside-world.ts';
+import { OUTSIDE_IPV6 } from '../dind/outside-world-ipv6.ts';
 import { lastNetcatPeer } from '../dind/parse/conntrack.ts';
 import { parsePingStatistics } from '../dind/parse/ping.ts';
 import { interfaceFor, neighbourNamespace, neighbourPlan, runHostPlan } from '../dind/standalone-host.ts';
@@ -32,6 +33,26 @@ export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** The neighbour's default route via the host's address ($1), in the neighbour's namespace. */
 const NEIGHBOUR_ROUTE = 'ip route replace default via "$1" quickack 1';
+
+/**
+ * `ip route replace CIDR via HOST` for the external client: an IPv6 subnet (a network in
+ * gateway_mode_ipv6=routed) goes via the host's fd70::6, an IPv4 one via its eth0 address.
+ * quickack 1 as on the client's other routes (src/dind/quickack.ts): its ACKs never wait for a timer.
+ */
+export function routeViaHostArgv(cidr: string, hostAddress: string): string[] {
+  const v6 = cidr.includes(':');
+  return [
+    'ip',
+    ...(v6 ? ['-6'] : []),
+    'route',
+    'replace',
+    cidr,
+    'via',
+    v6 ? OUTSIDE_IPV6.host : hostAddress,
+    'quickack',
+    '1',
+  ];
+}
 
 /** A container the scenario started, as the backend tracks it. */
 export interface StartedContainer {

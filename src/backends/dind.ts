@@ -15,6 +15,7 @@ import {
   settleFirewallTo,
 } from '../dind/firewalld-reload.ts';
 import { machineAddress } from '../dind/outside-world.ts';
+import { OUTSIDE_IPV6 } from '../dind/outside-world-ipv6.ts';
 import { parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { hostDeterministicTcpArgv, hostQuickAckArgv } from '../dind/quickack.ts';
 import type { DindSession } from '../dind/session.ts';
@@ -52,7 +53,7 @@ import {
 } from './dind-ipv6-quiet.ts';
 import { bridgeAddress, IPAM_TEMPLATE, networkCreateArgs, parseIpamConfigs } from './dind-networks.ts';
 import { restoreStandaloneHost } from './dind-standalone.ts';
-import { DindTraffic, IPV4, type StartedContainer } from './dind-traffic.ts';
+import { DindTraffic, IPV4, routeViaHostArgv, type StartedContainer } from './dind-traffic.ts';
 import { publishArg, workloadCommand } from './dind-workload.ts';
 
 export { curlOutcome, netcatOutcome } from './dind-outcomes.ts';
@@ -311,8 +312,7 @@ export class DindBackend implements Backend {
   /** `ip route replace CIDR via <host eth0>` on the external client (its namespace in the DinD host). */
   async routeViaHost(cidr: string): Promise<void> {
     const host = this.dindHost();
-    // quickack 1 as on the client's other routes (src/dind/quickack.ts): its ACKs never wait for a timer.
-    const argv = ['ip', 'route', 'replace', cidr, 'via', host.address, 'quickack', '1'];
+    const argv = routeViaHostArgv(cidr, host.address);
     const r = await host.execOn('client', argv);
     if (r.exitCode !== 0) {
       throw new DindExecError(
@@ -408,6 +408,11 @@ export class DindBackend implements Backend {
     // On an IPv6 network it may have been reached at its IPv6 address: IPv6's table too.
     const known = this.containers.get(container);
     const networks6 = (known?.networks ?? []).filter((n) => this.ipv6Networks.has(n));
+    // The external client has fd70::9 beside its IPv4 address once IPv6 networks send to it (NAT66).
+    if (container === EXTERNAL && this.ipv6Networks.size > 0) {
+      const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);
+      return seenSourceFor([...entries, ...parseConntrack(r6.stdout)], [address, OUTSIDE_IPV6.client]);
+    }
     if (networks6.length === 0) return seenSourceFor(entries, address);
     const address6 = await containerAddress6(this.dindHost(), container, networks6);
     const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);

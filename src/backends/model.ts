@@ -128,7 +128,7 @@ class ModelBackendImpl implements ModelBackend {
         address: this.external,
         dev: 'eth0',
         listeners: [],
-        reaches: [`${lanOf(this.external)}`, ...this.externalRoutes],
+        reaches: [`${lanOf(this.external)}`, ...this.externalRoutes.filter((r) => !r.includes(':'))],
       });
     }
     const uplink6 = state.interfaces.some(
@@ -141,7 +141,8 @@ class ModelBackendImpl implements ModelBackend {
         address: EXTERNAL_CLIENT_ADDRESS6,
         dev: 'eth0',
         listeners: [],
-        reaches: [LAN6],
+        // What a step routed via the host's fd70::6 (gateway_mode_ipv6=routed subnets).
+        reaches: [LAN6, ...this.externalRoutes.filter((r) => r.includes(':'))],
       });
     }
     return state;
@@ -313,6 +314,14 @@ class ModelBackendImpl implements ModelBackend {
 
   async routeViaHost(cidr: string): Promise<void> {
     this.daemon();
+    // An IPv6 route goes via the host's fd70::6, which only a host started "with IPv6" has.
+    if (
+      cidr.includes(':') &&
+      !this.hostState().neighbours.some((n) => n.address === EXTERNAL_CLIENT_ADDRESS6)
+    )
+      throw new ModelBackendError(
+        `the external client cannot route ${cidr} via the Docker host: it has no IPv6 address (start the host "with IPv6")`,
+      );
     if (!this.externalRoutes.includes(cidr)) this.externalRoutes.push(cidr);
   }
 

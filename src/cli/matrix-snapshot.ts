@@ -76,7 +76,8 @@ class SnapshotProber implements ProbeBackend {
       const src = routing.sourceFor(daddr, routing.lookup(daddr));
       return typeof src === 'number' ? formatIPv4(src) : this.lan.address;
     }
-    const own = this.host.neighbours.filter((n) => n.name === actor.name);
+    // IPv4 probes: a dual-stack container's IPv6 neighbour entry is not a source for them.
+    const own = this.host.neighbours.filter((n) => n.name === actor.name && !n.address.includes(':'));
     const daddr = parseIPv4(dst);
     const onLink = own.find((n) => {
       const prefix = this.host.interfaces.find((i) => i.name === n.dev)?.addresses[0]?.prefix ?? 32;
@@ -167,7 +168,9 @@ export function snapshotScene(
   if (options.apply !== undefined) applyIptables(host, options.apply);
   const containers: MatrixContainer[] = [];
   for (const c of snapshot.containers) {
-    const own = recorded.endpoints.filter((e) => e.container === c.name);
+    // The matrix is IPv4 (its LAN, external client and probes are): a dual-stack
+    // snapshot's IPv6 endpoints are for `trace --snapshot`.
+    const own = recorded.endpoints.filter((e) => e.container === c.name && e.family === 'ipv4');
     if (!c.running || own.length === 0) continue;
     const serves = new Map<string, { port: number; proto: 'tcp' | 'udp' }>();
     for (const l of host.neighbours.filter((n) => n.name === c.name).flatMap((n) => n.listeners ?? []))
@@ -178,7 +181,8 @@ export function snapshotScene(
       endpoints: own.map((e) => ({ network: e.bridge, address: e.address })),
       serves: [...serves.values()],
       published: c.ports.flatMap((p) =>
-        p.hostPort === undefined || p.hostPort === 0
+        // A binding on an IPv6 host address ([::]:8080) is not an IPv4 probe's to make.
+        p.hostPort === undefined || p.hostPort === 0 || p.hostIp?.includes(':')
           ? []
           : [
               {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseSnapshotJson } from '../snapshot/schema.ts';
-import { type SnapshotIo, takeSnapshot, writeSnapshotFile } from './snapshot.ts';
+import { type SnapshotIo, summarize, takeSnapshot, writeSnapshotFile } from './snapshot.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/snapshots/two-networks-20.10.json');
 const recorded = parseSnapshotJson(readFileSync(FIXTURE, 'utf8'), FIXTURE);
@@ -80,5 +80,39 @@ describe('nettwin snapshot', () => {
     const run = io();
     assert.equal(await takeSnapshot({ out: join(dir, 'no/such/dir.json') }, run), 2);
     assert.match(run.err, /^nettwin snapshot: ENOENT/);
+  });
+});
+
+describe('nettwin snapshot with IPv6', () => {
+  const DUAL = join(import.meta.dirname, '../../fixtures/snapshots/dual-stack-28.5.json');
+  const dual = parseSnapshotJson(readFileSync(DUAL, 'utf8'), DUAL);
+
+  it('the summary counts ip6tables rules, or says why there are none', () => {
+    assert.match(summarize(dual), /, 27 rules, 19 ip6tables rules, 2 listeners$/);
+    assert.match(
+      summarize({ ...dual, ip6tables: { absent: 'ip6tables-save is not installed' } }),
+      /, no ip6tables \(ip6tables-save is not installed\),/,
+    );
+    assert.doesNotMatch(summarize(recorded), /ip6tables/, 'a version 1 file says nothing of IPv6');
+  });
+
+  it('what the collector leaves out reaches stderr as a warning, and the file is still written', async () => {
+    let err = '';
+    const code = await takeSnapshot(
+      { out: join(dir, 'dual.json') },
+      {
+        collect: async (_container, warn) => {
+          warn('left out: route "fd00:bad::/32": type "blackhole" is not modelled');
+          return dual;
+        },
+        stdout: () => {},
+        stderr: (text) => {
+          err += text;
+        },
+      },
+    );
+    assert.equal(code, 0);
+    assert.match(err, /^nettwin snapshot: warning: left out: route "fd00:bad::\/32"/m);
+    assert.deepEqual(parseSnapshotJson(readFileSync(join(dir, 'dual.json'), 'utf8'), 'dual.json'), dual);
   });
 });

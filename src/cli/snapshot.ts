@@ -26,12 +26,17 @@ export const SNAPSHOT_FILE_MODE = 0o600;
 /** One line for the terminal: what was recorded. */
 export function summarize(snapshot: Snapshot): string {
   const rules = (snapshot.iptables.save.match(RULE_LINE) ?? []).length;
+  const ip6 = snapshot.ip6tables
+    ? snapshot.ip6tables.save !== undefined
+      ? `, ${(snapshot.ip6tables.save.match(RULE_LINE) ?? []).length} ip6tables rules`
+      : `, no ip6tables (${snapshot.ip6tables.absent})`
+    : '';
   const legacy = snapshot.iptables.legacySave
     ? `, and ${(snapshot.iptables.legacySave.match(RULE_LINE) ?? []).length} iptables-legacy rules`
     : '';
   return (
     `snapshot of ${snapshot.host.hostname || 'the host'} (Docker ${snapshot.docker.serverVersion}, ${snapshot.iptables.version}): ` +
-    `${snapshot.networks.length} networks, ${snapshot.containers.length} containers, ${rules} rules${legacy}, ` +
+    `${snapshot.networks.length} networks, ${snapshot.containers.length} containers, ${rules} rules${ip6}${legacy}, ` +
     `${snapshot.listeners.length} listeners`
   );
 }
@@ -58,16 +63,17 @@ export function writeSnapshotFile(file: string, text: string): void {
 }
 
 export interface SnapshotIo {
-  collect(container: string | undefined): Promise<Snapshot>;
+  /** `warn` hears what the snapshot leaves out of the host's outputs (a multipath route …). */
+  collect(container: string | undefined, warn: (text: string) => void): Promise<Snapshot>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
 const defaultIo: SnapshotIo = {
-  async collect(container) {
+  async collect(container, warn) {
     // execa loads only when a snapshot is taken, not for `nettwin --help`.
     const { collectSnapshot, dockerExecRunner, localRunner } = await import('../snapshot/collect.ts');
-    return collectSnapshot(container ? dockerExecRunner(container) : localRunner);
+    return collectSnapshot(container ? dockerExecRunner(container) : localRunner, warn);
   },
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -76,7 +82,9 @@ const defaultIo: SnapshotIo = {
 /** The command's work; returns its exit code (0, or 2 when the host could not be read or the file written). */
 export async function takeSnapshot(options: SnapshotCliOptions, io: SnapshotIo = defaultIo): Promise<number> {
   try {
-    let snapshot = await io.collect(options.container);
+    let snapshot = await io.collect(options.container, (text) =>
+      io.stderr(`nettwin snapshot: warning: ${text}\n`),
+    );
     if (options.redact) {
       const redaction = redactSnapshot(snapshot);
       snapshot = redaction.snapshot;

@@ -6,6 +6,7 @@
 import {
   addressFamily,
   canonicalAddress,
+  type Family,
   isIPv4,
   parseCidr,
   parseCidr6,
@@ -31,6 +32,11 @@ export interface TraceOptions {
   listen: string[];
   from: string;
   to: string;
+  /**
+   * ipv4 or ipv6: which address of a snapshot's container --from/--to names mean (like
+   * `ping -4`/`ping -6`). Without it, an address given on the other side decides, else IPv4.
+   */
+  family?: string;
   proto?: string;
   count?: string;
   save?: boolean;
@@ -118,6 +124,16 @@ export function parseListener(text: string): Listener {
     listener.owner = 'docker-proxy';
   }
   return listener;
+}
+
+/** --family as a Family, or TraceUsageError. */
+export function parseFamily(text: string | undefined): Family | undefined {
+  if (text === undefined) return undefined;
+  const family = { ipv4: 'ipv4', ipv6: 'ipv6', '4': 'ipv4', '6': 'ipv6', inet: 'ipv4', inet6: 'ipv6' }[
+    text.toLowerCase()
+  ] as Family | undefined;
+  if (!family) throw new TraceUsageError(`--family "${text}": expected ipv4 or ipv6`);
+  return family;
 }
 
 /** The --ruleset files, as given (commander collects them; a caller may pass one). */

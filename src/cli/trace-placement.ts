@@ -11,6 +11,7 @@ import { parseIp, prefixTest } from '../netfilter/path/ip.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import {
   parseEndpoint,
+  parseFamily,
   parseInterface,
   parseListener,
   rulesetFiles,
@@ -133,7 +134,7 @@ export function buildTrace(
  */
 export function placeFlow(
   base: HostState,
-  options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count'>,
+  options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count' | 'family'>,
   wording: PlacementWording,
 ): { host: HostState; flow: FlowSpec } {
   const { interfaces, listeners } = base;
@@ -147,6 +148,11 @@ export function placeFlow(
   if (family !== addressFamily(to.address))
     throw new TraceUsageError(
       `--from ${from.address} and --to ${to.address} are of different families: a flow is IPv4 or IPv6`,
+    );
+  const asked = parseFamily(options.family);
+  if (asked !== undefined && asked !== family)
+    throw new TraceUsageError(
+      `--family ${asked} but --from ${from.address} and --to ${to.address} are ${family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses`,
     );
   // The packet's family picks the ruleset (iptables' or ip6tables') and the default route.
   const ruleset = family === 'ipv6' ? (base.ip6Ruleset ?? { tables: [] }) : base.ruleset;

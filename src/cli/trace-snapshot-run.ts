@@ -4,6 +4,7 @@
  * --sysctl/--listen applied on top (a what-if on the recorded host); the output names
  * containers where the path mentions their addresses.
  */
+import { addressFamily, type Family } from '../netfilter/address/index.ts';
 import type { FlowSpec, HostState } from '../netfilter/host-types.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { formatPath, runFlow } from '../netfilter/path/index.ts';
@@ -13,6 +14,7 @@ import { parseSnapshotJson } from '../snapshot/schema.ts';
 import { snapshotToHost } from '../snapshot/to-host.ts';
 import { formatJson } from './trace-json.ts';
 import {
+  parseFamily,
   parseListener,
   rulesetFiles,
   type TraceOptions,
@@ -66,8 +68,9 @@ export function buildSnapshotTrace(
   let from: string;
   let to: string;
   try {
-    from = names.resolveEndpoint(options.from, '--from');
-    to = names.resolveEndpoint(options.to, '--to');
+    const family = flowFamily(options, names);
+    from = names.resolveEndpoint(options.from, '--from', family);
+    to = names.resolveEndpoint(options.to, '--to', family);
   } catch (error) {
     if (error instanceof UnknownNameError) throw new TraceUsageError(error.message);
     throw error;
@@ -76,17 +79,45 @@ export function buildSnapshotTrace(
   return { ...placed, names, warnings };
 }
 
+/**
+ * Which address of a named container the flow uses: --family; else the family of an
+ * address given on the other side; else IPv4, or IPv6 when the named containers have
+ * IPv6 addresses only.
+ */
+function flowFamily(options: TraceOptions, names: SnapshotNames): Family {
+  const asked = parseFamily(options.family);
+  if (asked) return asked;
+  const given = [options.from, options.to].filter((t) => !names.isName(t));
+  for (const text of given) {
+    const bare = /^\[(.*)\](?::\d+)?$/.exec(text)?.[1] ?? text.replace(/^([\d.]+):\d+$/, '$1');
+    const family = addressFamily(bare);
+    if (family) return family;
+  }
+  const named = [options.from, options.to].filter((t) => names.isName(t));
+  const has = (f: Family) => named.every((t) => names.familiesOf(t).includes(f));
+  return !has('ipv4') && has('ipv6') ? 'ipv6' : 'ipv4';
+}
+
+/** `172.18.0.2:80 (web)` reads as `172.18.0.2 (web):80` always did; IPv6 as `[fd30::2]:80 (web)`. */
+function withPort(names: SnapshotNames, address: string, port: number | undefined): string {
+  if (port === undefined) return names.address(address);
+  if (!address.includes(':')) return `${names.address(address)}:${port}`;
+  const label = names.address(address).slice(address.length);
+  return `[${address}]:${port}${label}`;
+}
+
 export function runSnapshotTrace(options: TraceOptions, readFile: (path: string) => string): TraceOutput {
   const { host, flow, names, warnings } = buildSnapshotTrace(options, readFile);
   const result = runFlow(host, flow);
   const named = names.annotate(result);
   const stdout = options.save
     ? serializeRuleset(host.ruleset, { counters: true }) +
+      (host.ip6Ruleset ? serializeRuleset(host.ip6Ruleset, { counters: true }) : '') +
       (host.nftRuleset ? serializeNftRuleset(host.nftRuleset) : '')
     : options.json
       ? // Machines get addresses as they are; only the path's prose carries names.
         formatJson({ ...result, path: named.path })
-      : `${names.address(flow.from)} → ${names.address(flow.to)}${flow.port ? `:${flow.port}` : ''} (${flow.protocol}, ${flow.count ?? 1}×)\n${formatPath(named)}`;
+      : `${names.address(flow.from)} → ${withPort(names, flow.to, flow.port)} (${flow.protocol}, ${flow.count ?? 1}×)\n${formatPath(named)}`;
   const stderr = warnings.map((w) => `nettwin trace: warning: ${w}\n`).join('');
   return { exitCode: 0, stdout, stderr };
 }

@@ -117,6 +117,10 @@ export function traceCommand(program: Command): Command {
       '--to <ip[:port]>',
       "destination, an address or a snapshot's container name (with a port: tcp unless --proto says otherwise)",
     )
+    .option(
+      '--family <family>',
+      "ipv4 or ipv6: which address of a snapshot's container --from/--to names mean (default: the family of an address given, else ipv4)",
+    )
     .addOption(new Option('--proto <proto>', 'flow protocol').choices(['icmp', 'tcp', 'udp']))
     .option('--count <n>', 'ICMP echo requests, or TCP SYN attempts / UDP datagrams (default 1)')
     .option('--save', 'print each ruleset again in its own format, with the counters after the flow')

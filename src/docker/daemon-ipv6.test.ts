@@ -273,3 +273,31 @@ test('a reboot and a firewalld reload bring the same ip6tables rules back, not d
   assert.equal(serializeRuleset(m.fw6.ruleset), before);
   assert.equal(m.host().sysctls['net.ipv6.conf.all.forwarding'], '1');
 });
+
+test('26.1 knows no gateway modes: gateway_mode_ipv6/_ipv4 are accepted and ignored (NAT as ever)', () => {
+  const script =
+    'dockerd --experimental --ip6tables\n' +
+    'docker network create --ipv6 --subnet fd00:2::/64 -o com.docker.network.bridge.gateway_mode_ipv6=routed ' +
+    '-o com.docker.network.bridge.gateway_mode_ipv4=routed r6\n' +
+    'docker run -d --name web --network r6 -p 8080:80 nginx\n';
+  const m = runDockerScript(script, { version: '26.1' });
+  const br = m.inspectNetwork('r6').bridge;
+  assert.ok(rules(m.ruleset6(), 'nat', 'POSTROUTING').includes(`-s fd00:2::/64 ! -o ${br} -j MASQUERADE`));
+  assert.ok(
+    rules(m.ruleset6(), 'nat', 'DOCKER').some((r) => r.includes('--dport 8080 -j DNAT')),
+    'the port is published on [::]:8080',
+  );
+  assert.ok(!rules(m.ruleset6(), 'filter', 'DOCKER').some((r) => r.includes('ipv6-icmp')));
+  assert.ok(rules(m.ruleset(), 'nat', 'POSTROUTING').some((r) => r.includes('MASQUERADE')));
+  // Even a value 28.5 refuses: 26.1 never reads the key (moby v26.1.5 bridge_linux.go fromLabels).
+  runDockerScript(
+    'dockerd --experimental --ip6tables\n' +
+      'docker network create --ipv6 --subnet fd00:3::/64 -o com.docker.network.bridge.gateway_mode_ipv6=isolated x6\n',
+    { version: '26.1' },
+  );
+  // Mutation check: the same script on 28.5 routes (no MASQUERADE, no DNAT over IPv6).
+  const m28 = runDockerScript(script.replace('dockerd --experimental --ip6tables\n', ''), {
+    version: '28.5',
+  });
+  assert.deepEqual(rules(m28.ruleset6(), 'nat', 'POSTROUTING'), []);
+});

@@ -121,7 +121,10 @@ export function userNetwork6(
   } else subnet = defaultSubnet6(s, `docker network create --ipv6 ${o.name}`);
   if (o.gateway6 && !cidr6Contains(parseCidr6(subnet), parseIPv6(o.gateway6)))
     throw refuse.gatewayOutsideSubnet(o.gateway6);
-  const mode = gatewayMode6(options[GATEWAY_MODE_V6_OPT], o.internal ?? false);
+  // Before 27.0 the bridge driver ignores the option (VersionProfile.gatewayModes).
+  const mode = s.profile.gatewayModes
+    ? gatewayMode6(options[GATEWAY_MODE_V6_OPT], o.internal ?? false)
+    : 'nat';
   return state6(subnet, o.gateway6 ?? firstHost6(subnet), mode, options[HOST_IPV6_OPT]);
 }
 

@@ -87,7 +87,9 @@ export function hostView(s: DaemonState): HostState {
   }
   const nftRuleset = s.firewall?.nftRuleset();
   // IPv4-only hosts keep the view they had: ip6tables' tables appear with the first IPv6 network.
-  const ip6 = s.networks.some((n) => n.ipv6) ? { ip6Ruleset: s.ip6tables.ruleset } : {};
+  const ip6 = s.networks.some((n) => n.ipv6)
+    ? { ip6Ruleset: s.ip6tables.ruleset, materializedBuiltins6: [...s.ip6tables.registeredBuiltins] }
+    : {};
   return {
     ruleset: s.iptables.ruleset,
     ...ip6,

@@ -116,7 +116,8 @@ export function userNetworkState(s: DaemonState, o: NetworkOptions): NetworkStat
     masquerade: optionBool(options[MASQ_OPT], true),
     hostBindingIp: options[HOST_BINDING_OPT] ?? s.daemon.defaultBindIp,
     ...(options[HOST_IPV4_OPT] ? { snatSource: options[HOST_IPV4_OPT] } : {}),
-    gatewayMode: gatewayModeOf(options[GATEWAY_MODE_V4_OPT]),
+    // Before 27.0 the bridge driver ignores the option (VersionProfile.gatewayModes).
+    gatewayMode: s.profile.gatewayModes ? gatewayModeOf(options[GATEWAY_MODE_V4_OPT]) : 'nat',
     trustedHostInterfaces: (options[TRUSTED_IFACES_OPT] ?? '').split(':').filter((x) => x !== ''),
     isDefault: false,
     options,

@@ -88,6 +88,12 @@ export interface VersionProfile {
    * Measured on a 26.1 firewalld host (features/firewalld.feature).
    */
   firewalldReload: 'registered' | 'live';
+  /**
+   * `com.docker.network.bridge.gateway_mode_ipv4` / `_ipv6` (nat, nat-unprotected, routed,
+   * isolated): 27.0+. Before, the bridge driver's fromLabels skips keys it does not know
+   * (moby v26.1.5 bridge_linux.go), so the options are accepted and do nothing: NAT as ever.
+   */
+  gatewayModes: boolean;
   /** Known differences from 20.10 that the model does not yet reproduce, for humans. */
   notes: string[];
 }
@@ -108,6 +114,7 @@ const V20_10: VersionProfile = {
   refusals: 'v20',
   ip6tables: 'experimental',
   firewalldReload: 'registered',
+  gatewayModes: false,
   ipv6DefaultPool: 'none',
   ipv6MacAddresses: true,
   notes: [],
@@ -130,6 +137,7 @@ const V28_5: VersionProfile = {
   refusals: 'v28',
   ip6tables: 'default',
   firewalldReload: 'live',
+  gatewayModes: true,
   ipv6DefaultPool: 'ula',
   ipv6MacAddresses: false,
   notes: [

@@ -5,9 +5,10 @@
  */
 import { parseIpAddrJson, parseIpRouteJson } from '../dind/parse/ip-json.ts';
 import { parseDockerProxies, parseListeners } from '../dind/parse/listeners.ts';
-import { isIPv4 } from '../netfilter/address/index.ts';
+import { canonicalAddress, isAddress } from '../netfilter/address/index.ts';
 import { nativeListing } from '../netfilter/nft/native-tables.ts';
 import { reduceContainers, reduceNetworks } from './docker-objects.ts';
+import { parseIp6Addresses, parseIp6RouteJson } from './ip6.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, validateSnapshot } from './schema.ts';
 
 /** What each command printed (stdout). */
@@ -23,6 +24,12 @@ export interface RawHostOutputs {
   iptablesSave: string;
   /** `iptables-legacy-save -c` where the command exists (on an nft host: the other backend). */
   legacySave?: string;
+  /**
+   * `ip6tables-save -c`, or why there is none (ip6tables not installed, a kernel without
+   * IPv6). Neither: a raw recording from before IPv6 was recorded.
+   */
+  ip6tablesSave?: string;
+  ip6tablesAbsent?: string;
   /** `nft --version` and `nft list ruleset` (stdout, then stderr: nft 1.0 marks iptables-nft's tables there). */
   nftVersion?: string;
   nftList?: string;
@@ -30,6 +37,8 @@ export interface RawHostOutputs {
   ipAddrJson: string;
   ipLinkJson: string;
   ipRouteJson: string;
+  /** `ip -j -6 route` (absent in a recording from before IPv6 was recorded). */
+  ip6RouteJson?: string;
   /** `sysctl -e KEY…` and `sysctl -a --pattern route_localnet`: `key = value` lines. */
   sysctl: string;
   /** `docker version --format '{{json .}}'` */
@@ -77,7 +86,14 @@ function parseJsonArray<T>(text: string, what: string): T[] {
   return value as T[];
 }
 
-export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
+/**
+ * The snapshot of a host's outputs. `warn` hears what was left out (a multipath route, a
+ * foreign address form): the snapshot is still whole for what the twin models.
+ */
+export function assembleSnapshot(raw: RawHostOutputs, warn: (text: string) => void = () => {}): Snapshot {
+  const inet6 = parseIp6Addresses(raw.ipAddrJson);
+  const routes6 = raw.ip6RouteJson === undefined ? undefined : parseIp6RouteJson(raw.ip6RouteJson);
+  for (const skipped of [...inet6.skipped, ...(routes6?.skipped ?? [])]) warn(`left out: ${skipped}`);
   const links = new Map(
     parseJsonArray<IpLinkEntry>(raw.ipLinkJson, 'ip -j -d link').map((l) => [l.ifname ?? '', l]),
   );
@@ -86,7 +102,8 @@ export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
     return {
       name: i.name,
       kind: i.kind,
-      addresses: i.addresses,
+      // inet first, then inet6: `ip addr`'s order within each family.
+      addresses: [...i.addresses, ...(inet6.value.get(i.name) ?? [])],
       up: i.up ?? false,
       ...(link?.master ? { master: link.master } : {}),
       ...(link?.linkinfo?.info_kind ? { linkKind: link.linkinfo.info_kind } : {}),
@@ -96,8 +113,16 @@ export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
     Server?: { Version?: string; ApiVersion?: string } | null;
   };
   const listeners = parseListeners(raw.ss, parseDockerProxies(raw.dockerProxyPs))
-    // IPv4 only, like the twin; the relay's target must be an address too.
-    .filter((l) => isIPv4(l.address) && (!l.forwardTo || isIPv4(l.forwardTo.address)));
+    // Sockets of either family; the relay's target must be an address too.
+    .filter((l) => isAddress(l.address) && (!l.forwardTo || isAddress(l.forwardTo.address)))
+    // IPv6 in the one form the file keeps ([::ffff:0:0] and the like read back equal).
+    .map((l) => ({
+      ...l,
+      address: canonicalAddress(l.address),
+      ...(l.forwardTo
+        ? { forwardTo: { ...l.forwardTo, address: canonicalAddress(l.forwardTo.address) } }
+        : {}),
+    }));
   const legacy = raw.legacySave !== undefined && dumpHasRules(raw.legacySave) ? raw.legacySave : undefined;
   const backend = /legacy/.test(raw.iptablesVersion) ? 'legacy' : 'nft';
   // Native nft tables (firewalld, a distribution's inet filter, Docker 29's docker-bridges);
@@ -124,12 +149,18 @@ export function assembleSnapshot(raw: RawHostOutputs): Snapshot {
       save: raw.iptablesSave,
       ...(legacy ? { legacySave: legacy } : {}),
     },
+    ...(raw.ip6tablesSave !== undefined
+      ? { ip6tables: { save: raw.ip6tablesSave } }
+      : raw.ip6tablesAbsent !== undefined
+        ? { ip6tables: { absent: raw.ip6tablesAbsent.trim() || 'ip6tables-save printed nothing' } }
+        : {}),
     ...(nftRuleset ? { nftables: { version: (raw.nftVersion ?? '').trim(), ruleset: nftRuleset } } : {}),
     interfaces,
     // Only IPv4 routes of the main table: what the twin routes by.
     routes: parseIpRouteJson(raw.ipRouteJson).filter(
-      (r) => r.destination === 'default' || isIPv4(r.destination.split('/')[0] ?? ''),
+      (r) => r.destination === 'default' || isAddress(r.destination.split('/')[0] ?? '', 'ipv4'),
     ),
+    ...(routes6 ? { routes6: routes6.value } : {}),
     sysctls: parseSysctlLines(raw.sysctl),
     networks: reduceNetworks(parseJsonArray(raw.networksJson, 'docker network inspect')),
     containers: reduceContainers(parseJsonArray(raw.containersJson, 'docker inspect')),

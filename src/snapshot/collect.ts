@@ -24,6 +24,9 @@ export const SNAPSHOT_SYSCTLS = [
   'net.ipv4.conf.all.forwarding',
   'net.bridge.bridge-nf-call-iptables',
   'net.bridge.bridge-nf-call-ip6tables',
+  'net.ipv6.conf.all.forwarding',
+  'net.ipv6.conf.default.forwarding',
+  'net.ipv6.conf.all.disable_ipv6',
   'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.conf.all.rp_filter',
   'net.ipv4.ip_local_port_range',
@@ -68,6 +71,18 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
     // The other backend: only meaningful where iptables itself is nft.
     /legacy/.test(iptablesVersion) ? undefined : optional(runner, ['iptables-legacy-save', '-c']),
   ]);
+  // The IPv6 half: a host without ip6tables (or a kernel without IPv6) is recorded as
+  // such, with the reason, not refused.
+  const ip6 = await runner(['ip6tables-save', '-c']);
+  const ip6tables =
+    ip6.exitCode === 0
+      ? { ip6tablesSave: ip6.stdout }
+      : {
+          ip6tablesAbsent:
+            ip6.exitCode === 127
+              ? 'ip6tables-save is not installed'
+              : `ip6tables-save failed: ${(ip6.stderr.trim() || ip6.stdout.trim()).split('\n')[0] || `exit code ${ip6.exitCode}`}`,
+        };
   // Native nft tables, where nft is installed: read-only `list`. Its stderr carries nft
   // 1.0's "managed by iptables-nft" marks, so both streams are kept.
   const nftVersion = await optional(runner, ['nft', '--version']);
@@ -77,10 +92,12 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
       : await runner(['nft', 'list', 'ruleset']).then((r) =>
           r.exitCode === 0 ? `${r.stdout}${r.stderr}` : undefined,
         );
-  const [ipAddrJson, ipLinkJson, ipRouteJson] = await Promise.all([
+  const [ipAddrJson, ipLinkJson, ipRouteJson, ip6Route] = await Promise.all([
     must(runner, ['ip', '-j', '-d', 'addr', 'show'], 'Is iproute2 installed?'),
     must(runner, ['ip', '-j', '-d', 'link', 'show'], 'Is iproute2 installed?'),
     must(runner, ['ip', '-j', 'route', 'show'], 'Is iproute2 installed?'),
+    // A kernel without IPv6 has no table to show: no IPv6 routes.
+    runner(['ip', '-j', '-6', 'route', 'show']),
   ]);
   const [named, localnet] = await Promise.all([
     // -e: keys a kernel lacks (br_netfilter not loaded) are skipped, not errors.
@@ -111,11 +128,13 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
     iptablesVersion,
     iptablesSave,
     ...(legacySave !== undefined ? { legacySave } : {}),
+    ...ip6tables,
     ...(nftVersion !== undefined ? { nftVersion } : {}),
     ...(nftList !== undefined ? { nftList } : {}),
     ipAddrJson,
     ipLinkJson,
     ipRouteJson,
+    ip6RouteJson: ip6Route.exitCode === 0 ? ip6Route.stdout : '[]',
     sysctl: `${named.stdout}\n${localnet.stdout}`,
     dockerVersionJson,
     networksJson,
@@ -129,10 +148,13 @@ export async function collectRaw(runner: Runner, now: Date = new Date()): Promis
   };
 }
 
-export async function collectSnapshot(runner: Runner = localRunner): Promise<Snapshot> {
+export async function collectSnapshot(
+  runner: Runner = localRunner,
+  warn: (text: string) => void = () => {},
+): Promise<Snapshot> {
   const raw = await collectRaw(runner);
   try {
-    return assembleSnapshot(raw);
+    return assembleSnapshot(raw, warn);
   } catch (error) {
     throw new SnapshotCollectError(`the host's outputs could not be read: ${(error as Error).message}`);
   }

@@ -4,7 +4,8 @@
  * copied wholesale: environment, labels, commands, mounts and anything else a bug
  * report should not carry cannot slip through.
  */
-import { isIPv4 } from '../netfilter/address/index.ts';
+import { canonicalAddress, isAddress, isIPv4 } from '../netfilter/address/index.ts';
+import { ipv6Text } from './ip6.ts';
 import type { SnapshotContainer, SnapshotNetwork } from './schema.ts';
 
 /** Driver options that change the rules or addresses Docker writes; the rest are dropped. */
@@ -17,6 +18,7 @@ interface ApiNetwork {
   Name?: string;
   Driver?: string;
   Internal?: boolean;
+  EnableIPv6?: boolean;
   Options?: Record<string, string> | null;
   IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null } | null;
 }
@@ -25,6 +27,9 @@ interface ApiEndpoint {
   IPAddress?: string;
   IPPrefixLen?: number;
   Gateway?: string;
+  GlobalIPv6Address?: string;
+  GlobalIPv6PrefixLen?: number;
+  IPv6Gateway?: string;
   NetworkID?: string;
 }
 
@@ -60,10 +65,12 @@ export function reduceNetworks(inspect: readonly ApiNetwork[]): SnapshotNetwork[
       driver: n.Driver ?? '',
       ...(bridge ? { bridge } : {}),
       internal: n.Internal === true,
+      ...(n.EnableIPv6 === true ? { enableIPv6: true } : {}),
       options,
       ipam: (n.IPAM?.Config ?? []).map((c) => ({
         subnet: c.Subnet ?? '',
-        ...(c.Gateway ? { gateway: c.Gateway } : {}),
+        // IPv6 in the form the file keeps; a gateway of no family is not kept.
+        ...(c.Gateway && isAddress(c.Gateway) ? { gateway: canonicalAddress(c.Gateway) } : {}),
         ...(c.IPRange ? { ipRange: c.IPRange } : {}),
       })),
     };
@@ -75,11 +82,27 @@ export function reduceContainers(inspect: readonly ApiContainer[]): SnapshotCont
     id: c.Id ?? '',
     name: (c.Name ?? '').replace(/^\//, ''),
     running: c.State?.Running === true,
-    endpoints: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([network, e]) => ({
-      network,
-      ...(e.IPAddress && isIPv4(e.IPAddress) ? { address: e.IPAddress, prefix: e.IPPrefixLen ?? 32 } : {}),
-      ...(e.Gateway && isIPv4(e.Gateway) ? { gateway: e.Gateway } : {}),
-    })),
+    endpoints: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([network, e]) => {
+      // The API says "" and 0 for an endpoint without IPv6.
+      const address6 = ipv6Text(e.GlobalIPv6Address);
+      const gateway6 = ipv6Text(e.IPv6Gateway);
+      const prefix6 = e.GlobalIPv6PrefixLen;
+      return {
+        network,
+        ...(e.IPAddress && isIPv4(e.IPAddress) ? { address: e.IPAddress, prefix: e.IPPrefixLen ?? 32 } : {}),
+        ...(e.Gateway && isIPv4(e.Gateway) ? { gateway: e.Gateway } : {}),
+        ...(address6
+          ? {
+              address6,
+              prefix6:
+                Number.isInteger(prefix6) && (prefix6 as number) > 0 && (prefix6 as number) <= 128
+                  ? (prefix6 as number)
+                  : 128,
+            }
+          : {}),
+        ...(gateway6 ? { gateway6 } : {}),
+      };
+    }),
     ports: Object.entries(c.NetworkSettings?.Ports ?? {}).flatMap(([key, bindings]) => {
       const m = /^(\d+)\/(tcp|udp)$/.exec(key);
       if (!m) return []; // sctp and the like: the twin does not model them

@@ -67,6 +67,9 @@ export function redactSnapshot(snapshot: Snapshot): Redaction {
       save: redactComments(snapshot.iptables.save, comments),
       ...(legacySave !== undefined ? { legacySave: redactComments(legacySave, comments) } : {}),
     },
+    ...(snapshot.ip6tables?.save !== undefined
+      ? { ip6tables: { save: redactComments(snapshot.ip6tables.save, comments) } }
+      : {}),
     listeners: snapshot.listeners.map((l) =>
       l.owner === undefined || DOCKER_OWNERS.has(l.owner) ? l : { ...l, owner: processes.for(l.owner) },
     ),

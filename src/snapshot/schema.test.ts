@@ -52,7 +52,9 @@ describe('snapshot files', () => {
   it('the recorded fixture reads back equal to itself (JSON → Snapshot → JSON)', () => {
     const snapshot = parseSnapshotJson(text, FILE);
     assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), fixture);
-    assert.equal(snapshot.version, SNAPSHOT_VERSION);
+    // Recorded before IPv6 was: version 1 reads as it was written.
+    assert.equal(snapshot.version, 1);
+    assert.ok(SNAPSHOT_VERSION > snapshot.version);
   });
 
   it('a foreign JSON file is told apart by its format field, naming the file', () => {

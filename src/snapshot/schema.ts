@@ -7,6 +7,11 @@
  * Only networking facts are kept. Containers carry names, ids, addresses and published
  * ports, never environment, labels or commands: a snapshot is meant to be attached to a
  * bug report.
+ *
+ * Version 2 adds the IPv6 half (ip6tables-save, inet6 addresses, `ip -6 route`, the
+ * containers' global IPv6 addresses); a version 1 file (IPv4 only) reads as it always did.
+ * IPv6 text is kept in the one form `ip` and ip6tables print (`fd30::2`, never `FD30:0::2`),
+ * so it compares as text and reaches no command in another spelling.
  */
 import { z } from 'zod';
 import { isIPv4, parseCidr } from '../netfilter/address/index.ts';
@@ -19,11 +24,14 @@ import {
   SYSCTL_VALUE_FORM,
 } from '../netfilter/kernel-names.ts';
 import { SnapshotError } from './errors.ts';
+import { isCanonicalCidr6, isCanonicalIPv6 } from './ip6.ts';
 
 /** The `format` field of every snapshot: anything else is not ours. */
 export const SNAPSHOT_FORMAT = 'nettwin-snapshot';
 /** Bumped when a field changes meaning; readers refuse versions they do not know. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** The oldest version still read: 1, IPv4 only (no ip6tables, routes6, IPv6 addresses). */
+export const OLDEST_SNAPSHOT_VERSION = 1;
 
 const ipv4 = z.string().refine(isIPv4, { message: 'expected an IPv4 address a.b.c.d' });
 const cidr = z.string().refine(
@@ -37,6 +45,28 @@ const cidr = z.string().refine(
   },
   { message: 'expected an IPv4 CIDR a.b.c.d/len' },
 );
+const ipv6 = z.string().refine(isCanonicalIPv6, {
+  message: 'expected an IPv6 address as `ip` prints it (lower case, zeros compressed: fd30::2)',
+});
+const ipv6Cidr = z.string().refine(isCanonicalCidr6, {
+  message: 'expected an IPv6 CIDR as `ip -6 route` prints it (network address, lower case: fd30::/64)',
+});
+/** Either family; one message that says both forms (a union would say only "Invalid input"). */
+const ipAny = z.string().refine((text) => isIPv4(text) || isCanonicalIPv6(text), {
+  message:
+    'expected an IPv4 address a.b.c.d or an IPv6 address as `ip` prints it (lower case, zeros compressed: fd30::2)',
+});
+/** An interface address of either family; the prefix fits the family. */
+const interfaceAddress = z
+  .object({ address: ipAny, prefix: z.number().int().min(0).max(128) })
+  .superRefine((a, ctx) => {
+    if (isIPv4(a.address) && a.prefix > 32)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prefix'],
+        message: `an IPv4 prefix is 0-32, found ${a.prefix}`,
+      });
+  });
 const port = z.number().int().min(0).max(65535);
 const l4 = z.enum(['tcp', 'udp']);
 /**
@@ -62,7 +92,8 @@ const containerId = z.string().regex(/^[0-9a-f]{1,64}$/, 'expected a Docker cont
 export const interfaceSchema = z.object({
   name: ifname,
   kind: z.enum(['loopback', 'bridge', 'ether']),
-  addresses: z.array(z.object({ address: ipv4, prefix: z.number().int().min(0).max(32) })),
+  /** inet addresses, then (version 2) inet6 ones, each in the order `ip addr` lists them. */
+  addresses: z.array(interfaceAddress),
   up: z.boolean(),
   /** The bridge this interface is a port of (a container's veth). */
   master: ifname.optional(),
@@ -77,12 +108,21 @@ export const routeSchema = z.object({
   src: ipv4.optional(),
 });
 
+/** `ip -j -6 route`'s unicast routes (version 2): `default` is ::/0. */
+export const route6Schema = z.object({
+  destination: z.union([z.literal('default'), ipv6Cidr]),
+  dev: ifname,
+  via: ipv6.optional(),
+  src: ipv6.optional(),
+});
+
 export const listenerSchema = z.object({
   protocol: l4,
-  address: ipv4,
+  /** 0.0.0.0 or :: for any address of the family. */
+  address: ipAny,
   port,
   owner: z.string().optional(),
-  forwardTo: z.object({ address: ipv4, port }).optional(),
+  forwardTo: z.object({ address: ipAny, port }).optional(),
 });
 
 export const networkSchema = z.object({
@@ -92,9 +132,18 @@ export const networkSchema = z.object({
   /** The Linux bridge of a bridge network (docker0, br-<12 hex of the id>, or its bridge.name option). */
   bridge: ifname.optional(),
   internal: z.boolean(),
+  /** `docker network create --ipv6` (version 2). */
+  enableIPv6: z.boolean().optional(),
   /** Only the driver options that change rules or addresses (com.docker.network.bridge.*, mtu). */
   options: z.record(z.string(), z.string()),
-  ipam: z.array(z.object({ subnet: z.string(), gateway: ipv4.optional(), ipRange: z.string().optional() })),
+  /** Subnets and gateways of both families (an `--ipv6` network has one of each). */
+  ipam: z.array(
+    z.object({
+      subnet: z.string(),
+      gateway: ipAny.optional(),
+      ipRange: z.string().optional(),
+    }),
+  ),
 });
 
 export const endpointSchema = z.object({
@@ -102,6 +151,10 @@ export const endpointSchema = z.object({
   address: ipv4.optional(),
   prefix: z.number().int().min(0).max(32).optional(),
   gateway: ipv4.optional(),
+  /** GlobalIPv6Address, GlobalIPv6PrefixLen and IPv6Gateway of the endpoint (version 2). */
+  address6: ipv6.optional(),
+  prefix6: z.number().int().min(0).max(128).optional(),
+  gateway6: ipv6.optional(),
 });
 
 export const containerSchema = z.object({
@@ -114,57 +167,91 @@ export const containerSchema = z.object({
   ),
 });
 
-export const snapshotSchema = z
-  .object({
-    format: z.literal(SNAPSHOT_FORMAT),
-    version: z.literal(SNAPSHOT_VERSION),
-    takenAt: z.string(),
-    host: z.object({ hostname: z.string(), kernel: z.string().optional() }),
-    docker: z.object({
-      serverVersion: z.string().min(1),
-      apiVersion: z.string().optional(),
-    }),
-    iptables: z.object({
-      /** `iptables --version`, e.g. "iptables v1.8.9 (nf_tables)". */
+const snapshotBase = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  version: z.union([z.literal(OLDEST_SNAPSHOT_VERSION), z.literal(SNAPSHOT_VERSION)]),
+  takenAt: z.string(),
+  host: z.object({ hostname: z.string(), kernel: z.string().optional() }),
+  docker: z.object({
+    serverVersion: z.string().min(1),
+    apiVersion: z.string().optional(),
+  }),
+  iptables: z.object({
+    /** `iptables --version`, e.g. "iptables v1.8.9 (nf_tables)". */
+    version: z.string(),
+    backend: z.enum(['nft', 'legacy']),
+    /** `iptables-save -c` of every table. */
+    save: z.string(),
+    /** `iptables-legacy-save -c`, only where the other backend holds rules too. */
+    legacySave: z.string().optional(),
+  }),
+  /**
+   * `ip6tables-save -c` of every table (version 2), or why there is none: the host has no
+   * ip6tables, or a kernel without IPv6. A version 1 file has neither: never recorded.
+   */
+  ip6tables: z
+    .strictObject({ save: z.string().optional(), absent: z.string().min(1).optional() })
+    .refine((o) => (o.save === undefined) !== (o.absent === undefined), {
+      message:
+        'expected {"save": <ip6tables-save -c text>} or {"absent": <why the host has none>}, one of the two',
+    })
+    .optional(),
+  /** Native nft tables (`nft list ruleset` without iptables-nft's), with counters. */
+  nftables: z
+    .object({
+      /** `nft --version`, e.g. "nftables v1.1.3 (Commodore Bullmoose #4)". */
       version: z.string(),
-      backend: z.enum(['nft', 'legacy']),
-      /** `iptables-save -c` of every table. */
-      save: z.string(),
-      /** `iptables-legacy-save -c`, only where the other backend holds rules too. */
-      legacySave: z.string().optional(),
-    }),
-    /** Native nft tables (`nft list ruleset` without iptables-nft's), with counters. */
-    nftables: z
-      .object({
-        /** `nft --version`, e.g. "nftables v1.1.3 (Commodore Bullmoose #4)". */
-        version: z.string(),
-        ruleset: z.string().max(64 * 1024 * 1024),
-      })
-      .optional(),
-    interfaces: z.array(interfaceSchema),
-    routes: z.array(routeSchema),
-    sysctls: z.record(sysctlKey, sysctlValue),
-    networks: z.array(networkSchema),
-    containers: z.array(containerSchema),
-    listeners: z.array(listenerSchema),
-  })
-  .superRefine((snapshot, ctx) => {
-    // One name, one container: Docker never has two, and a replay must not pick one at random.
-    const first = new Map<string, number>();
-    snapshot.containers.forEach((c, i) => {
-      const earlier = first.get(c.name);
-      if (earlier === undefined) first.set(c.name, i);
-      else {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['containers', i, 'name'],
-          message: `"${c.name}" is the name of containers[${earlier}] too; container names are unique on a Docker host: rename or remove one`,
-        });
-      }
-    });
+      ruleset: z.string().max(64 * 1024 * 1024),
+    })
+    .optional(),
+  interfaces: z.array(interfaceSchema),
+  routes: z.array(routeSchema),
+  /** IPv6 routes of the main table (version 2). */
+  routes6: z.array(route6Schema).optional(),
+  sysctls: z.record(sysctlKey, sysctlValue),
+  networks: z.array(networkSchema),
+  containers: z.array(containerSchema),
+  listeners: z.array(listenerSchema),
+});
+
+export const snapshotSchema = snapshotBase.superRefine((snapshot, ctx) => {
+  if (snapshot.version < 2) versionOneHasNoIPv6(snapshot, ctx);
+  // One name, one container: Docker never has two, and a replay must not pick one at random.
+  const first = new Map<string, number>();
+  snapshot.containers.forEach((c, i) => {
+    const earlier = first.get(c.name);
+    if (earlier === undefined) first.set(c.name, i);
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['containers', i, 'name'],
+        message: `"${c.name}" is the name of containers[${earlier}] too; container names are unique on a Docker host: rename or remove one`,
+      });
+    }
   });
+});
+
+/**
+ * A version 1 file was written by a nettwin that recorded IPv4 only: IPv6 fields in it are
+ * an edit or a foreign writer, and a reader that trusted them would mix two formats.
+ */
+function versionOneHasNoIPv6(snapshot: z.infer<typeof snapshotBase>, ctx: z.RefinementCtx): void {
+  const fix = 'IPv6 fields need "version": 2 (set it, or remove the field)';
+  const issue = (path: PropertyKey[]) => ctx.addIssue({ code: 'custom', path, message: fix });
+  if (snapshot.ip6tables !== undefined) issue(['ip6tables']);
+  if (snapshot.routes6 !== undefined) issue(['routes6']);
+  for (const [n, i] of snapshot.interfaces.entries()) {
+    for (const [k, a] of i.addresses.entries())
+      if (a.address.includes(':')) issue(['interfaces', n, 'addresses', k, 'address']);
+  }
+  for (const [n, c] of snapshot.containers.entries()) {
+    for (const [k, e] of c.endpoints.entries())
+      if (e.address6 !== undefined) issue(['containers', n, 'endpoints', k, 'address6']);
+  }
+}
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotRoute6 = z.infer<typeof route6Schema>;
 export type SnapshotInterface = z.infer<typeof interfaceSchema>;
 export type SnapshotNetwork = z.infer<typeof networkSchema>;
 export type SnapshotContainer = z.infer<typeof containerSchema>;

@@ -5,10 +5,13 @@
  * "172.19.0.2"). Pure.
  */
 
+import { isCidr6 } from '../netfilter/address/index.ts';
 import type { HostState, Neighbour } from '../netfilter/host-types.ts';
 import { NftParseError, parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { parseRuleset, RulesetParseError } from '../netfilter/ruleset/index.ts';
+import type { Ruleset } from '../netfilter/types.ts';
 import { SnapshotError } from './errors.ts';
+import { twinRoute6 } from './ip6.ts';
 import type { Snapshot, SnapshotNetwork } from './schema.ts';
 
 export interface SnapshotContainerEndpoint {
@@ -16,6 +19,7 @@ export interface SnapshotContainerEndpoint {
   network: string;
   bridge: string;
   address: string;
+  family: 'ipv4' | 'ipv6';
 }
 
 export interface SnapshotHost {
@@ -36,25 +40,31 @@ function majorVersion(version: string): number {
   return Number(/^(\d+)/.exec(version)?.[1] ?? 0);
 }
 
-function ipv4Subnets(network: SnapshotNetwork): string[] {
-  return network.ipam.map((c) => c.subnet).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+/** The network's subnets of both families (a container reaches both when it has no default route). */
+function subnets(network: SnapshotNetwork): string[] {
+  return network.ipam.map((c) => c.subnet).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s) || isCidr6(s));
+}
+
+/** A dump of the snapshot as a Ruleset, or SnapshotError naming the field and line. */
+function parseDump(text: string, file: string, field: string, family: 'ipv4' | 'ipv6'): Ruleset {
+  try {
+    return parseRuleset(text, { file: `${file} (${field})`, family });
+  } catch (error) {
+    if (error instanceof RulesetParseError) {
+      throw new SnapshotError(file, field, `line ${error.line}: ${error.detail}: ${error.lineText}`);
+    }
+    throw new SnapshotError(file, field, (error as Error).message);
+  }
 }
 
 export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
   const warnings: string[] = [];
-  let ruleset: HostState['ruleset'];
-  try {
-    ruleset = parseRuleset(snapshot.iptables.save, { file: `${file} (iptables.save)` });
-  } catch (error) {
-    if (error instanceof RulesetParseError) {
-      throw new SnapshotError(
-        file,
-        'iptables.save',
-        `line ${error.line}: ${error.detail}: ${error.lineText}`,
-      );
-    }
-    throw new SnapshotError(file, 'iptables.save', (error as Error).message);
-  }
+  const ruleset = parseDump(snapshot.iptables.save, file, 'iptables.save', 'ipv4');
+  // A host without ip6tables: every IPv6 hook accepts (HostState.ip6Ruleset absent).
+  const ip6Ruleset =
+    snapshot.ip6tables?.save !== undefined
+      ? parseDump(snapshot.ip6tables.save, file, 'ip6tables.save', 'ipv6')
+      : undefined;
   let nftRuleset: HostState['nftRuleset'];
   if (snapshot.nftables) {
     try {
@@ -83,11 +93,16 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
       throw new SnapshotError(file, `interfaces[${n}].name`, `"${i.name}" appears twice`);
     names.add(i.name);
   });
-  snapshot.routes.forEach((r, n) => {
-    if (!names.has(r.dev)) {
-      throw new SnapshotError(file, `routes[${n}].dev`, `no interface "${r.dev}" in interfaces`);
-    }
-  });
+  for (const [field, routes] of [
+    ['routes', snapshot.routes],
+    ['routes6', snapshot.routes6 ?? []],
+  ] as const) {
+    routes.forEach((r, n) => {
+      if (!names.has(r.dev)) {
+        throw new SnapshotError(file, `${field}[${n}].dev`, `no interface "${r.dev}" in interfaces`);
+      }
+    });
+  }
 
   const networks = new Map(snapshot.networks.map((n) => [n.name, n]));
   const endpoints: SnapshotContainerEndpoint[] = [];
@@ -105,11 +120,9 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
       return network ? [network] : [];
     });
     const reaches =
-      internalHasNoRoute && own.length > 0 && own.every((n) => n.internal)
-        ? own.flatMap(ipv4Subnets)
-        : undefined;
+      internalHasNoRoute && own.length > 0 && own.every((n) => n.internal) ? own.flatMap(subnets) : undefined;
     c.endpoints.forEach((e, ei) => {
-      if (!e.address) return; // host / none / container: networking
+      if (!e.address && !e.address6) return; // host / none / container: networking
       const network = networks.get(e.network);
       if (!network) {
         throw new SnapshotError(
@@ -130,27 +143,31 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
         );
         return;
       }
-      endpoints.push({
-        container: c.name,
-        network: network.name,
-        bridge: network.bridge,
-        address: e.address,
-      });
-      neighbours.push({
-        name: c.name,
-        address: e.address,
-        dev: network.bridge,
-        listeners: unique.map((p) => ({ ...p })),
-        ...(reaches ? { reaches } : {}),
-      });
+      // One neighbour per address, as the Docker model has it: a dual-stack container
+      // answers on both.
+      const addresses = [
+        ...(e.address ? [{ address: e.address, family: 'ipv4' as const }] : []),
+        ...(e.address6 ? [{ address: e.address6, family: 'ipv6' as const }] : []),
+      ];
+      for (const { address, family } of addresses) {
+        endpoints.push({ container: c.name, network: network.name, bridge: network.bridge, address, family });
+        neighbours.push({
+          name: c.name,
+          address,
+          dev: network.bridge,
+          listeners: unique.map((p) => ({ ...p })),
+          ...(reaches ? { reaches } : {}),
+        });
+      }
     });
   });
 
   const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1', ...snapshot.sysctls };
   const host: HostState = {
     ruleset,
+    ...(ip6Ruleset ? { ip6Ruleset } : {}),
     interfaces,
-    routes: snapshot.routes.map((r) => ({ ...r })),
+    routes: [...snapshot.routes.map((r) => ({ ...r })), ...(snapshot.routes6 ?? []).map(twinRoute6)],
     sysctls,
     listeners: snapshot.listeners.map((l) => ({
       ...l,

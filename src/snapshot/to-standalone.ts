@@ -28,20 +28,40 @@ function replayableSysctls(sysctls: Record<string, string>, interfaces: readonly
   return Object.fromEntries(Object.entries(sysctls).filter(([key]) => keep.has(key)));
 }
 
+/** An IPv6 address other than loopback and link-local (fe80::/10, which every interface has). */
+function isGlobal6(address: string): boolean {
+  return address.includes(':') && address !== '::1' && !/^fe[89ab]/i.test(address);
+}
+
 export function snapshotReplay(text: string, file: string): SnapshotReplay {
   const snapshot = parseSnapshotJson(text, file);
-  const { host, endpoints, warnings } = snapshotToHost(snapshot, file);
+  const { host, endpoints: all, warnings } = snapshotToHost(snapshot, file);
+  // A replayed host is IPv4 only for now (its builder creates IPv4 addresses, routes and
+  // namespaces, and restores iptables-save only): the IPv6 half is said, not half-built.
+  const endpoints = all.filter((e) => e.family === 'ipv4');
+  const hasIPv6 =
+    endpoints.length < all.length ||
+    host.ip6Ruleset !== undefined ||
+    host.interfaces.some((i) => i.kind !== 'loopback' && i.addresses.some((a) => isGlobal6(a.address)));
+  if (hasIPv6) {
+    warnings.push(
+      'the snapshot has IPv6 (ip6tables rules, addresses or routes): a replayed host gets its IPv4 half only; `trace --snapshot` follows IPv6',
+    );
+  }
+  const v4 = (a: { address: string }) => !a.address.includes(':');
   // Bridges and addressed interfaces carry the packet path; containers' veths are
   // rebuilt by the namespaces that play them.
-  const interfaces = host.interfaces.filter(
-    (i) => i.kind === 'loopback' || i.kind === 'bridge' || i.addresses.length > 0,
-  );
+  const interfaces = host.interfaces
+    .map((i) => ({ ...i, addresses: i.addresses.filter(v4) }))
+    .filter((i) => i.kind === 'loopback' || i.kind === 'bridge' || i.addresses.length > 0);
   const spec: StandaloneHostSpec = {
     rulesetText: snapshot.iptables.save,
     ...(snapshot.nftables ? { nftRulesetText: snapshot.nftables.ruleset } : {}),
     file,
     interfaces,
-    routes: host.routes.filter((r) => interfaces.some((i) => i.name === r.dev)),
+    routes: host.routes.filter(
+      (r) => !r.destination.includes(':') && interfaces.some((i) => i.name === r.dev),
+    ),
     sysctls: {
       'net.ipv4.ip_forward': '1',
       ...replayableSysctls(
@@ -49,7 +69,7 @@ export function snapshotReplay(text: string, file: string): SnapshotReplay {
         interfaces.map((i) => i.name),
       ),
     },
-    neighbours: host.neighbours.map((n) => ({ ...n, answersPing: true })),
+    neighbours: host.neighbours.filter(v4).map((n) => ({ ...n, answersPing: true })),
   };
   const byId = new Map(snapshot.containers.map((c) => [c.name, c.id]));
   const seen = new Set<string>();

@@ -41,3 +41,12 @@ test('a receiver with an address of each family: the IPv6 entry answers too', ()
   assert.equal(seenSourceFor(parseConntrack(v6), ['172.30.0.2', 'fd00:1::2']), 'fd70::9');
   assert.equal(seenSourceFor(parseConntrack(v6), '172.30.0.2'), undefined);
 });
+
+test('an ICMPv6 echo ranks as ICMP: the NAT66 ping beats an older TCP entry of the same receiver', () => {
+  // `conntrack -L -f ipv6` after a NAT66 ping to fd70::9, beside an older IPv4 request to .9.
+  const list = `tcp      6 431990 ESTABLISHED src=172.30.0.2 dst=192.168.70.9 sport=41000 dport=80 src=192.168.70.9 dst=192.168.70.6 sport=80 dport=41000 [ASSURED] mark=0 use=1
+icmpv6   58 2 src=fd00:1::2 dst=fd70::9 type=128 code=0 id=11 src=fd70::9 dst=fd70::6 type=129 code=0 id=11 mark=0 use=1`;
+  const entries = parseConntrack(list);
+  assert.equal(entries[1]?.protocol, 'icmpv6');
+  assert.equal(seenSourceFor(entries, ['192.168.70.9', 'fd70::9']), 'fd70::6');
+});

@@ -37,7 +37,8 @@ export function seenSourceFor(
   // A receiver with an address of each family: entries of both (`conntrack -L -f ipv6` too).
   const addresses = typeof receiver === 'string' ? [receiver] : receiver;
   const mine = entries.filter((e) => addresses.includes(e.reply.src));
-  const rank = (e: ConntrackEntry) => (e.protocol === 'icmp' ? 1e9 : 0) + e.timeout;
+  const rank = (e: ConntrackEntry) =>
+    (e.protocol === 'icmp' || e.protocol === 'icmpv6' ? 1e9 : 0) + e.timeout;
   mine.sort((a, b) => rank(b) - rank(a));
   return mine[0]?.reply.dst;
 }

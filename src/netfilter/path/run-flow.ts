@@ -54,7 +54,11 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     index,
     compiled: new Map(),
     lazyBuiltins: host.nftLazyBuiltinChains !== false,
-    materialized: new Set(host.materializedBuiltins ?? []),
+    materialized: new Set(
+      (family === 'ipv6'
+        ? (host.materializedBuiltins6 ?? host.materializedBuiltins)
+        : host.materializedBuiltins) ?? [],
+    ),
     routing,
     ipsets: host.ipsets ?? {},
     counters,
