@@ -405,18 +405,24 @@ export class DindBackend implements Backend {
     const address = await this.resolveAddress(container);
     const r = await this.dindHost().exec(['conntrack', '-L']);
     const entries = parseConntrack(r.stdout);
-    // On an IPv6 network it may have been reached at its IPv6 address: IPv6's table too.
-    const known = this.containers.get(container);
-    const networks6 = (known?.networks ?? []).filter((n) => this.ipv6Networks.has(n));
-    // The external client has fd70::9 beside its IPv4 address once IPv6 networks send to it (NAT66).
+    // Its IPv6 addresses too, where it has them: the external client's fd70::9 once IPv6
+    // networks send to it (NAT66), a container's own on its IPv6 networks.
+    const receivers = [address];
+    let ipv6 = false;
     if (container === EXTERNAL && this.ipv6Networks.size > 0) {
-      const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);
-      return seenSourceFor([...entries, ...parseConntrack(r6.stdout)], [address, OUTSIDE_IPV6.client]);
+      receivers.push(OUTSIDE_IPV6.client);
+      ipv6 = true;
     }
-    if (networks6.length === 0) return seenSourceFor(entries, address);
-    const address6 = await containerAddress6(this.dindHost(), container, networks6);
+    const networks6 = (this.containers.get(container)?.networks ?? []).filter((n) =>
+      this.ipv6Networks.has(n),
+    );
+    if (networks6.length > 0) {
+      const address6 = await containerAddress6(this.dindHost(), container, networks6);
+      if (address6) receivers.push(address6);
+      ipv6 = true;
+    }
+    if (!ipv6) return seenSourceFor(entries, address);
     const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);
-    const receivers = address6 ? [address, address6] : [address];
     return seenSourceFor([...entries, ...parseConntrack(r6.stdout)], receivers);
   }
 

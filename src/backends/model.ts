@@ -269,12 +269,12 @@ class ModelBackendImpl implements ModelBackend {
     return this.refreshContainer(container);
   }
 
-  /** What the daemon says of the container now (its address after a start, connect or disconnect). */
   learnFirewalldRebindOrder(real: HostFirewallState): void {
     const nft = nftablesOf(real);
     if (this.rebindsInMapOrder && nft) this.firewall.firewalld?.adoptRebindOrder(nft);
   }
 
+  /** What the daemon says of the container now (its address after a start, connect or disconnect). */
   private refreshContainer(name: string): ContainerInfo {
     const known = this.containers.get(name);
     const daemon = this.daemon();

@@ -115,16 +115,25 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
-  private async checkRuleset(action: string, backend: Backend): Promise<void> {
+  /** `alreadyRead`: the real firewall as just read, when nothing has changed it since. */
+  private async checkRuleset(
+    action: string,
+    backend: Backend,
+    alreadyRead?: HostFirewallState,
+  ): Promise<void> {
     // Docker 29's rules on a real kernel: the real side takes its rules from the model
     // (predicted-rules.ts); the comparison then checks that the kernel lists them back.
-    if (loadsPredictedFirewall(backend))
+    const predicted = loadsPredictedFirewall(backend);
+    if (predicted)
       await backend.loadPredictedFirewall(
         await this.model.readRuleset(),
         this.model.hostState().materializedBuiltins ?? [],
       );
     if (this.options.compareRulesets === false) return;
-    const [real, model] = await Promise.all([backend.readRuleset(), this.model.readRuleset()]);
+    const [real, model] = await Promise.all([
+      alreadyRead && !predicted ? alreadyRead : backend.readRuleset(),
+      this.model.readRuleset(),
+    ]);
     const mismatch = firewallMismatch(action, real, model);
     if (mismatch) throw mismatch;
   }
@@ -270,7 +279,9 @@ export class TwinBackend implements Backend {
         return m.value;
       },
     );
-    if (reload) this.model.learnFirewalldRebindOrder(await backend.readRuleset());
+    // After a reload the real firewall is read once: for the binding order, then the comparison.
+    const realFirewall = reload ? await backend.readRuleset() : undefined;
+    if (realFirewall) this.model.learnFirewalldRebindOrder(realFirewall);
     if (real.exitCode !== model.exitCode) {
       throw new TwinMismatchError({
         action,
@@ -281,7 +292,7 @@ export class TwinBackend implements Backend {
         ],
       });
     }
-    await this.checkRuleset(action, backend);
+    await this.checkRuleset(action, backend, realFirewall);
     return real;
   }
 

@@ -10,22 +10,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { hostileText } from '../netfilter/hostile-text.test-helper.ts';
-import { runTrace, type TraceOptions } from './trace.ts';
+import type { TraceOptions } from './trace.ts';
 import { parseFamily, TraceUsageError } from './trace-options.ts';
+import { traceSnapshot } from './trace-snapshot.test-helper.ts';
 
 const SNAPSHOT = join(import.meta.dirname, '../../fixtures/snapshots/dual-stack-28.5.json');
 
 function trace(extra: Partial<TraceOptions>) {
-  return runTrace({
-    snapshot: SNAPSHOT,
-    bridge: [],
-    iface: [],
-    sysctl: [],
-    listen: [],
-    from: '',
-    to: '',
-    ...extra,
-  });
+  return traceSnapshot(SNAPSHOT, extra);
 }
 
 function json(extra: Partial<TraceOptions>) {
@@ -99,12 +91,7 @@ describe('nettwin trace --snapshot with IPv6', () => {
 
   it('a name without an address of the family, a bad --family, or mixed families are exit 2', () => {
     const v1 = join(import.meta.dirname, '../../fixtures/snapshots/two-networks-20.10.json');
-    const noV6 = runTrace({
-      snapshot: v1,
-      bridge: [],
-      iface: [],
-      sysctl: [],
-      listen: [],
+    const noV6 = traceSnapshot(v1, {
       from: 'api',
       to: 'db',
       family: 'ipv6',
@@ -130,12 +117,7 @@ describe('nettwin trace --snapshot with IPv6', () => {
 
   it('an IPv4 snapshot traces as before (version 1 file)', () => {
     const v1 = join(import.meta.dirname, '../../fixtures/snapshots/two-networks-20.10.json');
-    const out = runTrace({
-      snapshot: v1,
-      bridge: [],
-      iface: [],
-      sysctl: [],
-      listen: [],
+    const out = traceSnapshot(v1, {
       from: 'api',
       to: 'db',
       json: true,

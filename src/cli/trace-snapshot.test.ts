@@ -8,20 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runTrace, type TraceOptions } from './trace.ts';
+import { traceSnapshot } from './trace-snapshot.test-helper.ts';
 
 const SNAPSHOT = join(import.meta.dirname, '../../fixtures/snapshots/two-networks-20.10.json');
 
 function trace(extra: Partial<TraceOptions>) {
-  return runTrace({
-    snapshot: SNAPSHOT,
-    bridge: [],
-    iface: [],
-    sysctl: [],
-    listen: [],
-    from: '',
-    to: '',
-    ...extra,
-  });
+  return traceSnapshot(SNAPSHOT, extra);
 }
 
 /** [from, to, real outcome]: `ping -c 3` (3/3 or 0/3 answered), `curl -m 2` (response or timeout). */

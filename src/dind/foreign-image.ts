@@ -85,7 +85,7 @@ export function isRecipeImage(image: string): boolean {
   return parseImageReference(image)?.name.startsWith('nettwin/dind-') ?? false;
 }
 
-function firstLine(text: string): string {
+function lastLine(text: string): string {
   return text.trim().split('\n').at(-1)?.trim() || 'no output';
 }
 
@@ -120,7 +120,7 @@ async function probe_(image: string, variable: string): Promise<ForeignImage> {
       throw new DindImageError(
         variable,
         image,
-        `${named}: no such image on this machine, and \`docker pull\` failed (${firstLine(pull.stderr)}). ` +
+        `${named}: no such image on this machine, and \`docker pull\` failed (${lastLine(pull.stderr)}). ` +
           `Pull or load it first (docker pull ${image}, or docker load -i <file> where no registry is reachable), or unset ${variable}.`,
       );
     }
@@ -136,7 +136,7 @@ async function probe_(image: string, variable: string): Promise<ForeignImage> {
     throw new DindImageError(
       variable,
       image,
-      `${named}: /bin/sh did not run in it (${firstLine(run.stderr)}); nettwin's scripts need a POSIX sh at /bin/sh.`,
+      `${named}: /bin/sh did not run in it (${lastLine(run.stderr)}); nettwin's scripts need a POSIX sh at /bin/sh.`,
     );
   }
   const missing = missingFor(report);

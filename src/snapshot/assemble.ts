@@ -9,6 +9,7 @@ import { canonicalAddress, isAddress } from '../netfilter/address/index.ts';
 import { nativeListing } from '../netfilter/nft/native-tables.ts';
 import { reduceContainers, reduceNetworks } from './docker-objects.ts';
 import { parseIp6Addresses, parseIp6RouteJson } from './ip6.ts';
+import { parseJsonArray } from './json-array.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, validateSnapshot } from './schema.ts';
 
 /** What each command printed (stdout). */
@@ -73,17 +74,6 @@ interface IpLinkEntry {
   ifname?: string;
   master?: string;
   linkinfo?: { info_kind?: string };
-}
-
-function parseJsonArray<T>(text: string, what: string): T[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.trim() || '[]');
-  } catch (error) {
-    throw new Error(`${what} did not print JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(value)) throw new Error(`${what} did not print a JSON array`);
-  return value as T[];
 }
 
 /**

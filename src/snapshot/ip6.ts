@@ -9,6 +9,7 @@
  */
 import { canonicalAddress, formatCidr6, isCidr6, isIPv6, parseCidr6 } from '../netfilter/address/index.ts';
 import { isInterfaceName } from '../netfilter/kernel-names.ts';
+import { parseJsonArray } from './json-array.ts';
 
 export interface Address6 {
   address: string;
@@ -44,17 +45,6 @@ export function isCanonicalIPv6(text: string): boolean {
 export function isCanonicalCidr6(text: string): boolean {
   if (!isCidr6(text)) return false;
   return formatCidr6(parseCidr6(text)) === text;
-}
-
-function parseJsonArray(text: string, what: string): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.trim() || '[]');
-  } catch (error) {
-    throw new Error(`${what} did not print JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(value)) throw new Error(`${what} did not print a JSON array`);
-  return value;
 }
 
 const record = (v: unknown): Record<string, unknown> | undefined =>
