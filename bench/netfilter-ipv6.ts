@@ -30,7 +30,7 @@ export function dualStackDockerHost(count: number): HostState {
   )}`;
   return {
     ...v4,
-    ip6Ruleset: parseRuleset(ip6Dump),
+    firewall: [...v4.firewall, { framework: 'iptables-nft', family: 'ipv6', ruleset: parseRuleset(ip6Dump) }],
     interfaces: v4.interfaces.map((iface) => {
       const i = nets.findIndex((n) => n.bridge === iface.name);
       if (i < 0) return iface;

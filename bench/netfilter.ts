@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { iptablesOf } from '../src/netfilter/firewall-state.ts';
 import type { HostState } from '../src/netfilter/host-types.ts';
 import { runFlow } from '../src/netfilter/path/index.ts';
 import { parseRuleset } from '../src/netfilter/ruleset/index.ts';
@@ -69,7 +70,10 @@ export function dockerRuleset(nets: BridgeNetwork[]): string {
 
 export function dockerHost(count: number): HostState {
   const nets = bridgeNetworks(count);
-  return { ...bridgeHost(nets), ruleset: parseRuleset(dockerRuleset(nets)) };
+  return {
+    ...bridgeHost(nets),
+    firewall: [{ framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(dockerRuleset(nets)) }],
+  };
 }
 
 export async function benchNetfilter(): Promise<BenchRow[]> {
@@ -93,7 +97,7 @@ export async function benchNetfilter(): Promise<BenchRow[]> {
       throw new Error(`bench flow through ${count} networks: ${check.verdict}`);
     const ms = timeIt(() => runFlow(host, flow));
     perFlow.set(count, ms);
-    const rules = host.ruleset.tables.reduce(
+    const rules = iptablesOf(host.firewall).tables.reduce(
       (n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0),
       0,
     );

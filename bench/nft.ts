@@ -22,8 +22,13 @@ function nftHost(bridges: number, extra = ''): HostState {
   const nets = bridgeNetworks(bridges);
   return {
     ...bridgeHost(nets),
-    ruleset: { tables: [] },
-    nftRuleset: parseNftRuleset(docker29Table(nets) + extra, { file: 'bench docker-bridges' }),
+    firewall: [
+      { framework: 'iptables-nft', family: 'ipv4', ruleset: { tables: [] } },
+      {
+        framework: 'nftables',
+        ruleset: parseNftRuleset(docker29Table(nets) + extra, { file: 'bench docker-bridges' }),
+      },
+    ],
   };
 }
 

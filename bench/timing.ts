@@ -40,7 +40,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 /** The host without rules: interfaces, the default route, two containers on docker0. */
-export function bridgeHost(nets: BridgeNetwork[]): Omit<HostState, 'ruleset'> {
+export function bridgeHost(nets: BridgeNetwork[]): Omit<HostState, 'firewall'> {
   const bridges: HostInterface[] = nets.map((n) => ({
     name: n.bridge,
     kind: 'bridge',

@@ -1,7 +1,8 @@
 /**
  * Compose files as scenarios: `Given the services of compose file "shop/compose.yaml"`
- * creates what `docker compose up -d` creates, through the Backend (model, dind and twin
- * alike): src/compose reads the file into a plan, this step carries it out and records
+ * creates what `docker compose up -d` creates: src/compose reads the file into a plan;
+ * a real host with compose v2 (dind, twin) runs the file itself (dind-compose.ts), the
+ * model (and a 20.10 host) carries the plan out through Backend calls. The step records
  * the names steps may use — a service (its first replica), `web-2`, the Docker name; a
  * network's compose key or its Docker name. src/compose (and the `yaml` parser behind it)
  * is imported by the step, not with the vocabulary: most runs have no compose file.
@@ -9,6 +10,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Given } from '@cucumber/cucumber';
+import { isComposeHostBackend } from '../src/backends/compose-host.ts';
 import type { ComposePlan } from '../src/compose/index.ts';
 import { FeaturePathError, featurePath } from './lib/feature-paths.ts';
 import { StepError } from './lib/step-error.ts';
@@ -83,15 +85,18 @@ async function up(world: NettwinWorld, plan: ComposePlan): Promise<void> {
         `compose network "${network.key}" is external: create "${network.name}" first (Given a bridge network "${network.name}")`,
       );
   }
+  for (const step of plan.steps) {
+    if (step.kind === 'network' && world.networks.has(step.network.name))
+      world.fail(`network "${step.network.name}" already exists in this scenario`);
+    if (step.kind === 'container' && world.containers.has(step.container.options.name))
+      world.fail(`container "${step.container.options.name}" already exists in this scenario`);
+  }
+  // dind and twin hosts with compose v2 run the file with `docker compose`; the rest
+  // (the model, a 20.10 host) carry the plan out through Backend calls.
   const { composeUp } = await import('../src/compose/up.ts');
-  const result = await composeUp(backend, plan, {
-    beforeNetwork: (name) => {
-      if (world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);
-    },
-    beforeContainer: (name) => {
-      if (world.containers.has(name)) world.fail(`container "${name}" already exists in this scenario`);
-    },
-  });
+  const result = isComposeHostBackend(backend)
+    ? await backend.composeUp(plan)
+    : await composeUp(backend, plan);
   for (const info of result.networks) world.networks.set(info.name, info);
   for (const { info } of result.containers) world.containers.set(info.name, info);
   for (const n of plan.networks) alias(world.names.networks, n.key, n.name);

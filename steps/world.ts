@@ -1,9 +1,10 @@
 /**
  * The per-scenario state: the backend the scenario runs on, the containers and
  * networks it created (by name), and what the last traffic step observed. Steps stay
- * one or two lines by calling the methods here.
+ * one or two lines by calling the methods here. What is not state lives beside it in
+ * lib/: describing a host that is not a Docker host (standalone-world.ts), finding and
+ * judging the rules a step names (rule-expectations.ts); the methods here call those.
  */
-import { readFile } from 'node:fs/promises';
 import { type DataTable, type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import debug from 'debug';
 import type {
@@ -18,20 +19,11 @@ import type {
 import { plumbingEngineFor, plumbingNotice } from '../src/backends/plumbing-engine.ts';
 import { DEFAULT_DOCKER_VERSION } from '../src/docker/profile.ts';
 import { type RecordedAction, recordActions } from '../src/matrix/replay.ts';
-import {
-  type HostFirewallState,
-  type IpFamily,
-  iptablesCountersOf,
-  iptablesOf,
-} from '../src/netfilter/firewall-state.ts';
+import { type HostFirewallState, type IpFamily, iptablesOf } from '../src/netfilter/firewall-state.ts';
 import type { Ruleset } from '../src/netfilter/types.ts';
 import { escapeXml } from '../src/report/escape.ts';
-import { SnapshotError } from '../src/snapshot/errors.ts';
-// Type only: the module (and zod behind it, ~0.17 s of CPU) loads when a scenario replays a snapshot.
-import type { SnapshotReplay } from '../src/snapshot/to-standalone.ts';
 import { chooseBackendName, createBackend } from './lib/backend-factory.ts';
-import { FeaturePathError, featurePath } from './lib/feature-paths.ts';
-import { describeNftDeltas, type NftRuleName, nftCounterFor, nftLabel } from './lib/nft-lines.ts';
+import type { NftRuleName } from './lib/nft-lines.ts';
 import {
   type Observation,
   recordFailure,
@@ -39,16 +31,10 @@ import {
   type Sent,
   type TrafficKind,
 } from './lib/observation.ts';
-import {
-  counterFor,
-  describeDeltas,
-  expectedCounts,
-  parseTableCell,
-  type TableRef,
-  tableLabel,
-  tablesHoldingRule,
-} from './lib/rule-lines.ts';
-import { ensureNeighbours, type InterfaceRow, interfacesFromRows } from './lib/standalone-host.ts';
+import * as rules from './lib/rule-expectations.ts';
+import type { TableRef } from './lib/rule-lines.ts';
+import { ensureNeighbours } from './lib/standalone-host.ts';
+import * as standaloneWorld from './lib/standalone-world.ts';
 import { StepError, type StepLocation } from './lib/step-error.ts';
 import { ValueError } from './lib/values.ts';
 
@@ -262,34 +248,9 @@ export class NettwinWorld extends World<NettwinParameters> {
     });
   }
 
-  /**
-   * The table a rule lives in: explicit (`nat`, `ip6 nat`), or the one table holding it —
-   * iptables' tables first (IPv4 scenarios read as before), then ip6tables' (a rule only
-   * IPv6 has, `-d fd00:1::2/128`). A rule both families hold is iptables' unless the step
-   * says `ip6 …`.
-   */
-  async tableOf(written: string, explicit?: string): Promise<TableRef> {
-    const rule = this.withNetworks(written);
-    if (explicit) {
-      return (
-        parseTableCell(explicit) ??
-        this.fail(
-          `"${explicit}" is not an iptables table (raw, mangle, nat, filter, security; "ip6 filter" for ip6tables)`,
-        )
-      );
-    }
-    const firewall = await this.firewall(); // one read of the host for both families
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      const tables = tablesHoldingRule(iptablesOf(firewall, 'iptables-nft', family), rule);
-      if (tables.length === 1 && tables[0]) return { family, table: tables[0] };
-      if (tables.length > 1) {
-        const names = tables.map((table) => tableLabel({ family, table }));
-        this.fail(`the rule "${rule}" is in tables ${names.join(' and ')}; add "in table …" to say which`);
-      }
-    }
-    return this.fail(
-      `no table holds the rule "${rule}"; check its text against iptables-save / ip6tables-save (or add "in table nat")`,
-    );
+  /** The table a rule lives in: explicit, or the one table holding it (lib/rule-expectations.ts). */
+  tableOf(written: string, explicit?: string): Promise<TableRef> {
+    return rules.tableOf(this, written, explicit);
   }
 
   /** The host's iptables-nft ruleset of one family (what `-A …` lines in steps name). */
@@ -307,84 +268,29 @@ export class NettwinWorld extends World<NettwinParameters> {
     return this.standalone ? this.standaloneHost() : this.host();
   }
 
-  /** Where to read a file the feature names: below the working or the feature's directory (lib/feature-paths.ts). */
-  private async featureFile(file: string, what: string): Promise<string> {
-    try {
-      return await featurePath(file, what, {
-        cwd: process.cwd(),
-        featureUri: this.step?.uri,
-        env: process.env,
-      });
-    } catch (error) {
-      if (error instanceof FeaturePathError) this.fail(error.message, error);
-      throw error;
-    }
-  }
-
-  /** `Given a host restored from the iptables-save in FILE with interfaces:` */
-  async restoreHost(file: string, table: DataTable): Promise<void> {
-    let rulesetText: string;
-    try {
-      rulesetText = await readFile(await this.featureFile(file, 'iptables-save dump'), 'utf8');
-    } catch (cause) {
-      if (cause instanceof StepError) throw cause;
-      this.fail(
-        `cannot read the iptables-save dump "${file}" (paths are relative to ${process.cwd()})`,
-        cause,
-      );
-    }
-    this.describeStandalone({ rulesetText, file, sysctls: { 'net.ipv4.ip_forward': '1' } }, table);
-  }
-
-  /**
-   * `Given a host like the one in snapshot "FILE"`: the host `nettwin snapshot` recorded,
-   * its running containers usable by name in traffic steps (played by namespaces on a
-   * real host).
-   */
-  async snapshotHost(file: string): Promise<void> {
+  /** Fails when the scenario already has a host (started or described): one host per scenario. */
+  oneHostOnly(): void {
     if (this.standalone || this.hostStarted)
       this.fail('this scenario already has a host; describe one host per scenario');
-    let text: string;
-    try {
-      text = await readFile(await this.featureFile(file, 'snapshot'), 'utf8');
-    } catch (cause) {
-      if (cause instanceof StepError) throw cause;
-      this.fail(`cannot read the snapshot "${file}" (paths are relative to ${process.cwd()})`, cause);
-    }
-    const { snapshotReplay } = await import('../src/snapshot/to-standalone.ts');
-    let replay: SnapshotReplay;
-    try {
-      replay = snapshotReplay(text, file);
-    } catch (error) {
-      if (error instanceof SnapshotError) this.fail(error.message, error);
-      throw error;
-    }
-    // The report shows a log as HTML (see lib/report-attachments.ts): a snapshot is someone else's text.
-    for (const warning of replay.warnings) this.log(escapeXml(`snapshot ${file}: ${warning}`));
-    this.standalone = replay.spec;
-    for (const c of replay.containers) this.containers.set(c.name, c);
   }
 
-  /** `Given a Linux router with interfaces:` — no rules, forwarding on, as seed 002 sets it up. */
+  /** `Given a host restored from the iptables-save in FILE with interfaces:` (lib/standalone-world.ts). */
+  restoreHost(file: string, table: DataTable): Promise<void> {
+    return standaloneWorld.restoreHost(this, file, table);
+  }
+
+  /** `Given a host like the one in snapshot "FILE"` (lib/standalone-world.ts). */
+  snapshotHost(file: string): Promise<void> {
+    return standaloneWorld.snapshotHost(this, file);
+  }
+
+  /** `Given a Linux router with interfaces:` (lib/standalone-world.ts). */
   linuxRouter(table: DataTable): void {
-    this.describeStandalone({ rulesetText: '', sysctls: { 'net.ipv4.ip_forward': '1' } }, table);
-  }
-
-  private describeStandalone(
-    base: Pick<StandaloneHostSpec, 'rulesetText' | 'sysctls'> & { file?: string },
-    table: DataTable,
-  ): void {
-    if (this.standalone || this.hostStarted)
-      this.fail('this scenario already has a host; describe one host per scenario');
-    const { interfaces, neighbours } = this.value(() => interfacesFromRows(table.hashes() as InterfaceRow[]));
-    this.standalone = { ...base, interfaces, neighbours, routes: [] };
+    standaloneWorld.linuxRouter(this, table);
   }
 
   standaloneDefaultRoute(via: string, dev: string): void {
-    const spec =
-      this.standalone ?? this.fail('describe the host (restored dump or Linux router) before its routes');
-    if (!spec.interfaces.some((i) => i.name === dev)) this.fail(`the host has no interface "${dev}"`);
-    spec.routes.push({ destination: 'default', dev, via });
+    standaloneWorld.standaloneDefaultRoute(this, via, dev);
   }
 
   private async standaloneHost(): Promise<Backend> {
@@ -408,47 +314,14 @@ export class NettwinWorld extends World<NettwinParameters> {
     }));
   }
 
-  /** Assert one rule's (or policy's) delta in the last traffic step. */
+  /** Assert one rule's (or policy's) delta in the last traffic step (lib/rule-expectations.ts). */
   expectCounted(ref: TableRef, written: string, packets: number, bytes?: number): void {
-    const line = this.withNetworks(written);
-    const o = this.lastObservation();
-    const { table, family } = ref;
-    const deltas =
-      family === 'ipv4' ? o.counters : iptablesCountersOf(o.hostCounters, 'iptables-nft', 'ipv6');
-    const got = counterFor(deltas, table, line);
-    // Extra ACKs the real kernel chose to send are not part of the recorded flow (IPv4 flows only so far).
-    const extra = counterFor(family === 'ipv4' ? (o.twin?.timingExtra ?? []) : [], table, line);
-    const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
-    const ok = got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes);
-    if (!ok) {
-      const wantText =
-        want.bytes === undefined
-          ? `${want.packets} packets`
-          : `${want.packets} packets and ${want.bytes} bytes`;
-      const because =
-        extra.packets > 0 ? `${packets} of the flow + ${extra.packets} timing-dependent ACKs` : '';
-      this.fail(
-        `${tableLabel(ref)}: "${line}" counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}${because ? ` (${because})` : ''}.\n` +
-          `Deltas of that step${family === 'ipv6' ? ' (ip6tables)' : ''}:\n${describeDeltas(deltas)}`,
-      );
-    }
+    rules.expectCounted(this, ref, written, packets, bytes);
   }
 
-  /** Assert one native nft rule's delta in the last traffic step. */
+  /** Assert one native nft rule's delta in the last traffic step (lib/rule-expectations.ts). */
   expectNftCounted(rule: NftRuleName, packets: number, bytes?: number): void {
-    const o = this.lastObservation();
-    const got = nftCounterFor(o.nftCounters, rule);
-    const extra = nftCounterFor(o.twin?.timingExtra ?? [], rule);
-    const want = expectedCounts({ packets, ...(bytes === undefined ? {} : { bytes }) }, extra);
-    if (got.packets === want.packets && (want.bytes === undefined || got.bytes === want.bytes)) return;
-    const wantText =
-      want.bytes === undefined
-        ? `${want.packets} packets`
-        : `${want.packets} packets and ${want.bytes} bytes`;
-    this.fail(
-      `${nftLabel(rule)} counted ${got.packets} packets and ${got.bytes} bytes during ${o.description}; expected ${wantText}.\n` +
-        `Native nft deltas of that step:\n${describeNftDeltas(o.nftCounters)}`,
-    );
+    rules.expectNftCounted(this, rule, packets, bytes);
   }
 
   async dispose(): Promise<void> {

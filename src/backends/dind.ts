@@ -3,9 +3,15 @@
  * run the workload image in the inner daemon; 'external' is the client namespace of
  * the host's own outside world (src/dind/outside-world.ts), 'host' execs on the DinD
  * host itself.
+ *
+ * This file is the host's lifecycle (start, daemon restart, standalone hosts, release),
+ * host commands, the firewall's counters around each traffic step, and name resolution;
+ * the Docker objects a scenario makes are dind-endpoints.ts, the traffic itself
+ * dind-traffic.ts.
  */
 
 import createDebug from 'debug';
+import type { ComposePlan } from '../compose/plan.ts';
 import { DindExecError } from '../dind/errors.ts';
 import { DindFirewall } from '../dind/firewall-io.ts';
 import {
@@ -15,8 +21,6 @@ import {
   settleFirewallTo,
 } from '../dind/firewalld-reload.ts';
 import { machineAddress } from '../dind/outside-world.ts';
-import { OUTSIDE_IPV6 } from '../dind/outside-world-ipv6.ts';
-import { parseConntrack, seenSourceFor } from '../dind/parse/conntrack.ts';
 import { hostDeterministicTcpArgv, hostQuickAckArgv } from '../dind/quickack.ts';
 import type { DindSession } from '../dind/session.ts';
 import { sharedDindSession } from '../dind/session.ts';
@@ -42,26 +46,19 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
-import { containerAddress, containerAddress6, prepareNamespace } from './dind-containers.ts';
-import { warmIpv6Neighbours } from './dind-ipv6-neighbours.ts';
-import {
-  hasEndpointSysctls,
-  quietConnectedEndpoint,
-  quietIpv6ConnectArgs,
-  quietIpv6RunArgs,
-  settleIpv6Endpoint,
-} from './dind-ipv6-quiet.ts';
-import { bridgeAddress, IPAM_TEMPLATE, networkCreateArgs, parseIpamConfigs } from './dind-networks.ts';
+import type { HostComposeUp } from './compose-host.ts';
+import { composeUpOnDind, hostRunsCompose } from './dind-compose.ts';
+import { DindEndpoints } from './dind-endpoints.ts';
 import { restoreStandaloneHost } from './dind-standalone.ts';
-import { DindTraffic, IPV4, routeViaHostArgv, type StartedContainer } from './dind-traffic.ts';
-import { publishArg, workloadCommand } from './dind-workload.ts';
+import { DindTraffic, IPV4, routeViaHostArgv } from './dind-traffic.ts';
 
-export { curlOutcome, netcatOutcome } from './dind-outcomes.ts';
+export { curlOutcome } from './dind-outcomes.ts';
 export { workloadCommand } from './dind-workload.ts';
 
 const log = createDebug('nettwin:dind');
 
-export const EXTERNAL = 'external';
+/** The external client's name in steps (resolveAddress, lastSeenSource). */
+const EXTERNAL = 'external';
 /** resolveAddress's word for the neighbour (the model's NEIGHBOUR_NAME). */
 const NEIGHBOUR = 'neighbour';
 
@@ -77,16 +74,23 @@ export class DindBackend implements Backend {
   readonly name = 'dind' as const;
   private host?: StartedDindHost;
   private dockerVersion = DEFAULT_DOCKER_VERSION;
-  /** Networks created with IPv6: their containers get the quiet endpoint sysctls and warm neighbours. */
-  private readonly ipv6Networks = new Map<string, { name: string; bridge: string; gateway6?: string }>();
-  private readonly containers = new Map<string, StartedContainer>();
+  /** The scenario's networks and containers on the host (dind-endpoints.ts). */
+  private readonly endpoints = new DindEndpoints({
+    host: () => this.dindHost(),
+    dockerVersion: () => this.dockerVersion,
+    workloadImage: () => this.workloadImage,
+    // From now on the steps read and zero ip6tables too.
+    ipv6Used: () => {
+      this.hostFirewall().ipv6 = true;
+    },
+  });
   /** Set once a standalone host was built: its interfaces and namespaces outlive reset(). */
   private standalone?: StandaloneHostSpec;
   /** The started host's firewall on every framework (made with the host). */
   private firewall?: DindFirewall;
   private readonly traffic = new DindTraffic({
     host: () => this.dindHost(),
-    containers: this.containers,
+    containers: this.endpoints.containers,
     resolveAddress: (n) => this.resolveAddress(n),
     standalone: () => this.standalone,
     zeroCounters: () => this.zeroCounters(),
@@ -105,7 +109,7 @@ export class DindBackend implements Backend {
 
   async startHost(options: HostOptions): Promise<void> {
     if (this.host) await this.session.release(this.host);
-    this.containers.clear();
+    this.endpoints.containers.clear();
     this.host = await this.session.acquire({
       dockerVersion: options.dockerVersion,
       daemonOptions: options.daemonOptions,
@@ -113,7 +117,7 @@ export class DindBackend implements Backend {
       ...(options.ipv6 ? { ipv6: true } : {}),
     });
     this.dockerVersion = options.dockerVersion;
-    this.ipv6Networks.clear();
+    this.endpoints.ipv6Networks.clear();
     this.firewall = new DindFirewall(this.host);
     await this.host.ensureImage(this.session.config.workloadImage);
     // docker0's routes are the daemon's, made without quickack; a reset put the FIN
@@ -121,150 +125,60 @@ export class DindBackend implements Backend {
     await this.host.run(hostDeterministicTcpArgv());
   }
 
-  async createNetwork(o: NetworkOptions): Promise<NetworkInfo> {
-    const host = this.dindHost();
-    const id = await host.dockerOrThrow(networkCreateArgs(o, this.dockerVersion));
-    const ipam = parseIpamConfigs(
-      await host.dockerOrThrow(['network', 'inspect', '-f', IPAM_TEMPLATE, o.name]),
-    );
-    // From now on the steps read and zero ip6tables too.
-    if (o.ipv6) this.hostFirewall().ipv6 = true;
-    const bridge = await host.bridgeName(o.name);
-    // The new bridge's routes (docker-proxy and the host's own requests use them).
-    await host.run(hostQuickAckArgv());
-    // With --subnet but no --gateway, Docker picks the gateway without recording it in
-    // the IPAM config: the bridge's own address (of that family) is the answer.
-    const gateway = ipam.gateway || ((await bridgeAddress(host, bridge, 'ipv4')) ?? '');
-    const { subnet6 } = ipam;
-    const gateway6 = subnet6 ? (ipam.gateway6 ?? (await bridgeAddress(host, bridge, 'ipv6'))) : undefined;
-    if (o.ipv6) this.ipv6Networks.set(o.name, { name: o.name, bridge, ...(gateway6 ? { gateway6 } : {}) });
-    return {
-      name: o.name,
-      id,
-      bridge,
-      subnet: ipam.subnet,
-      gateway,
-      ...(subnet6 ? { subnet6 } : {}),
-      ...(gateway6 ? { gateway6 } : {}),
-    };
+  createNetwork(o: NetworkOptions): Promise<NetworkInfo> {
+    return this.endpoints.createNetwork(o);
   }
 
-  async removeNetwork(name: string): Promise<void> {
-    await this.dindHost().dockerOrThrow(['network', 'rm', name]);
+  removeNetwork(name: string): Promise<void> {
+    return this.endpoints.removeNetwork(name);
   }
 
-  async runContainer(o: ContainerOptions): Promise<ContainerInfo> {
-    const host = this.dindHost();
-    const args = ['run', '-d', '--name', o.name];
-    if (o.network) {
-      if (this.ipv6Networks.has(o.network)) args.push(...quietIpv6RunArgs(o.network, this.dockerVersion));
-      else args.push('--network', o.network);
-    }
-    if (o.ip) args.push('--ip', o.ip);
-    for (const alias of o.aliases ?? []) args.push('--network-alias', alias);
-    for (const p of o.publish ?? []) args.push('-p', publishArg(p));
-    args.push(this.session.config.workloadImage, ...workloadCommand(o));
-    const id = await host.dockerOrThrow(args);
-    const network = o.network ?? 'bridge';
-    const networks = ['host', 'none'].includes(network) || network.startsWith('container:') ? [] : [network];
-    const address = await this.containerAddress(o.name, networks);
-    const address6 = networks.some((n) => this.ipv6Networks.has(n))
-      ? await containerAddress6(host, o.name, networks)
-      : undefined;
-    this.containers.set(o.name, { options: o, id, networks, ...(address ? { address } : {}) });
-    await this.prepareNamespace(o);
-    return { name: o.name, id, network, ...(address ? { address } : {}), ...(address6 ? { address6 } : {}) };
+  /** The image every workload container runs. */
+  get workloadImage(): string {
+    return this.session.config.workloadImage;
   }
 
-  /** Quick ACKs and bound servers in the container's namespace (dind-containers.ts). */
-  private async prepareNamespace(o: ContainerOptions): Promise<void> {
-    const started = this.containers.get(o.name);
-    await prepareNamespace(this.dindHost(), o, started);
-    const networks6 = (started?.networks ?? []).filter((n) => this.ipv6Networks.has(n));
-    // Before Docker 27, DAD's probe and reports go out after the start (dind-ipv6-quiet.ts).
-    if (networks6.length > 0) await settleIpv6Endpoint(this.dindHost(), o.name);
-    // IPv6 neighbours permanent on its IPv6 networks (dind-ipv6-neighbours.ts).
-    for (const network of networks6) {
-      const v6 = this.ipv6Networks.get(network);
-      if (!v6) continue;
-      const members = [...this.containers].filter(([, c]) => c.networks.includes(network)).map(([n]) => n);
-      await warmIpv6Neighbours(this.dindHost(), v6, members);
-    }
+  /** Whether the host runs compose files with `docker compose` (dind-compose.ts). */
+  runsCompose(): Promise<boolean> {
+    return hostRunsCompose(this.dindHost());
   }
 
-  private containerAddress(name: string, networks: readonly string[]): Promise<string | undefined> {
-    return containerAddress(this.dindHost(), name, networks);
+  /** `docker compose up -d` of a plan on the host (dind-compose.ts). */
+  composeUp(plan: ComposePlan): Promise<HostComposeUp> {
+    return composeUpOnDind(this, plan);
   }
 
-  async removeContainer(name: string): Promise<void> {
-    await this.dindHost().dockerOrThrow(['rm', '-f', name]);
-    this.containers.delete(name);
+  runContainer(o: ContainerOptions): Promise<ContainerInfo> {
+    return this.endpoints.runContainer(o);
   }
 
-  async restartContainer(name: string): Promise<void> {
-    // sleep as PID 1 ignores SIGTERM: do not wait the default 10 s for it.
-    await this.dindHost().dockerOrThrow(['restart', '-t', '0', name]);
-    // A restarted container has a new namespace, without the quickack routes.
-    const started = this.containers.get(name);
-    if (started) {
-      const address = await this.containerAddress(name, started.networks);
-      if (address) started.address = address;
-      await this.prepareNamespace(started.options);
-    }
+  /** A container started on the host by runContainer or `docker compose up` (dind-endpoints.ts). */
+  adoptContainer(o: ContainerOptions, id: string, networks: string[]): Promise<ContainerInfo> {
+    return this.endpoints.adoptContainer(o, id, networks);
   }
 
-  async startContainer(name: string): Promise<void> {
-    await this.dindHost().dockerOrThrow(['start', name]);
-    const started = this.containers.get(name);
-    if (started) {
-      const address = await this.containerAddress(name, started.networks);
-      if (address) started.address = address;
-      else delete started.address;
-      await this.prepareNamespace(started.options);
-    }
+  removeContainer(name: string): Promise<void> {
+    return this.endpoints.removeContainer(name);
   }
 
-  async stopContainer(name: string): Promise<void> {
-    // sleep as PID 1 ignores SIGTERM: do not wait the default 10 s for it.
-    await this.dindHost().dockerOrThrow(['stop', '-t', '0', name]);
+  restartContainer(name: string): Promise<void> {
+    return this.endpoints.restartContainer(name);
   }
 
-  async connectNetwork(
-    network: string,
-    container: string,
-    endpoint?: EndpointOptions,
-  ): Promise<ContainerInfo> {
-    const args = ['network', 'connect'];
-    if (endpoint?.ip) args.push('--ip', endpoint.ip);
-    for (const alias of endpoint?.aliases ?? []) args.push('--alias', alias);
-    const ipv6 = this.ipv6Networks.has(network);
-    if (ipv6) args.push(...quietIpv6ConnectArgs(this.dockerVersion));
-    await this.dindHost().dockerOrThrow([...args, network, container]);
-    if (ipv6 && !hasEndpointSysctls(this.dockerVersion))
-      await quietConnectedEndpoint(this.dindHost(), container);
-    const started = this.containers.get(container);
-    if (started && !started.networks.includes(network)) started.networks.push(network);
-    return this.attached(container);
+  startContainer(name: string): Promise<void> {
+    return this.endpoints.startContainer(name);
   }
 
-  async disconnectNetwork(network: string, container: string): Promise<ContainerInfo> {
-    await this.dindHost().dockerOrThrow(['network', 'disconnect', network, container]);
-    const started = this.containers.get(container);
-    if (started) started.networks = started.networks.filter((n) => n !== network);
-    return this.attached(container);
+  stopContainer(name: string): Promise<void> {
+    return this.endpoints.stopContainer(name);
   }
 
-  /** After a connect or disconnect: the address now, and quickack on the routes it brought. */
-  private async attached(name: string): Promise<ContainerInfo> {
-    const started = this.containers.get(name);
-    const address = await this.containerAddress(name, started?.networks ?? []);
-    if (started) {
-      if (address) started.address = address;
-      else delete started.address;
-      await this.prepareNamespace(started.options);
-    }
-    const network = started?.options.network ?? 'bridge';
-    return { name, id: started?.id ?? '', network, ...(address ? { address } : {}) };
+  connectNetwork(network: string, container: string, endpoint?: EndpointOptions): Promise<ContainerInfo> {
+    return this.endpoints.connectNetwork(network, container, endpoint);
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<ContainerInfo> {
+    return this.endpoints.disconnectNetwork(network, container);
   }
 
   /**
@@ -403,27 +317,7 @@ export class DindBackend implements Backend {
 
   async lastSeenSource(container: string): Promise<string | undefined> {
     const address = await this.resolveAddress(container);
-    const r = await this.dindHost().exec(['conntrack', '-L']);
-    const entries = parseConntrack(r.stdout);
-    // Its IPv6 addresses too, where it has them: the external client's fd70::9 once IPv6
-    // networks send to it (NAT66), a container's own on its IPv6 networks.
-    const receivers = [address];
-    let ipv6 = false;
-    if (container === EXTERNAL && this.ipv6Networks.size > 0) {
-      receivers.push(OUTSIDE_IPV6.client);
-      ipv6 = true;
-    }
-    const networks6 = (this.containers.get(container)?.networks ?? []).filter((n) =>
-      this.ipv6Networks.has(n),
-    );
-    if (networks6.length > 0) {
-      const address6 = await containerAddress6(this.dindHost(), container, networks6);
-      if (address6) receivers.push(address6);
-      ipv6 = true;
-    }
-    if (!ipv6) return seenSourceFor(entries, address);
-    const r6 = await this.dindHost().exec(['conntrack', '-L', '-f', 'ipv6']);
-    return seenSourceFor([...entries, ...parseConntrack(r6.stdout)], receivers);
+    return this.endpoints.lastSeenSource(container, address, container === EXTERNAL);
   }
 
   listeners(): Promise<Listener[]> {
@@ -443,40 +337,17 @@ export class DindBackend implements Backend {
       return machineAddress(this.session.config, 'neighbour');
     }
     if (nameOrAddress === 'host') return this.dindHost().address;
-    const host = this.dindHost();
-    const known = this.containers.get(nameOrAddress);
-    if (known) {
-      const address = await this.containerAddress(nameOrAddress, known.networks);
-      if (address) return address;
-    }
-    const container = await host.docker([
-      'inspect',
-      '-f',
-      '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
-      nameOrAddress,
-    ]);
-    const address = container.stdout
-      .split(' ')
-      .find((a) => IPV4.test(a.trim()))
-      ?.trim();
-    if (container.exitCode === 0 && address) return address;
-    const network = await host.docker([
-      'network',
-      'inspect',
-      '-f',
-      '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
-      nameOrAddress,
-    ]);
-    if (network.exitCode === 0 && IPV4.test(network.stdout.trim())) return network.stdout.trim();
+    const address = await this.endpoints.addressOf(nameOrAddress);
+    if (address) return address;
     throw new Error(
-      `Cannot resolve "${nameOrAddress}" on DinD host "${host.name}": not an address, a container with an address, or a network`,
+      `Cannot resolve "${nameOrAddress}" on DinD host "${this.dindHost().name}": not an address, a container with an address, or a network`,
     );
   }
 
   async dispose(): Promise<void> {
     const host = this.host;
     this.host = undefined;
-    this.containers.clear();
+    this.endpoints.containers.clear();
     const reusable = this.standalone === undefined;
     this.standalone = undefined;
     if (host) await this.session.release(host, { reusable });

@@ -26,7 +26,7 @@ export function fakeDaemon(f: Fixture): DaemonModelFactory {
     start(options) {
       zeroCounters(f.ruleset);
       const state: HostState = {
-        ruleset: f.ruleset,
+        firewall: [{ framework: 'iptables-nft', family: 'ipv4', ruleset: f.ruleset }],
         interfaces: [
           { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
           ...(options.uplink ? [options.uplink] : []),
@@ -64,7 +64,7 @@ export function fakeDaemon(f: Fixture): DaemonModelFactory {
         },
         remove() {},
         restart() {},
-        iptables: (argv) => runIptables(state.ruleset, argv),
+        iptables: (argv) => runIptables(f.ruleset, argv),
         sysctl(key, value) {
           state.sysctls[key] = value;
         },
@@ -74,7 +74,7 @@ export function fakeDaemon(f: Fixture): DaemonModelFactory {
         learnBridgeName() {},
         learnDnsPorts() {},
         host: () => state,
-        ruleset: () => state.ruleset,
+        ruleset: () => f.ruleset,
       };
       return daemon;
     },

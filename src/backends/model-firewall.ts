@@ -1,11 +1,20 @@
 /**
  * The model host's firewall on every framework: Docker's iptables-nft tables live in
- * the daemon model (HostState.ruleset); iptables-legacy's tables and native nft tables
- * that host commands or a snapshot brought live here, and are put into the live host
- * state runFlow walks. Reading and zeroing cover all three, as on a real host.
+ * the daemon model (HostState.firewall's iptables-nft entries); iptables-legacy's tables
+ * and native nft tables that host commands or a snapshot brought live here, and are put
+ * into the live host state runFlow walks. Reading and zeroing cover all three, as on a
+ * real host.
  */
 import { countersOf } from '../compare/counter-deltas.ts';
-import type { HostCounters, HostFirewallState } from '../netfilter/firewall-state.ts';
+import {
+  type HostCounters,
+  type HostFirewallState,
+  iptablesOf,
+  iptablesStateOf,
+  nftablesOf,
+  setIptables,
+  setNftables,
+} from '../netfilter/firewall-state.ts';
 import type { FirewalldModel } from '../netfilter/firewalld/firewalld.ts';
 import type { HostState } from '../netfilter/host-types.ts';
 import type { NftRuleset } from '../netfilter/nft/types.ts';
@@ -26,8 +35,9 @@ export class ModelFirewall {
 
   /** Into the live state runFlow walks. */
   attach(state: HostState): void {
-    if (this.legacy) state.legacyRuleset = this.legacy;
-    if (this.nft) state.nftRuleset = this.nft;
+    if (this.legacy)
+      setIptables(state.firewall, { framework: 'iptables-legacy', family: 'ipv4', ruleset: this.legacy });
+    if (this.nft) setNftables(state.firewall, this.nft);
   }
 
   /** The legacy tables, made on first use as the first `iptables-legacy` command makes them. */
@@ -48,26 +58,28 @@ export class ModelFirewall {
   }
 
   zero(state: HostState): void {
-    zeroCounters(state.ruleset);
-    if (state.ip6Ruleset) zeroCounters(state.ip6Ruleset);
+    zeroCounters(iptablesOf(state.firewall));
+    const ip6 = iptablesStateOf(state.firewall, 'iptables-nft', 'ipv6');
+    if (ip6) zeroCounters(ip6.ruleset);
     if (this.legacy) zeroCounters(this.legacy);
     // Docker 29's own `ip docker-bridges` (nftables backend) when no scenario table replaced it.
-    const nft = this.nft ?? state.nftRuleset;
+    const nft = this.nft ?? nftablesOf(state.firewall);
     if (nft) zeroNftCounters(nft);
   }
 
   read(state: HostState): HostFirewallState {
     const firewall: HostFirewallState = [
-      { framework: 'iptables-nft', family: 'ipv4', ruleset: cloneRuleset(state.ruleset) },
+      { framework: 'iptables-nft', family: 'ipv4', ruleset: cloneRuleset(iptablesOf(state.firewall)) },
     ];
     // ip6tables' tables exist once Docker (or a host command) wrote an IPv6 rule: IPv4-only hosts read as before.
-    if (state.ip6Ruleset) {
-      firewall.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: cloneRuleset(state.ip6Ruleset) });
+    const ip6 = iptablesStateOf(state.firewall, 'iptables-nft', 'ipv6');
+    if (ip6) {
+      firewall.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: cloneRuleset(ip6.ruleset) });
     }
     if (this.legacy?.tables.length) {
       firewall.push({ framework: 'iptables-legacy', family: 'ipv4', ruleset: cloneRuleset(this.legacy) });
     }
-    const nft = this.nft ?? state.nftRuleset;
+    const nft = this.nft ?? nftablesOf(state.firewall);
     if (nft?.tables.length) firewall.push({ framework: 'nftables', ruleset: structuredClone(nft) });
     return firewall;
   }
@@ -75,15 +87,16 @@ export class ModelFirewall {
   /** What counted since zero(): the rows a real host's reads would show. */
   counters(state: HostState): HostCounters {
     const counters: HostCounters = [
-      { framework: 'iptables-nft', family: 'ipv4', rows: countersOf(state.ruleset) },
+      { framework: 'iptables-nft', family: 'ipv4', rows: countersOf(iptablesOf(state.firewall)) },
     ];
-    if (state.ip6Ruleset) {
-      counters.push({ framework: 'iptables-nft', family: 'ipv6', rows: countersOf(state.ip6Ruleset) });
+    const ip6 = iptablesStateOf(state.firewall, 'iptables-nft', 'ipv6');
+    if (ip6) {
+      counters.push({ framework: 'iptables-nft', family: 'ipv6', rows: countersOf(ip6.ruleset) });
     }
     if (this.legacy?.tables.length) {
       counters.push({ framework: 'iptables-legacy', family: 'ipv4', rows: countersOf(this.legacy) });
     }
-    const nft = this.nft ?? state.nftRuleset;
+    const nft = this.nft ?? nftablesOf(state.firewall);
     if (nft?.tables.length) counters.push({ framework: 'nftables', rows: nftCounterRows(nft) });
     return counters;
   }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { iptablesOf, nftablesOf } from '../netfilter/firewall-state.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { createModelBackend } from './model.ts';
 
 test('a model host with firewalld has its table, binds new bridges and runs firewall-cmd', async () => {
   const b = await createModelBackend();
   await b.startHost({ dockerVersion: '28.5', daemonOptions: [], hostFirewall: 'firewalld' });
-  const listing = () => serializeNftRuleset(b.hostState().nftRuleset ?? { tables: [] });
+  const listing = () => serializeNftRuleset(nftablesOf(b.hostState().firewall) ?? { tables: [] });
   assert.match(listing(), /^table inet firewalld \{/);
   await b.createNetwork({ name: 'n1', options: { 'com.docker.network.bridge.name': 'n1br' } });
   assert.match(listing(), /\t\tiifname "n1br" jump filter_FWD_docker_dispatch_stage2\n/);
@@ -25,7 +26,7 @@ test('a plain model host has no firewalld: firewall-cmd says it is not running',
   const r = await b.hostCommand('firewall-cmd --reload');
   assert.equal(r.exitCode, 252);
   assert.match(r.stderr, /FirewallD is not running/);
-  assert.equal(b.hostState().nftRuleset?.tables.length ?? 0, 0);
+  assert.equal(nftablesOf(b.hostState().firewall)?.tables.length ?? 0, 0);
   await b.dispose?.();
 });
 
@@ -40,14 +41,13 @@ test('a version without a recorded firewalld table is refused with what to do', 
 test('Docker 26.1 (firewalld 2.3): pair rules for a new bridge; a reload runs Docker 26.1 reload callbacks', async () => {
   const b = await createModelBackend();
   await b.startHost({ dockerVersion: '26.1', daemonOptions: [], hostFirewall: 'firewalld' });
-  const listing = () => serializeNftRuleset(b.hostState().nftRuleset ?? { tables: [] });
+  const listing = () => serializeNftRuleset(nftablesOf(b.hostState().firewall) ?? { tables: [] });
   await b.createNetwork({ name: 'n1', options: { 'com.docker.network.bridge.name': 'n1br' } });
   assert.match(listing(), /\t\tiifname "docker0" oifname "n1br" jump filter_FWD_docker\n/);
   assert.match(listing(), /\t\tiifname "n1br" jump filter_FWD_docker\n/);
   const forward = () =>
-    b
-      .hostState()
-      .ruleset.tables.find((t) => t.name === 'filter')
+    iptablesOf(b.hostState().firewall)
+      .tables.find((t) => t.name === 'filter')
       ?.chains.find((c) => c.name === 'FORWARD')
       ?.rules.slice(0, 2)
       .map((r) => r.text);

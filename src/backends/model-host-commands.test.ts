@@ -1,6 +1,7 @@
 /** Host commands on the model backend: what it runs, and what it says of the rest. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { nftablesOf } from '../netfilter/firewall-state.ts';
 import { createModelBackend, MODEL_HOST_COMMANDS, uninterpretedHostCommand } from './model.ts';
 
 test('a command the model does not interpret says so and lists what it runs (no fake "not found")', async () => {
@@ -30,6 +31,6 @@ test('a command the model does not interpret says so and lists what it runs (no 
   assert.equal((await b.hostCommand('nft add table inet guard')).exitCode, 0);
   assert.match((await b.hostCommand('nft list ruleset')).stdout, /^table inet guard \{/);
   // The packet path sees the native table.
-  assert.ok(b.hostState().nftRuleset?.tables.some((t) => t.name === 'guard'));
+  assert.ok(nftablesOf(b.hostState().firewall)?.tables.some((t) => t.name === 'guard'));
   await b.dispose?.();
 });

@@ -5,6 +5,7 @@
  * else runs on real hosts only, and says so.
  */
 import { parse as parseShell } from 'shell-quote';
+import { iptablesOf, iptablesStateOf, setIptables, setNftables } from '../netfilter/firewall-state.ts';
 import type { HostState } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/index.ts';
 import { runNft } from '../netfilter/nft/command.ts';
@@ -39,8 +40,11 @@ export const MODEL_HOST_COMMANDS = [
 
 /** A described host's ip6tables tables, made on the first `ip6tables` command. */
 function ip6Tables(state: HostState): Ruleset {
-  state.ip6Ruleset ??= emptyRuleset();
-  return state.ip6Ruleset;
+  const own = iptablesStateOf(state.firewall, 'iptables-nft', 'ipv6');
+  if (own) return own.ruleset;
+  const ruleset = emptyRuleset();
+  setIptables(state.firewall, { framework: 'iptables-nft', family: 'ipv6', ruleset });
+  return ruleset;
 }
 
 export function runModelHostCommand(ctx: ModelHostContext, line: string | string[]): ExecResult {
@@ -50,15 +54,21 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
   const counters = args.includes('-c') || args.includes('--counters');
   switch (command) {
     case 'iptables':
-      return ctx.daemon ? ctx.daemon.iptables(argv) : runIptables(ctx.state().ruleset, argv);
+      return ctx.daemon ? ctx.daemon.iptables(argv) : runIptables(iptablesOf(ctx.state().firewall), argv);
     case 'iptables-save':
-      return { exitCode: 0, stdout: serializeRuleset(ctx.state().ruleset, { counters }), stderr: '' };
+      return {
+        exitCode: 0,
+        stdout: serializeRuleset(iptablesOf(ctx.state().firewall), { counters }),
+        stderr: '',
+      };
     case 'ip6tables':
       // Docker's model keeps its own ip6tables tables; a described host's live in its state.
       if (ctx.daemon) return ctx.daemon.iptables(argv);
       return runIptables(ip6Tables(ctx.state()), argv, { family: 'ipv6' });
     case 'ip6tables-save': {
-      const ruleset = ctx.daemon ? ctx.daemon.ruleset6?.() : ctx.state().ip6Ruleset;
+      const ruleset = ctx.daemon
+        ? ctx.daemon.ruleset6?.()
+        : iptablesStateOf(ctx.state().firewall, 'iptables-nft', 'ipv6')?.ruleset;
       return { exitCode: 0, stdout: ruleset ? serializeRuleset(ruleset, { counters }) : '', stderr: '' };
     }
     case 'iptables-legacy':
@@ -75,13 +85,13 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
     case 'nft': {
       const state = ctx.state();
       const nft = ctx.firewall.nftTables();
-      state.nftRuleset = nft;
+      setNftables(state.firewall, nft);
       return runNft(nft, args);
     }
     case 'ufw': {
       // ufw writes through the host's iptables, so Docker's model sees its chains.
       const iptables = (words: string[]) =>
-        ctx.daemon ? ctx.daemon.iptables(words) : runIptables(ctx.state().ruleset, words);
+        ctx.daemon ? ctx.daemon.iptables(words) : runIptables(iptablesOf(ctx.state().firewall), words);
       const ipForward = () => ctx.state().sysctls['net.ipv4.ip_forward'] === '1';
       return runUfw({ iptables, ipForward }, ctx.firewall.ufwState(), args);
     }
@@ -89,7 +99,7 @@ export function runModelHostCommand(ctx: ModelHostContext, line: string | string
       // firewall-cmd talks to firewalld over D-Bus; a host without it says so (exit 252).
       const firewalld = ctx.firewall.firewalld;
       if (!firewalld) return { exitCode: 252, stdout: 'not running\n', stderr: 'FirewallD is not running\n' };
-      ctx.state().nftRuleset = ctx.firewall.nftTables();
+      setNftables(ctx.state().firewall, ctx.firewall.nftTables());
       const result = firewalld.run(args);
       // Docker hears firewalld's Reloaded signal and runs its reload callbacks: its rules,
       // and its bridges bound to its zone again (the reload forgot runtime bindings).

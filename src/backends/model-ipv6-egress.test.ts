@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HostCounters } from '../netfilter/firewall-state.ts';
+import { type HostCounters, iptablesStateOf } from '../netfilter/firewall-state.ts';
 import { createModelBackend, type ModelBackend } from './model.ts';
 import { EXTERNAL_CLIENT_ADDRESS6 } from './model-traffic.ts';
 
@@ -85,10 +85,12 @@ test("routed (28.5): ip6tables' nat POSTROUTING holds no rule, is not in the ker
   const o = await b.ping(box, EXTERNAL_CLIENT_ADDRESS6, 3);
   assert.equal(o.outcome.received, 3);
   // iptables' nat POSTROUTING holds the IPv4 MASQUERADE: registered. ip6tables' registers its own.
-  const state = b.hostState();
-  assert.ok(state.materializedBuiltins?.includes('nat/POSTROUTING'));
-  assert.ok(state.materializedBuiltins6?.includes('filter/FORWARD'));
-  assert.ok(!state.materializedBuiltins6?.includes('nat/POSTROUTING'));
+  const { firewall } = b.hostState();
+  const v4 = iptablesStateOf(firewall, 'iptables-nft', 'ipv4')?.materializedBuiltins;
+  const v6 = iptablesStateOf(firewall, 'iptables-nft', 'ipv6')?.materializedBuiltins;
+  assert.ok(v4?.includes('nat/POSTROUTING'));
+  assert.ok(v6?.includes('filter/FORWARD'));
+  assert.ok(!v6?.includes('nat/POSTROUTING'));
   const set = o.counters.find((c) => c.framework === 'iptables-nft' && c.family === 'ipv6');
   const rows = set && set.framework !== 'nftables' ? set.rows : [];
   const policy = rows.find((r) => r.table === 'nat' && r.chain === 'POSTROUTING' && r.rule === 0);

@@ -18,17 +18,23 @@ export function standaloneState(spec: StandaloneHostSpec): { state: HostState; n
     : undefined;
   return {
     state: {
-      ruleset,
+      // Loaded with iptables-restore: the filter built-ins it names exist and count
+      // even when empty; other tables' only once they hold rules (measured on a DinD
+      // host: after restoring an empty dump, a ping counts filter INPUT, not nat PREROUTING).
+      firewall: [
+        {
+          framework: 'iptables-nft',
+          family: 'ipv4',
+          ruleset,
+          materializedBuiltins: restoredBuiltins(ruleset),
+        },
+      ],
       interfaces: spec.interfaces,
       routes: spec.routes,
       sysctls: { ...spec.sysctls },
       listeners: [],
       neighbours: spec.neighbours,
-      // Loaded with iptables-restore: the filter built-ins it names exist and count
-      // even when empty; other tables' only once they hold rules (measured on a DinD
-      // host: after restoring an empty dump, a ping counts filter INPUT, not nat PREROUTING).
       nftLazyBuiltinChains: true,
-      materializedBuiltins: restoredBuiltins(ruleset),
     },
     ...(nft ? { nft } : {}),
   };

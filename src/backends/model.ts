@@ -5,15 +5,19 @@
  *
  * The world around the DinD host is fixed as on the real hosts (src/dind/outside-world.ts):
  * the host is 192.168.70.6/24 on eth0 with no default route (its LAN leads nowhere),
- * and the external client is the neighbour 192.168.70.9 on eth0.
+ * and the external client is the neighbour 192.168.70.9 on eth0 (model-outside-world.ts).
+ *
+ * This file holds the host (a Docker daemon model or a standalone host) and carries out
+ * Docker actions and host commands on it; traffic steps are model-traffic-steps.ts over
+ * model-traffic.ts, the firewall frameworks beside Docker's model-firewall.ts.
  */
 
 import debug from 'debug';
 import { DockerDaemonModel } from '../docker/daemon-model.ts';
 import { getProfile } from '../docker/profile.ts';
-import { formatCidr, isIPv4, isIPv6, makeCidr, parseIPv4 } from '../netfilter/address/index.ts';
+import { isIPv4, isIPv6 } from '../netfilter/address/index.ts';
 import { type HostCounters, type HostFirewallState, nftablesOf } from '../netfilter/firewall-state.ts';
-import type { FlowResult, HostInterface, HostState, Listener, PathStep } from '../netfilter/host-types.ts';
+import type { FlowResult, HostInterface, HostState, Listener } from '../netfilter/host-types.ts';
 import type {
   Actor,
   ContainerInfo,
@@ -41,29 +45,23 @@ import { ModelFirewall } from './model-firewall.ts';
 import { startFirewalld } from './model-firewalld.ts';
 import { runModelHostCommand } from './model-host-commands.ts';
 import { DEFAULT_SYN_LINEAR_TIMEOUTS } from './model-http.ts';
-import { standaloneState } from './model-standalone.ts';
 import {
-  DIND_HOST_ADDRESS,
-  DIND_HOST_ADDRESS6,
-  EXTERNAL_CLIENT_ADDRESS6,
-  LAN_PREFIX6,
-  LAN6,
-  ModelTraffic,
-  NEIGHBOUR_ADDRESS,
-  NEIGHBOUR_NAME,
-} from './model-traffic.ts';
+  addExternalClient,
+  dindUplink,
+  EXTERNAL_CLIENT_ADDRESS,
+  EXTERNAL_CLIENT_NAME,
+  requireIpv6Uplink,
+} from './model-outside-world.ts';
+import { standaloneState } from './model-standalone.ts';
+import { DIND_HOST_ADDRESS, ModelTraffic, NEIGHBOUR_ADDRESS, NEIGHBOUR_NAME } from './model-traffic.ts';
+import { ModelTrafficSteps } from './model-traffic-steps.ts';
 
-export type { DaemonModel, DaemonModelFactory, ModelBackend, ModelBackendOptions } from './model-contract.ts';
-export { ModelBackendError } from './model-contract.ts';
+export type { DaemonModel, DaemonModelFactory, ModelBackend } from './model-contract.ts';
 export { MODEL_HOST_COMMANDS, uninterpretedHostCommand } from './model-host-commands.ts';
-export { finalReceiver } from './model-outcome.ts';
 
 const log = debug('nettwin:model');
 
-export { DIND_HOST_ADDRESS } from './model-traffic.ts';
-export const DIND_HOST_PREFIX = 24;
-export const EXTERNAL_CLIENT_ADDRESS = '192.168.70.9';
-export const EXTERNAL_CLIENT_NAME = 'external';
+export { EXTERNAL_CLIENT_ADDRESS } from './model-outside-world.ts';
 
 export function createModelBackend(options: ModelBackendOptions = {}): ModelBackend {
   return new ModelBackendImpl(options);
@@ -100,6 +98,16 @@ class ModelBackendImpl implements ModelBackend {
     },
     synLinearTimeouts: () => this.synLinearTimeouts,
   });
+  /** Traffic steps as observations: zero, send, read the deltas (model-traffic-steps.ts). */
+  private readonly steps = new ModelTrafficSteps({
+    traffic: this.traffic,
+    firewall: this.firewall,
+    hostState: () => this.hostState(),
+    daemon: () => this.daemon(),
+    resetFlow: () => {
+      this.flow = undefined;
+    },
+  });
 
   constructor(private readonly options: ModelBackendOptions) {
     this.external = options.externalAddress ?? EXTERNAL_CLIENT_ADDRESS;
@@ -119,32 +127,7 @@ class ModelBackendImpl implements ModelBackend {
       throw new ModelBackendError('the model has no host yet: start one first (Given a Docker host …)');
     const state = this.host.kind === 'docker' ? this.host.daemon.host() : this.host.state;
     this.firewall.attach(state);
-    if (this.host.kind === 'docker' && !state.neighbours.some((n) => n.address === this.external)) {
-      // The outer client: a machine beside the DinD host on eth0, answering ping only.
-      // Its only routes: the LAN, and what a step routed via the host (no default route:
-      // the LAN leads nowhere), so a packet for a container subnet fails inside it unless routed.
-      state.neighbours.push({
-        name: EXTERNAL_CLIENT_NAME,
-        address: this.external,
-        dev: 'eth0',
-        listeners: [],
-        reaches: [`${lanOf(this.external)}`, ...this.externalRoutes.filter((r) => !r.includes(':'))],
-      });
-    }
-    const uplink6 = state.interfaces.some(
-      (i) => i.name === 'eth0' && i.addresses.some((a) => a.address === DIND_HOST_ADDRESS6),
-    );
-    if (uplink6 && !state.neighbours.some((n) => n.address === EXTERNAL_CLIENT_ADDRESS6)) {
-      // Its IPv6 address on the same LAN: a second entry, as for a container's.
-      state.neighbours.push({
-        name: EXTERNAL_CLIENT_NAME,
-        address: EXTERNAL_CLIENT_ADDRESS6,
-        dev: 'eth0',
-        listeners: [],
-        // What a step routed via the host's fd70::6 (gateway_mode_ipv6=routed subnets).
-        reaches: [LAN6, ...this.externalRoutes.filter((r) => r.includes(':'))],
-      });
-    }
+    addExternalClient(state, this.external, this.externalRoutes, this.host.kind === 'docker');
     return state;
   }
 
@@ -166,16 +149,7 @@ class ModelBackendImpl implements ModelBackend {
     const daemon = factory.start({
       version: options.dockerVersion,
       daemonOptions: options.daemonOptions,
-      uplink: {
-        name: 'eth0',
-        kind: 'ether',
-        addresses: [
-          { address: DIND_HOST_ADDRESS, prefix: DIND_HOST_PREFIX },
-          // A host "with IPv6" has fd70::6/64 on eth0 too (src/dind/outside-world-ipv6.ts).
-          ...(options.ipv6 ? [{ address: DIND_HOST_ADDRESS6, prefix: LAN_PREFIX6 }] : []),
-        ],
-        up: true,
-      },
+      uplink: dindUplink(options.ipv6 === true),
       baseline: this.options.baseline ?? 'bare',
     });
     this.host = { kind: 'docker', daemon };
@@ -314,14 +288,7 @@ class ModelBackendImpl implements ModelBackend {
 
   async routeViaHost(cidr: string): Promise<void> {
     this.daemon();
-    // An IPv6 route goes via the host's fd70::6, which only a host started "with IPv6" has.
-    if (
-      cidr.includes(':') &&
-      !this.hostState().neighbours.some((n) => n.address === EXTERNAL_CLIENT_ADDRESS6)
-    )
-      throw new ModelBackendError(
-        `the external client cannot route ${cidr} via the Docker host: it has no IPv6 address (start the host "with IPv6")`,
-      );
+    if (cidr.includes(':')) requireIpv6Uplink(this.hostState(), cidr);
     if (!this.externalRoutes.includes(cidr)) this.externalRoutes.push(cidr);
   }
 
@@ -341,75 +308,33 @@ class ModelBackendImpl implements ModelBackend {
     return this.firewall.counters(this.hostState());
   }
 
-  /** A traffic step's start: every counter at zero, and no flow yet. */
-  private beginStep(): void {
-    this.flow = undefined;
-    this.firewall.zero(this.hostState());
+  ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
+    return this.steps.ping(from, to, count);
   }
 
-  /** What the step saw, with the deltas it caused and the last flow's packet path. */
-  private observed<R>(outcome: R, path?: PathStep[]): Observation<R> {
-    return { outcome, counters: this.firewall.counters(this.hostState()), ...(path ? { path } : {}) };
+  pingByName(from: Actor, name: string, count: number, family?: 'ipv6'): Promise<Observation<PingResult>> {
+    return this.steps.pingByName(from, name, count, family);
   }
 
-  async ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
-    this.beginStep();
-    const outcome = await this.traffic.sendPing(from, to, count);
-    return this.observed(outcome, outcome.path);
+  pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
+    return this.steps.pingFromAddress(from, to, count);
   }
 
-  async pingByName(
-    from: Actor,
-    name: string,
-    count: number,
-    family?: 'ipv6',
-  ): Promise<Observation<PingResult>> {
-    this.beginStep();
-    const address =
-      from.kind === 'container' ? this.daemon().resolveName(from.name, name, family) : undefined;
-    if (address === undefined) {
-      // iputils' words when no resolver knows the name, or knows it with no AAAA record.
-      const known = family && from.kind === 'container' && this.daemon().resolveName(from.name, name);
-      throw new ModelBackendError(
-        `ping: ${name}: ${known ? 'Address family for hostname not supported' : 'Name or service not known'}`,
-      );
-    }
-    const outcome = await this.traffic.sendPing(from, address, count);
-    return this.observed(outcome, outcome.path);
+  httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
+    return this.steps.httpGet(from, url);
   }
 
-  async pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
-    this.beginStep();
-    const result = this.traffic.run({ protocol: 'icmp', from, to, count });
-    return this.observed({ sent: result.sent, received: result.delivered, path: result.path }, result.path);
+  udpSend(from: Actor, to: string, port: number, payload: string): Promise<Observation<DatagramResult>> {
+    return this.steps.udpSend(from, to, port, payload);
   }
 
-  async httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
-    this.beginStep();
-    const outcome = await this.traffic.sendHttpGet(from, url);
-    return this.observed(outcome, outcome.path);
-  }
-
-  async udpSend(
-    from: Actor,
-    to: string,
-    port: number,
-    payload: string,
-  ): Promise<Observation<DatagramResult>> {
-    this.beginStep();
-    const outcome = await this.traffic.sendDatagram(from, to, port, payload);
-    return this.observed(outcome, outcome.path);
-  }
-
-  async tcpSend(
+  tcpSend(
     from: Actor,
     to: string,
     port: number,
     payload: string,
   ): Promise<Observation<RequestResult & { seenSource?: string }>> {
-    this.beginStep();
-    const outcome = await this.traffic.sendTcp(from, to, port, payload);
-    return this.observed(outcome, outcome.path);
+    return this.steps.tcpSend(from, to, port, payload);
   }
 
   async lastSeenSource(container: string): Promise<string | undefined> {
@@ -444,9 +369,4 @@ class ModelBackendImpl implements ModelBackend {
   async dispose(): Promise<void> {
     this.host = undefined;
   }
-}
-
-/** The external client's LAN: the host's eth0 subnet, which it shares. */
-function lanOf(address: string): string {
-  return formatCidr(makeCidr(parseIPv4(address), DIND_HOST_PREFIX));
 }

@@ -60,7 +60,7 @@ export interface PredictedFirewallTexts {
 /**
  * The ruleset with only the built-in chains iptables-nft has in the kernel: one with a rule
  * or a non-ACCEPT policy, or one the model says stays registered although empty
- * (`registered`, "table/CHAIN": HostState.materializedBuiltins — `-F` keeps a built-in,
+ * (`registered`, "table/CHAIN": IptablesState.materializedBuiltins — `-F` keeps a built-in,
  * `-X` removes it). A dump that names an empty built-in makes it, and then it counts:
  * Docker never names filter INPUT, so on its hosts INPUT counts nothing (ground truth e3).
  */

@@ -5,14 +5,21 @@
  * and the ruleset itself — and the first disagreement is a TwinMismatchError that
  * shows both sides and the model's packet path. Steps get the REAL observations (with
  * the model's path attached for the report).
+ *
+ * This file drives the two sides through Docker actions and host commands and compares
+ * the rulesets after each; beside it: twin-traffic-steps.ts (the traffic steps),
+ * twin-checks.ts (what must agree after one action), twin-learning.ts (what the model
+ * takes over from the real host), twin-mismatch.ts (how a disagreement reads).
  */
-import debug from 'debug';
 import { quote } from 'shell-quote';
-import { type ConnectivityDifference, compareConnectivity } from '../compare/connectivity.ts';
-import type { CounterCompareOptions } from '../compare/counter-compare.ts';
-import { findDnsPorts } from '../compare/dns-ports.ts';
+import type { ComposePlan } from '../compose/plan.ts';
+import { composeUp } from '../compose/up.ts';
 import { reloadsFirewalld } from '../dind/firewalld-reload.ts';
-import { type HostCounters, type HostFirewallState, iptablesOf } from '../netfilter/firewall-state.ts';
+import {
+  type HostCounters,
+  type HostFirewallState,
+  materializedBuiltinsOf,
+} from '../netfilter/firewall-state.ts';
 import type { HostInterface, Listener } from '../netfilter/host-types.ts';
 import type {
   Actor,
@@ -22,7 +29,6 @@ import type {
   DatagramResult,
   EndpointOptions,
   ExecResult,
-  HostCommandOptions,
   HostOptions,
   NetworkInfo,
   NetworkOptions,
@@ -31,16 +37,17 @@ import type {
   RequestResult,
   StandaloneHostSpec,
 } from './backend.ts';
+import { type HostComposeUp, isComposeHostBackend } from './compose-host.ts';
 import { createModelBackend, type ModelBackend } from './model.ts';
-import { HTTP_BYTE_TOLERANCE } from './model-http.ts';
 import { loadsPredictedFirewall } from './predicted-firewall.ts';
-import { chainsInAnyOrder, firewallMismatch, TwinMismatchError } from './twin-mismatch.ts';
-import { bothSides, defaultReal, describeActor, settle } from './twin-sides.ts';
-import { datagramConnectivity, judgeTraffic } from './twin-traffic.ts';
+import { containerMismatch, exitCodeMismatch, networkMismatch } from './twin-checks.ts';
+import { composeOnTwin } from './twin-compose.ts';
+import { learnNetwork, learnStartedHost, reloadSettledOptions } from './twin-learning.ts';
+import { firewallMismatch, TwinMismatchError } from './twin-mismatch.ts';
+import { bothSides, defaultReal, settle } from './twin-sides.ts';
+import { TwinTrafficSteps } from './twin-traffic-steps.ts';
 
-export { renderMismatch, type TwinMismatchDetails, TwinMismatchError } from './twin-mismatch.ts';
-
-const log = debug('nettwin:twin');
+export { type TwinMismatchDetails, TwinMismatchError } from './twin-mismatch.ts';
 
 export interface TwinBackendOptions {
   /** The real side; default the dind backend (src/backends/dind.ts), loaded on first use. */
@@ -59,9 +66,16 @@ export class TwinBackend implements Backend {
   readonly name = 'twin' as const;
   readonly model: ModelBackend;
   private realBackend: Promise<Backend> | undefined;
+  /** Pings, requests and sends on both sides, judged once each (twin-traffic-steps.ts). */
+  private readonly trafficSteps: TwinTrafficSteps;
 
   constructor(private readonly options: TwinBackendOptions) {
     this.model = options.model ?? createModelBackend();
+    this.trafficSteps = new TwinTrafficSteps({
+      model: this.model,
+      real: () => this.real(),
+      both: (action, real, model) => this.both(action, real, model),
+    });
   }
 
   /** The real side (started lazily). */
@@ -69,23 +83,6 @@ export class TwinBackend implements Backend {
     const r = this.options.real;
     this.realBackend ??= typeof r === 'function' ? r() : r ? Promise.resolve(r) : defaultReal();
     return this.realBackend;
-  }
-
-  /** A ping on both sides; connectivity and every counter must agree. */
-  private comparePings(
-    action: string,
-    ping: (b: Backend) => Promise<Observation<PingResult>>,
-  ): Promise<Observation<PingResult>> {
-    return this.traffic(
-      action,
-      ping,
-      (real, model) =>
-        compareConnectivity(
-          { sent: real.sent, received: real.received },
-          { sent: model.sent, received: model.received },
-        ),
-      { protocol: 'icmp' },
-    );
   }
 
   /** Both sides act; one failing alone is a mismatch, both failing rethrows the real error (twin-sides.ts). */
@@ -127,7 +124,7 @@ export class TwinBackend implements Backend {
     if (predicted)
       await backend.loadPredictedFirewall(
         await this.model.readRuleset(),
-        this.model.hostState().materializedBuiltins ?? [],
+        materializedBuiltinsOf(this.model.hostState().firewall, 'ipv4'),
       );
     if (this.options.compareRulesets === false) return;
     const [real, model] = await Promise.all([
@@ -146,13 +143,7 @@ export class TwinBackend implements Backend {
       (b) => b.startHost(options),
       (m) => m.startHost(options),
     );
-    // The clients' SYN retransmission schedule decides how many SYNs a timeout sends.
-    const linear = await backend.hostCommand('sysctl -n net.ipv4.tcp_syn_linear_timeouts');
-    this.model.setSynLinearTimeouts(linear.exitCode === 0 ? Number(linear.stdout.trim()) : 0);
-    const ports = findDnsPorts(iptablesOf(await backend.readRuleset()));
-    if (ports.tcp !== undefined && ports.udp !== undefined)
-      this.model.daemon().learnDnsPorts(ports.tcp, ports.udp);
-    log('Started twin host; embedded DNS ports %o', ports);
+    await learnStartedHost(backend, this.model);
     // One baseline for both sides: whatever the real host counted while booting is not a step's.
     await Promise.all([backend.zeroCounters(), this.model.zeroCounters()]);
     await this.checkRuleset(action, backend);
@@ -165,20 +156,34 @@ export class TwinBackend implements Backend {
       (b) => b.createNetwork(options),
       (m) => m.createNetwork(options),
     );
-    // Network ids are random on the real host, and an unnamed bridge is br-<12 of the id>.
-    const daemon = this.model.daemon();
-    if (real.id) daemon.learnNetworkId?.(options.name, real.id);
-    if (real.bridge !== model.bridge) daemon.learnBridgeName(options.name, real.bridge);
-    const other: string[] = [];
-    if (real.subnet !== model.subnet) other.push(`subnet: real ${real.subnet}, model ${model.subnet}`);
-    if (real.gateway !== model.gateway) other.push(`gateway: real ${real.gateway}, model ${model.gateway}`);
-    if (other.length > 0) throw new TwinMismatchError({ action, other });
+    learnNetwork(this.model, options.name, real, model);
+    const mismatch = networkMismatch(action, real, model);
+    if (mismatch) throw mismatch;
     await this.checkRuleset(action, backend);
     return real;
   }
 
   async removeNetwork(name: string): Promise<void> {
     await this.control(`docker network rm ${name}`, (b) => b.removeNetwork(name));
+  }
+
+  /** Whether the real host runs compose files with `docker compose` (dind-compose.ts). */
+  async runsCompose(): Promise<boolean> {
+    const real = await this.real();
+    return isComposeHostBackend(real) && (await real.runsCompose());
+  }
+
+  /**
+   * A compose file: where the real host runs `docker compose`, the model follows what it
+   * decided (twin-compose.ts) and the rules are compared; else each Backend call is twinned.
+   */
+  async composeUp(plan: ComposePlan): Promise<HostComposeUp> {
+    const backend = await this.real();
+    if (!isComposeHostBackend(backend) || !(await backend.runsCompose())) return composeUp(this, plan);
+    const action = `docker compose -p ${plan.project} up -d (${plan.file})`;
+    const result = await composeOnTwin(action, backend, this.model, plan);
+    await this.checkRuleset(action, backend);
+    return result;
   }
 
   async runContainer(options: ContainerOptions): Promise<ContainerInfo> {
@@ -188,18 +193,8 @@ export class TwinBackend implements Backend {
       (b) => b.runContainer(options),
       (m) => m.runContainer(options),
     );
-    if (real.address !== model.address) {
-      throw new TwinMismatchError({
-        action,
-        other: [`address: real ${real.address ?? '(none)'}, model ${model.address ?? '(none)'}`],
-      });
-    }
-    if (real.address6 !== model.address6) {
-      throw new TwinMismatchError({
-        action,
-        other: [`IPv6 address: real ${real.address6 ?? '(none)'}, model ${model.address6 ?? '(none)'}`],
-      });
-    }
+    const mismatch = containerMismatch(action, real, model);
+    if (mismatch) throw mismatch;
     await this.checkRuleset(action, backend);
     return real;
   }
@@ -242,12 +237,8 @@ export class TwinBackend implements Backend {
     act: (b: Backend) => Promise<ContainerInfo>,
   ): Promise<ContainerInfo> {
     const { real, model, backend } = await this.both(action, act, act);
-    if (real.address !== model.address) {
-      throw new TwinMismatchError({
-        action,
-        other: [`address: real ${real.address ?? '(none)'}, model ${model.address ?? '(none)'}`],
-      });
-    }
+    const mismatch = containerMismatch(action, real, model, 'ipv4');
+    if (mismatch) throw mismatch;
     await this.checkRuleset(action, backend);
     return real;
   }
@@ -261,15 +252,8 @@ export class TwinBackend implements Backend {
     // A firewalld reload: the model goes first, and the real host waits until Docker's
     // restore reaches the firewall the model predicts (src/dind/firewalld-reload.ts).
     const modelSide = settle(this.model.hostCommand(command));
-    let options: HostCommandOptions = {};
+    const options = await reloadSettledOptions(action, command, this.model, modelSide);
     const reload = reloadsFirewalld(command);
-    if (reload && (await modelSide).ok) {
-      // In any order within a chain: Docker 28+ binds its bridges in Go map order.
-      const predicted = chainsInAnyOrder(await this.model.readRuleset());
-      options = {
-        firewallSettled: (fw) => firewallMismatch(action, chainsInAnyOrder(fw), predicted) === undefined,
-      };
-    }
     const { real, model, backend } = await this.both(
       action,
       (b) => b.hostCommand(command, options),
@@ -282,16 +266,8 @@ export class TwinBackend implements Backend {
     // After a reload the real firewall is read once: for the binding order, then the comparison.
     const realFirewall = reload ? await backend.readRuleset() : undefined;
     if (realFirewall) this.model.learnFirewalldRebindOrder(realFirewall);
-    if (real.exitCode !== model.exitCode) {
-      throw new TwinMismatchError({
-        action,
-        other: [
-          `exit code: real ${real.exitCode} (${real.stderr.trim() || 'no message'}), model ${model.exitCode} (${
-            model.stderr.trim() || 'no message'
-          })`,
-        ],
-      });
-    }
+    const mismatch = exitCodeMismatch(action, real, model);
+    if (mismatch) throw mismatch;
     await this.checkRuleset(action, backend, realFirewall);
     return real;
   }
@@ -330,33 +306,12 @@ export class TwinBackend implements Backend {
     return (await this.real()).readCounters();
   }
 
-  /**
-   * A traffic step on both sides: outcomes and every framework's counters compared once
-   * (twin-traffic.ts); the real observation comes back with the model's side filled in.
-   */
-  private async traffic<R extends { path?: Observation<R>['path'] }>(
-    action: string,
-    send: (b: Backend) => Promise<Observation<R>>,
-    connectivity: (real: R, model: R) => ConnectivityDifference[],
-    counterOptions: CounterCompareOptions,
-  ): Promise<Observation<R>> {
-    const { real, model } = await this.both(action, send, send);
-    return judgeTraffic(action, { real, model, flow: this.model.lastFlow() }, connectivity, counterOptions);
+  ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
+    return this.trafficSteps.ping(from, to, count);
   }
 
-  async ping(from: Actor, to: string, count: number): Promise<Observation<PingResult>> {
-    const action = `ping from ${describeActor(from)} to ${to} ×${count}`;
-    return this.comparePings(action, (b) => b.ping(from, to, count));
-  }
-
-  async pingByName(
-    from: Actor,
-    name: string,
-    count: number,
-    family?: 'ipv6',
-  ): Promise<Observation<PingResult>> {
-    const action = `ping${family ? ' -6' : ''} by name from ${describeActor(from)} to ${name} ×${count}`;
-    return this.comparePings(action, (b) => b.pingByName(from, name, count, family));
+  pingByName(from: Actor, name: string, count: number, family?: 'ipv6'): Promise<Observation<PingResult>> {
+    return this.trafficSteps.pingByName(from, name, count, family);
   }
 
   async loadStandaloneHost(spec: StandaloneHostSpec): Promise<void> {
@@ -370,67 +325,29 @@ export class TwinBackend implements Backend {
     await this.checkRuleset(action, backend);
   }
 
-  async pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
-    const action = `ping from ${from} to ${to} ×${count}`;
-    return this.comparePings(action, (b) => b.pingFromAddress(from, to, count));
+  pingFromAddress(from: string, to: string, count: number): Promise<Observation<PingResult>> {
+    return this.trafficSteps.pingFromAddress(from, to, count);
   }
 
-  async httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
-    return this.traffic(
-      `HTTP GET ${url} from ${describeActor(from)}`,
-      (b) => b.httpGet(from, url),
-      (real, model) => compareConnectivity({ outcome: real.outcome }, { outcome: model.outcome }),
-      { protocol: 'tcp', byteTolerance: HTTP_BYTE_TOLERANCE },
-    );
+  httpGet(from: Actor, url: string): Promise<Observation<RequestResult>> {
+    return this.trafficSteps.httpGet(from, url);
   }
 
-  async tcpSend(
+  tcpSend(
     from: Actor,
     to: string,
     port: number,
     payload: string,
   ): Promise<Observation<RequestResult & { seenSource?: string }>> {
-    return this.traffic(
-      `TCP to ${to}:${port} from ${describeActor(from)}`,
-      (b) => b.tcpSend(from, to, port, payload),
-      (real, model) =>
-        compareConnectivity(
-          { outcome: real.outcome, ...(real.outcome === 'ok' ? { seenSource: real.seenSource } : {}) },
-          { outcome: model.outcome, seenSource: model.seenSource },
-        ),
-      { protocol: 'tcp', byteTolerance: 0 },
-    );
+    return this.trafficSteps.tcpSend(from, to, port, payload);
   }
 
-  async udpSend(
-    from: Actor,
-    to: string,
-    port: number,
-    payload: string,
-  ): Promise<Observation<DatagramResult>> {
-    return this.traffic(
-      `UDP datagram to ${to}:${port} from ${describeActor(from)}`,
-      (b) => b.udpSend(from, to, port, payload),
-      datagramConnectivity,
-      { protocol: 'udp', byteTolerance: 0 },
-    );
+  udpSend(from: Actor, to: string, port: number, payload: string): Promise<Observation<DatagramResult>> {
+    return this.trafficSteps.udpSend(from, to, port, payload);
   }
 
-  async lastSeenSource(container: string): Promise<string | undefined> {
-    const backend = await this.real();
-    const [real, model] = await Promise.all([
-      backend.lastSeenSource(container),
-      this.model.lastSeenSource(container),
-    ]);
-    if (real !== model) {
-      const flow = this.model.lastFlow();
-      throw new TwinMismatchError({
-        action: `reading the source address "${container}" saw`,
-        connectivity: [{ field: 'seenSource', real, model }],
-        ...(flow ? { flow } : {}),
-      });
-    }
-    return real;
+  lastSeenSource(container: string): Promise<string | undefined> {
+    return this.trafficSteps.lastSeenSource(container);
   }
 
   async listeners(): Promise<Listener[]> {

@@ -13,6 +13,7 @@ import type { Observation } from '../backends/observation.ts';
 import type { MatrixContainer, MatrixHostView } from '../matrix/plan.ts';
 import type { ProbeBackend } from '../matrix/probe.ts';
 import { formatIPv4, parseIPv4 } from '../netfilter/address/index.ts';
+import { iptablesOf } from '../netfilter/firewall-state.ts';
 import type { FlowResult, FlowSpec, HostState } from '../netfilter/host-types.ts';
 import { runIptables } from '../netfilter/iptables/run.ts';
 import { runFlow } from '../netfilter/path/index.ts';
@@ -226,7 +227,7 @@ function applyIptables(host: HostState, file: string): void {
       throw new MatrixInputError(
         `${file}:${i + 1}: ${line}: with --snapshot, --apply takes iptables lines only (the recorded host has no daemon)`,
       );
-    const r = runIptables(host.ruleset, argv);
+    const r = runIptables(iptablesOf(host.firewall), argv);
     if (r.exitCode !== 0) throw new MatrixInputError(`${file}:${i + 1}: ${line}: ${r.stderr.trim()}`);
   }
 }

@@ -43,6 +43,11 @@ export interface TraceOptions {
   json?: boolean;
   /** Count the neighbour discovery (NS/NA) the first IPv6 packet to each neighbour costs. */
   coldNeighbours?: boolean;
+  /**
+   * Other machines on a bridge or interface (`--neighbour fd30::3`, repeatable): with
+   * --cold-neighbours a bridge floods a multicast NS to each of them through FORWARD.
+   */
+  neighbour?: string[];
 }
 
 export interface TraceOutput {

@@ -6,6 +6,7 @@
  * a DNAT rule sends into a subnet is a container serving that port.
  */
 import { addressFamily } from '../netfilter/address/index.ts';
+import { iptablesOf, iptablesStateOf } from '../netfilter/firewall-state.ts';
 import type { FlowProtocol, FlowSpec, HostInterface, HostState, Neighbour } from '../netfilter/host-types.ts';
 import { parseIp, prefixTest } from '../netfilter/path/ip.ts';
 import type { Ruleset } from '../netfilter/types.ts';
@@ -18,12 +19,7 @@ import {
   type TraceOptions,
   TraceUsageError,
 } from './trace-options.ts';
-import {
-  loadTraceRulesets,
-  rulesetsOfHost,
-  TraceRulesetError,
-  type TraceRulesets,
-} from './trace-rulesets.ts';
+import { loadTraceRulesets, TraceRulesetError, type TraceRulesets } from './trace-rulesets.ts';
 
 /** iptables-legacy creates every built-in chain; iptables-nft only those with rules or a DROP policy. */
 function nftLazy(ruleset: Ruleset): boolean {
@@ -56,7 +52,8 @@ function loadRulesets(options: TraceOptions, readFile: (path: string) => string)
 
 /** The host the options describe: rulesets, interfaces, routes, sysctls, listeners; no neighbours yet. */
 function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostState {
-  const { ruleset } = loaded;
+  const ruleset = iptablesOf(loaded.firewall);
+  const ruleset6 = iptablesStateOf(loaded.firewall, 'iptables-nft', 'ipv6')?.ruleset;
   const interfaces: HostInterface[] = [
     {
       name: 'lo',
@@ -99,14 +96,14 @@ function hostFromOptions(loaded: TraceRulesets, options: TraceOptions): HostStat
     sysctls[(m[1] as string).replaceAll('/', '.')] = m[2] as string;
   }
   return {
-    ...rulesetsOfHost(loaded),
+    firewall: loaded.firewall,
     interfaces,
     routes,
     sysctls,
     listeners: options.listen.map(parseListener),
     neighbours: [],
     // A dump of either family from iptables-legacy: every built-in chain counts.
-    nftLazyBuiltinChains: nftLazy(ruleset) && (!loaded.ip6Ruleset || nftLazy(loaded.ip6Ruleset)),
+    nftLazyBuiltinChains: nftLazy(ruleset) && (!ruleset6 || nftLazy(ruleset6)),
   };
 }
 
@@ -134,7 +131,7 @@ export function buildTrace(
  */
 export function placeFlow(
   base: HostState,
-  options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count' | 'family'>,
+  options: Pick<TraceOptions, 'from' | 'to' | 'proto' | 'count' | 'family' | 'coldNeighbours' | 'neighbour'>,
   wording: PlacementWording,
 ): { host: HostState; flow: FlowSpec } {
   const { interfaces, listeners } = base;
@@ -155,7 +152,10 @@ export function placeFlow(
       `--family ${asked} but --from ${from.address} and --to ${to.address} are ${family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses`,
     );
   // The packet's family picks the ruleset (iptables' or ip6tables') and the default route.
-  const ruleset = family === 'ipv6' ? (base.ip6Ruleset ?? { tables: [] }) : base.ruleset;
+  const ruleset =
+    family === 'ipv6'
+      ? (iptablesStateOf(base.firewall, 'iptables-nft', 'ipv6')?.ruleset ?? { tables: [] })
+      : iptablesOf(base.firewall);
   const defaultDev = base.routes.find((r) =>
     family === 'ipv6' ? r.destination === '::/0' : r.destination === 'default',
   )?.dev;
@@ -252,8 +252,18 @@ export function placeFlow(
       listeners: wanted,
     });
   }
+  // Other machines on a link: they take a bridge's flooded multicast (a cold cache's NS).
+  for (const text of options.neighbour ?? []) {
+    const { address, port } = parseEndpoint('--neighbour', text);
+    if (port !== undefined || isLocal(address) || !subnetOf(interfaces, address))
+      throw new TraceUsageError(
+        `--neighbour "${text}": expected the address of another machine in a --bridge/--iface subnet (no port, not the host's own)`,
+      );
+    if (!known(address)) neighbours.push({ name: address, address, dev: place(address, '--neighbour') });
+  }
   const host: HostState = { ...base, neighbours };
   const flow: FlowSpec = { protocol, from: from.address, to: to.address, count };
   if (to.port !== undefined) flow.port = to.port;
+  if (options.coldNeighbours) flow.coldNeighbours = true;
   return { host, flow };
 }

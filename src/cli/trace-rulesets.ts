@@ -6,7 +6,7 @@
  * priorities, the native base chains at theirs. `--save` prints each file again in its
  * own format, in the order given, with the counters after the flow.
  */
-import type { HostState } from '../netfilter/host-types.ts';
+import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import { nativeTables } from '../netfilter/nft/native-tables.ts';
 import { NftParseError, parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
@@ -23,12 +23,12 @@ type Loaded =
   | { kind: 'nft list ruleset'; file: string; ruleset: NftRuleset };
 
 export interface TraceRulesets {
-  /** The iptables-save dump, or an empty ruleset when only nft listings were given. */
-  ruleset: Ruleset;
-  /** The ip6tables-save dump, when one was given. */
-  ip6Ruleset?: Ruleset;
-  /** The native tables of every nft listing, in the order given; undefined without one. */
-  nftRuleset?: NftRuleset;
+  /**
+   * The host's firewall: the iptables-save dump as iptables-nft IPv4 (an empty ruleset
+   * when only nft listings were given), the ip6tables-save dump as IPv6 when one was
+   * given, and the native tables of every nft listing, in the order given, when any was.
+   */
+  firewall: HostFirewallState;
   files: Loaded[];
 }
 
@@ -72,17 +72,19 @@ export function loadTraceRulesets(
   }
   const dump = loaded.find((l) => l.kind === 'iptables-save');
   const ruleset: Ruleset = dump?.kind === 'iptables-save' ? dump.ruleset : { tables: [] };
+  const firewall: HostFirewallState = [{ framework: 'iptables-nft', family: 'ipv4', ruleset }];
   const dump6 = loaded.find((l) => l.kind === 'ip6tables-save');
-  const ip6 = dump6 ? { ip6Ruleset: dump6.ruleset as Ruleset } : {};
+  if (dump6) firewall.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: dump6.ruleset as Ruleset });
   const listings = loaded.filter((l) => l.kind === 'nft list ruleset');
-  if (listings.length === 0) return { ruleset, ...ip6, files: loaded };
+  if (listings.length === 0) return { firewall, files: loaded };
   // iptables-nft's tables print in the nft listing too: walked once, as iptables tables.
   const iptablesNftTables = ruleset.tables.map((t) => t.name);
   const ip6tablesNftTables = (dump6?.ruleset as Ruleset | undefined)?.tables.map((t) => t.name) ?? [];
   const tables = listings.flatMap(
     (l) => nativeTables(l.ruleset as NftRuleset, { iptablesNftTables, ip6tablesNftTables }).tables,
   );
-  return { ruleset, ...ip6, nftRuleset: { tables }, files: loaded };
+  firewall.push({ framework: 'nftables', ruleset: { tables } });
+  return { firewall, files: loaded };
 }
 
 /** Every file again, in its own format, counters after the flow. */
@@ -94,15 +96,4 @@ export function saveTraceRulesets(loaded: TraceRulesets): string {
         : serializeNftRuleset(l.ruleset),
     )
     .join('');
-}
-
-/** The host's rules from the loaded files. */
-export function rulesetsOfHost(
-  loaded: TraceRulesets,
-): Pick<HostState, 'ruleset' | 'ip6Ruleset' | 'nftRuleset'> {
-  return {
-    ruleset: loaded.ruleset,
-    ...(loaded.ip6Ruleset ? { ip6Ruleset: loaded.ip6Ruleset } : {}),
-    ...(loaded.nftRuleset ? { nftRuleset: loaded.nftRuleset } : {}),
-  };
 }

@@ -5,6 +5,7 @@
  * containers where the path mentions their addresses.
  */
 import { addressFamily, type Family } from '../netfilter/address/index.ts';
+import { iptablesOf, iptablesStateOf, nftablesOf } from '../netfilter/firewall-state.ts';
 import type { FlowSpec, HostState } from '../netfilter/host-types.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { formatPath, runFlow } from '../netfilter/path/index.ts';
@@ -110,10 +111,12 @@ export function runSnapshotTrace(options: TraceOptions, readFile: (path: string)
   const { host, flow, names, warnings } = buildSnapshotTrace(options, readFile);
   const result = runFlow(host, flow);
   const named = names.annotate(result);
+  const ip6 = iptablesStateOf(host.firewall, 'iptables-nft', 'ipv6');
+  const nft = nftablesOf(host.firewall);
   const stdout = options.save
-    ? serializeRuleset(host.ruleset, { counters: true }) +
-      (host.ip6Ruleset ? serializeRuleset(host.ip6Ruleset, { counters: true }) : '') +
-      (host.nftRuleset ? serializeNftRuleset(host.nftRuleset) : '')
+    ? serializeRuleset(iptablesOf(host.firewall), { counters: true }) +
+      (ip6 ? serializeRuleset(ip6.ruleset, { counters: true }) : '') +
+      (nft ? serializeNftRuleset(nft) : '')
     : options.json
       ? // Machines get addresses as they are; only the path's prose carries names.
         formatJson({ ...result, path: named.path })

@@ -125,6 +125,15 @@ export function traceCommand(program: Command): Command {
     .option('--count <n>', 'ICMP echo requests, or TCP SYN attempts / UDP datagrams (default 1)')
     .option('--save', 'print each ruleset again in its own format, with the counters after the flow')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--neighbour <ip>',
+      'another machine in a --bridge/--iface subnet, e.g. a third container (repeatable): it answers ping, and with --cold-neighbours receives the flooded solicitations',
+      collect,
+    )
+    .option(
+      '--cold-neighbours',
+      'IPv6: start with empty neighbour caches and count the neighbour solicitations/advertisements (NS/NA) the first packets cost, as the hooks see them (untracked; a bridge floods a multicast NS through FORWARD to every container the trace knows on it); default: warm caches. IPv4 is unchanged: ARP is not IP, no iptables hook sees it',
+    )
     .action((options: TraceOptions) => {
       const out = runTrace(options);
       process.stdout.write(out.stdout);

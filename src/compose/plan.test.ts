@@ -99,7 +99,7 @@ test('network_mode: host, none, bridge, service:NAME (after NAME), container:NAM
   const plan = read(
     [
       'services:',
-      '  side: {network_mode: "service:main", expose: [81]}',
+      '  side: {network_mode: "service:main"}',
       '  main: {ports: ["80"]}',
       '  h: {network_mode: host, ports: ["8080:80"]}',
       '  n: {network_mode: none}',
@@ -205,6 +205,19 @@ test('refusals name file:line and the key', () => {
     ['services:\n  a:\n    ports: ["$PORT:80"]\n', 3, 'services.a.ports[0]', /interpolation is not modelled/],
     ['services:\n  a:\n    image: x\n  a:\n    image: y\n', 4, '', /not valid YAML/],
     ['services: [a, b]\n', 1, 'services', /mapping/],
+    // Docker refuses both in another container's namespace (measured: compose 2.40.3 on 28.5.2).
+    [
+      'services:\n  a: {}\n  b:\n    network_mode: service:a\n    expose: ["81"]\n',
+      5,
+      'services.b.expose',
+      /conflicting options: port exposing and the container type network mode/,
+    ],
+    [
+      'services:\n  b:\n    network_mode: container:x\n    ports: ["81:81"]\n',
+      4,
+      'services.b.ports',
+      /conflicting options: port publishing and the container type network mode/,
+    ],
   ];
   for (const [text, line, key, detail] of cases) {
     const e = refusal(text);

@@ -34,6 +34,8 @@ export interface ComposePlan {
   /** Every network a started service uses, external ones included, in creation order. */
   networks: ComposeNetwork[];
   containers: ComposeContainer[];
+  /** The services that start, in start order (what a rewritten compose file is made of). */
+  services: ComposeService[];
   /** Network creations (not external ones) then container runs, in order. */
   steps: ComposeStep[];
 }
@@ -119,7 +121,7 @@ export function readCompose(text: string, o: ComposeReadOptions): ComposePlan {
     ...networks.filter((n) => !n.external).map((network): ComposeStep => ({ kind: 'network', network })),
     ...containers.map((container): ComposeStep => ({ kind: 'container', container })),
   ];
-  return { file: o.file, project, networks, containers, steps };
+  return { file: o.file, project, networks, containers, services: order, steps };
 }
 
 function projectOf(src: ComposeSource, o: ComposeReadOptions, nameKey: unknown): string {

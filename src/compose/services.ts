@@ -136,6 +136,15 @@ export function readService(src: ComposeSource, name: string, raw: unknown): Com
       [...path, 'ports'],
       'conflicting options: port publishing and the container type network mode (publish on the service that owns the namespace)',
     );
+  // Docker refuses both in another container's namespace (runconfig's validateNetContainerMode).
+  if (
+    list(src, [...path, 'expose'], raw.expose).length > 0 &&
+    (service.mode.kind === 'service' || service.mode.kind === 'container')
+  )
+    throw src.error(
+      [...path, 'expose'],
+      'conflicting options: port exposing and the container type network mode (expose on the service that owns the namespace)',
+    );
   const served = new Map<string, ServedPort>();
   for (const p of service.publish)
     served.set(`${p.containerPort}/${p.protocol}`, { port: p.containerPort, protocol: p.protocol });

@@ -173,3 +173,44 @@ export async function loadRules6(
   // priority the hook registered last runs first, and the twin puts iptables first.
   for (const argv of dumpAsCommands(ip6tablesDump)) await host.run(inRouter(['ip6tables', ...argv]));
 }
+
+/**
+ * Cold neighbour caches for `trace --cold-neighbours` checks: every namespace's IPv6
+ * entries removed, permanent ones included (`nud all`), so the next ping resolves its
+ * neighbours with NS/NA. An entry learnt from a solicitation is STALE and turns into a
+ * unicast probe delay_first_probe_time (5 s) after its first use: that is set to 60 s
+ * first on every interface, so no probe lands in a step however slow the machine is
+ * (quiet at the source: the probe would come at a time of the kernel's choosing), and
+ * router_probe_interval to 1 s (see below).
+ */
+export async function coldNeighbours(host: StartedDindHost, legs: readonly Leg[]): Promise<void> {
+  const devs = new Map<string, Set<string>>([[ROUTER, new Set(legs.map((l) => l.dev))]]);
+  for (const leg of legs) devs.set(leg.ns, new Set(['eth0']));
+  for (const [ns, names] of devs) {
+    const inNs = (argv: string[]) => ['ip', 'netns', 'exec', ns, ...argv];
+    for (const dev of names) {
+      await host.run(inNs(['sysctl', '-qw', `net.ipv6.neigh.${dev}.delay_first_probe_time=60`]));
+      // rt6_probe: a host whose gateway has no entry probes it (an NS from its link-local
+      // address) at most once per router_probe_interval (60 s), so whether a run probes
+      // depended on the run before. 1 s: every run probes, as a cold cache does.
+      await host.run(inNs(['sysctl', '-qw', `net.ipv6.conf.${dev}.router_probe_interval=1`]));
+    }
+    await host.run(inNs(['ip', '-6', 'neigh', 'flush', 'all', 'nud', 'all']));
+    const left = await host.run(inNs(['ip', '-6', 'neigh', 'show', 'nud', 'all']));
+    // Multicast groups' NOARP entries resolve without a packet; anything else would be warm.
+    const warm = left.split('\n').filter((l) => l.trim() !== '' && !l.includes('NOARP'));
+    if (warm.length > 0) throw new Error(`${ns}: neighbour entries left after the flush: ${warm.join('; ')}`);
+  }
+}
+
+/**
+ * Loads a dump with one ip6tables-restore (after flushing, as loadRules6): only for dumps
+ * that name every chain they mean to count, since restore creates each chain it names.
+ * Much faster than one command per rule on a loaded machine.
+ */
+export async function restoreRules6(host: StartedDindHost, dump: string): Promise<void> {
+  await host.run(inRouter(['nft', 'flush', 'ruleset']));
+  await host.run(inRouter(['conntrack', '-F', '-f', 'ipv6']));
+  await writeFile(host, '/tmp/nt-rules6.ip6tables', dump);
+  await host.run(inRouter(['ip6tables-restore', '/tmp/nt-rules6.ip6tables']));
+}

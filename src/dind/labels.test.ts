@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
 import {
@@ -31,8 +32,10 @@ test('ownerAlive: this process is alive, an exited one is not, another host is a
 });
 
 test('ownerAlive: a zombie owner (killed, never reaped) is dead', async () => {
-  // `exec sleep` replaces the shell with a parent that never reaps its child.
-  const child = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 3'], {
+  // `exec sleep` replaces the shell with a parent that never reaps its child. The child
+  // sleeps until the test kills it, so "alive" does not depend on how fast this loaded
+  // machine gets back to the test (a 0.1 s sleep once ended before the first check).
+  const child = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const pid = await new Promise<number>((resolve) =>
@@ -40,8 +43,19 @@ test('ownerAlive: a zombie owner (killed, never reaped) is dead', async () => {
   );
   try {
     assert.equal(ownerAlive(`${pid}@${hostname()}`), true, 'alive while it sleeps');
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(ownerAlive(`${pid}@${hostname()}`), false, 'a zombie after it exits');
+    process.kill(pid, 'SIGKILL');
+    // Wait for the kernel to make it a zombie (its parent never reaps it): an event, polled.
+    const state = () => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      } catch {
+        return 'gone';
+      }
+    };
+    for (let i = 0; i < 500 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(state(), 'Z', 'the killed child is a zombie');
+    assert.equal(ownerAlive(`${pid}@${hostname()}`), false, 'a zombie is not alive');
   } finally {
     child.kill();
   }

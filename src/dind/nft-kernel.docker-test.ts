@@ -50,8 +50,14 @@ const run = (argv: string[]) => host.run(argv);
 function twinHost(nft: NftRuleset, iptablesSave: string): HostState {
   const neighbours: Neighbour[] = LEGS.map((l) => ({ name: l.ns, address: l.address, dev: l.dev }));
   return {
-    ruleset: parseRuleset(iptablesSave, { file: 'router iptables-save' }),
-    nftRuleset: nft,
+    firewall: [
+      {
+        framework: 'iptables-nft',
+        family: 'ipv4',
+        ruleset: parseRuleset(iptablesSave, { file: 'router iptables-save' }),
+      },
+      { framework: 'nftables', ruleset: nft },
+    ],
     interfaces: [
       { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
       ...LEGS.map((l) => ({

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { iptablesStateOf } from '../netfilter/firewall-state.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
 import { findChain, serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
@@ -51,12 +52,18 @@ test('28.5: an IPv6 network gets ip6tables rules; its containers IPv6 addresses 
   );
 });
 
-test('an IPv4-only host has no ip6tables view: ruleset6() undefined, host() without ip6Ruleset, same IPv4 rules', () => {
+test('an IPv4-only host has no ip6tables view: ruleset6() undefined, host() without an IPv6 iptables entry, same IPv4 rules', () => {
   const script = 'docker network create n4\ndocker run -d --name web --network n4 -p 8080:80 nginx\n';
   for (const version of ['20.10', '26.1', '28.5', '29.7']) {
     const m = runDockerScript(script, { version });
     assert.equal(m.ruleset6(), undefined, version);
-    assert.equal('ip6Ruleset' in m.host(), false, version);
+    const { firewall } = m.host();
+    assert.equal(iptablesStateOf(firewall, 'iptables-nft', 'ipv6'), undefined, version);
+    assert.deepEqual(
+      firewall.map((s) => s.framework),
+      ['iptables-nft'],
+      version,
+    );
     assert.ok(!Object.keys(m.host().sysctls).some((k) => k.startsWith('net.ipv6')), version);
   }
 });

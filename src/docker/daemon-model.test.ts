@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { materializedBuiltinsOf } from '../netfilter/firewall-state.ts';
 import { findChain, serializeRuleset } from '../netfilter/ruleset/index.ts';
 import type { TableName } from '../netfilter/types.ts';
 import { DockerDaemonModel, type DockerStartOptions } from './daemon-model.ts';
@@ -501,13 +502,13 @@ describe('containers on several networks, listeners, registered built-ins', () =
 
   test('28.5: raw PREROUTING stays registered once it held a rule, through rm and a daemon restart', () => {
     const m = start({ version: '28.5' });
-    assert.ok(!m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+    assert.ok(!materializedBuiltinsOf(m.host().firewall, 'ipv4').includes('raw/PREROUTING'));
     m.run({ name: 'web', publish: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
     m.restartDaemon();
     assert.deepEqual(rules(m, 'raw', 'PREROUTING'), []);
-    assert.ok(m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+    assert.ok(materializedBuiltinsOf(m.host().firewall, 'ipv4').includes('raw/PREROUTING'));
     m.rebootHost();
-    assert.ok(!m.host().materializedBuiltins?.includes('raw/PREROUTING'));
+    assert.ok(!materializedBuiltinsOf(m.host().firewall, 'ipv4').includes('raw/PREROUTING'));
   });
 });
 
@@ -533,7 +534,7 @@ test('property: whatever the order of connects, the default route is the first n
 
 test('a built-in stays registered through -D and -F; -X of the empty ACCEPT chain unregisters it', () => {
   const m = start({ version: '28.5' });
-  const registered = () => m.host().materializedBuiltins?.includes('filter/INPUT') ?? false;
+  const registered = () => materializedBuiltinsOf(m.host().firewall, 'ipv4').includes('filter/INPUT');
   assert.equal(registered(), false, 'Docker never writes INPUT');
   assert.equal(m.iptables(['-I', 'INPUT', '-s', '10.9.9.9/32', '-j', 'DROP']).exitCode, 0);
   assert.equal(m.iptables(['-D', 'INPUT', '-s', '10.9.9.9/32', '-j', 'DROP']).exitCode, 0);

@@ -4,10 +4,11 @@
  * changed, and keeps the rest of the host in step: bridges and their addresses, containers
  * as neighbours, docker-proxy listeners, sysctls. `host()` is what the packet path runs on.
  * The work is done by the modules that share its DaemonState: daemon-networks.ts,
- * daemon-containers.ts, port-bindings.ts, host-view.ts.
+ * daemon-containers.ts, port-bindings.ts, host-view.ts; what dockerd does at each start
+ * (boot, restart, reboot) is daemon-start.ts.
  */
 import type { ContainerInfo, NetworkInfo, NetworkOptions } from '../contract.ts';
-import type { HostInterface, HostState } from '../netfilter/host-types.ts';
+import type { HostState } from '../netfilter/host-types.ts';
 import type { NftRuleset } from '../netfilter/nft/types.ts';
 import { emptyRuleset } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
@@ -23,35 +24,35 @@ import {
   startContainer,
   stopContainer,
 } from './daemon-containers.ts';
-import { ip6tablesEnabled, legacyIpv6ForwardDrop } from './daemon-ipv6.ts';
+import { ip6tablesEnabled } from './daemon-ipv6.ts';
 import {
-  createDefaultBridge,
   createNetwork,
-  deleteNetworkState,
   learnBridgeName,
   learnNetworkId,
   networkInfo,
-  orderNetworks,
-  programNetwork,
   reloadedNetworks,
   removeNetwork,
 } from './daemon-networks.ts';
 import { type DaemonOptions, parseDaemonOptions } from './daemon-options.ts';
 import {
-  type ContainerState,
+  DEFAULT_UPLINK,
+  type DockerStartOptions,
+  restartPolicyContainers,
+  startDaemon,
+} from './daemon-start.ts';
+import {
   type DaemonState,
   DockerModelError,
   findContainer,
   findNetwork,
   type HostBaseline,
-  type NetworkState,
 } from './daemon-state.ts';
 import { installDnsRules, writeDnsPortRules } from './dind-baseline.ts';
 import type { Firewall, FirewallConfig } from './firewall.ts';
 import { createFirewall } from './firewall-select.ts';
 import { hostView } from './host-view.ts';
 import { IdSource } from './ids.ts';
-import { IPTable, type IptablesResult, type IptablesRunner } from './ip-table.ts';
+import { IPTable, type IptablesResult } from './ip-table.ts';
 import { PredefinedPools } from './ipam.ts';
 import { SUPPORTED_NETWORK_OPTIONS } from './network-options.ts';
 import { PortAllocator } from './port-allocator.ts';
@@ -59,37 +60,7 @@ import { killDockerProxy } from './port-bindings.ts';
 import { getProfile, type VersionProfile } from './profile.ts';
 import { type ServiceInfo, type ServiceSpec, SwarmMode } from './swarm.ts';
 
-export { DockerModelError, type HostBaseline, SUPPORTED_NETWORK_OPTIONS };
-
-export interface DockerStartOptions {
-  version: string;
-  daemonOptions?: string[];
-  uplink?: HostInterface;
-  defaultVia?: string;
-  /** The uplink's IPv6 default router (a `::/0` route), when the uplink has an IPv6 address. */
-  defaultVia6?: string;
-  baseline?: HostBaseline;
-  /** Embedded-DNS ports of the dind baseline (random on real hosts). */
-  dnsPorts?: { tcp: number; udp: number };
-  /** Seed for the generated network and container ids. */
-  seed?: number;
-  /** net.ipv4.ip_forward before dockerd starts (a DinD host has it on already). Default '1'. */
-  initialIpForward?: '0' | '1';
-  /** The iptables interpreter; defaults to runIptables from src/netfilter/iptables. */
-  iptables?: IptablesRunner;
-  /**
-   * Builds Docker's firewall backend (a test's stand-in, used even with --iptables=false);
-   * by default the daemon options select one (firewall-select.ts).
-   */
-  firewall?: (config: FirewallConfig) => Firewall;
-}
-
-const DEFAULT_UPLINK: HostInterface = {
-  name: 'eth0',
-  kind: 'ether',
-  addresses: [{ address: '192.168.70.6', prefix: 24 }],
-  up: true,
-};
+export { DockerModelError, type DockerStartOptions, type HostBaseline, SUPPORTED_NETWORK_OPTIONS };
 
 export class DockerDaemonModel {
   readonly profile: VersionProfile;
@@ -103,8 +74,6 @@ export class DockerDaemonModel {
   /** Docker's firewall backend; undefined with --iptables=false. */
   readonly firewall: Firewall | undefined;
   readonly baseline: HostBaseline;
-  /** Snapshot of the ruleset right after daemon start (for tests and "what changed"). */
-  readonly startRuleset: Ruleset;
   private readonly s: DaemonState;
   private dnsPorts: { tcp: number; udp: number };
   private readonly initialIpForward: '0' | '1';
@@ -160,8 +129,7 @@ export class DockerDaemonModel {
       ...(options.defaultVia6 ? { defaultVia6: options.defaultVia6 } : {}),
     };
     if (this.baseline === 'dind') installDnsRules(this.fw, this.dnsPorts.tcp, this.dnsPorts.udp);
-    this.startDaemon();
-    this.startRuleset = structuredClone(this.fw.ruleset);
+    startDaemon(this.s, this.ip6tables);
   }
 
   static start(options: DockerStartOptions): DockerDaemonModel {
@@ -169,44 +137,6 @@ export class DockerDaemonModel {
   }
 
   // ---- daemon ------------------------------------------------------------------------
-
-  private startDaemon(restoreOrder?: readonly string[]): void {
-    const s = this.s;
-    s.pools.reset();
-    s.reloadRegistrations.length = 0;
-    this.firewall?.setupBaseChains();
-    if (this.daemon.ipForward && s.sysctls['net.ipv4.ip_forward'] !== '1') {
-      if (this.firewall && !this.firewall.filterForwardDrop) {
-        // moby checkIPv4Forwarding: a backend that cannot drop others' forwarding leaves it off.
-        throw new DockerModelError(
-          "IPv4 forwarding is disabled: check your host's firewalling and set sysctl net.ipv4.ip_forward=1, " +
-            'or disable this check using daemon option --ip-forward=false',
-        );
-      }
-      s.sysctls['net.ipv4.ip_forward'] = '1';
-      // Docker turns forwarding on and, to stay safe, makes forwarding drop by default
-      // (28.x: unless --ip-forward-no-drop).
-      if (!this.daemon.ipForwardNoDrop) this.firewall?.filterForwardDrop?.();
-    }
-    legacyIpv6ForwardDrop(s, this.ip6tables);
-    // Restore the stored bridge networks (their order on a real host is Go map order).
-    const order = restoreOrder ? orderNetworks(s, restoreOrder) : [...s.networks];
-    const restored: NetworkState[] = [];
-    for (const n of order) {
-      programNetwork(s, n, restored);
-      restored.push(n);
-    }
-    this.firewall?.arrangeUserChain('controller-start');
-    const stale = s.networks.find((n) => n.isDefault);
-    if (stale) deleteNetworkState(s, stale);
-    createDefaultBridge(s);
-  }
-
-  private restartPolicyContainers(): ContainerState[] {
-    return this.s.containers.filter(
-      (c) => c.running && (c.restartPolicy === 'always' || c.restartPolicy === 'unless-stopped'),
-    );
-  }
 
   /**
    * `dockerd restart` (systemctl restart docker) as 20.10 does it: containers stop, the
@@ -217,9 +147,9 @@ export class DockerDaemonModel {
    */
   restartDaemon(options: { restoreOrder?: readonly string[] } = {}): void {
     if (this.swarm) throw SwarmMode.notModelled('a daemon restart');
-    const toRestart = this.restartPolicyContainers();
+    const toRestart = restartPolicyContainers(this.s);
     for (const c of this.s.containers) if (c.running) stopContainer(this.s, c);
-    this.startDaemon(options.restoreOrder);
+    startDaemon(this.s, this.ip6tables, options.restoreOrder);
     for (const c of toRestart) startContainer(this.s, c);
   }
 
@@ -230,7 +160,7 @@ export class DockerDaemonModel {
    */
   rebootHost(options: { restoreOrder?: readonly string[] } = {}): void {
     if (this.swarm) throw SwarmMode.notModelled('a reboot');
-    const toRestart = this.restartPolicyContainers();
+    const toRestart = restartPolicyContainers(this.s);
     for (const c of this.s.containers) if (c.running) stopContainer(this.s, c);
     this.fw.replaceTables(emptyRuleset(['filter', 'nat']));
     this.fw6.replaceTables(emptyRuleset(['filter', 'nat']));
@@ -239,7 +169,7 @@ export class DockerDaemonModel {
     const sysctls = this.s.sysctls;
     for (const key of Object.keys(sysctls)) if (key.includes('.conf.')) delete sysctls[key];
     sysctls['net.ipv4.ip_forward'] = this.initialIpForward;
-    this.startDaemon(options.restoreOrder);
+    startDaemon(this.s, this.ip6tables, options.restoreOrder);
     for (const c of toRestart) startContainer(this.s, c);
   }
 

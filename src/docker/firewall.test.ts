@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { nftablesOf } from '../netfilter/firewall-state.ts';
 import { serializeRuleset } from '../netfilter/ruleset/index.ts';
 import { DockerDaemonModel, type DockerStartOptions } from './daemon-model.ts';
 import type { BridgeRuleConfig, Firewall, PortForward, ProgrammedNetwork } from './firewall.ts';
@@ -104,7 +105,7 @@ describe('the daemon reaches its firewall backend only through Firewall', () => 
     // Nothing of Docker's reached the host's iptables: only the built-in chains are there.
     assert.doesNotMatch(serializeRuleset(m.ruleset()), /DOCKER/);
     assert.deepEqual(m.nftRuleset(), { tables: [] });
-    assert.deepEqual(m.host().nftRuleset, { tables: [] });
+    assert.deepEqual(nftablesOf(m.host().firewall), { tables: [] });
   });
 
   test('forwarding off at start: dropped by a backend that can; refused by one that cannot', () => {

@@ -5,6 +5,7 @@
  * counters land in the daemon's own rulesets.
  */
 import { parseCidr, parseCidr6 } from '../netfilter/address/index.ts';
+import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostInterface, HostState, Listener, Neighbour, Route } from '../netfilter/host-types.ts';
 import { type ContainerState, type DaemonState, findNetwork } from './daemon-state.ts';
 
@@ -86,20 +87,31 @@ export function hostView(s: DaemonState): HostState {
     }
   }
   const nftRuleset = s.firewall?.nftRuleset();
+  const firewall: HostFirewallState = [
+    {
+      framework: 'iptables-nft',
+      family: 'ipv4',
+      ruleset: s.iptables.ruleset,
+      materializedBuiltins: [...s.iptables.registeredBuiltins],
+    },
+  ];
   // IPv4-only hosts keep the view they had: ip6tables' tables appear with the first IPv6 network.
-  const ip6 = s.networks.some((n) => n.ipv6)
-    ? { ip6Ruleset: s.ip6tables.ruleset, materializedBuiltins6: [...s.ip6tables.registeredBuiltins] }
-    : {};
+  if (s.networks.some((n) => n.ipv6)) {
+    firewall.push({
+      framework: 'iptables-nft',
+      family: 'ipv6',
+      ruleset: s.ip6tables.ruleset,
+      materializedBuiltins: [...s.ip6tables.registeredBuiltins],
+    });
+  }
+  if (nftRuleset) firewall.push({ framework: 'nftables', ruleset: nftRuleset });
   return {
-    ruleset: s.iptables.ruleset,
-    ...ip6,
+    firewall,
     interfaces,
     routes,
     sysctls: { ...s.sysctls },
     listeners,
     neighbours,
     nftLazyBuiltinChains: true,
-    materializedBuiltins: [...s.iptables.registeredBuiltins],
-    ...(nftRuleset ? { nftRuleset } : {}),
   };
 }

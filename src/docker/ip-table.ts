@@ -32,7 +32,7 @@ export class IPTable {
    * Built-in chains ("raw/PREROUTING") iptables-nft has registered in the kernel: a
    * built-in exists from its first rule or non-ACCEPT policy on, and deleting or flushing
    * its rules (-D, -F) does not unregister it, so it goes on counting; `-X` removes it
-   * when it is empty with an ACCEPT policy (HostState.materializedBuiltins). Measured on
+   * when it is empty with an ACCEPT policy (IptablesState.materializedBuiltins). Measured on
    * a 28.5 DinD host (iptables 1.8.13 nft) with filter INPUT.
    */
   readonly registeredBuiltins = new Set<string>();

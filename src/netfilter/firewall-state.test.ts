@@ -3,13 +3,18 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import {
   type HostCounters,
+  type HostFirewallState,
   iptablesCountersOf,
   iptablesOf,
+  iptablesStateOf,
+  materializedBuiltinsOf,
   nftablesOf,
   nftCountersOf,
   nftRowLabel,
   nftRowText,
   parseNftRowLabel,
+  setIptables,
+  setNftables,
 } from './firewall-state.ts';
 import { hostileText } from './hostile-text.test-helper.ts';
 import { emptyRuleset } from './ruleset/index.ts';
@@ -116,4 +121,45 @@ test('the tagged state and counters: each framework found by its tag, absent one
   assert.deepEqual(nftCountersOf(counters), [row]);
   assert.deepEqual(iptablesCountersOf(counters, 'iptables-legacy'), []);
   assert.equal(nftablesOf([]), undefined);
+});
+
+test('a host firewall holds one entry per framework and family: set replaces it in place, or appends', () => {
+  const v4 = emptyRuleset(['filter']);
+  const firewall: HostFirewallState = [{ framework: 'iptables-nft', family: 'ipv4', ruleset: v4 }];
+  const nft = { tables: [] };
+  setNftables(firewall, nft);
+  const v6 = emptyRuleset(['filter']);
+  setIptables(firewall, { framework: 'iptables-nft', family: 'ipv6', ruleset: v6 });
+  const legacy = emptyRuleset(['filter']);
+  setIptables(firewall, { framework: 'iptables-legacy', family: 'ipv4', ruleset: legacy });
+  assert.equal(iptablesStateOf(firewall, 'iptables-nft', 'ipv6')?.ruleset, v6);
+  assert.equal(iptablesStateOf(firewall, 'iptables-legacy')?.ruleset, legacy);
+  assert.equal(iptablesStateOf(firewall, 'iptables-legacy', 'ipv6'), undefined);
+  const later = { tables: [] };
+  setNftables(firewall, later);
+  const v4b = emptyRuleset(['nat']);
+  setIptables(firewall, { framework: 'iptables-nft', family: 'ipv4', ruleset: v4b });
+  assert.deepEqual(
+    firewall.map((s) => (s.framework === 'nftables' ? s.framework : `${s.framework} ${s.family}`)),
+    ['iptables-nft ipv4', 'nftables', 'iptables-nft ipv6', 'iptables-legacy ipv4'],
+  );
+  assert.equal(iptablesOf(firewall), v4b);
+  assert.equal(nftablesOf(firewall), later);
+});
+
+test("built-ins that count although empty: each family's own; an IPv6 entry without a list uses IPv4's", () => {
+  const ruleset = emptyRuleset(['filter']);
+  const firewall: HostFirewallState = [
+    { framework: 'iptables-nft', family: 'ipv4', ruleset, materializedBuiltins: ['filter/INPUT'] },
+  ];
+  assert.deepEqual(materializedBuiltinsOf(firewall, 'ipv4'), ['filter/INPUT']);
+  assert.deepEqual(materializedBuiltinsOf(firewall, 'ipv6'), ['filter/INPUT']);
+  setIptables(firewall, { framework: 'iptables-nft', family: 'ipv6', ruleset, materializedBuiltins: [] });
+  assert.deepEqual(materializedBuiltinsOf(firewall, 'ipv6'), []);
+  assert.deepEqual(materializedBuiltinsOf([], 'ipv4'), []);
+  // iptables-legacy creates every built-in: its entry's list is not iptables-nft's.
+  const legacyOnly: HostFirewallState = [
+    { framework: 'iptables-legacy', family: 'ipv4', ruleset, materializedBuiltins: ['filter/INPUT'] },
+  ];
+  assert.deepEqual(materializedBuiltinsOf(legacyOnly, 'ipv4'), []);
 });

@@ -22,6 +22,17 @@ export interface IptablesState {
   framework: IptablesFramework;
   family: IpFamily;
   ruleset: Ruleset;
+  /**
+   * Built-in chains ("filter/INPUT") that exist in the kernel and count although empty.
+   * iptables-nft registers a built-in only once it has a rule or a non-ACCEPT policy
+   * (HostState.nftLazyBuiltinChains), except those an iptables-restore named (iptables-nft
+   * 1.8.9 creates the filter table's built-ins a dump names, a nat built-in only once it
+   * holds a rule; measured on a DinD host). Each family registers its own: an IPv6 flow
+   * meets no ip6 nat POSTROUTING while only iptables' holds a rule (measured on a 28.5
+   * DinD host). An IPv6 entry without a list of its own uses the IPv4 entry's (a host
+   * restored from one IPv4 dump that later got ip6tables rules). Only the packet path reads it.
+   */
+  materializedBuiltins?: string[];
 }
 
 /** Native nft tables, iptables-nft's own left out; each table names its own family (ip, ip6, inet …). */
@@ -32,7 +43,11 @@ export interface NftablesState {
 
 export type FirewallState = IptablesState | NftablesState;
 
-/** Everything a host's firewall holds: iptables-nft IPv4 first, the others where the host has them. */
+/**
+ * Everything a host's firewall holds, at most one entry per framework and family:
+ * iptables-nft IPv4 first, the others where the host has them. The packet path walks
+ * the one of the packet's family (HostState.firewall), backends read and compare them.
+ */
 export type HostFirewallState = FirewallState[];
 
 /** What one native nft rule counted. `text` is the rule as `nft list` prints it, without its counter or handle. */
@@ -67,6 +82,37 @@ export function iptablesOf(
 /** The native nft tables, if the host has any. */
 export function nftablesOf(firewall: HostFirewallState): NftRuleset | undefined {
   return firewall.find((s): s is NftablesState => s.framework === 'nftables')?.ruleset;
+}
+
+/** The entry of one iptables framework and family, if the host has it (live: the packet path counts on it). */
+export function iptablesStateOf(
+  firewall: HostFirewallState,
+  framework: IptablesFramework = 'iptables-nft',
+  family: IpFamily = 'ipv4',
+): IptablesState | undefined {
+  return firewall.find((s): s is IptablesState => s.framework === framework && s.family === family);
+}
+
+/** Puts an iptables entry in place of the one of its framework and family, or after the others. */
+export function setIptables(firewall: HostFirewallState, entry: IptablesState): void {
+  const at = firewall.findIndex((s) => s.framework === entry.framework && s.family === entry.family);
+  if (at < 0) firewall.push(entry);
+  else firewall[at] = entry;
+}
+
+/** Puts the native nft tables in place of the host's, or after the other entries. */
+export function setNftables(firewall: HostFirewallState, ruleset: NftRuleset): void {
+  const at = firewall.findIndex((s) => s.framework === 'nftables');
+  const entry: NftablesState = { framework: 'nftables', ruleset };
+  if (at < 0) firewall.push(entry);
+  else firewall[at] = entry;
+}
+
+/** The built-ins of iptables-nft's tables of one family that count although empty (IptablesState.materializedBuiltins). */
+export function materializedBuiltinsOf(firewall: HostFirewallState, family: IpFamily): readonly string[] {
+  const own = iptablesStateOf(firewall, 'iptables-nft', family)?.materializedBuiltins;
+  if (own !== undefined || family === 'ipv4') return own ?? [];
+  return iptablesStateOf(firewall, 'iptables-nft', 'ipv4')?.materializedBuiltins ?? [];
 }
 
 export function iptablesCountersOf(

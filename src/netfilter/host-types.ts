@@ -1,12 +1,12 @@
 /**
- * What the packet path needs to know about a host besides its ruleset:
- * interfaces and addresses, routes, sysctls, local listeners (docker-proxy),
- * and the neighbours that sit behind its interfaces (containers, outer hosts).
+ * What the packet path needs to know about a host: its firewall (one tagged state per
+ * framework and family), interfaces and addresses, routes, sysctls, local listeners
+ * (docker-proxy), and the neighbours that sit behind its interfaces (containers, outer hosts).
  */
 
-import type { NftRuleset } from './nft/types.ts';
+import type { HostFirewallState } from './firewall-state.ts';
 import type { NftCounterDelta } from './path/native-hooks.ts';
-import type { CounterDelta, Ruleset, TableName } from './types.ts';
+import type { CounterDelta, TableName } from './types.ts';
 
 export type InterfaceKind = 'loopback' | 'bridge' | 'ether';
 
@@ -72,13 +72,26 @@ export interface Neighbour {
 }
 
 export interface HostState {
-  /** iptables' tables (what iptables-save prints): IPv4 packets walk these. */
-  ruleset: Ruleset;
   /**
-   * ip6tables' tables (what ip6tables-save prints): IPv6 packets walk these instead.
-   * Absent: the host has no ip6tables rules, and every IPv6 hook accepts.
+   * The firewall the packet path walks, one entry per framework and family
+   * (firewall-state.ts; read with iptablesOf, iptablesStateOf, nftablesOf):
+   * - iptables-nft IPv4 (what iptables-save prints): IPv4 packets walk it; always there.
+   * - iptables-nft IPv6 (ip6tables-save): IPv6 packets walk it instead. Absent: the host
+   *   has no ip6tables rules, and every IPv6 hook accepts.
+   * - iptables-legacy IPv4: rules written with iptables-legacy beside iptables-nft's (a
+   *   host or DinD whose tools use the other backend: docker-library/docker#443, #467,
+   *   moby#46147). Its tables hook the same points at the same priorities and run before
+   *   nft's: at equal priority the hook registered last runs first, and the legacy table
+   *   registers when first used, after Docker's nft chains (measured on a fresh DinD host:
+   *   Docker's nft FORWARD rules count nothing a legacy FORWARD DROP drops). Not modelled:
+   *   nft base chains created after the legacy table (they would run first), legacy nat,
+   *   legacy IPv6. Its counters live on its own rules, not in a flow's deltas.
+   * - nftables: native tables (`nft list ruleset` without iptables-nft's own): firewalld's
+   *   `inet firewalld`, a distribution's `inet filter`, Docker 29's `ip docker-bridges`.
+   *   Their base chains run at their hooks by priority among iptables' tables; an accept
+   *   ends one base chain only. Counters live on their rules (`FlowResult.nftCounters`).
    */
-  ip6Ruleset?: Ruleset;
+  firewall: HostFirewallState;
   interfaces: HostInterface[];
   /**
    * Explicit routes; connected routes are derived from interface addresses (of both
@@ -92,40 +105,10 @@ export interface HostState {
   /**
    * iptables-nft creates a built-in chain in the kernel only once it has a rule or a
    * non-ACCEPT policy; until then nothing counts on it (seen in ground truth e3: filter
-   * INPUT stays [0:0] while traffic reaches a local docker-proxy). Default true.
+   * INPUT stays [0:0] while traffic reaches a local docker-proxy). Default true. The
+   * built-ins that exist anyway are each iptables entry's `materializedBuiltins`.
    */
   nftLazyBuiltinChains?: boolean;
-  /**
-   * Built-in chains ("filter/INPUT") that exist and count although empty, e.g. after an
-   * iptables-restore: iptables-nft 1.8.9 creates the filter table's built-ins a dump
-   * names, but a nat built-in only once it holds a rule (measured on a DinD host).
-   */
-  materializedBuiltins?: string[];
-  /**
-   * The same for ip6tables' tables, which register their built-ins on their own: an IPv6
-   * flow meets no ip6 nat POSTROUTING while only iptables' holds a rule (a routed IPv6
-   * network beside a NATed IPv4 one; measured on a 28.5 DinD host). Absent: IPv6 flows use
-   * materializedBuiltins.
-   */
-  materializedBuiltins6?: string[];
-  /**
-   * Rules written with iptables-legacy beside iptables-nft's (a host or DinD whose tools
-   * use the other backend: docker-library/docker#443, #467, moby#46147). Its tables hook
-   * the same points at the same priorities and run before nft's: at equal priority the
-   * hook registered last runs first, and the legacy table registers when first used,
-   * after Docker's nft chains (measured on a fresh DinD host: Docker's nft FORWARD rules
-   * count nothing a legacy FORWARD DROP drops). Not modelled: nft base chains created
-   * after the legacy table (they would run first), legacy nat. Its counters live on its
-   * own rules, not in a flow's deltas.
-   */
-  legacyRuleset?: Ruleset;
-  /**
-   * Native nftables tables (`nft list ruleset` without iptables-nft's own): firewalld's
-   * `inet firewalld`, a distribution's `inet filter`, Docker 29's `ip docker-bridges`.
-   * Their base chains run at their hooks by priority among iptables' tables; an accept
-   * ends one base chain only. Counters live on their rules (`FlowResult.nftCounters`).
-   */
-  nftRuleset?: NftRuleset;
   /** ipset name → members ("10.0.0.1", "10.0.0.0/8", "10.0.0.1,tcp:80") for `-m set --match-set`. */
   ipsets?: Record<string, string[]>;
 }
@@ -153,6 +136,12 @@ export interface FlowSpec {
    * false: Linux's delayed ACKs, as the ground-truth recordings had them.
    */
   quickAck?: boolean;
+  /**
+   * IPv6: every neighbour cache starts empty, and the NS/NA a first packet costs cross the
+   * hooks (path/neighbour-discovery.ts). Default false: warm caches. IPv4's ARP crosses no
+   * iptables hook, so an IPv4 flow is the same either way.
+   */
+  coldNeighbours?: boolean;
 }
 
 export type FlowVerdict =
@@ -184,7 +173,10 @@ export interface PathStep {
 
 export interface FlowResult {
   verdict: FlowVerdict;
-  /** The flow's address family: `counters` are rows of HostState.ruleset (ipv4) or ip6Ruleset (ipv6). */
+  /**
+   * The flow's address family (absent: ipv4): `counters` are rows of the iptables-nft
+   * entry of that family in HostState.firewall.
+   */
   family?: 'ipv4' | 'ipv6';
   /** Requests sent (ICMP echo requests, TCP connection attempts, UDP datagrams). */
   sent: number;
@@ -196,7 +188,7 @@ export interface FlowResult {
   receiver?: string;
   /** Per-rule and per-policy deltas for every rule or policy that counted (zeros omitted). */
   counters: CounterDelta[];
-  /** What the flow counted on native nft rules (HostState.nftRuleset); absent without one. */
+  /** What the flow counted on native nft rules (HostState.firewall's nftables entry); absent without one. */
   nftCounters?: NftCounterDelta[];
   path: PathStep[];
   /** Packets a real kernel may send more of, depending on timing; `counters` counts none of them. */

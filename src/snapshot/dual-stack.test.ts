@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { interfacePlan } from '../dind/standalone-host.ts';
+import { iptablesStateOf } from '../netfilter/firewall-state.ts';
 import { hostileText } from '../netfilter/hostile-text.test-helper.ts';
 import { assembleSnapshot, type RawHostOutputs } from './assemble.ts';
 import { collectRaw, type Runner } from './collect.ts';
@@ -100,7 +101,10 @@ describe('a dual-stack snapshot (version 2)', () => {
     const { ip6tablesSave: _, ...noIp6 } = raw;
     const s = assembleSnapshot({ ...noIp6, ip6tablesAbsent: 'ip6tables-save is not installed' });
     assert.deepEqual(s.ip6tables, { absent: 'ip6tables-save is not installed' });
-    assert.equal(snapshotToHost(s, 'x.json').host.ip6Ruleset, undefined);
+    assert.equal(
+      iptablesStateOf(snapshotToHost(s, 'x.json').host.firewall, 'iptables-nft', 'ipv6'),
+      undefined,
+    );
     const answers =
       (ip6: { exitCode: number; stderr: string }): Runner =>
       async (argv) => {
@@ -233,7 +237,9 @@ describe('the dual-stack snapshot as a host', () => {
   it('the twin gets the ip6tables rules, both routing tables and a neighbour per address', () => {
     const { host, endpoints, warnings } = snapshotToHost(snapshot, FILE);
     assert.deepEqual(warnings, []);
-    assert.ok(host.ip6Ruleset?.tables.some((t) => t.name === 'raw'));
+    assert.ok(
+      iptablesStateOf(host.firewall, 'iptables-nft', 'ipv6')?.ruleset.tables.some((t) => t.name === 'raw'),
+    );
     assert.ok(host.routes.some((r) => r.destination === '::/0' && r.via === 'fd70::1'));
     assert.ok(host.routes.some((r) => r.destination === 'default' && r.via === '192.168.70.1'));
     assert.deepEqual(

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { nftablesOf } from '../netfilter/firewall-state.ts';
 import { runFlow } from '../netfilter/path/index.ts';
 import { assembleSnapshot, type RawHostOutputs } from './assemble.ts';
 import { SnapshotError } from './errors.ts';
@@ -76,7 +77,7 @@ describe('native nft tables in a snapshot', () => {
       JSON.stringify(r.counters),
     );
     // Counters add to what the host had recorded.
-    const rule = host.nftRuleset?.tables[0]?.chains[0]?.rules[0]?.statements.find(
+    const rule = nftablesOf(host.firewall)?.tables[0]?.chains[0]?.rules[0]?.statements.find(
       (x) => x.kind === 'counter',
     );
     assert.deepEqual(rule?.kind === 'counter' && rule.counter, { packets: 10n, bytes: 840n });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { iptablesOf } from '../netfilter/firewall-state.ts';
 import { parseRuleset } from '../netfilter/ruleset/index.ts';
 import { REDACTED_HOSTNAME, redactSnapshot } from './redact.ts';
 import { parseSnapshotJson, type Snapshot, validateSnapshot } from './schema.ts';
@@ -66,7 +67,10 @@ describe('redactSnapshot', () => {
         .replace('"say \\"hi\\""', 'comment-3'),
     );
     const host = snapshotToHost(snapshot, 'redacted.json').host;
-    assert.equal(host.ruleset.tables[0]?.chains.find((c) => c.name === 'INPUT')?.rules.length, 4);
+    assert.equal(
+      iptablesOf(host.firewall).tables[0]?.chains.find((c) => c.name === 'INPUT')?.rules.length,
+      4,
+    );
     assert.deepEqual(snapshot.interfaces, privateHost.interfaces);
     assert.deepEqual(snapshot.containers, privateHost.containers);
     assert.deepEqual(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { iptablesOf } from '../netfilter/firewall-state.ts';
 import { SnapshotError } from './errors.ts';
 import { SnapshotNames } from './names.ts';
 import { parseSnapshotJson, type Snapshot } from './schema.ts';
@@ -33,7 +34,7 @@ describe('snapshotToHost', () => {
     assert.deepEqual(host.routes[0], { destination: 'default', dev: 'eth0', via: '192.168.70.1' });
     assert.equal(host.listeners[0]?.forwardTo?.address, '172.18.0.2');
     assert.equal(host.nftLazyBuiltinChains, true);
-    assert.ok(host.ruleset.tables.some((t) => t.name === 'nat'));
+    assert.ok(iptablesOf(host.firewall).tables.some((t) => t.name === 'nat'));
   });
 
   it('Docker 25+: a container on internal networks only reaches its own subnets', () => {

@@ -6,8 +6,10 @@
  */
 
 import { isCidr6 } from '../netfilter/address/index.ts';
+import type { HostFirewallState } from '../netfilter/firewall-state.ts';
 import type { HostState, Neighbour } from '../netfilter/host-types.ts';
 import { NftParseError, parseNftRuleset } from '../netfilter/nft/parse.ts';
+import type { NftRuleset } from '../netfilter/nft/types.ts';
 import { parseRuleset, RulesetParseError } from '../netfilter/ruleset/index.ts';
 import type { Ruleset } from '../netfilter/types.ts';
 import { SnapshotError } from './errors.ts';
@@ -60,12 +62,12 @@ function parseDump(text: string, file: string, field: string, family: 'ipv4' | '
 export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
   const warnings: string[] = [];
   const ruleset = parseDump(snapshot.iptables.save, file, 'iptables.save', 'ipv4');
-  // A host without ip6tables: every IPv6 hook accepts (HostState.ip6Ruleset absent).
+  // A host without ip6tables: every IPv6 hook accepts (no ip6tables entry in HostState.firewall).
   const ip6Ruleset =
     snapshot.ip6tables?.save !== undefined
       ? parseDump(snapshot.ip6tables.save, file, 'ip6tables.save', 'ipv6')
       : undefined;
-  let nftRuleset: HostState['nftRuleset'];
+  let nftRuleset: NftRuleset | undefined;
   if (snapshot.nftables) {
     try {
       nftRuleset = parseNftRuleset(snapshot.nftables.ruleset, { file: `${file} (nftables.ruleset)` });
@@ -163,9 +165,11 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
   });
 
   const sysctls: Record<string, string> = { 'net.ipv4.ip_forward': '1', ...snapshot.sysctls };
+  const firewall: HostFirewallState = [{ framework: 'iptables-nft', family: 'ipv4', ruleset }];
+  if (ip6Ruleset) firewall.push({ framework: 'iptables-nft', family: 'ipv6', ruleset: ip6Ruleset });
+  if (nftRuleset) firewall.push({ framework: 'nftables', ruleset: nftRuleset });
   const host: HostState = {
-    ruleset,
-    ...(ip6Ruleset ? { ip6Ruleset } : {}),
+    firewall,
     interfaces,
     routes: [...snapshot.routes.map((r) => ({ ...r })), ...(snapshot.routes6 ?? []).map(twinRoute6)],
     sysctls,
@@ -175,7 +179,6 @@ export function snapshotToHost(snapshot: Snapshot, file: string): SnapshotHost {
     })),
     neighbours,
     nftLazyBuiltinChains: nftLazy(snapshot),
-    ...(nftRuleset ? { nftRuleset } : {}),
   };
   return { host, endpoints, warnings };
 }

@@ -5,6 +5,7 @@
  * bridge (src/dind/standalone-host.ts). Pure.
  */
 import type { ContainerInfo, StandaloneHostSpec } from '../contract.ts';
+import { iptablesStateOf } from '../netfilter/firewall-state.ts';
 import { parseSnapshotJson } from './schema.ts';
 import { snapshotToHost } from './to-host.ts';
 
@@ -41,7 +42,7 @@ export function snapshotReplay(text: string, file: string): SnapshotReplay {
   const endpoints = all.filter((e) => e.family === 'ipv4');
   const hasIPv6 =
     endpoints.length < all.length ||
-    host.ip6Ruleset !== undefined ||
+    iptablesStateOf(host.firewall, 'iptables-nft', 'ipv6') !== undefined ||
     host.interfaces.some((i) => i.kind !== 'loopback' && i.addresses.some((a) => isGlobal6(a.address)));
   if (hasIPv6) {
     warnings.push(

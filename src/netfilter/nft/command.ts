@@ -1,5 +1,5 @@
 /**
- * The `nft` command line on a host's native tables (HostState.nftRuleset), for the host
+ * The `nft` command line on a host's native tables (HostState.firewall's nftables entry), for the host
  * commands a scenario runs: `add|create table`, `add chain` (with a base chain's
  * `{ type … hook … priority …; policy …; }`), `add|insert rule`, `flush ruleset|table|chain`,
  * `delete table|chain`, `list ruleset|table`. Answers as nft does: exit 0 and stdout, or

@@ -67,7 +67,7 @@ export interface WalkContext {
   compiled?: Map<Chain, CompiledChain>;
   /** iptables-nft: empty ACCEPT built-in chains do not exist and count nothing. */
   lazyBuiltins: boolean;
-  /** "table/CHAIN" built-ins that exist although empty (HostState.materializedBuiltins). */
+  /** "table/CHAIN" built-ins that exist although empty (IptablesState.materializedBuiltins in HostState.firewall). */
   materialized?: ReadonlySet<string>;
   routing: RoutingTable;
   ipsets: Readonly<Record<string, readonly string[]>>;

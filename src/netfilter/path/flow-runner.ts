@@ -22,6 +22,7 @@ import {
   UDP_HEADER_BYTES,
 } from './flows.ts';
 import { formatIp, type Ip, parseIp, tryParseIp } from './ip.ts';
+import { NeighbourDiscovery } from './neighbour-discovery.ts';
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
@@ -78,6 +79,18 @@ export class FlowRunner extends PacketCarrier {
     const client = this.endpointOf(flow.from);
     const from = parseIp(flow.from);
     const to = parseIp(flow.to);
+    if (flow.coldNeighbours && typeof from === 'bigint') {
+      this.neighbourDiscovery = new NeighbourDiscovery(this.host, this.routing, this.path, this.tracer);
+    } else if (flow.coldNeighbours && this.tracer.enabled) {
+      this.tracer.steps.push({
+        packet: 0,
+        direction: 'request',
+        src: flow.from,
+        dst: flow.to,
+        kind: 'note',
+        text: 'cold neighbour caches: IPv4 resolves neighbours with ARP, which is not IP: no iptables hook sees it, nothing more counts',
+      });
+    }
     if (flow.protocol === 'icmp') return this.ping(client, from, to, count);
     if (flow.port === undefined || !Number.isInteger(flow.port) || flow.port < 1 || flow.port > 65535) {
       throw new HostStateError(

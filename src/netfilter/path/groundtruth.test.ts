@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { iptablesOf } from '../firewall-state.ts';
 import type { FlowSpec, HostInterface, HostState, Listener, Neighbour } from '../host-types.ts';
 import { parseRuleset, parseTranscript, serializeRuleset, zeroCounters } from '../ruleset/index.ts';
 import { runFlow } from './index.ts';
@@ -36,7 +37,7 @@ function host(
   const ruleset = parseRuleset(dumpText);
   zeroCounters(ruleset);
   return {
-    ruleset,
+    firewall: [{ framework: 'iptables-nft', family: 'ipv4', ruleset }],
     interfaces: [
       { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
       { name: 'eth0', kind: 'ether', addresses: [{ address: '192.168.70.6', prefix: 24 }] },
@@ -279,7 +280,7 @@ for (const { version, dir, outer, differences } of recordings)
         };
         const countersMatch = (step: { dumpText: string }, h: HostState) =>
           assert.equal(
-            serializeRuleset(h.ruleset, { counters: true }),
+            serializeRuleset(iptablesOf(h.firewall), { counters: true }),
             step.dumpText,
             `counters of "${c.step}"`,
           );

@@ -15,6 +15,7 @@ import { Ip6Map } from './ip.ts';
 import { newPacket } from './packet.ts';
 import { RoutingTable } from './routing.ts';
 import { runFlow } from './run-flow.ts';
+import { withNftables } from './test-support.ts';
 
 const V4 = [
   '*filter',
@@ -58,8 +59,10 @@ const NEIGHBOURS: Neighbour[] = [
 
 function dualHost(extra: Partial<HostState> = {}): HostState {
   return {
-    ruleset: parseRuleset(V4),
-    ip6Ruleset: parseRuleset(V6),
+    firewall: [
+      { framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(V4) },
+      { framework: 'iptables-nft', family: 'ipv6', ruleset: parseRuleset(V6) },
+    ],
     interfaces: [
       { name: 'lo', kind: 'loopback', addresses: [{ address: '127.0.0.1', prefix: 8 }] },
       {
@@ -112,7 +115,10 @@ describe('IPv6 packets', () => {
     assert.deepEqual(rows(v4), ['filter FORWARD 1 [1:84]', 'filter FORWARD 2 [1:84]']);
     // No ip6tables rules at all: every IPv6 hook accepts, nothing counts.
     const bare = runFlow(
-      { ...host, ip6Ruleset: undefined },
+      {
+        ...host,
+        firewall: host.firewall.filter((s) => s.framework !== 'iptables-nft' || s.family !== 'ipv6'),
+      },
       { protocol: 'icmp', from: 'fd70::9', to: 'fd30::2' },
     );
     assert.equal(bare.verdict, 'delivered');
@@ -231,7 +237,7 @@ describe('inet tables see both families', () => {
     (r.nftCounters ?? []).map((c) => `${c.family} ${c.table} ${c.rule} [${c.packets}:${c.bytes}]`).sort();
 
   it('an IPv6 ping: ip6 and inet rules count, ip rules (and inet `ip saddr`, even with !=) do not', () => {
-    const host = dualHost({ nftRuleset: parseNftRuleset(listing) });
+    const host = withNftables(dualHost(), parseNftRuleset(listing));
     const r = runFlow(host, { protocol: 'icmp', from: 'fd30::2', to: 'fd70::9' });
     assert.deepEqual(counted(r), [
       'inet guard 3 [1:104]',
@@ -243,7 +249,7 @@ describe('inet tables see both families', () => {
   });
 
   it('an IPv4 ping: ip and inet `ip` rules count, ip6 rules do not', () => {
-    const host = dualHost({ nftRuleset: parseNftRuleset(listing) });
+    const host = withNftables(dualHost(), parseNftRuleset(listing));
     const r = runFlow(host, { protocol: 'icmp', from: '172.30.0.2', to: '192.168.70.9' });
     assert.deepEqual(counted(r), ['inet guard 1 [2:168]', 'inet guard 2 [2:168]', 'ip only4 1 [2:168]']);
   });

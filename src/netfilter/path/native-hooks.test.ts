@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { FlowResult, HostState } from '../host-types.ts';
 import { parseNftRuleset } from '../nft/parse.ts';
 import { runFlow } from './index.ts';
-import { iface, NEIGHBOURS, testHost } from './test-support.ts';
+import { iface, NEIGHBOURS, testHost, withNftables } from './test-support.ts';
 
 const FORWARD_DROP = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
 
@@ -38,7 +38,7 @@ const AROUND_FILTER = `table inet watch {
 describe('native nft chains beside iptables', () => {
   it("a chain before iptables' FORWARD DROP counts every dropped ping as NEW; a chain after it counts none", () => {
     // Measured on this machine's kernel in namespaces (DESIGN.md): 3 + 0.
-    const host = testHost(FORWARD_DROP, NEIGHBOURS, { nftRuleset: parseNftRuleset(AROUND_FILTER) });
+    const host = withNftables(testHost(FORWARD_DROP, NEIGHBOURS), parseNftRuleset(AROUND_FILTER));
     const r = runFlow(host, { protocol: 'icmp', from: '172.17.0.2', to: '192.168.70.10', count: 3 });
     assert.equal(r.verdict, 'timeout');
     assert.deepEqual(native(r), ['watch early#1 3:252']);
@@ -59,9 +59,10 @@ table ip second {
 \t}
 }
 `);
-    const host = testHost(FORWARD_DROP.replace('FORWARD DROP', 'FORWARD ACCEPT'), NEIGHBOURS, {
-      nftRuleset: rs,
-    });
+    const host = withNftables(
+      testHost(FORWARD_DROP.replace('FORWARD DROP', 'FORWARD ACCEPT'), NEIGHBOURS),
+      rs,
+    );
     const r = runFlow(host, { protocol: 'icmp', from: '172.17.0.2', to: '192.168.70.10', count: 2 });
     assert.equal(r.verdict, 'timeout');
     assert.deepEqual(native(r), ['first f#1 2:168', 'second f#1 2:168']);
@@ -78,7 +79,7 @@ table ip second {
 `);
     const noNat =
       '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\nCOMMIT\n';
-    const host = testHost(noNat, NEIGHBOURS, { nftRuleset: rs });
+    const host = withNftables(testHost(noNat, NEIGHBOURS), rs);
     const r = runFlow(host, { protocol: 'icmp', from: '172.17.0.2', to: '192.168.70.10', count: 3 });
     assert.equal(r.verdict, 'delivered');
     assert.equal(r.seenSource, '192.168.70.6');
@@ -98,14 +99,16 @@ describe("Docker 29's nftables backend (usernet-portmap)", () => {
         { name: 'client', address: '192.168.70.9', dev: 'eth0' },
       ],
       {
-        ruleset: { tables: [] },
+        firewall: [
+          { framework: 'iptables-nft', family: 'ipv4', ruleset: { tables: [] } },
+          { framework: 'nftables', ruleset: parseNftRuleset(readFileSync(fixture, 'utf8')) },
+        ],
         interfaces: [
           iface('lo', 'loopback', '127.0.0.1/8'),
           iface('eth0', 'ether', '192.168.70.6/24'),
           iface('docker0', 'bridge', '172.17.0.1/16'),
           iface('bridge1', 'bridge', '192.0.2.1/24'),
         ],
-        nftRuleset: parseNftRuleset(readFileSync(fixture, 'utf8')),
       },
     );
   }

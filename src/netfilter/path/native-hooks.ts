@@ -1,5 +1,5 @@
 /**
- * Native nft base chains in the packet path (HostState.nftRuleset): which ones a hook
+ * Native nft base chains in the packet path (HostState.firewall's nftables entry): which ones a hook
  * runs and where among iptables' tables, their walk, their counters and their lines in
  * the packet path. iptables-nft's tables are nft base chains too, at fixed priorities
  * (IPTABLES_PRIORITY); a native chain runs before or after them by its own priority.

@@ -11,6 +11,7 @@ import type { ConntrackTable } from './conntrack.ts';
 import { HostStateError } from './errors.ts';
 import { IPV6_EXTRA_BYTES, icmpErrorBytes, icmpv6ErrorBytes, TCP_RST_BYTES } from './flows.ts';
 import { formatIp, type Ip, parseIp, prefixTest } from './ip.ts';
+import type { NeighbourDiscovery } from './neighbour-discovery.ts';
 import {
   ICMP_DEST_UNREACH,
   ICMPV6_DEST_UNREACH,
@@ -47,6 +48,9 @@ function isRefusal(w: RejectWith): boolean {
 }
 
 export class PacketCarrier {
+  /** Set for a flow on cold neighbour caches (FlowSpec.coldNeighbours): NS/NA before first packets. */
+  protected neighbourDiscovery?: NeighbourDiscovery;
+
   constructor(
     protected readonly host: HostState,
     protected readonly routing: RoutingTable,
@@ -83,6 +87,10 @@ export class PacketCarrier {
       this.tracer.step(p, 'drop', reason);
       return { kind: 'unreachable', reason };
     }
+    const nd = this.neighbourDiscovery;
+    if (nd && from.kind === 'neighbour' && !nd.beforeNeighbourSends(from.neighbour, p)) {
+      return { kind: 'lost', reason: 'neighbour discovery failed: the packet never left its sender' };
+    }
     const out = from.kind === 'host' ? this.path.send(p) : this.path.receive(p, from.neighbour.dev);
     switch (out.kind) {
       case 'local':
@@ -97,6 +105,11 @@ export class PacketCarrier {
       case 'out': {
         const address = formatIp(out.p.daddr);
         const neighbour = this.host.neighbours.find((n) => n.address === address && n.dev === out.dev);
+        if (nd && (neighbour || out.via !== undefined) && !out.p.bridged) {
+          // The host resolves its next hop after POSTROUTING (ip6_finish_output2).
+          if (!nd.beforeHostSends(out.p, out.dev, out.via ?? out.p.daddr))
+            return { kind: 'lost', reason: `neighbour discovery on ${out.dev} failed` };
+        }
         if (neighbour) {
           this.tracer.step(out.p, 'deliver', `received by ${neighbour.name} (${address} on ${out.dev})`);
           return { kind: 'arrived', at: { kind: 'neighbour', neighbour }, p: out.p };

@@ -70,9 +70,9 @@ export class PacketPath {
     private readonly host: HostState,
     private readonly conntrack: ConntrackTable,
     private readonly ctx: WalkContext,
-    /** iptables-legacy's tables (HostState.legacyRuleset), walked after nft's at each hook. */
+    /** iptables-legacy's tables (HostState.firewall's iptables-legacy entry), walked after nft's at each hook. */
     private readonly legacy?: WalkContext,
-    /** Native nft base chains (HostState.nftRuleset), run by priority among iptables' tables. */
+    /** Native nft base chains (HostState.firewall's nftables entry), run by priority among iptables' tables. */
     private readonly native?: NativeHooks,
   ) {}
 
@@ -80,8 +80,9 @@ export class PacketPath {
    * One hook: iptables' tables, conntrack and NAT at their fixed priorities, and the
    * native base chains at theirs, in ascending priority (at equal priority iptables'
    * table first). An accept ends one base chain only; anything else ends the hook.
+   * Public for neighbour-discovery.ts: a multicast NS crosses hooks no route decides.
    */
-  private hook(hook: Hook, p: Packet, looped = false): HookVerdict {
+  hook(hook: Hook, p: Packet, looped = false): HookVerdict {
     const parts = HOOK_PARTS[hook];
     const natives = this.native?.at(hook, typeof p.daddr === 'bigint' ? 'ipv6' : 'ipv4').filter ?? [];
     let n = 0;
@@ -219,7 +220,7 @@ export class PacketPath {
 
   private walk(table: TableName, hook: Hook, p: Packet): HookVerdict {
     // Same priority: the hook registered last runs first (nf_hook_entries_grow), and the
-    // legacy table registers when first used, after Docker's nft chains (HostState.legacyRuleset).
+    // legacy table registers when first used, after Docker's nft chains (HostState.firewall).
     if (this.legacy && table !== 'nat') {
       const legacy = walkHook(this.legacy, table, hook, p);
       if (legacy.kind === 'drop' || legacy.kind === 'reject')

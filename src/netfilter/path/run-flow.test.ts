@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { iptablesOf } from '../firewall-state.ts';
 import type { FlowResult } from '../host-types.ts';
 import { serializeRuleset } from '../ruleset/index.ts';
 import { ConntrackTable, formatPath, runFlow } from './index.ts';
@@ -268,7 +269,10 @@ COMMIT
     runFlow(host, { protocol: 'tcp', from: '172.17.0.3', to: '172.17.0.2', port: 80 }, { conntrack });
     assert.equal(conntrack.entries().length, 2);
     // The ruleset counters accumulate across flows: 2 nat PREROUTING NEW packets in all.
-    assert.match(serializeRuleset(host.ruleset, { counters: true }), /:PREROUTING ACCEPT \[2:144\]/);
+    assert.match(
+      serializeRuleset(iptablesOf(host.firewall), { counters: true }),
+      /:PREROUTING ACCEPT \[2:144\]/,
+    );
   });
 
   it('refuses flows it cannot place, and formats a readable path', () => {

@@ -12,6 +12,7 @@
  * Not modelled: TCP retransmissions after the handshake (a later lost segment ends the
  * flow as a timeout); a SYN-ACK retransmitted by the server on its own (timing-dependent).
  */
+import { iptablesOf, iptablesStateOf, materializedBuiltinsOf, nftablesOf } from '../firewall-state.ts';
 import type { FlowResult, FlowSpec, HostState } from '../host-types.ts';
 import type { Ruleset } from '../types.ts';
 import { indexRuleset, type WalkContext } from './chain-walk.ts';
@@ -34,7 +35,8 @@ const EMPTY_IP6 = new WeakMap<HostState, Ruleset>();
 
 /** The ruleset an IPv6 flow walks: ip6tables' tables, or (none on the host) empty ones. */
 function ip6RulesetOf(host: HostState): Ruleset {
-  if (host.ip6Ruleset) return host.ip6Ruleset;
+  const own = iptablesStateOf(host.firewall, 'iptables-nft', 'ipv6');
+  if (own) return own.ruleset;
   let empty = EMPTY_IP6.get(host);
   if (!empty) {
     empty = { tables: [] };
@@ -47,18 +49,14 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   const routing = routingFor(host);
   // The packet's family picks the tables: iptables' for IPv4, ip6tables' for IPv6.
   const family = typeof tryParseIp(flow.from) === 'bigint' ? 'ipv6' : 'ipv4';
-  const index = indexRuleset(family === 'ipv6' ? ip6RulesetOf(host) : host.ruleset);
+  const index = indexRuleset(family === 'ipv6' ? ip6RulesetOf(host) : iptablesOf(host.firewall));
   const counters = new CounterRecorder(index.order);
   const tracer = new PathTracer(options.trace !== false);
   const ctx: WalkContext = {
     index,
     compiled: new Map(),
     lazyBuiltins: host.nftLazyBuiltinChains !== false,
-    materialized: new Set(
-      (family === 'ipv6'
-        ? (host.materializedBuiltins6 ?? host.materializedBuiltins)
-        : host.materializedBuiltins) ?? [],
-    ),
+    materialized: new Set(materializedBuiltinsOf(host.firewall, family)),
     routing,
     ipsets: host.ipsets ?? {},
     counters,
@@ -66,7 +64,9 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   };
   // iptables-legacy's rules (if any) count on their own rules, not in the flow's deltas.
   // (iptables-legacy's IPv6 tables are not modelled.)
-  const legacyIndex = host.legacyRuleset && family === 'ipv4' ? indexRuleset(host.legacyRuleset) : undefined;
+  const legacyRuleset =
+    family === 'ipv4' ? iptablesStateOf(host.firewall, 'iptables-legacy')?.ruleset : undefined;
+  const legacyIndex = legacyRuleset && indexRuleset(legacyRuleset);
   const legacy: WalkContext | undefined = legacyIndex && {
     ...ctx,
     index: legacyIndex,
@@ -77,7 +77,8 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     label: 'iptables-legacy',
   };
   const conntrack = options.conntrack ?? new ConntrackTable();
-  const native = host.nftRuleset ? new NativeHooks(host.nftRuleset, routing, tracer) : undefined;
+  const nftRuleset = nftablesOf(host.firewall);
+  const native = nftRuleset ? new NativeHooks(nftRuleset, routing, tracer) : undefined;
   const runner = new FlowRunner(
     host,
     routing,

@@ -1,6 +1,8 @@
 /** Shared fixtures for the packet-path unit tests: a small host and hand-made packets/specs. */
 import { parseIPv4 } from '../address/index.ts';
+import { setNftables } from '../firewall-state.ts';
 import type { HostInterface, HostState, Neighbour } from '../host-types.ts';
+import type { NftRuleset } from '../nft/types.ts';
 import { parseRuleset } from '../ruleset/index.ts';
 import type { MatchSpec, Option } from '../types.ts';
 import type { MatchEnv } from './matches/match.ts';
@@ -19,7 +21,9 @@ export function testHost(
   extra: Partial<HostState> = {},
 ): HostState {
   return {
-    ruleset: parseRuleset(dump, { file: 'test dump' }),
+    firewall: [
+      { framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(dump, { file: 'test dump' }) },
+    ],
     interfaces: [
       iface('lo', 'loopback', '127.0.0.1/8'),
       iface('eth0', 'ether', '192.168.70.6/24'),
@@ -32,6 +36,12 @@ export function testHost(
     neighbours,
     ...extra,
   };
+}
+
+/** The host with native nft tables beside its iptables ones (in place of any it had). */
+export function withNftables(host: HostState, ruleset: NftRuleset): HostState {
+  setNftables(host.firewall, ruleset);
+  return host;
 }
 
 export const NEIGHBOURS: Neighbour[] = [
