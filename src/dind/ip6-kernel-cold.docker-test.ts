@@ -18,7 +18,11 @@ import { after, before, describe, it } from 'node:test';
 import { runTrace } from '../cli/trace.ts';
 import {
   buildRouter6,
+  c1,
+  c2,
+  client,
   coldNeighbours,
+  LEGS,
   loadRules6,
   ping6,
   restoreRules6,
@@ -30,25 +34,6 @@ import type { StartedDindHost } from './started-dind-host.ts';
 const session = new DindSession();
 let host: StartedDindHost;
 
-const bridge = (ns: string, address: string): Leg => ({
-  ns,
-  address,
-  dev: 'bridge1',
-  gateway: 'fd30::1',
-  prefix: 64,
-  kind: 'bridge',
-});
-const c1 = bridge('nt6-c1', 'fd30::2');
-const c2 = bridge('nt6-c2', 'fd30::3');
-const client: Leg = {
-  ns: 'nt6-client',
-  address: 'fd70::9',
-  dev: 'eth0',
-  gateway: 'fd70::6',
-  prefix: 64,
-  kind: 'ether',
-};
-const LEGS = [c1, c2, client];
 const REPEATS = 2;
 
 const CHAINS: Record<string, string[]> = {

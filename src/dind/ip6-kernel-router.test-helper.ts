@@ -30,6 +30,28 @@ async function mac(host: StartedDindHost, ns: string, dev: string): Promise<stri
   return address;
 }
 
+/** A container on the router's bridge1 (fd30::1/64). */
+const bridgeLeg = (ns: string, address: string): Leg => ({
+  ns,
+  address,
+  dev: 'bridge1',
+  gateway: 'fd30::1',
+  prefix: 64,
+  kind: 'bridge',
+});
+export const c1 = bridgeLeg('nt6-c1', 'fd30::2');
+export const c2 = bridgeLeg('nt6-c2', 'fd30::3');
+export const client: Leg = {
+  ns: 'nt6-client',
+  address: 'fd70::9',
+  dev: 'eth0',
+  gateway: 'fd70::6',
+  prefix: 64,
+  kind: 'ether',
+};
+/** The two containers on bridge1 and the external client on eth0. */
+export const LEGS = [c1, c2, client];
+
 /**
  * Builds the router and its legs (as buildRouter does for IPv4), IPv6 only: every leg's
  * address and gateway are IPv6. Neighbour entries are then made permanent and the MLD

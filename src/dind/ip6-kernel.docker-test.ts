@@ -21,33 +21,13 @@ import { runTrace } from '../cli/trace.ts';
 import { nativeTables } from '../netfilter/nft/native-tables.ts';
 import { parseNftRuleset } from '../netfilter/nft/parse.ts';
 import { serializeNftRuleset } from '../netfilter/nft/serialize.ts';
-import { buildRouter6, loadRules6, ping6 } from './ip6-kernel-router.test-helper.ts';
+import { buildRouter6, c1, c2, client, LEGS, loadRules6, ping6 } from './ip6-kernel-router.test-helper.ts';
 import { inRouter, type Leg } from './nft-kernel-router.test-helper.ts';
 import { DindSession } from './session.ts';
 import type { StartedDindHost } from './started-dind-host.ts';
 
 const session = new DindSession();
 let host: StartedDindHost;
-
-const bridge = (ns: string, address: string): Leg => ({
-  ns,
-  address,
-  dev: 'bridge1',
-  gateway: 'fd30::1',
-  prefix: 64,
-  kind: 'bridge',
-});
-const c1 = bridge('nt6-c1', 'fd30::2');
-const c2 = bridge('nt6-c2', 'fd30::3');
-const client: Leg = {
-  ns: 'nt6-client',
-  address: 'fd70::9',
-  dev: 'eth0',
-  gateway: 'fd70::6',
-  prefix: 64,
-  kind: 'ether',
-};
-const LEGS = [c1, c2, client];
 
 /** Real runs per direction that must agree counter for counter (the flake check). */
 const REPEATS = 3;
