@@ -4,8 +4,8 @@
  * as the kernel walks them, so that rules and policies count them. ARP is not IP and no
  * iptables hook sees it: IPv4 flows cost nothing here.
  *
- * What the kernel does (measured in src/dind/ip6-kernel-cold.docker-test.ts, notes in
- * /work/notes/cold-neighbours-notes.md):
+ * What the kernel does (measured by src/dind/ip6-kernel-cold.docker-test.ts; the README's
+ * IPv6 section has the counts per direction):
  * - The sender of a packet with no entry for its next hop sends a multicast neighbour
  *   solicitation (ff02::1:ffXX:XXXX, hop limit 255, with its link-layer address) from
  *   the packet's source if that address is on the outgoing link, else from its
