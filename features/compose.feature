@@ -55,14 +55,17 @@ Feature: A compose file as a scenario
       | 20.10, 26.1, 28 | filter | -A DOCKER-ISOLATION-STAGE-1 ! -s 172.30.10.0/24 -o <bridge of "back"> -j DROP | 3       | 252   |
       | 29              | filter | -A DOCKER-INTERNAL ! -s 172.30.10.0/24 -o <bridge of "back"> -j DROP          | 3       | 252   |
 
-  # The sidecar (network_mode "service:web") starts in the first replica's namespace; Docker
-  # refuses `expose` and `ports` there, so it serves nothing of its own.
+  # The sidecar (network_mode "service:web") starts in the first replica's namespace: it
+  # sends from demo-web-1's address with its resolver. Docker refuses `expose` and `ports`
+  # there, so it serves nothing of its own.
   Scenario: replicas are named <project>-<service>-<n>; a sidecar joins its service's namespace; UDP is published
     Given the services of compose file "compose/replicas/compose.yaml" with project name "demo"
     # Compose starts the replicas and "dns" concurrently: which gets 172.19.0.2, .3 or .4
     # changes from run to run on a real host (the twin follows it), so no step names one.
     Then network "demo_default" has subnet 172.19.0.0/16
     When "demo-web-2" requests http://demo-web-1/
+    Then the request succeeds with body "web"
+    When "sidecar" requests http://demo-web-2/
     Then the request succeeds with body "web"
     When the external client sends "hello" to <host ip>:5353/udp
     Then the datagram arrives

@@ -48,12 +48,14 @@ export class ModelTrafficSteps {
   }
 
   async pingByName(
-    from: Actor,
+    sender: Actor,
     name: string,
     count: number,
     family?: 'ipv6',
   ): Promise<Observation<PingResult>> {
     this.beginStep();
+    // A container in another's namespace resolves with its owner's resolver.
+    const from = this.scene.traffic.namespaceOwner(sender);
     const address =
       from.kind === 'container' ? this.scene.daemon().resolveName(from.name, name, family) : undefined;
     if (address === undefined) {

@@ -88,7 +88,23 @@ export class ModelTraffic {
     return this.scene.trafficProfile() ?? NETTWIN_TRAFFIC;
   }
 
-  async sendPing(from: Actor, to: string, count: number): Promise<PingResult> {
+  /**
+   * Who really sends for `actor`: a container run with `--network container:OWNER`
+   * (compose's `network_mode: service:NAME`) has no interface of its own and sends from
+   * its owner's namespace, with the owner's addresses and resolver.
+   */
+  namespaceOwner(actor: Actor): Actor {
+    let current = actor;
+    for (let hops = 0; current.kind === 'container' && hops < 8; hops++) {
+      const network = this.scene.containers.get(current.name)?.options.network;
+      if (!network?.startsWith('container:')) return current;
+      current = { kind: 'container', name: network.slice('container:'.length) };
+    }
+    return current;
+  }
+
+  async sendPing(sender: Actor, to: string, count: number): Promise<PingResult> {
+    const from = this.namespaceOwner(sender);
     const dst = await this.scene.resolveAddress(to);
     const inside = this.staysInContainer(from, dst);
     if (this.externalWithoutIpv6(from, dst)) {
@@ -111,7 +127,8 @@ export class ModelTraffic {
     };
   }
 
-  async sendHttpGet(from: Actor, url: string): Promise<RequestResult> {
+  async sendHttpGet(sender: Actor, url: string): Promise<RequestResult> {
+    const from = this.namespaceOwner(sender);
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -188,7 +205,8 @@ export class ModelTraffic {
     return insideContainer(this.scene.hostState(), c.info.name, c.info.address !== undefined, dst);
   }
 
-  async sendDatagram(from: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+  async sendDatagram(sender: Actor, to: string, port: number, payload: string): Promise<DatagramResult> {
+    const from = this.namespaceOwner(sender);
     const dst = await this.scene.resolveAddress(to);
     const inside = this.staysInContainer(from, dst);
     if (inside === 'no network' || inside === 'no neighbour') {
@@ -224,11 +242,12 @@ export class ModelTraffic {
   }
 
   async sendTcp(
-    from: Actor,
+    sender: Actor,
     to: string,
     port: number,
     payload: string,
   ): Promise<RequestResult & { seenSource?: string }> {
+    const from = this.namespaceOwner(sender);
     const dst = await this.scene.resolveAddress(to);
     const result = this.run({
       protocol: 'tcp',
@@ -316,10 +335,6 @@ export class ModelTraffic {
   }
 
   /**
-   * The container that will answer an HTTP request to dst:port: by its address, through
-   * a published port, or in the host's own network namespace (--network host).
-   */
-  /**
    * The program that serves `port` in `owner`'s network namespace: owner itself, or a
    * container that joined it (`--network container:OWNER`, compose's `service:`).
    */
@@ -334,6 +349,10 @@ export class ModelTraffic {
     return (joined as C | undefined) ?? owner;
   }
 
+  /**
+   * The container that will answer an HTTP request to dst:port: by its address, through
+   * a published port, or in the host's own network namespace (--network host).
+   */
   private serverFor(dst: string, port: number): { options: ContainerOptions } | undefined {
     const all = [...this.scene.containers.values()];
     const direct = all.find((c) => c.info.address === dst || c.info.address6 === dst);
