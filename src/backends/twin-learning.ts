@@ -3,7 +3,8 @@
  * random or the kernel's choice there (embedded-DNS ports, network ids and bridge names,
  * the SYN retransmission schedule) and, for a firewalld reload, the state Docker's
  * restore must reach before the real side may be compared. Kept apart from twin.ts so
- * that everything the twin does NOT compare is in one place to review.
+ * that what the twin does NOT compare is in one place to review; the one exception is a
+ * compose stack's subnets, addresses and start order (twin-compose.ts, compose/learn.ts).
  */
 import debug from 'debug';
 import { findDnsPorts } from '../compare/dns-ports.ts';
