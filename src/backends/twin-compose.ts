@@ -12,6 +12,7 @@ import { iptablesOf } from '../netfilter/firewall-state.ts';
 import type { Backend } from './backend.ts';
 import type { ComposeHostBackend, HostComposeUp } from './compose-host.ts';
 import type { ModelBackend } from './model-contract.ts';
+import { learnNetwork } from './twin-learning.ts';
 import { TwinMismatchError } from './twin-mismatch.ts';
 
 export async function composeOnTwin(
@@ -42,15 +43,12 @@ export async function composeOnTwin(
       other: [`the real host brought the stack up, the model refused: ${oneLine(error)}`],
     });
   });
-  // Network ids are random on the real host, and an unnamed bridge is br-<12 of the id>.
-  const daemon = model.daemon();
   const other: string[] = [];
   for (const r of realUp.networks) {
     const m = modelUp.networks.find((n) => n.name === r.name);
-    if (r.id) daemon.learnNetworkId?.(r.name, r.id);
-    if (m && r.bridge !== m.bridge) daemon.learnBridgeName(r.name, r.bridge);
     if (!m) other.push(`network ${r.name}: the model did not create it`);
     else {
+      learnNetwork(model, r.name, r, m);
       if (r.subnet !== m.subnet) other.push(`network ${r.name} subnet: real ${r.subnet}, model ${m.subnet}`);
       if (r.gateway !== m.gateway)
         other.push(`network ${r.name} gateway: real ${r.gateway}, model ${m.gateway}`);
