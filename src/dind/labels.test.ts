@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
 import {
@@ -9,6 +8,7 @@ import {
   labelArgs,
   ownerAlive,
   ownerLabel,
+  processState,
   SESSION_ID,
   sessionLabels,
 } from './labels.ts';
@@ -45,16 +45,8 @@ test('ownerAlive: a zombie owner (killed, never reaped) is dead', async () => {
     assert.equal(ownerAlive(`${pid}@${hostname()}`), true, 'alive while it sleeps');
     process.kill(pid, 'SIGKILL');
     // Wait for the kernel to make it a zombie (its parent never reaps it): an event, polled.
-    const state = () => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      } catch {
-        return 'gone';
-      }
-    };
-    for (let i = 0; i < 500 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(state(), 'Z', 'the killed child is a zombie');
+    for (let i = 0; i < 500 && processState(pid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(processState(pid), 'Z', 'the killed child is a zombie');
     assert.equal(ownerAlive(`${pid}@${hostname()}`), false, 'a zombie is not alive');
   } finally {
     child.kill();

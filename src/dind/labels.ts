@@ -86,11 +86,16 @@ export function processAlive(pid: number): boolean {
  * still answers kill(pid, 0), but it will never clean up after itself.
  */
 function isZombie(pid: number): boolean {
+  return processState(pid) === 'Z';
+}
+
+/** The state letter /proc/PID/stat shows ("R", "S", "Z" …), undefined for no such process. */
+export function processState(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) S …": the state follows the last ')' (comm may contain one).
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch {
-    return false;
+    return undefined;
   }
 }
