@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { PortMapping } from '../contract.ts';
+import { parsePublish } from '../docker/publish.ts';
+import { canonicalAddress } from '../netfilter/address/index.ts';
 import { workloadCommand } from './dind.ts';
+import { publishArg } from './dind-workload.ts';
 import { httpResponse } from './model-http.ts';
 
 test('property: the workload script is the same text whatever the body; the body is its last argument', () => {
@@ -30,4 +34,41 @@ test('several HTTP ports (a compose service): one httpd each, the last one in th
   const one = workloadCommand({ name: 'web', httpBody: 'web', httpPort: 8080 })[2] ?? '';
   assert.match(one, /exec busybox httpd -f -p 8080 -h \/www$/);
   assert.doesNotMatch(one, /busybox httpd -p/);
+});
+
+test('publishArg writes -p as the docker CLI reads it, an IPv6 host address in brackets', () => {
+  assert.equal(
+    publishArg({ hostIp: '::', hostPort: 8080, containerPort: 80, protocol: 'tcp' }),
+    '[::]:8080:80/tcp',
+  );
+  assert.equal(publishArg({ hostIp: '127.0.0.1', containerPort: 53, protocol: 'udp' }), '127.0.0.1::53/udp');
+  assert.equal(publishArg({ containerPort: 80, protocol: 'tcp' }), '80/tcp');
+});
+
+test('publishArg round-trips through the docker CLI grammar for every mapping', () => {
+  const port = fc.integer({ min: 1, max: 65535 });
+  const hostIp = fc.option(
+    fc.oneof(
+      fc.ipV4().map((a) => canonicalAddress(a, 'ipv4')),
+      fc.ipV6().map((a) => canonicalAddress(a, 'ipv6')),
+    ),
+    { nil: undefined },
+  );
+  fc.assert(
+    fc.property(
+      hostIp,
+      fc.option(port, { nil: undefined }),
+      port,
+      fc.constantFrom('tcp', 'udp'),
+      (ip, h, c, proto) => {
+        const mapping: PortMapping = {
+          ...(ip === undefined ? {} : { hostIp: ip }),
+          ...(h === undefined ? {} : { hostPort: h }),
+          containerPort: c,
+          protocol: proto as 'tcp' | 'udp',
+        };
+        assert.deepEqual(parsePublish(publishArg(mapping)), [mapping]);
+      },
+    ),
+  );
 });

@@ -36,6 +36,8 @@ export function workloadCommand(options: ContainerOptions): string[] {
 }
 
 export function publishArg(p: NonNullable<ContainerOptions['publish']>[number]): string {
-  const host = [p.hostIp, p.hostPort ?? ''].filter((x) => x !== undefined).join(':');
+  // docker run -p takes an IPv6 host address in brackets: `[::]:8080:80`.
+  const hostIp = p.hostIp?.includes(':') ? `[${p.hostIp}]` : p.hostIp;
+  const host = [hostIp, p.hostPort ?? ''].filter((x) => x !== undefined).join(':');
   return `${host ? `${host}:` : ''}${p.containerPort}/${p.protocol}`;
 }

@@ -202,7 +202,7 @@ test('gateway_mode_ipv6: routed accepts ICMPv6 and NATs nothing over IPv6; isola
   );
 });
 
-test('ports published on [::] and [::1] by hand; a v6 host address needs an IPv6 network', () => {
+test('ports published on [::] and [::1] by hand on an IPv6 network are NATed in ip6tables', () => {
   const m = runDockerScript(`${N6}docker run -d --name web --network n6 -p [::1]:9090:80 nginx\n`, {
     version: '28.5',
   });
@@ -211,14 +211,44 @@ test('ports published on [::] and [::1] by hand; a v6 host address needs an IPv6
     `! -s fe80::/10 -d ::1/128 ! -i ${br} -p tcp -m tcp --dport 9090 -j DNAT --to-destination [fd00:1::2]:80`,
   ]);
   assert.ok(!rules(m.ruleset(), 'nat', 'DOCKER').some((r) => r.includes('DNAT')));
-  assert.throws(
-    () =>
-      runDockerScript(
-        'docker network create n4\ndocker run -d --name web --network n4 -p [::]:9090:80 nginx\n',
-        { version: '28.5' },
-      ),
-    /no IPv6 address on n4/,
+});
+
+const PROXY_6_TO_4 =
+  'docker network create n4\ndocker run -d --name web --network n4 -p [::]:9090:80 nginx\n';
+const NO_PORTS = 'docker network create n4\ndocker run -d --name web --network n4 nginx\n';
+
+test('an IPv6 host address for a container without IPv6 is docker-proxy alone, to its IPv4 address', () => {
+  for (const version of ['20.10', '26.1', '28.5', '29.7']) {
+    const m = runDockerScript(PROXY_6_TO_4, { version });
+    const web = m.inspectContainer('web').address;
+    assert.deepEqual(
+      m.host().listeners.map((l) => `${l.address}:${l.port} -> ${l.forwardTo?.address}:${l.forwardTo?.port}`),
+      [`:::9090 -> ${web}:80`],
+      version,
+    );
+    // No NAT between the families: the rules are those of the same container publishing nothing.
+    const bare = runDockerScript(NO_PORTS, { version });
+    assert.equal(serializeRuleset(m.ruleset()), serializeRuleset(bare.ruleset()), version);
+    assert.equal(m.ruleset6(), undefined, version);
+  }
+  // Without the proxy Docker skips the mapping and the container starts with none.
+  const off = runDockerScript(`dockerd --userland-proxy=false\n${PROXY_6_TO_4}`, { version: '28.5' });
+  const offBare = runDockerScript(`dockerd --userland-proxy=false\n${NO_PORTS}`, { version: '28.5' });
+  assert.deepEqual(off.host().listeners, []);
+  assert.equal(serializeRuleset(off.ruleset()), serializeRuleset(offBare.ruleset()));
+  // 17.06 had no IPv6 bindings of this kind: the model refuses rather than guess.
+  assert.throws(() => runDockerScript(PROXY_6_TO_4, { version: '17.06' }), /no IPv6 address on n4/);
+});
+
+test('29.7 nftables: the [::] binding to an IPv4 container adds only the forward accept, no DNAT', () => {
+  const m = runDockerScript(`dockerd --firewall-backend=nftables\n${PROXY_6_TO_4}`, { version: '29.7' });
+  const web = m.inspectContainer('web').address ?? '';
+  const text = serializeNftRuleset(m.nftRuleset() as NonNullable<ReturnType<typeof m.nftRuleset>>);
+  assert.match(
+    text,
+    new RegExp(`ip daddr ${web.replaceAll('.', '\\.')} tcp dport 80 counter packets 0 bytes 0 accept`),
   );
+  assert.doesNotMatch(text, /dnat|9090/);
 });
 
 test('29.7 nftables backend: the IPv6 half of a network goes to table ip6 docker-bridges, not ip6tables', () => {

@@ -73,6 +73,32 @@ function bindPort6(
 
 const isV6 = (address: string | undefined): boolean => address?.includes(':') ?? false;
 
+/**
+ * An explicit IPv6 host address for a container with no IPv6 address (20.10+; moby
+ * v26.1.5 allocatePortsInternal, v28.5.2 addPortMappings): with the userland proxy,
+ * docker-proxy listens there and connects to the container's IPv4 address, and no rule is
+ * written (NAT cannot translate between the families: the iptables backend writes none,
+ * the nftables one only the forward accept its IPv4 binding would write). Without the
+ * proxy Docker skips the mapping with a line in its log, and the container starts.
+ */
+function bindPort6To4(
+  s: DaemonState,
+  c: ContainerState,
+  n: NetworkState,
+  containerIp: string,
+  m: PortMapping,
+): Binding[] {
+  const hostIp = m.hostIp as string;
+  if (!s.profile.ipv6ProxyTwin) {
+    throw new DockerModelError(
+      `port ${hostIp} → ${m.containerPort}: the container has no IPv6 address on ${n.name} (create it with --ipv6)`,
+    );
+  }
+  if (!s.daemon.userlandProxy) return [];
+  const hostPort = s.ports.request(hostIp, m.protocol, m.hostPort);
+  return [addBinding(s, c, n, m, { hostIp, hostPort, containerIp, routed: false })];
+}
+
 /** Binds one mapping; the binding joins the container's at once, so a failure later releases its port. */
 function bindPort(
   s: DaemonState,
@@ -83,12 +109,9 @@ function bindPort(
   containerIp6?: string,
 ): Binding[] {
   if (isV6(m.hostIp)) {
-    if (!containerIp6) {
-      throw new DockerModelError(
-        `port ${m.hostIp} → ${m.containerPort}: the container has no IPv6 address on ${n.name} (create it with --ipv6)`,
-      );
-    }
-    return [bindPort6(s, c, n, containerIp6, m, undefined)];
+    return containerIp6
+      ? [bindPort6(s, c, n, containerIp6, m, undefined)]
+      : bindPort6To4(s, c, n, containerIp, m);
   }
   // 28.x gateway mode "routed": no NAT, so no host port; the IPv4 binding is 0.0.0.0:0
   // and only opens the container's port in the DOCKER chain.

@@ -75,14 +75,18 @@ function parsePort(text: string, what: string, whole: string): number {
   return port;
 }
 
-/** `docker run -p` syntax: `8080:80`, `127.0.0.1:8080:80/udp`, `80` (ephemeral host port). */
+/**
+ * `docker run -p` syntax: `8080:80`, `127.0.0.1:8080:80/udp`, `80` (ephemeral host port),
+ * and an IPv6 host address in brackets as docker writes it: `[::]:8080:80`, `[::1]::80`.
+ */
 export function parsePortMapping(text: string): PortMapping {
   const [spec = '', protocolText = 'tcp', extra] = text.split('/');
   if (extra !== undefined || (protocolText !== 'tcp' && protocolText !== 'udp')) {
     throw new ValueError(`"${text}" has protocol "${protocolText}"; expected tcp or udp`);
   }
   const protocol: 'tcp' | 'udp' = protocolText;
-  const parts = spec.split(':');
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(spec);
+  const parts = bracketed ? ['', ...(bracketed[2] as string).split(':')] : spec.split(':');
   if (parts.length === 1) {
     return { containerPort: parsePort(parts[0] ?? '', 'container port', text), protocol };
   }
@@ -95,14 +99,16 @@ export function parsePortMapping(text: string): PortMapping {
   }
   if (parts.length === 3) {
     const mapping: PortMapping = {
-      hostIp: parseIp(parts[0] ?? '', 'ipv4'),
+      hostIp: bracketed ? parseIp(bracketed[1] as string, 'ipv6') : parseIp(parts[0] ?? '', 'ipv4'),
       containerPort: parsePort(parts[2] ?? '', 'container port', text),
       protocol,
     };
     if (parts[1] !== '') mapping.hostPort = parsePort(parts[1] ?? '', 'host port', text);
     return mapping;
   }
-  throw new ValueError(`"${text}" is not a port mapping (expected [IP:]HOSTPORT:PORT[/tcp|udp])`);
+  throw new ValueError(
+    `"${text}" is not a port mapping (expected [IP:]HOSTPORT:PORT[/tcp|udp], an IPv6 IP in brackets: [::]:8080:80)`,
+  );
 }
 
 /** A comma-separated list of mappings: `8080:80, 8443:443`. */

@@ -49,6 +49,8 @@ export interface Outcome {
 
 export class FlowRunner extends PacketCarrier {
   readonly variations: CounterVariation[] = [];
+  /** The family of the flow being run (set by run()). */
+  private ipv6 = false;
 
   constructor(
     host: HostState,
@@ -57,6 +59,12 @@ export class FlowRunner extends PacketCarrier {
     conntrack: ConntrackTable,
     tracer: PathTracer,
     private readonly counters: CounterRecorder,
+    /**
+     * A runner over the other family's tables (same host, conntrack and tracer), for
+     * docker-proxy relaying to an address of the other family: a [::] listener proxied to
+     * an IPv4-only container opens an IPv4 connection, which iptables' tables count.
+     */
+    private readonly otherFamily?: () => FlowRunner,
   ) {
     super(host, routing, path, conntrack, tracer);
   }
@@ -69,6 +77,7 @@ export class FlowRunner extends PacketCarrier {
       if (tryParseIp(value) === undefined)
         throw new HostStateError(`flow ${name} "${value}" is not an IP address`);
     }
+    this.ipv6 = typeof tryParseIp(flow.from) === 'bigint';
     if (typeof tryParseIp(flow.from) !== typeof tryParseIp(flow.to))
       throw new HostStateError(
         `flow from ${flow.from} to ${flow.to}: the addresses are of different families (IPv4 and IPv6)`,
@@ -208,10 +217,11 @@ export class FlowRunner extends PacketCarrier {
         text: `${listener.owner ?? 'proxy'} relays to ${typeof to === 'bigint' ? `[${target.address}]` : target.address}:${target.port} from ${formatIp(from)}`,
       });
     }
+    const runner = (typeof to === 'bigint') === this.ipv6 || !this.otherFamily ? this : this.otherFamily();
     if (listener.protocol === 'udp') {
-      return this.udp({ kind: 'host' }, from, to, target.port, shape.requestBytes, shape.responseBytes, 1);
+      return runner.udp({ kind: 'host' }, from, to, target.port, shape.requestBytes, shape.responseBytes, 1);
     }
-    return this.tcp({ kind: 'host' }, from, to, target.port, shape, 1);
+    return runner.tcp({ kind: 'host' }, from, to, target.port, shape, 1);
   }
 
   /** Sends segments in order; stops at the first one that does not reach its peer. */

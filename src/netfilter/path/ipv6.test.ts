@@ -152,6 +152,41 @@ describe('IPv6 packets', () => {
     assert.equal(v4.verdict, 'delivered');
   });
 
+  it('docker-proxy on [::] relaying to an IPv4 container: each connection counts in its own family', () => {
+    // The IPv4-only container of `-p [::]:8081:80`: docker-proxy on [::]:8081 relays to 172.30.0.2:80.
+    const counted = '-A POSTROUTING -s 172.30.0.0/24 ! -o br0 -j MASQUERADE';
+    const v4 = V4.replace(
+      'COMMIT\n',
+      `COMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A OUTPUT -d 198.51.100.1/32 -j RETURN\n${counted}\nCOMMIT\n`,
+    );
+    const host = dualHost({
+      neighbours: NEIGHBOURS.map((n) =>
+        n.name === 'c1-v4' ? { ...n, listeners: [{ protocol: 'tcp' as const, port: 80 }] } : n,
+      ),
+      listeners: [
+        {
+          protocol: 'tcp',
+          address: '::',
+          port: 8081,
+          forwardTo: { address: '172.30.0.2', port: 80 },
+          owner: 'docker-proxy',
+        },
+      ],
+    });
+    host.firewall[0] = { framework: 'iptables-nft', family: 'ipv4', ruleset: parseRuleset(v4) };
+    const r = runFlow(host, { protocol: 'tcp', from: 'fd70::9', to: 'fd70::6', port: 8081 });
+    assert.equal(r.verdict, 'delivered');
+    assert.equal(r.receiver, 'docker-proxy -> c1-v4');
+    assert.equal(r.seenSource, '172.30.0.1');
+    // The relayed IPv4 connection (host to container over br0) walked iptables' nat: its SYN
+    // through nat OUTPUT and POSTROUTING (policies: neither rule matches it).
+    const nat = host.firewall[0].ruleset.tables.find((t) => t.name === 'nat');
+    const policy = (chain: string) => nat?.chains.find((c) => c.name === chain)?.counters;
+    assert.deepEqual([policy('OUTPUT')?.packets, policy('POSTROUTING')?.packets].map(Number), [1, 1]);
+    // ip6tables saw only IPv6 packets: its nat PREROUTING DNAT (port 8080) did not fire.
+    assert.ok(!rows(r).some((x) => x.startsWith('nat PREROUTING 1')), rows(r).join('\n'));
+  });
+
   it('a flow mixing families is refused', () => {
     assert.throws(
       () => runFlow(dualHost(), { protocol: 'icmp', from: 'fd30::2', to: '192.168.70.9' }),

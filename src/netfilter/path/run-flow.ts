@@ -21,7 +21,7 @@ import { FlowRunner } from './flow-runner.ts';
 import { tryParseIp } from './ip.ts';
 import { NativeHooks } from './native-hooks.ts';
 import { PacketPath } from './packet-path.ts';
-import { routingFor } from './routing.ts';
+import { type RoutingTable, routingFor } from './routing.ts';
 import { CounterRecorder, PathTracer } from './trace.ts';
 
 export interface RunFlowOptions {
@@ -45,13 +45,12 @@ function ip6RulesetOf(host: HostState): Ruleset {
   return empty;
 }
 
-export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions = {}): FlowResult {
-  const routing = routingFor(host);
-  // The packet's family picks the tables: iptables' for IPv4, ip6tables' for IPv6.
-  const family = typeof tryParseIp(flow.from) === 'bigint' ? 'ipv6' : 'ipv4';
+type Family = 'ipv4' | 'ipv6';
+
+/** The tables one family's packets walk on `host`, with a recorder of what they count. */
+function familyContext(host: HostState, family: Family, routing: RoutingTable, tracer: PathTracer) {
   const index = indexRuleset(family === 'ipv6' ? ip6RulesetOf(host) : iptablesOf(host.firewall));
   const counters = new CounterRecorder(index.order);
-  const tracer = new PathTracer(options.trace !== false);
   const ctx: WalkContext = {
     index,
     compiled: new Map(),
@@ -76,17 +75,37 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     counters: new CounterRecorder(legacyIndex.order),
     label: 'iptables-legacy',
   };
+  return { ctx, counters, legacy };
+}
+
+export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions = {}): FlowResult {
+  const routing = routingFor(host);
+  // The packet's family picks the tables: iptables' for IPv4, ip6tables' for IPv6.
+  const family: Family = typeof tryParseIp(flow.from) === 'bigint' ? 'ipv6' : 'ipv4';
+  const tracer = new PathTracer(options.trace !== false);
   const conntrack = options.conntrack ?? new ConntrackTable();
   const nftRuleset = nftablesOf(host.firewall);
   const native = nftRuleset ? new NativeHooks(nftRuleset, routing, tracer) : undefined;
-  const runner = new FlowRunner(
-    host,
-    routing,
-    new PacketPath(host, conntrack, ctx, legacy, native),
-    conntrack,
-    tracer,
-    counters,
-  );
+  const runnerFor = (f: Family, other?: () => FlowRunner) => {
+    const { ctx, counters, legacy } = familyContext(host, f, routing, tracer);
+    const runner = new FlowRunner(
+      host,
+      routing,
+      new PacketPath(host, conntrack, ctx, legacy, native),
+      conntrack,
+      tracer,
+      counters,
+      other,
+    );
+    return { runner, counters };
+  };
+  // docker-proxy may relay to the other family (a [::] listener, an IPv4-only container):
+  // that connection walks the other family's tables, counting on their rules as the kernel does.
+  let other: FlowRunner | undefined;
+  const { runner, counters } = runnerFor(family, () => {
+    other ??= runnerFor(family === 'ipv6' ? 'ipv4' : 'ipv6').runner;
+    return other;
+  });
   const outcome = runner.run(flow);
   if (tracer.enabled) {
     const seen = outcome.seenSource ? `, seen source ${outcome.seenSource}` : '';

@@ -1,0 +1,39 @@
+@issue-20
+Feature: An IPv6 host address published for a container without IPv6: docker-proxy alone
+  `docker run -p [::]:8080:80` asks for the port on the host's IPv6 addresses only. On a
+  network created without `--ipv6` the container has no IPv6 address to translate to, so
+  Docker (20.10 and later) lets docker-proxy carry it: the proxy listens on [::]:8080 and
+  opens its own IPv4 connection to the container. NAT cannot translate between the two
+  families, so no rule is written for the mapping: the ruleset is that of a container
+  publishing nothing (Docker 29's nftables backend would add only the forward accept its
+  IPv4 binding writes, not drawn here). With the userland proxy off there is nothing to
+  carry it: Docker skips the mapping, with an info line in its log, and the container
+  starts without it (moby v26.1.5 allocatePortsInternal, v28.5.2 addPortMappings).
+
+  The Docker host has fd70::6 on eth0 and the external client fd70::9 on the same LAN
+  (src/dind/outside-world-ipv6.ts); the container sees the proxy's connection come from
+  its bridge's own address.
+
+  Scenario: docker-proxy on [::] carries the request to the container's IPv4 address
+    Given a Docker host with IPv6
+    And a bridge network "n4" with subnet 172.30.4.0/24 and gateway 172.30.4.1
+    And container "web" on network "n4" publishing [::]:8080:80 serving "hello" over http
+    Then docker-proxy listens on [::]:8080
+    And the nat table does not contain "--dport 8080"
+    And the filter table does not contain "--dport 80"
+    When an external client requests http://[fd70::6]:8080/
+    Then the request succeeds with body "hello"
+    And "web" sees the request come from 172.30.4.1
+    And the counters match the model
+    And the ruleset matches the model
+
+  Scenario: Without the userland proxy the mapping is skipped and the container starts
+    Given a Docker host with IPv6 and daemon options "--userland-proxy=false"
+    And a bridge network "n4" with subnet 172.30.4.0/24 and gateway 172.30.4.1
+    And container "web" on network "n4" publishing [::]:8080:80 serving "hello" over http
+    Then no docker-proxy listens on port 8080
+    And the nat table does not contain "--dport 8080"
+    When an external client requests http://[fd70::6]:8080/
+    Then the request is refused
+    And the counters match the model
+    And the ruleset matches the model
