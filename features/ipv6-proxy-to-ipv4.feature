@@ -10,6 +10,9 @@ Feature: An IPv6 host address published for a container without IPv6: docker-pro
   carry it: Docker skips the mapping, with an info line in its log, and the container
   starts without it (moby v26.1.5 allocatePortsInternal, v28.5.2 addPortMappings).
 
+  A compose file writes the mapping the same way (`ports: ["[::]:8080:80"]`, or `host_ip: "::"`
+  in long syntax); compose's networks here have no IPv6, so it is always this case.
+
   The Docker host has fd70::6 on eth0 and the external client fd70::9 on the same LAN
   (src/dind/outside-world-ipv6.ts); the container sees the proxy's connection come from
   its bridge's own address.
@@ -35,5 +38,15 @@ Feature: An IPv6 host address published for a container without IPv6: docker-pro
     And the nat table does not contain "--dport 8080"
     When an external client requests http://[fd70::6]:8080/
     Then the request is refused
+    And the counters match the model
+    And the ruleset matches the model
+
+  Scenario: A compose file publishing on [::] gets the same docker-proxy
+    Given a Docker host with IPv6
+    And the services of compose file "compose/ipv6-host/compose.yaml"
+    Then docker-proxy listens on [::]:8080
+    And the nat table does not contain "--dport 8080"
+    When an external client requests http://[fd70::6]:8080/
+    Then the request succeeds with body "web"
     And the counters match the model
     And the ruleset matches the model

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { canonicalAddress } from '../netfilter/address/index.ts';
 import { ComposeError, isValidProjectName, normalizeProjectName, readCompose } from './index.ts';
 
 const FIXTURE = readFileSync('features/compose/shop/compose.yaml', 'utf8');
@@ -99,7 +100,15 @@ test('a valid project name is its own normal form', () => {
 
 test('short port syntax: what is written is what is published', () => {
   const mapping = fc.record({
-    hostIp: fc.option(fc.ipV4(), { nil: undefined }),
+    hostIp: fc.option(
+      fc.oneof(
+        fc.ipV4(),
+        fc.ipV6().map((a) => canonicalAddress(a, 'ipv6')),
+      ),
+      {
+        nil: undefined,
+      },
+    ),
     hostPort: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
     containerPort: fc.integer({ min: 1, max: 65535 }),
     protocol: fc.constantFrom('tcp' as const, 'udp' as const),
@@ -108,7 +117,7 @@ test('short port syntax: what is written is what is published', () => {
     fc.property(mapping, (m) => {
       const host =
         m.hostIp !== undefined
-          ? `${m.hostIp}:${m.hostPort ?? ''}:`
+          ? `${m.hostIp.includes(':') ? `[${m.hostIp}]` : m.hostIp}:${m.hostPort ?? ''}:`
           : m.hostPort !== undefined
             ? `${m.hostPort}:`
             : '';

@@ -134,6 +134,17 @@ test('port short syntax: ranges pair up, a bare port is ephemeral', () => {
   ]);
 });
 
+test('an IPv6 host address: bracketed in short syntax, either way in host_ip, written canonically', () => {
+  const plan = read(
+    'services:\n  a:\n    ports:\n      - "[::]:8080:80"\n      - {target: 53, host_ip: "FD00:0::1", protocol: udp}\n      - {target: 81, host_ip: "[::1]", published: "8081"}\n',
+  );
+  assert.deepEqual(plan.containers[0]?.options.publish, [
+    { hostIp: '::', containerPort: 80, hostPort: 8080, protocol: 'tcp' },
+    { hostIp: 'fd00::1', containerPort: 53, protocol: 'udp' },
+    { hostIp: '::1', containerPort: 81, hostPort: 8081, protocol: 'tcp' },
+  ]);
+});
+
 test('driver options and ipam reach NetworkOptions', () => {
   const plan = read(
     [
@@ -180,7 +191,13 @@ test('refusals name file:line and the key', () => {
       'services.a.ports[1]',
       /host port range/,
     ],
-    ['services:\n  a:\n    ports: ["[::1]:80:80"]\n', 3, 'services.a.ports[0]', /IPv6/],
+    ['services:\n  a:\n    ports: ["::1:80:80"]\n', 3, 'services.a.ports[0]', /in brackets: \[::\]:8080:80/],
+    [
+      'services:\n  a:\n    ports: ["[fe80::1%eth0]:80:80"]\n',
+      3,
+      'services.a.ports[0]',
+      /not a host address/,
+    ],
     ['services:\n  a:\n    depends_on: [b]\n', 3, 'services.a.depends_on', /does not declare/],
     ['services:\n  a: {depends_on: [b]}\n  b: {depends_on: [a]}\n', 2, 'services.a.depends_on', /cycle/],
     ['services:\n  a:\n    networks: [nope]\n', 3, 'services.a.networks.nope', /does not declare/],

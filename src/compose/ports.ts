@@ -2,10 +2,11 @@
  * `ports` (short and long syntax) and `expose` of a compose service, in the terms of
  * src/contract.ts. Short syntax is docker's `-p`: `[HOST_IP:][HOST_PORT[-END]:]PORT[-END][/PROTO]`;
  * a range on both sides must be as long on each; a host range for one container port
- * (Docker picks a free one) is not modelled. IPv6 host addresses are not modelled yet.
+ * (Docker picks a free one) is not modelled. An IPv6 host address goes in brackets.
  */
 import ipaddr from 'ipaddr.js';
 import type { PortMapping } from '../contract.ts';
+import { canonicalAddress, isAddress } from '../netfilter/address/index.ts';
 import type { KeyPath } from './errors.ts';
 import { noInterpolation } from './values.ts';
 import type { ComposeSource } from './yaml-source.ts';
@@ -45,11 +46,16 @@ function protocolOf(src: ComposeSource, path: KeyPath, text: string | undefined)
   throw src.error(path, `protocol "${text}" is not modelled (tcp or udp)`);
 }
 
+/**
+ * A host address as Docker takes it: a dotted quad, or IPv6 (in brackets in short syntax,
+ * either way in `host_ip`), written as every listing prints it. Compose networks here have
+ * no IPv6, so an IPv6 host address is docker-proxy alone, to the container's IPv4 address.
+ */
 function hostIpOf(src: ComposeSource, path: KeyPath, text: string): string {
   const bare = text.replace(/^\[(.*)\]$/, '$1');
-  if (ipaddr.IPv6.isValid(bare)) throw src.error(path, `host address ${text}: IPv6 is not modelled yet`);
+  if (isAddress(bare, 'ipv6') && !bare.includes('%')) return canonicalAddress(bare, 'ipv6');
   if (!ipaddr.IPv4.isValidFourPartDecimal(bare))
-    throw src.error(path, `"${text}" is not an IPv4 host address (like 127.0.0.1)`);
+    throw src.error(path, `"${text}" is not a host address (like 127.0.0.1, or [::1] for IPv6)`);
   return bare;
 }
 
@@ -90,7 +96,7 @@ export function shortPort(src: ComposeSource, path: KeyPath, raw: unknown): Port
   if (parts.length > 3 || (hostIp !== undefined && parts.length > 2)) {
     throw src.error(
       path,
-      `"${spec}" is not a port mapping ([HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]); IPv6 host addresses are not modelled yet`,
+      `"${spec}" is not a port mapping ([HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]; an IPv6 host address in brackets: [::]:8080:80)`,
     );
   }
   if (parts.length === 3) hostIp = hostIpOf(src, path, parts[0] as string);
