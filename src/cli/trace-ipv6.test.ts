@@ -80,6 +80,44 @@ describe('nettwin trace with IPv6', () => {
     assert.equal(JSON.parse(tcp.stdout).receiver, 'container fd30::2');
   });
 
+  it('--listen [::]:PORT=IPv4:PORT: the relayed IPv4 connection counts in the IPv4 dump, listed apart', () => {
+    // The proxy's own connection: out through OUTPUT to the container, its answers in through INPUT.
+    const v4 = v4Dump.replace(
+      '-A FORWARD -i br0 -j ACCEPT',
+      '-A INPUT -s 172.30.0.2/32 -p tcp -j ACCEPT\n-A FORWARD -i br0 -j ACCEPT\n-A OUTPUT -d 172.30.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+    );
+    const readRelay = (path: string) => (path === 'v4.save' ? v4 : read(path));
+    const relay = options({ from: 'fd70::9', to: '[fd70::6]:8081', listen: ['[::]:8081=172.30.0.2:80'] });
+    const json = JSON.parse(runTrace({ ...relay, json: true }, readRelay).stdout);
+    assert.equal(json.verdict, 'delivered');
+    assert.equal(json.receiver, 'docker-proxy -> container 172.30.0.2');
+    assert.equal(json.seenSource, '172.30.0.1');
+    assert.equal(json.family, 'ipv6');
+    assert.equal(json.relayCounters.family, 'ipv4');
+    const moved = (chain: string) =>
+      json.relayCounters.counters.find(
+        (c: { chain: string; rule: number }) => c.chain === chain && c.rule === 1,
+      );
+    assert.ok(
+      moved('OUTPUT')?.packets > 0 && moved('INPUT')?.packets > 0,
+      JSON.stringify(json.relayCounters),
+    );
+    // The client's IPv6 packets are not in them, nor the relay's in the flow's own rows.
+    assert.ok(!json.counters.some((c: { text: string }) => c.text.includes('172.30.0.2')));
+    const saved = runTrace({ ...relay, save: true }, readRelay).stdout;
+    assert.match(
+      saved,
+      new RegExp(
+        `^\\[${moved('OUTPUT').packets}:${moved('OUTPUT').bytes}\\] -A OUTPUT -d 172\\.30\\.0\\.2/32`,
+        'm',
+      ),
+    );
+    assert.match(
+      runTrace(relay, readRelay).stdout,
+      /counters that moved in iptables' tables \(docker-proxy's IPv4 connection\)/,
+    );
+  });
+
   it('bad input is exit 2 with the option named', () => {
     const cases: Array<[Partial<TraceOptions>, RegExp]> = [
       [{ to: '192.168.70.9' }, /different families/],

@@ -28,6 +28,8 @@ export function formatJson(result: FlowResult): string {
         packets,
         bytes,
       })),
+      // docker-proxy's connection to the other family (a [::] listener, an IPv4-only container).
+      ...(result.relayCounters ? { relayCounters: result.relayCounters } : {}),
       ...(result.nftCounters ? { nftCounters: result.nftCounters } : {}),
       path: result.path,
     },

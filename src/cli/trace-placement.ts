@@ -212,13 +212,15 @@ export function placeFlow(
   // Whatever a relay or a DNAT rule sends into a bridge/interface subnet is a container
   // serving that port (docker-proxy's backend; the target of a published port).
   const served = new Map<string, Set<number>>();
-  const serve = (address: string, port: number | undefined) => {
-    if (addressFamily(address) !== family || isLocal(address) || !subnetOf(interfaces, address)) return;
+  const serve = (address: string, port: number | undefined, anyFamily = false) => {
+    if (!anyFamily && addressFamily(address) !== family) return;
+    if (isLocal(address) || !subnetOf(interfaces, address)) return;
     const ports = served.get(address) ?? new Set<number>();
     if (port !== undefined) ports.add(port);
     served.set(address, ports);
   };
-  for (const l of listeners) if (l.forwardTo) serve(l.forwardTo.address, l.forwardTo.port);
+  // docker-proxy on [::] relays to an IPv4-only container too: its backend serves either way.
+  for (const l of listeners) if (l.forwardTo) serve(l.forwardTo.address, l.forwardTo.port, true);
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
       for (const rule of chain.rules) {

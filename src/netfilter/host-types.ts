@@ -188,6 +188,11 @@ export interface FlowResult {
   receiver?: string;
   /** Per-rule and per-policy deltas for every rule or policy that counted (zeros omitted). */
   counters: CounterDelta[];
+  /**
+   * docker-proxy relayed to the other family (a [::] listener, an IPv4-only container): what
+   * that connection counted, rows of the other family's iptables-nft entry.
+   */
+  relayCounters?: { family: 'ipv4' | 'ipv6'; counters: CounterDelta[] };
   /** What the flow counted on native nft rules (HostState.firewall's nftables entry); absent without one. */
   nftCounters?: NftCounterDelta[];
   path: PathStep[];

@@ -40,5 +40,16 @@ export function formatPath(result: FlowResult): string {
       lines.push(`  [${c.packets}:${c.bytes}] ${c.table} ${c.text}`);
     }
   }
+  const relay = result.relayCounters;
+  if (relay && relay.counters.length > 0) {
+    const tables = relay.family === 'ipv6' ? "ip6tables'" : "iptables'";
+    lines.push(
+      '',
+      `counters that moved in ${tables} tables (docker-proxy's ${relay.family === 'ipv6' ? 'IPv6' : 'IPv4'} connection):`,
+    );
+    for (const c of relay.counters) {
+      lines.push(`  [${c.packets}:${c.bytes}] ${relay.family === 'ipv6' ? 'ip6 ' : ''}${c.table} ${c.text}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

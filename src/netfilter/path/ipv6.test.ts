@@ -183,6 +183,14 @@ describe('IPv6 packets', () => {
     const nat = host.firewall[0].ruleset.tables.find((t) => t.name === 'nat');
     const policy = (chain: string) => nat?.chains.find((c) => c.name === chain)?.counters;
     assert.deepEqual([policy('OUTPUT')?.packets, policy('POSTROUTING')?.packets].map(Number), [1, 1]);
+    // The result lists them apart from the flow's own (ip6tables') deltas.
+    assert.equal(r.relayCounters?.family, 'ipv4');
+    assert.deepEqual(
+      r.relayCounters?.counters
+        .filter((c) => c.table === 'nat')
+        .map((c) => `${c.chain} ${c.rule} [${c.packets}:${c.bytes}]`),
+      ['OUTPUT 0 [1:60]', 'POSTROUTING 0 [1:60]'],
+    );
     // ip6tables saw only IPv6 packets: its nat PREROUTING DNAT (port 8080) did not fire.
     assert.ok(!rows(r).some((x) => x.startsWith('nat PREROUTING 1')), rows(r).join('\n'));
   });

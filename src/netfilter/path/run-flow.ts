@@ -101,10 +101,11 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   };
   // docker-proxy may relay to the other family (a [::] listener, an IPv4-only container):
   // that connection walks the other family's tables, counting on their rules as the kernel does.
-  let other: FlowRunner | undefined;
+  const otherFamily: Family = family === 'ipv6' ? 'ipv4' : 'ipv6';
+  let other: ReturnType<typeof runnerFor> | undefined;
   const { runner, counters } = runnerFor(family, () => {
-    other ??= runnerFor(family === 'ipv6' ? 'ipv4' : 'ipv6').runner;
-    return other;
+    other ??= runnerFor(otherFamily);
+    return other.runner;
   });
   const outcome = runner.run(flow);
   if (tracer.enabled) {
@@ -123,6 +124,7 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
     ...outcome,
     ...(family === 'ipv6' ? { family } : {}),
     counters: counters.list(),
+    ...(other ? { relayCounters: { family: otherFamily, counters: other.counters.list() } } : {}),
     ...(native ? { nftCounters: native.list() } : {}),
     path: tracer.steps,
     ...(variations.length > 0 ? { variations } : {}),
