@@ -49,8 +49,6 @@ export interface Outcome {
 
 export class FlowRunner extends PacketCarrier {
   readonly variations: CounterVariation[] = [];
-  /** The family of the flow being run (set by run()). */
-  private ipv6 = false;
 
   constructor(
     host: HostState,
@@ -59,6 +57,8 @@ export class FlowRunner extends PacketCarrier {
     conntrack: ConntrackTable,
     tracer: PathTracer,
     private readonly counters: CounterRecorder,
+    /** Whose tables this runner's path walks: ip6tables' (true) or iptables'. */
+    private readonly ipv6: boolean,
     /**
      * A runner over the other family's tables (same host, conntrack and tracer), for
      * docker-proxy relaying to an address of the other family: a [::] listener proxied to
@@ -77,7 +77,6 @@ export class FlowRunner extends PacketCarrier {
       if (tryParseIp(value) === undefined)
         throw new HostStateError(`flow ${name} "${value}" is not an IP address`);
     }
-    this.ipv6 = typeof tryParseIp(flow.from) === 'bigint';
     if (typeof tryParseIp(flow.from) !== typeof tryParseIp(flow.to))
       throw new HostStateError(
         `flow from ${flow.from} to ${flow.to}: the addresses are of different families (IPv4 and IPv6)`,

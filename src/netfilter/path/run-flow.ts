@@ -95,6 +95,7 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
       conntrack,
       tracer,
       counters,
+      f === 'ipv6',
       other,
     );
     return { runner, counters };
