@@ -5,10 +5,11 @@ Feature: An IPv6 host address published for a container without IPv6: docker-pro
   Docker (20.10 and later) lets docker-proxy carry it: the proxy listens on [::]:8080 and
   opens its own IPv4 connection to the container. NAT cannot translate between the two
   families, so no rule is written for the mapping: the ruleset is that of a container
-  publishing nothing (Docker 29's nftables backend would add only the forward accept its
-  IPv4 binding writes, not drawn here). With the userland proxy off there is nothing to
-  carry it: Docker skips the mapping, with an info line in its log, and the container
-  starts without it (moby v26.1.5 allocatePortsInternal, v28.5.2 addPortMappings).
+  publishing nothing (Docker 29's nftables backend adds only the forward accept of the
+  container's port, as its IPv4 binding would: the last scenario). With the userland proxy
+  off there is nothing to carry it: Docker skips the mapping, with an info line in its log,
+  and the container starts without it (moby v26.1.5 allocatePortsInternal, v28.5.2
+  addPortMappings).
 
   A compose file writes the mapping the same way (`ports: ["[::]:8080:80"]`, or `host_ip: "::"`
   in long syntax); compose's networks here have no IPv6, so it is always this case.
@@ -48,5 +49,21 @@ Feature: An IPv6 host address published for a container without IPv6: docker-pro
     And the nat table does not contain "--dport 8080"
     When an external client requests http://[fd70::6]:8080/
     Then the request succeeds with body "web"
+    And the counters match the model
+    And the ruleset matches the model
+
+  @docker-29
+  Scenario: Docker 29's nftables backend adds the forward accept alone; docker-proxy carries the request
+    Given a Docker host with IPv6 running Docker 29.7 and daemon options "--firewall-backend=nftables"
+    And a bridge network "n4" with subnet 172.30.4.0/24 and gateway 172.30.4.1 named bridge "br4"
+    And container "web" on network "n4" publishing [::]:8080:80 serving "hello" over http
+    Then docker-proxy listens on [::]:8080
+    And the nftables ruleset contains:
+      """
+      ip docker-bridges filter-forward-in__br4: ip daddr 172.30.4.2 tcp dport 80 counter accept
+      """
+    When an external client requests http://[fd70::6]:8080/
+    Then the request succeeds with body "hello"
+    And "web" sees the request come from 172.30.4.1
     And the counters match the model
     And the ruleset matches the model
