@@ -52,6 +52,28 @@ Feature: An IPv6 host address published for a container without IPv6: docker-pro
     And the counters match the model
     And the ruleset matches the model
 
+  Scenario Outline: On Docker <docker> the same port published on [::] twice is refused: <refusal>
+    `-p 8080:80` binds [::]:8080 already (proxied to the IPv4 address); an explicit `-p
+    [::]:8080:80` beside it asks for the same socket again. Before 28 the port allocator
+    refuses it; 28 binds a container's mappings that differ only in host address together,
+    and the second socket fails to listen. Either way the container does not start.
+    Given a Docker host with IPv6
+    And a bridge network "n4" with subnet 172.30.4.0/24 and gateway 172.30.4.1
+    When I try to run container "web" on network "n4" publishing 8080:80 and [::]:8080:80
+    Then docker refuses with "<refusal>"
+    And no docker-proxy listens on port 8080
+    And the ruleset matches the model
+
+    @docker-before-28
+    Examples: before 28
+      | docker    | refusal                   |
+      | before 28 | port is already allocated |
+
+    @docker-28 @docker-29
+    Examples: 28 and later
+      | docker      | refusal                                                |
+      | 28 or later | failed to listen on TCP socket: address already in use |
+
   @docker-29
   Scenario: Docker 29's nftables backend adds the forward accept alone; docker-proxy carries the request
     Given a Docker host with IPv6 running Docker 29.7 and daemon options "--firewall-backend=nftables"

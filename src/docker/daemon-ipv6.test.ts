@@ -240,6 +240,27 @@ test('an IPv6 host address for a container without IPv6 is docker-proxy alone, t
   assert.throws(() => runDockerScript(PROXY_6_TO_4, { version: '17.06' }), /no IPv6 address on n4/);
 });
 
+test('-p 8080:80 -p [::]:8080:80 asks for [::]:8080 twice: refused as allocated before 28, as a failed listen from 28', () => {
+  const script =
+    'docker network create n4\ndocker run -d --name web --network n4 -p 8080:80 -p [::]:8080:80 nginx\n';
+  for (const version of ['20.10', '26.1'])
+    assert.throws(
+      () => runDockerScript(script, { version }),
+      /Bind for :::8080 failed: port is already allocated/,
+      version,
+    );
+  for (const version of ['28.5', '29.7'])
+    assert.throws(
+      () => runDockerScript(script, { version }),
+      /failed to set up container networking: driver failed programming external connectivity on endpoint web \([0-9a-f]{64}\): failed to listen on TCP socket: address already in use/,
+      version,
+    );
+  // Another host port on [::] is no duplicate.
+  assert.doesNotThrow(() =>
+    runDockerScript(script.replace('[::]:8080:80', '[::]:8081:80'), { version: '28.5' }),
+  );
+});
+
 test('29.7 nftables: the [::] binding to an IPv4 container adds only the forward accept, no DNAT', () => {
   const m = runDockerScript(`dockerd --firewall-backend=nftables\n${PROXY_6_TO_4}`, { version: '29.7' });
   const web = m.inspectContainer('web').address ?? '';

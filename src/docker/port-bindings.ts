@@ -14,7 +14,9 @@ import {
   type NetworkState,
   ruleConfig,
 } from './daemon-state.ts';
+import { stableHex64 } from './ids.ts';
 import { orderPortMappings } from './port-sort.ts';
+import { startFailure } from './refusals.ts';
 
 /**
  * A binding that joins the container's at once (so a later failure releases its port),
@@ -74,6 +76,28 @@ function bindPort6(
 const isV6 = (address: string | undefined): boolean => address?.includes(':') ?? false;
 
 /**
+ * `-p 8080:80 -p [::]:8080:80`: the first mapping's [::] binding already holds the port.
+ * 28.x binds a container's mappings that differ only in host address together, and the
+ * second socket on [::]:8080 fails to listen (measured on 28.5.2); before 28 the port
+ * allocator refuses it as allocated, as it does another container's port.
+ */
+function refuseOwnDuplicate(s: DaemonState, c: ContainerState, hostIp: string, m: PortMapping): void {
+  if (s.profile.refusals !== 'v28' || m.hostPort === undefined) return;
+  const held = c.bindings.some(
+    (b) =>
+      b.protocol === m.protocol &&
+      ((b.hostIp === hostIp && b.hostPort === m.hostPort) || (hostIp === '::' && b.v6Port === m.hostPort)),
+  );
+  if (held) {
+    throw startFailure(
+      s.profile,
+      // The endpoint's id is libnetwork's (random on a real host; compared as <id>).
+      `driver failed programming external connectivity on endpoint ${c.name} (${stableHex64(`${c.id} endpoint`)}): failed to listen on TCP socket: address already in use`,
+    );
+  }
+}
+
+/**
  * An explicit IPv6 host address for a container with no IPv6 address (20.10+; moby
  * v26.1.5 allocatePortsInternal, v28.5.2 addPortMappings): with the userland proxy,
  * docker-proxy listens there and connects to the container's IPv4 address, and no rule is
@@ -95,6 +119,7 @@ function bindPort6To4(
     );
   }
   if (!s.daemon.userlandProxy) return [];
+  refuseOwnDuplicate(s, c, hostIp, m);
   const hostPort = s.ports.request(hostIp, m.protocol, m.hostPort);
   return [addBinding(s, c, n, m, { hostIp, hostPort, containerIp, routed: false })];
 }
@@ -109,6 +134,7 @@ function bindPort(
   containerIp6?: string,
 ): Binding[] {
   if (isV6(m.hostIp)) {
+    if (containerIp6) refuseOwnDuplicate(s, c, m.hostIp as string, m);
     return containerIp6
       ? [bindPort6(s, c, n, containerIp6, m, undefined)]
       : bindPort6To4(s, c, n, containerIp, m);
