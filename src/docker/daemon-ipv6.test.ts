@@ -255,9 +255,14 @@ test('-p 8080:80 -p [::]:8080:80 asks for [::]:8080 twice: refused as allocated 
       /failed to set up container networking: driver failed programming external connectivity on endpoint web \([0-9a-f]{64}\): failed to listen on TCP socket: address already in use/,
       version,
     );
-  // Another host port on [::] is no duplicate.
+  // Another host port on [::] is no duplicate; another container port is a later group,
+  // which the allocator refuses as allocated.
   assert.doesNotThrow(() =>
     runDockerScript(script.replace('[::]:8080:80', '[::]:8081:80'), { version: '28.5' }),
+  );
+  assert.throws(
+    () => runDockerScript(script.replace('[::]:8080:80', '[::]:8080:81'), { version: '28.5' }),
+    /Bind for :::8080 failed: port is already allocated/,
   );
 });
 

@@ -83,9 +83,13 @@ const isV6 = (address: string | undefined): boolean => address?.includes(':') ??
  */
 function refuseOwnDuplicate(s: DaemonState, c: ContainerState, hostIp: string, m: PortMapping): void {
   if (s.profile.refusals !== 'v28' || m.hostPort === undefined) return;
+  // Only within one group (same container port, protocol and host port): another container
+  // port on the same host port is a later group, which the allocator refuses as allocated
+  // (both measured on 28.5.2).
   const held = c.bindings.some(
     (b) =>
       b.protocol === m.protocol &&
+      b.containerPort === m.containerPort &&
       ((b.hostIp === hostIp && b.hostPort === m.hostPort) || (hostIp === '::' && b.v6Port === m.hostPort)),
   );
   if (held) {
