@@ -123,7 +123,6 @@ function bindPort6To4(
     );
   }
   if (!s.daemon.userlandProxy) return [];
-  refuseOwnDuplicate(s, c, hostIp, m);
   const hostPort = s.ports.request(hostIp, m.protocol, m.hostPort);
   return [addBinding(s, c, n, m, { hostIp, hostPort, containerIp, routed: false })];
 }
@@ -138,7 +137,7 @@ function bindPort(
   containerIp6?: string,
 ): Binding[] {
   if (isV6(m.hostIp)) {
-    if (containerIp6) refuseOwnDuplicate(s, c, m.hostIp as string, m);
+    refuseOwnDuplicate(s, c, m.hostIp as string, m);
     return containerIp6
       ? [bindPort6(s, c, n, containerIp6, m, undefined)]
       : bindPort6To4(s, c, n, containerIp, m);

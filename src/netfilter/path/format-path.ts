@@ -42,14 +42,13 @@ export function formatPath(result: FlowResult): string {
   }
   const relay = result.relayCounters;
   if (relay && relay.counters.length > 0) {
-    const tables = relay.family === 'ipv6' ? "ip6tables'" : "iptables'";
+    const v6 = relay.family === 'ipv6';
     lines.push(
       '',
-      `counters that moved in ${tables} tables (docker-proxy's ${relay.family === 'ipv6' ? 'IPv6' : 'IPv4'} connection):`,
+      `counters that moved in ${v6 ? "ip6tables'" : "iptables'"} tables (docker-proxy's ${v6 ? 'IPv6' : 'IPv4'} connection):`,
     );
-    for (const c of relay.counters) {
-      lines.push(`  [${c.packets}:${c.bytes}] ${relay.family === 'ipv6' ? 'ip6 ' : ''}${c.table} ${c.text}`);
-    }
+    for (const c of relay.counters)
+      lines.push(`  [${c.packets}:${c.bytes}] ${v6 ? 'ip6 ' : ''}${c.table} ${c.text}`);
   }
   return `${lines.join('\n')}\n`;
 }
