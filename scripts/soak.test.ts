@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { formatSoakTable, positiveCount, soakTable } from './soak.ts';
+import type { ScenarioOutcome } from '../src/cli/run-summary.ts';
+import { formatSoakTable, positiveCount, soakTable, unusableRun } from './soak.ts';
 
 const scenario = (name: string, outcome: string, message?: string) => ({
   name,
@@ -41,4 +42,44 @@ test('positiveCount takes whole numbers from 1 as written, nothing else', () => 
   for (const bad of ['0', '-1', '1.5', '', ' 3', '3 ', '1e3', '03', 'NaN', '10000000']) {
     assert.equal(positiveCount(bad), undefined, bad);
   }
+});
+
+test('unusableRun: a run that never reached its scenarios cannot pass as "0 flaky"', () => {
+  const summary = (scenarios: Array<{ outcome: ScenarioOutcome }>, runErrors: string[] = []) => ({
+    scenarios: scenarios.map((s, i) => ({ name: `s${i}`, uri: 'features/a.feature', line: i + 1, ...s })),
+    undefinedSteps: [],
+    patterns: [],
+    runErrors,
+  });
+  const noEngine = 'nettwin: a BeforeAll hook errored\n  because: No Docker engine answers';
+  // What a run without an engine looked like: exit 2, nothing counted.
+  assert.match(
+    unusableRun({ exitCode: 2, output: noEngine, summary: summary([]) }) ?? '',
+    /no scenario ran \(exit 2\)[\s\S]*No Docker engine/,
+  );
+  assert.match(
+    unusableRun({
+      exitCode: 1,
+      output: '',
+      summary: summary([{ outcome: 'passed' }], ['AfterAll hook errored']),
+    }) ?? '',
+    /AfterAll/,
+  );
+  assert.match(
+    unusableRun({ exitCode: 2, output: 'x', summary: summary([{ outcome: 'passed' }]) }) ?? '',
+    /exited 2 with no failed/,
+  );
+  // Failures are what a soak counts, not a reason to stop; skipped-only runs are runs.
+  assert.equal(
+    unusableRun({
+      exitCode: 1,
+      output: '',
+      summary: summary([{ outcome: 'failed' }, { outcome: 'passed' }]),
+    }),
+    undefined,
+  );
+  assert.equal(
+    unusableRun({ exitCode: 0, output: '', summary: summary([{ outcome: 'skipped' }]) }),
+    undefined,
+  );
 });

@@ -3,12 +3,14 @@
  * runs the features N times, each in a new random order, and prints per scenario how
  * often it failed, so a flake shows up as a row with a count between 0 and N. The last
  * line says how many scenarios flaked. Every run's reports stay in reports/soak/<n>/.
+ * Exit 0 when every scenario passed every time, 1 when any failed (flaky or not), 2 when
+ * a run did not get to its scenarios (no engine, a hook error): it stops there.
  */
 import path from 'node:path';
 import { Command } from 'commander';
 import { countOutcomes } from '../src/cli/run-summary.ts';
 import { RUN_ID } from '../src/dind/labels.ts';
-import { runEngines } from './engine-runs.ts';
+import { type EngineRun, runEngines } from './engine-runs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -58,6 +60,24 @@ export function formatSoakTable(rows: SoakRow[]): string {
   return lines.join('\n');
 }
 
+/**
+ * Why a run tells nothing about flakes, or undefined when it ran its scenarios: a run
+ * that stopped before them (no engine, a hook that threw, a usage error) counts 0 passed
+ * and 0 failed, and ten of those would read as "0 flaky".
+ */
+export function unusableRun(run: Pick<EngineRun, 'exitCode' | 'output' | 'summary'>): string | undefined {
+  const { scenarios, runErrors } = run.summary;
+  const tail = () => run.output.trim().split('\n').slice(-4).join('\n  ');
+  if (runErrors.length > 0) return runErrors.join('\n  ');
+  if (scenarios.length === 0)
+    return `no scenario ran (exit ${run.exitCode}); the run's last lines:\n  ${tail()}`;
+  const counts = countOutcomes(scenarios);
+  if (run.exitCode !== 0 && counts.failed === 0) {
+    return `the run exited ${run.exitCode} with no failed scenario; its last lines:\n  ${tail()}`;
+  }
+  return undefined;
+}
+
 /** A whole number from 1 to 999999 as written, or undefined. */
 export function positiveCount(text: string): number | undefined {
   return /^[1-9]\d{0,5}$/.test(text) ? Number(text) : undefined;
@@ -97,13 +117,23 @@ async function main(): Promise<void> {
       features: program.args,
     });
     if (!run) throw new Error('no run');
+    const problem = unusableRun(run);
+    if (problem !== undefined) {
+      process.stderr.write(
+        `soak: run ${n}/${total} did not run the features, so it cannot count flakes:\n  ${problem}\n`,
+      );
+      process.exit(2);
+    }
     const counts = countOutcomes(run.summary.scenarios);
     process.stdout.write(
       `run ${n}/${total} (order random:${seed}, ${run.seconds.toFixed(0)} s): ${counts.passed} passed, ${counts.failed} failed\n`,
     );
     results.push(run.summary.scenarios);
   }
-  process.stdout.write(`\n${formatSoakTable(soakTable(results))}\n`);
+  const rows = soakTable(results);
+  process.stdout.write(`\n${formatSoakTable(rows)}\n`);
+  // A flake or a steady failure is what a soak exists to find: it fails the command.
+  if (rows.some((r) => r.failed > 0)) process.exitCode = 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();
