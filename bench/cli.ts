@@ -7,7 +7,8 @@
  * Then a whole model run as a new user makes one: `nettwin run` of `nettwin init`'s
  * project (its feature and its TypeScript step) on the model, beside the floor: cucumber-js
  * alone running the same feature (the same scenarios and steps) with steps that do
- * nothing and no formatter. Target: within 1.5× that floor. cucumber-js running one
+ * nothing and no formatter. Target: within 1.5× that floor, the reports adding at most
+ * 10 % (the same run with --no-reports beside it). cucumber-js running one
  * trivial feature (one scenario, one step) is shown too, as earlier rounds measured it.
  * The runs alternate (floor, run, floor, run…), so load from other work hits both alike.
  */
@@ -24,6 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildPackage } from '../scripts/build.ts';
 import type { BenchRow } from './main.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -113,13 +115,8 @@ const cpuNote = (t: Timing) =>
 export async function benchCli(): Promise<BenchRow[]> {
   const stage = mkdtempSync(path.join(tmpdir(), 'nettwin-bench-cli-'));
   try {
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const build = spawnSync(
-      process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(stage, 'dist'), '--noCheck'],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+    // The package as `npm pack` builds it (scripts/build.ts): bundled, cucumber included.
+    await buildPackage(path.join(stage, 'dist'), { check: false });
     copyFileSync(path.join(ROOT, 'package.json'), path.join(stage, 'package.json'));
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
     const main = path.join(stage, 'dist', 'src', 'cli', 'main.js');
@@ -129,14 +126,15 @@ export async function benchCli(): Promise<BenchRow[]> {
     const project = initProjectIn(stage, main);
     const floorDir = floorCucumberProject(stage, project);
     const cucumber = path.join(ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
-    const [floor, run, trivial] = timedTogether(
+    const [floor, run, quiet, trivial] = timedTogether(
       [
         { argv: [cucumber, 'features', '--import', 'steps.mjs'], cwd: floorDir },
         { argv: [main, 'run', '--backend', 'model'], cwd: project },
+        { argv: [main, 'run', '--backend', 'model', '--no-reports'], cwd: project },
         { argv: [cucumber, 'trivial.feature', '--import', 'steps.mjs'], cwd: floorDir },
       ],
       RUN_RUNS,
-    ) as [Timing, Timing, Timing];
+    ) as [Timing, Timing, Timing, Timing];
     const cpuRatio = (t: Timing, of: Timing) =>
       Number.isNaN(t.cpu) ? '' : ` (${(t.cpu / of.cpu).toFixed(2)}× its cpu)`;
     return [
@@ -163,6 +161,15 @@ export async function benchCli(): Promise<BenchRow[]> {
           `${(run.wall / floor.wall).toFixed(2)}× the cucumber-js floor (target ≤ 1.5×)${cpuNote(run)}` +
           `${cpuRatio(run, floor)}; ${(run.wall / trivial.wall).toFixed(2)}× one trivial feature` +
           `${cpuRatio(run, trivial)}, median of ${RUN_RUNS}`,
+      },
+      {
+        name: "nettwin run --no-reports, init's project, model",
+        value: quiet.wall,
+        unit: 'ms',
+        note:
+          `${(quiet.wall / floor.wall).toFixed(2)}× the floor${cpuNote(quiet)}${cpuRatio(quiet, floor)}; ` +
+          `writing the reports adds ${(100 * (run.wall / quiet.wall - 1)).toFixed(0)} % (target ≤ 10 %)` +
+          `${Number.isNaN(run.cpu) ? '' : `, ${(100 * (run.cpu / quiet.cpu - 1)).toFixed(0)} % of cpu`}, median of ${RUN_RUNS}`,
       },
     ];
   } finally {

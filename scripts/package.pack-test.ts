@@ -12,11 +12,21 @@
  * written fresh every time.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
+import { buildPackage } from './build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -46,6 +56,21 @@ function returnCachedModules(project: string): void {
   }
 }
 
+/** Every step definition's `uri:line` in a run's message stream. */
+function definitionLocations(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"stepDefinition"'))
+    .map((line) => {
+      const { uri, location } = (
+        JSON.parse(line) as {
+          stepDefinition: { sourceReference: { uri: string; location: { line: number } } };
+        }
+      ).stepDefinition.sourceReference;
+      return `${uri}:${location.line}`;
+    });
+}
+
 test('packed, installed with --omit=dev: npx nettwin init, then run features --backend model passes', {
   timeout: 600_000,
 }, async () => {
@@ -55,11 +80,7 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
   const project = path.join(tmp, 'project');
   try {
     const stage = path.join(tmp, 'stage');
-    await execa(
-      process.execPath,
-      [TSC, '-p', 'tsconfig.build.json', '--outDir', path.join(stage, 'dist'), '--noCheck'],
-      { cwd: ROOT },
-    );
+    await buildPackage(path.join(stage, 'dist'), { check: false });
     for (const entry of ['package.json', 'README.md', 'bin', 'docker', 'features', 'fixtures']) {
       cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
     }
@@ -75,6 +96,9 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       'dist/src/cli/main.js',
       'dist/steps/world.js',
       'dist/steps/world.d.ts',
+      'dist/vendor/cucumber.js',
+      'dist/vendor/run_worker.js',
+      'dist/vendor/LICENSES.md',
       'docker/common/lib.sh',
       'docker/workload/build.sh',
     ]) {
@@ -134,6 +158,18 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       existsSync(path.join(project, 'reports', 'cucumber.html')),
       "the report is in the user's reports/",
     );
+    // Bundled, each step definition still says where it is written: the vocabulary's in
+    // the package's dist/steps/, the user's at its TypeScript line.
+    const locations = definitionLocations(path.join(project, 'reports', 'messages.ndjson'));
+    assert.deepEqual(
+      locations.filter((l) => !l.startsWith('node_modules/nettwin/dist/steps/')),
+      ['steps/network-contract.ts:5'],
+    );
+    assert.ok(locations.length > 40, locations.join(', '));
+    assert.ok(
+      existsSync(path.join(project, 'node_modules', '.cache', 'nettwin', 'typescript')),
+      'the compiled step is kept for the next run',
+    );
 
     // The vocabulary, then the project's own step.
     const steps = await nettwin(['steps']);
@@ -145,6 +181,38 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
     );
     const json = await nettwin(['steps', '--json']);
     assert.ok((JSON.parse(json.stdout) as { steps: unknown[] }).steps.length > 40);
+
+    // A step file importing from '@cucumber/cucumber' itself meets the cucumber that runs;
+    // so do parallel workers (the bundle's own run_worker).
+    writeFileSync(
+      path.join(project, 'features', 'direct.feature'),
+      'Feature: direct\n  Scenario: cucumber imported directly\n    Given a Docker host\n    Then the step from cucumber itself runs\n',
+    );
+    writeFileSync(
+      path.join(project, 'steps', 'direct.js'),
+      "const { Then } = require('@cucumber/cucumber');\nThen('the step from cucumber itself runs', function () {});\n",
+    );
+    const parallel = await nettwin([
+      'run',
+      'features',
+      '--backend',
+      'model',
+      '--parallel',
+      '2',
+      '--reports',
+      'reports/parallel',
+    ]);
+    assert.equal(parallel.exitCode, 0, parallel.all);
+    assert.match(parallel.stdout, /3 scenarios passed, 0 failed/);
+    const serial = await nettwin([
+      'run',
+      'features/direct.feature',
+      '--backend',
+      'model',
+      '--reports',
+      'reports/direct',
+    ]);
+    assert.equal(serial.exitCode, 0, serial.all);
 
     // The shipped examples, copied into the project, run there with the files they read.
     const examples = await nettwin(['init', '--examples']);

@@ -9,8 +9,9 @@ import { TwinMismatchError } from './twin-mismatch.ts';
 export async function defaultReal(): Promise<Backend> {
   // Loaded lazily: the dind backend pulls in testcontainers. Its subclass is the dind
   // backend for real engines, and runs Docker 29's predicted rules on a 28.5 host's kernel.
-  const path = './dind-predicted-rules.ts';
-  const module = (await import(path)) as { createPredictedRulesDind?: () => Backend | Promise<Backend> };
+  const module = (await import('./dind-predicted-rules.ts')) as {
+    createPredictedRulesDind?: () => Backend | Promise<Backend>;
+  };
   if (typeof module.createPredictedRulesDind !== 'function') {
     throw new Error(
       'src/backends/dind-predicted-rules.ts does not export createPredictedRulesDind(); the twin needs it for the real side',

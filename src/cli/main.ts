@@ -32,6 +32,20 @@ export function invokedCommand(argv: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/**
+ * The modules of the commands registered lazily, each import written out so that the
+ * compiled package's bundler keeps it (a computed path would name a file it moved).
+ */
+const COMMAND_MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
+  trace: () => import('./trace.ts'),
+  ruleset: () => import('./ruleset.ts'),
+  matrix: () => import('./matrix.ts'),
+  diff: () => import('./diff.ts'),
+  snapshot: () => import('./snapshot.ts'),
+  'merge-reports': () => import('./merge-reports.ts'),
+  steps: () => import('./steps.ts'),
+};
+
 /** Import `./NAME.ts` and call its register function (only for the command being run). */
 async function registerLazy(
   program: Command,
@@ -45,8 +59,9 @@ async function registerLazy(
     program.command(name).description(summary).allowUnknownOption().allowExcessArguments();
     return;
   }
-  const specifier = `./${name}.ts`;
-  const module = (await import(specifier)) as Record<string, unknown>;
+  const loadModule = COMMAND_MODULES[name];
+  if (!loadModule) throw new Error(`no module for the command ${name}`);
+  const module = await loadModule();
   const register = module[exportName];
   if (typeof register !== 'function') throw new Error(`src/cli/${name}.ts does not export ${exportName}()`);
   (register as Register)(program);

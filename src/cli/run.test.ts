@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { engineImageVersion, plumbingEngineFor, plumbingNotice } from '../backends/plumbing-engine.ts';
 import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
@@ -64,6 +65,37 @@ test('formatRunReport prints suggestions, a shared cause and the counts', () => 
     text,
     /nettwin run \(twin, order random:42\): 1 scenarios passed, 2 failed; report: reports\/cucumber\.html$/,
   );
+});
+
+test('nettwin run --no-reports runs the scenarios and writes no report file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nettwin-noreports-'));
+  try {
+    mkdirSync(path.join(dir, 'features'));
+    writeFileSync(
+      path.join(dir, 'features', 'a.feature'),
+      'Feature: a\n  Scenario: s\n    Given a Docker host\n    And a bridge network "n1"\n',
+    );
+    const main = path.join(import.meta.dirname, 'main.ts');
+    const run = (extra: string[]) =>
+      execa(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'run', '--backend', 'model', ...extra], {
+        cwd: dir,
+        reject: false,
+        env: { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' },
+      });
+    const quiet = await run(['--no-reports']);
+    assert.equal(quiet.exitCode, 0, quiet.stderr);
+    assert.match(quiet.stdout, /1 scenarios passed, 0 failed; no reports written$/);
+    assert.equal(existsSync(path.join(dir, 'reports')), false);
+    const reported = await run([]);
+    assert.match(reported.stdout, /report: reports\/cucumber\.html$/);
+    assert.deepEqual(readdirSync(path.join(dir, 'reports')).sort(), [
+      'cucumber.html',
+      'junit.xml',
+      'messages.ndjson',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('pickleOrder: random gets a seed of its own; a given seed is kept', () => {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Command } from 'commander';
 import { DEFAULT_DOCKER_VERSION, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
-import { COMPILED, MODULE_EXTENSION } from '../package-paths.ts';
+import { COMPILED, moduleUrl } from '../package-paths.ts';
 import { closestSteps } from './closest-steps.ts';
 import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
 import { formatScenarioLine, formatSlowest } from './run-progress.ts';
@@ -22,16 +22,19 @@ import { findSupportCode, registerTypeScript } from './support-code.ts';
 import { planTypeScript } from './typescript-steps.ts';
 
 /** A module whose import registers tsx's ESM hooks (src/cli/tsx-register.ts, compiled). */
-const TSX_REGISTER = fileURLToPath(new URL('./tsx-register.js', import.meta.url));
+const TSX_REGISTER = fileURLToPath(moduleUrl('src/cli/tsx-register'));
+
+/** Imported before any support code: a project's '@cucumber/cucumber' is the running one (share-cucumber.ts). */
+const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
 
 /** The model backend module (loaded by the steps through steps/lib/backend-factory.ts). */
-const MODEL_BACKEND = new URL(`../backends/model${MODULE_EXTENSION}`, import.meta.url);
+const MODEL_BACKEND = moduleUrl('src/backends/model');
 
 /** The snippet syntax for undefined steps: snippets import from 'nettwin' (snippet-syntax.ts). */
-const SNIPPET_SYNTAX = new URL(`./snippet-syntax${MODULE_EXTENSION}`, import.meta.url).href;
+const SNIPPET_SYNTAX = moduleUrl('src/cli/snippet-syntax').href;
 
 /** cucumber's HTML formatter, fed step-match arguments it prints exactly (src/report/html-formatter.ts). */
-const HTML_REPORT = new URL(`../report/html-formatter${MODULE_EXTENSION}`, import.meta.url).href;
+const HTML_REPORT = moduleUrl('src/report/html-formatter').href;
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;
 export type RunBackend = (typeof BACKENDS)[number];
@@ -44,6 +47,8 @@ export interface RunOptions {
   dockerVersion?: string;
   /** Where reports go, relative to cwd (default reports/). */
   reportsDir?: string;
+  /** false: write no report files (`--no-reports`), only the lines on the terminal. */
+  reports?: boolean;
   /** Worker processes, each with hosts of its own (default 1). */
   parallel?: number;
   /** `I/N`: run only the I-th of N deterministic slices of the scenarios (1-based). */
@@ -69,8 +74,8 @@ export interface RunOutcome {
   success: boolean;
   backend: RunBackend;
   summary: RunSummary;
-  /** The HTML report, relative to the working directory. */
-  report: string;
+  /** The HTML report, relative to the working directory; undefined when none was written. */
+  report: string | undefined;
   /** Step definitions as loaded, for a further run in this process (RunOptions.support). */
   support?: ISupportCodeLibrary;
   /** The scenario order used: `defined` or `random:SEED`. */
@@ -232,6 +237,7 @@ async function runLoaded(
         // Parallel workers are fresh processes: compiled nettwin registers tsx's hooks there
         // with a module imported first (from sources, workers inherit tsx's own flags).
         imports: [
+          SHARE_CUCUMBER,
           ...(COMPILED && needsHooks ? [TSX_REGISTER] : []),
           ...code.vocabulary,
           ...(plan ? plan.imports : code.user),
@@ -256,6 +262,7 @@ async function runLoaded(
     ...(dockerVersion ? { dockerVersion } : {}),
   };
   const suffix = options.reportSuffix ?? '';
+  if (options.reports === false) runConfiguration.formats.files = {};
   runConfiguration.formats.files = Object.fromEntries(
     Object.entries(runConfiguration.formats.files).map(([file, format]) => [
       withSuffix(file, suffix),
@@ -282,7 +289,7 @@ async function runLoaded(
     support,
     backend,
     summary: collector.summary(),
-    report: path.relative(cwd, path.resolve(cwd, report)),
+    report: options.reports === false ? undefined : path.relative(cwd, path.resolve(cwd, report)),
   };
 }
 
@@ -308,7 +315,7 @@ export function formatRunReport(outcome: RunOutcome): string {
   const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
   const order = outcome.order === 'defined' ? '' : `, order ${outcome.order}`;
   lines.push(
-    `nettwin run (${outcome.backend}${order}): ${counts.passed} scenarios passed, ${counts.failed} failed${skipped}; report: ${outcome.report}`,
+    `nettwin run (${outcome.backend}${order}): ${counts.passed} scenarios passed, ${counts.failed} failed${skipped}; ${outcome.report === undefined ? 'no reports written' : `report: ${outcome.report}`}`,
   );
   return lines.join('\n');
 }
@@ -317,7 +324,8 @@ interface RunCliOptions {
   backend?: string;
   tags?: string;
   dockerVersion?: string;
-  reports?: string;
+  /** A directory, or false for --no-reports. */
+  reports?: string | false;
   parallel?: string | true;
   summary?: string;
   shard?: string;
@@ -336,6 +344,7 @@ export function runCommand(program: Command): Command {
       `Docker of hosts whose step names no version (${VERIFIED_DOCKER_VERSIONS.join(' | ')}; default ${DEFAULT_DOCKER_VERSION}; env NETTWIN_DOCKER_VERSION)`,
     )
     .option('--reports <dir>', 'where the HTML, JUnit and message reports go (default: reports/)')
+    .option('--no-reports', 'write no report files: only the lines printed here (a quicker look)')
     .option(
       '--parallel [n]',
       'worker processes, each with DinD hosts of its own (a number; alone or "auto": one per core, at most 4)',
@@ -351,6 +360,7 @@ export function runCommand(program: Command): Command {
         ...(opts.tags ? { tags: opts.tags } : {}),
         ...(opts.dockerVersion ? { dockerVersion: opts.dockerVersion } : {}),
         ...(opts.reports ? { reportsDir: opts.reports } : {}),
+        ...(opts.reports === false ? { reports: false } : {}),
         ...(opts.parallel
           ? {
               parallel: parseParallel(

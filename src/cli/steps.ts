@@ -6,9 +6,14 @@
  * without an example still shows (under "not described yet") and the unit test fails.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EXAMPLES, type StepExample, TOPICS, type Topic } from '../../steps/lib/vocabulary.ts';
-import { COMPILED, VOCABULARY_DIR } from '../package-paths.ts';
+import { COMPILED, moduleUrl, VOCABULARY_DIR } from '../package-paths.ts';
+
+/** As `nettwin run` loads it first (run.ts). */
+const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
+
 import { humanizePattern, type StepPattern } from './closest-steps.ts';
 import { findSupportCode, registerTypeScript } from './support-code.ts';
 import { planTypeScript } from './typescript-steps.ts';
@@ -68,7 +73,10 @@ export async function loadStepDefinitions(cwd: string): Promise<LoadedDefinition
   let library: { stepDefinitions?: CucumberStepDefinition[] };
   try {
     const { runConfiguration } = await loadConfiguration(
-      { file: false, provided: { import: [...code.vocabulary, ...(plan ? plan.imports : code.user)] } },
+      {
+        file: false,
+        provided: { import: [SHARE_CUCUMBER, ...code.vocabulary, ...(plan ? plan.imports : code.user)] },
+      },
       environment,
     );
     // The public type hides the definitions; the library cucumber builds holds them (12.x).

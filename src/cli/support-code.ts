@@ -10,7 +10,7 @@ import { type Dirent, readdirSync, realpathSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMPILED, MODULE_EXTENSION, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
+import { COMPILED, MODULE_EXTENSION, moduleUrl, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
 
 /** The user's support code: these directories of the working directory, these extensions. */
 export const USER_SUPPORT_DIRS = ['steps', 'features'] as const;
@@ -68,7 +68,7 @@ export function findSupportCode(cwd: string, packageRoot = PACKAGE_ROOT): Suppor
 let tsxRegistered = false;
 
 /** nettwin's public API as it runs: what a user's `import … from 'nettwin'` resolves to. */
-const API_MODULE = new URL(`../index${MODULE_EXTENSION}`, import.meta.url);
+const API_MODULE = moduleUrl('src/index');
 
 /**
  * A user's .ts step in a package without "type": "module" is CommonJS: tsx compiles its

@@ -13,7 +13,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MODULE_EXTENSION } from '../package-paths.ts';
+import { moduleUrl } from '../package-paths.ts';
 
 export type ModuleFormat = 'commonjs' | 'module';
 
@@ -49,7 +49,7 @@ export interface TypeScriptPlan {
 }
 
 /** The module a shim imports to require a .ts file. */
-export const REQUIRE_MODULE = new URL(`./typescript-require${MODULE_EXTENSION}`, import.meta.url);
+export const REQUIRE_MODULE = moduleUrl('src/cli/typescript-require');
 
 /** The text of a shim that requires `file` through `requireModule`. */
 export function shimText(file: string, requireModule: URL = REQUIRE_MODULE): string {

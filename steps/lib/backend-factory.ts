@@ -7,10 +7,23 @@ import type { Backend, BackendName } from '../../src/backends/backend.ts';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['model', 'dind', 'twin'];
 
-const MODULES: Record<BackendName, { path: string; factory: string }> = {
-  model: { path: '../../src/backends/model.ts', factory: 'createModelBackend' },
-  dind: { path: '../../src/backends/dind.ts', factory: 'createDindBackend' },
-  twin: { path: '../../src/backends/twin.ts', factory: 'createTwinBackend' },
+// Each import written out, so that the compiled package's bundler sees (and keeps) them.
+const MODULES: Record<BackendName, { file: string; load: () => Promise<unknown>; factory: string }> = {
+  model: {
+    file: 'src/backends/model.ts',
+    load: () => import('../../src/backends/model.ts'),
+    factory: 'createModelBackend',
+  },
+  dind: {
+    file: 'src/backends/dind.ts',
+    load: () => import('../../src/backends/dind.ts'),
+    factory: 'createDindBackend',
+  },
+  twin: {
+    file: 'src/backends/twin.ts',
+    load: () => import('../../src/backends/twin.ts'),
+    factory: 'createTwinBackend',
+  },
 };
 
 export class BackendUnavailableError extends Error {
@@ -28,23 +41,23 @@ export function chooseBackendName(parameter: unknown, env: string | undefined): 
 }
 
 export async function createBackend(name: BackendName): Promise<Backend> {
-  const { path, factory } = MODULES[name];
+  const { file, load, factory } = MODULES[name];
   let module: Record<string, unknown>;
   try {
-    module = (await import(path)) as Record<string, unknown>;
+    module = (await load()) as Record<string, unknown>;
   } catch (cause) {
     const missing = (cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
     throw new BackendUnavailableError(
       missing
-        ? `the ${name} backend is not built yet: ${path.replace('../../', '')} does not exist (choose another with --backend or NETTWIN_BACKEND)`
-        : `the ${name} backend failed to load from ${path.replace('../../', '')}: ${(cause as Error).message}`,
+        ? `the ${name} backend is not built yet: ${file} does not exist (choose another with --backend or NETTWIN_BACKEND)`
+        : `the ${name} backend failed to load from ${file}: ${(cause as Error).message}`,
       { cause },
     );
   }
   const create = module[factory];
   if (typeof create !== 'function') {
     throw new BackendUnavailableError(
-      `${path.replace('../../', '')} does not export ${factory}(); the steps create the ${name} backend through it`,
+      `${file} does not export ${factory}(); the steps create the ${name} backend through it`,
     );
   }
   return (await create()) as Backend;

@@ -1,0 +1,94 @@
+/**
+ * `npm run build` (and prepack): the package's dist/, in three parts.
+ *
+ * - Declarations, from tsc (tsconfig.build.json), for the API users type their steps with.
+ * - nettwin itself, bundled by esbuild from the TypeScript sources: the entry modules
+ *   (package-paths.ts ENTRY_MODULES, and every vocabulary file, which cucumber imports by
+ *   path) keep their paths under dist/, everything else is in shared chunks under
+ *   dist/chunks/. Node 20 loads ES modules one by one through an asynchronous loader;
+ *   the ~250 files a model run needed cost it more than the run.
+ * - cucumber and its dependencies, bundled into dist/vendor/ (vendor-cucumber.ts says
+ *   how and why), which nettwin's bundle imports in place of '@cucumber/cucumber'.
+ *
+ * `tsx scripts/build.ts [--out DIR] [--no-check]`: DIR is dist/ by default; --no-check
+ * leaves type errors to `npm run typecheck` (the package tests build this way).
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { build, type Plugin } from 'esbuild';
+import { execa } from 'execa';
+import { ENTRY_MODULES } from '../src/package-paths.ts';
+import { bundleCucumber, VENDOR_SPECIFIERS } from './vendor-cucumber.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Support code cucumber must never import (support-code.ts NOT_SUPPORT, as files). */
+const NOT_VOCABULARY = /\.d\.ts$|\.(?:test|spec|docker-test|pack-test|test-helper)\.ts$/;
+
+/** Every module of steps/ (the vocabulary and its helpers, as `nettwin run` lists them). */
+export function vocabularyEntries(root = ROOT): string[] {
+  return readdirSync(path.join(root, 'steps'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !NOT_VOCABULARY.test(f))
+    .map((f) => path.join('steps', f))
+    .sort();
+}
+
+/** nettwin's imports of cucumber go to the bundled copy, by the package's own name (package.json exports). */
+const cucumberFromVendor: Plugin = {
+  name: 'cucumber-from-vendor',
+  setup(b) {
+    b.onResolve({ filter: /^@cucumber\/cucumber(\/api)?$/ }, (args) => ({
+      path: VENDOR_SPECIFIERS[args.path as keyof typeof VENDOR_SPECIFIERS],
+      external: true,
+    }));
+  },
+};
+
+async function bundleNettwin(outDir: string): Promise<void> {
+  const entryPoints = [...ENTRY_MODULES.map((m) => `${m}.ts`), ...vocabularyEntries()];
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints,
+    outdir: outDir,
+    outbase: '.',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [cucumberFromVendor],
+    logLevel: 'warning',
+  });
+}
+
+export async function buildPackage(outDir: string, options: { check?: boolean } = {}): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  await execa(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+      ...(options.check === false ? ['--noCheck'] : []),
+    ],
+    { cwd: ROOT },
+  );
+  await bundleNettwin(outDir);
+  await bundleCucumber(ROOT, path.join(outDir, 'vendor'));
+}
+
+async function main(): Promise<void> {
+  const program = new Command('build')
+    .option('--out <dir>', 'where the package is built', 'dist')
+    .option('--no-check', 'skip type checking (declarations only)')
+    .parse();
+  const opts = program.opts<{ out: string; check: boolean }>();
+  await buildPackage(path.resolve(ROOT, opts.out), { check: opts.check });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { facadeSource, packageDirOf, rewriteFrameTest } from './vendor-cucumber.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const cucumberLib = path.dirname(
+  createRequire(path.join(ROOT, 'package.json')).resolve('@cucumber/cucumber'),
+);
+
+test("rewriteFrameTest: cucumber's frame test, rewritten, counts frames in the vendor directory as cucumber's, paths or file URLs", () => {
+  const source = readFileSync(path.join(cucumberLib, 'filter_stack_trace.js'), 'utf8');
+  const rewritten = rewriteFrameTest(source);
+  assert.notEqual(rewritten, source);
+  // Run the rewritten module as the bundle runs it: __dirname is the vendor directory.
+  const module = { exports: {} as Record<string, (f: string) => boolean> };
+  const vendor = '/pkg/node_modules/nettwin/dist/vendor/';
+  const requireHere = createRequire(path.join(cucumberLib, 'filter_stack_trace.js'));
+  new Function('exports', 'require', 'module', '__dirname', rewritten)(
+    module.exports,
+    requireHere,
+    module,
+    vendor,
+  );
+  const isInCucumber = module.exports.isFileNameInCucumber as (f: string) => boolean;
+  assert.equal(isInCucumber(`file://${vendor}chunk-AB12.js`), true);
+  assert.equal(isInCucumber(`${vendor}run_worker.js`), true);
+  assert.equal(isInCucumber('file:///pkg/node_modules/nettwin/dist/steps/hosts.js'), false);
+  assert.equal(isInCucumber('/project/steps/web.ts'), false);
+  assert.throws(() => rewriteFrameTest('function other() {}'), /update scripts\/vendor-cucumber\.ts/);
+});
+
+test('facadeSource exports every identifier name and the module as default', () => {
+  const text = facadeSource('/x/index.js', ['Given', 'When', 'default', '__esModule', 'not-a-name', '$ok']);
+  assert.match(text, /require\("\/x\/index\.js"\)/);
+  assert.match(text, /export default cucumberModule;/);
+  assert.match(text, /export const \{ Given, When, __esModule, \$ok \} = cucumberModule;/);
+});
+
+test('packageDirOf: the package directory of a bundled file, scoped or not; nothing outside node_modules', () => {
+  const segment = fc.stringMatching(/^[a-z][a-z0-9.-]{0,10}$/);
+  fc.assert(
+    fc.property(
+      fc.option(segment, { nil: undefined }),
+      segment,
+      fc.array(segment, { minLength: 1, maxLength: 3 }),
+      (scope, name, rest) => {
+        const pkg = `node_modules/${scope ? `@${scope}/` : ''}${name}`;
+        assert.equal(packageDirOf(`../../${pkg}/${rest.join('/')}.js`), `../../${pkg}`);
+        assert.equal(packageDirOf(`src/${rest.join('/')}.ts`), undefined);
+      },
+    ),
+  );
+  // A package inside another package's node_modules is its own.
+  assert.equal(packageDirOf('node_modules/a/node_modules/@s/b/lib/x.js'), 'node_modules/a/node_modules/@s/b');
+});

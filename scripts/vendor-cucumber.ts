@@ -1,0 +1,168 @@
+/**
+ * cucumber for the compiled package: @cucumber/cucumber and what it requires, bundled by
+ * esbuild into dist/vendor/ (scripts/build.ts), with their licences beside them.
+ *
+ * Why: cucumber is some 400 CommonJS files; a run loads most of them, file by file, and
+ * that was most of the time `cucumber-js` itself needs for a trivial feature. Bundled,
+ * they load as a few files.
+ *
+ * What a bundle changes, and how each is kept as cucumber had it:
+ * - Entries: `cucumber.js` ('@cucumber/cucumber'), `api.js` ('@cucumber/cucumber/api')
+ *   and `run_worker.js` (what `--parallel` forks) share their chunks, so a worker and the
+ *   support code it imports meet one cucumber. The two facades export each name the
+ *   package exports (listed from the package at build time) and the whole object as default.
+ * - `require`, `__dirname`, `__filename`: the CommonJS code runs as an ES module, so the
+ *   bundle defines them per file (every output is in dist/vendor/): cucumber forks
+ *   `run_worker.js` beside itself, and resolves formatters from there.
+ * - Stack frames: cucumber takes a step definition's location from the first frame outside
+ *   its own files, and cuts its frames from a failure's stack. Its test is "under
+ *   cucumber's package directory", as paths; here its frames are in dist/vendor/, as
+ *   file URLs. That one function is rewritten to say so (the build fails if its text
+ *   changes).
+ * - regexp-match-indices: replaced by src/vendor/match-indices.ts (why: that file).
+ * - @cucumber/html-formatter stays outside: it reads its page template and assets from
+ *   its own directory. nettwin's report loads it too.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+/** How nettwin's bundle names the vendored modules (package.json "exports", a self-reference). */
+export const VENDOR_SPECIFIERS = {
+  '@cucumber/cucumber': 'nettwin/vendor/cucumber',
+  '@cucumber/cucumber/api': 'nettwin/vendor/cucumber-api',
+} as const;
+
+/** Packages the bundle leaves to node_modules. */
+const OUTSIDE = ['@cucumber/html-formatter'];
+
+const BANNER = [
+  "import { createRequire as __nettwinCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __nettwinFileURLToPath } from 'node:url';",
+  'const require = __nettwinCreateRequire(import.meta.url);',
+  'const __filename = __nettwinFileURLToPath(import.meta.url);',
+  "const __dirname = __nettwinFileURLToPath(new URL('.', import.meta.url));",
+].join(' ');
+
+/** cucumber's test for "a frame in cucumber's own files", before and after. */
+const IS_IN_CUCUMBER = /function isFileNameInCucumber\(fileName\) \{[^}]*\}/;
+const IS_IN_VENDOR = [
+  "const vendorUrl = require('node:url').pathToFileURL(__dirname).href;",
+  'function isFileNameInCucumber(fileName) {',
+  '    return fileName.startsWith(vendorUrl) || fileName.startsWith(__dirname);',
+  '}',
+].join('\n');
+
+/** The rewrite of cucumber's frame test (exported for its test). */
+export function rewriteFrameTest(source: string): string {
+  if (!IS_IN_CUCUMBER.test(source)) {
+    throw new Error(
+      "@cucumber/cucumber's lib/filter_stack_trace.js no longer defines isFileNameInCucumber as expected: update scripts/vendor-cucumber.ts",
+    );
+  }
+  return source.replace(IS_IN_CUCUMBER, IS_IN_VENDOR);
+}
+
+/** An ES module exporting each of `names` from the CommonJS module `file`, and the module as default. */
+export function facadeSource(file: string, names: readonly string[]): string {
+  const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+  return [
+    `const cucumberModule = require(${JSON.stringify(file)});`,
+    'export default cucumberModule;',
+    `export const { ${valid.join(', ')} } = cucumberModule;`,
+    '',
+  ].join('\n');
+}
+
+function vendorPlugin(root: string, files: Record<string, string>): Plugin {
+  const matchIndices = path.join(root, 'src', 'vendor', 'match-indices.ts');
+  const requireHere = createRequire(path.join(root, 'package.json'));
+  return {
+    name: 'nettwin-vendor',
+    setup(b) {
+      b.onResolve({ filter: /^facade:/ }, (args) => ({
+        path: args.path.slice('facade:'.length),
+        namespace: 'facade',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'facade' }, (args) => {
+        const file = files[args.path] as string;
+        const names = Object.keys(requireHere(file) as object);
+        return { contents: facadeSource(file, names), loader: 'js', resolveDir: path.dirname(file) };
+      });
+      b.onResolve({ filter: /^regexp-match-indices$/ }, () => ({ path: matchIndices }));
+      b.onLoad({ filter: /[\\/]@cucumber[\\/]cucumber[\\/]lib[\\/]filter_stack_trace\.js$/ }, (args) => ({
+        contents: rewriteFrameTest(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The directory of the package an input file of the bundle belongs to. */
+export function packageDirOf(input: string): string | undefined {
+  const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input);
+  return match?.[1];
+}
+
+/** Each bundled package's name, version and licence text, for dist/vendor/LICENSES.md. */
+function licences(root: string, metafile: Metafile): string {
+  const dirs = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const dir = packageDirOf(input);
+    if (dir) dirs.add(path.resolve(root, dir));
+  }
+  const sections = [...dirs].sort().map((dir) => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      license?: string;
+    };
+    const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENCE', 'LICENSE-MIT']
+      .map((f) => path.join(dir, f))
+      .find((f) => {
+        try {
+          readFileSync(f);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    const text = file
+      ? readFileSync(file, 'utf8').trim()
+      : `(no licence file; package.json says ${manifest.license ?? 'nothing'})`;
+    return `## ${manifest.name} ${manifest.version}\n\n${text}\n`;
+  });
+  return [
+    '# Bundled packages',
+    '',
+    'dist/vendor/ holds these packages, bundled by scripts/vendor-cucumber.ts. Their licences:',
+    '',
+    ...sections,
+  ].join('\n');
+}
+
+export async function bundleCucumber(root: string, outDir: string): Promise<void> {
+  const requireHere = createRequire(path.join(root, 'package.json'));
+  const files = {
+    cucumber: requireHere.resolve('@cucumber/cucumber'),
+    api: requireHere.resolve('@cucumber/cucumber/api'),
+  };
+  const runWorker = path.join(path.dirname(files.cucumber), 'runtime', 'parallel', 'run_worker.js');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { cucumber: 'facade:cucumber', api: 'facade:api', run_worker: runWorker },
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: OUTSIDE,
+    banner: { js: BANNER },
+    plugins: [vendorPlugin(root, files)],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  writeFileSync(path.join(outDir, 'LICENSES.md'), licences(root, result.metafile));
+}
