@@ -77,11 +77,15 @@ test('nettwin run --no-reports runs the scenarios and writes no report file', as
     );
     const main = path.join(import.meta.dirname, 'main.ts');
     const run = (extra: string[]) =>
-      execa(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'run', '--backend', 'model', ...extra], {
-        cwd: dir,
-        reject: false,
-        env: { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' },
-      });
+      execa(
+        process.execPath,
+        ['--import', import.meta.resolve('tsx'), main, 'run', '--backend', 'model', ...extra],
+        {
+          cwd: dir,
+          reject: false,
+          env: { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' },
+        },
+      );
     const quiet = await run(['--no-reports']);
     assert.equal(quiet.exitCode, 0, quiet.stderr);
     assert.match(quiet.stdout, /1 scenarios passed, 0 failed; no reports written$/);

@@ -70,7 +70,7 @@ test('requireTypeScript compiles a step file and what it requires, keeps the Jav
     mkdirSync(path.join(project, 'steps', 'lib'), { recursive: true });
     writeFileSync(
       path.join(project, 'steps', 'lib', 'helper.ts'),
-      'export const label = (n: number): string => `helper ${n}`;\n',
+      "export const label = (n: number): string => 'helper ' + n;\n",
     );
     const step = path.join(project, 'steps', 'step.ts');
     writeFileSync(
