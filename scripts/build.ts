@@ -26,9 +26,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** Support code cucumber must never import (support-code.ts NOT_SUPPORT, as files). */
 const NOT_VOCABULARY = /\.d\.ts$|\.(?:test|spec|docker-test|pack-test|test-helper)\.ts$/;
 
-/** Every module of steps/ (the vocabulary and its helpers, as `nettwin run` lists them). */
+/** The step files of steps/ (the vocabulary, as `nettwin run` lists it; steps/lib/ is bundled into them). */
 export function vocabularyEntries(root = ROOT): string[] {
-  return readdirSync(path.join(root, 'steps'), { recursive: true, encoding: 'utf8' })
+  return readdirSync(path.join(root, 'steps'), { encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !NOT_VOCABULARY.test(f))
     .map((f) => path.join('steps', f))
     .sort();
@@ -45,8 +45,33 @@ const cucumberFromVendor: Plugin = {
   },
 };
 
+/** The name of the one module the vocabulary compiles to (dist/steps/vocabulary.js). */
+const VOCABULARY_ENTRY = 'steps/vocabulary';
+
+/**
+ * The vocabulary as one module importing every step file in the order cucumber would
+ * (sorted): one file to load instead of a file per topic plus the chunks they share.
+ * A step definition's location is then a line of dist/steps/vocabulary.js.
+ */
+function vocabularyModule(files: readonly string[]): Plugin {
+  return {
+    name: 'vocabulary-module',
+    setup(b) {
+      b.onResolve({ filter: /^vocabulary:$/ }, () => ({ path: 'vocabulary', namespace: 'vocabulary' }));
+      b.onLoad({ filter: /.*/, namespace: 'vocabulary' }, () => ({
+        contents: files.map((f) => `import ${JSON.stringify(`./${path.relative('steps', f)}`)};`).join('\n'),
+        loader: 'ts',
+        resolveDir: path.join(ROOT, 'steps'),
+      }));
+    },
+  };
+}
+
 async function bundleNettwin(outDir: string): Promise<void> {
-  const entryPoints = [...ENTRY_MODULES.map((m) => `${m}.ts`), ...vocabularyEntries()];
+  const entryPoints = [
+    ...ENTRY_MODULES.map((m) => ({ in: `${m}.ts`, out: m })),
+    { in: 'vocabulary:', out: VOCABULARY_ENTRY },
+  ];
   await build({
     absWorkingDir: ROOT,
     entryPoints,
@@ -59,7 +84,7 @@ async function bundleNettwin(outDir: string): Promise<void> {
     target: 'node20',
     packages: 'external',
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [cucumberFromVendor],
+    plugins: [cucumberFromVendor, vocabularyModule(vocabularyEntries())],
     logLevel: 'warning',
   });
 }

@@ -94,7 +94,7 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/cli/main.js',
-      'dist/steps/world.js',
+      'dist/steps/vocabulary.js',
       'dist/steps/world.d.ts',
       'dist/vendor/cucumber.js',
       'dist/vendor/run_worker.js',

@@ -54,8 +54,10 @@ function sameDirectory(a: string, b: string): boolean {
  * checkout the working directory's steps/ *is* the vocabulary: nothing is added twice.
  */
 export function findSupportCode(cwd: string, packageRoot = PACKAGE_ROOT): SupportCode {
+  // The step files themselves; steps/lib/ holds what they import (no step, hook or
+  // parameter type of its own), so cucumber need not import each of those files too.
   const vocabulary = listFiles(VOCABULARY_DIR).filter(
-    (f) => f.endsWith(MODULE_EXTENSION) && !NOT_SUPPORT.test(f),
+    (f) => path.dirname(f) === VOCABULARY_DIR && f.endsWith(MODULE_EXTENSION) && !NOT_SUPPORT.test(f),
   );
   const user = sameDirectory(cwd, packageRoot)
     ? []
