@@ -214,6 +214,27 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
     ]);
     assert.equal(serial.exitCode, 0, serial.all);
 
+    // cucumber-js itself running nettwin's vocabulary and report formatter (README "The
+    // report"): the bundled steps register with that runner, not with nettwin's copy.
+    const cucumberJs = await execa(
+      'npx',
+      [
+        '--no-install',
+        'cucumber-js',
+        'features/direct.feature',
+        '--import',
+        'node_modules/nettwin/dist/steps/vocabulary.js',
+        '--import',
+        'steps/direct.js',
+        '--format',
+        '"./node_modules/nettwin/dist/src/report/html-formatter.js":reports/cucumber-js.html',
+      ],
+      { cwd: project, env, reject: false, all: true },
+    );
+    assert.equal(cucumberJs.exitCode, 0, cucumberJs.all);
+    assert.match(cucumberJs.stdout, /1 scenario \(1 passed\)/);
+    assert.ok(existsSync(path.join(project, 'reports', 'cucumber-js.html')));
+
     // The shipped examples, copied into the project, run there with the files they read.
     const examples = await nettwin(['init', '--examples']);
     assert.match(examples.stdout, /wrote {3}features\/examples\/replayed-dump\.feature/);

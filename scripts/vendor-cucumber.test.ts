@@ -38,6 +38,30 @@ test('facadeSource exports every identifier name and the module as default', () 
   assert.match(text, /require\("\/x\/index\.js"\)/);
   assert.match(text, /export default cucumberModule;/);
   assert.match(text, /export const \{ Given, When, __esModule, \$ok \} = cucumberModule;/);
+  assert.doesNotMatch(text, /require\.cache/);
+});
+
+test('facadeSource with preferLoaded: a cucumber already in require.cache (cucumber-js running) wins over the bundled one', () => {
+  const text = facadeSource('/bundled/index.js', ['Given'], true).replace(/^export default .*$/m, '');
+  const run = (cache: Record<string, unknown>) => {
+    const required: string[] = [];
+    const fakeRequire = Object.assign(
+      (id: string) => {
+        required.push(id);
+        return { Given: id };
+      },
+      { cache },
+    );
+    const body = `${text.replace('export const { Given } = cucumberModule;', 'return cucumberModule;')}`;
+    const module = new Function('require', body)(fakeRequire) as { Given: string };
+    return { given: module.Given, required };
+  };
+  assert.deepEqual(run({}).required, ['/bundled/index.js']);
+  const cli = run({ '/p/node_modules/@cucumber/cucumber/lib/cli/run.js': {} });
+  assert.deepEqual(cli.required, ['/p/node_modules/@cucumber/cucumber/lib/index.js']);
+  assert.deepEqual(run({ '/p/node_modules/@cucumber/gherkin/dist/index.js': {} }).required, [
+    '/bundled/index.js',
+  ]);
 });
 
 test('packageDirOf: the package directory of a bundled file, scoped or not; nothing outside node_modules', () => {

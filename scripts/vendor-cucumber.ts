@@ -64,11 +64,24 @@ export function rewriteFrameTest(source: string): string {
   return source.replace(IS_IN_CUCUMBER, IS_IN_VENDOR);
 }
 
-/** An ES module exporting each of `names` from the CommonJS module `file`, and the module as default. */
-export function facadeSource(file: string, names: readonly string[]): string {
+/**
+ * An ES module exporting each of `names` from the CommonJS module `file`, and the module
+ * as default. With `preferLoaded`, a cucumber already loaded (from node_modules) wins over
+ * the bundled one: when cucumber-js itself runs nettwin's vocabulary (README: "If you run
+ * cucumber-js yourself"), the steps must register with that runner.
+ */
+export function facadeSource(file: string, names: readonly string[], preferLoaded = false): string {
   const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+  const bundled = `require(${JSON.stringify(file)})`;
   return [
-    `const cucumberModule = require(${JSON.stringify(file)});`,
+    preferLoaded
+      ? [
+          // cucumber-js's command line loads lib/cli/…, not lib/index.js: any file of a loaded
+          // cucumber names its package, and its lib/index.js shares that instance's modules.
+          'const loaded = Object.keys(require.cache).map((key) => /^(.*[\\\\/]@cucumber[\\\\/]cucumber[\\\\/])lib[\\\\/]/.exec(key)).find(Boolean);',
+          `const cucumberModule = loaded ? require(\`\${loaded[1]}lib/index.js\`) : ${bundled};`,
+        ].join('\n')
+      : `const cucumberModule = ${bundled};`,
     'export default cucumberModule;',
     `export const { ${valid.join(', ')} } = cucumberModule;`,
     '',
@@ -88,7 +101,11 @@ function vendorPlugin(root: string, files: Record<string, string>): Plugin {
       b.onLoad({ filter: /.*/, namespace: 'facade' }, (args) => {
         const file = files[args.path] as string;
         const names = Object.keys(requireHere(file) as object);
-        return { contents: facadeSource(file, names), loader: 'js', resolveDir: path.dirname(file) };
+        return {
+          contents: facadeSource(file, names, args.path === 'cucumber'),
+          loader: 'js',
+          resolveDir: path.dirname(file),
+        };
       });
       b.onResolve({ filter: /^regexp-match-indices$/ }, () => ({ path: matchIndices }));
       b.onLoad({ filter: /[\\/]@cucumber[\\/]cucumber[\\/]lib[\\/]filter_stack_trace\.js$/ }, (args) => ({

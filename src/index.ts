@@ -14,8 +14,9 @@
  * Given/When/Then and the hooks are cucumber's own functions (the very instance
  * `nettwin run` loads), typed so that `this` is the NettwinWorld the vocabulary uses:
  * the backend, the scenario's hosts, networks and containers, the last observation.
- * Import them from 'nettwin', not from '@cucumber/cucumber': a project holding a second
- * copy of cucumber would register its steps where the runner never looks.
+ * Import them from 'nettwin' for the types; `nettwin run` answers an import of
+ * '@cucumber/cucumber' with this same cucumber too (src/cli/share-cucumber.ts), whichever
+ * copy the project would have resolved.
  */
 import {
   After as cucumberAfter,
