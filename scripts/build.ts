@@ -13,13 +13,13 @@
  * `tsx scripts/build.ts [--out DIR] [--no-check]`: DIR is dist/ by default; --no-check
  * leaves type errors to `npm run typecheck` (the package tests build this way).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { execa } from 'execa';
 import { ENTRY_MODULES } from '../src/package-paths.ts';
-import { bundleCucumber, VENDOR_SPECIFIERS } from './vendor-cucumber.ts';
+import { bundleCucumber, licences, VENDOR_SPECIFIERS } from './vendor-cucumber.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -67,12 +67,31 @@ function vocabularyModule(files: readonly string[]): Plugin {
   };
 }
 
-async function bundleNettwin(outDir: string): Promise<void> {
+/**
+ * Packages bundled into nettwin's chunks rather than loaded from node_modules: the JUnit
+ * report (src/report/junit-formatter.ts) and what it requires, some forty CommonJS files
+ * that every run with reports loaded one by one. Everything else stays outside.
+ */
+const BUNDLED_PACKAGES = ['@cucumber/junit-xml-formatter'];
+
+const externalPackages: Plugin = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const fromBundledPackage = /[\\/]node_modules[\\/]/.test(args.importer);
+      const bundled = BUNDLED_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`));
+      return fromBundledPackage || bundled ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
+async function bundleNettwin(outDir: string): Promise<Metafile> {
   const entryPoints = [
     ...ENTRY_MODULES.map((m) => ({ in: `${m}.ts`, out: m })),
     { in: 'vocabulary:', out: VOCABULARY_ENTRY },
   ];
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
     entryPoints,
     outdir: outDir,
@@ -82,11 +101,12 @@ async function bundleNettwin(outDir: string): Promise<void> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [cucumberFromVendor, vocabularyModule(vocabularyEntries())],
+    plugins: [cucumberFromVendor, externalPackages, vocabularyModule(vocabularyEntries())],
+    metafile: true,
     logLevel: 'warning',
   });
+  return result.metafile;
 }
 
 export async function buildPackage(outDir: string, options: { check?: boolean } = {}): Promise<void> {
@@ -103,8 +123,9 @@ export async function buildPackage(outDir: string, options: { check?: boolean } 
     ],
     { cwd: ROOT },
   );
-  await bundleNettwin(outDir);
-  await bundleCucumber(ROOT, path.join(outDir, 'vendor'));
+  const own = await bundleNettwin(outDir);
+  const vendor = await bundleCucumber(ROOT, path.join(outDir, 'vendor'));
+  writeFileSync(path.join(outDir, 'vendor', 'LICENSES.md'), licences(ROOT, [own, vendor]));
 }
 
 async function main(): Promise<void> {

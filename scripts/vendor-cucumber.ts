@@ -23,7 +23,7 @@
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
  *   its own directory. nettwin's report loads it too.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -123,9 +123,9 @@ export function packageDirOf(input: string): string | undefined {
 }
 
 /** Each bundled package's name, version and licence text, for dist/vendor/LICENSES.md. */
-function licences(root: string, metafile: Metafile): string {
+export function licences(root: string, metafiles: readonly Metafile[]): string {
   const dirs = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((m) => Object.keys(m.inputs))) {
     const dir = packageDirOf(input);
     if (dir) dirs.add(path.resolve(root, dir));
   }
@@ -153,13 +153,14 @@ function licences(root: string, metafile: Metafile): string {
   return [
     '# Bundled packages',
     '',
-    'dist/vendor/ holds these packages, bundled by scripts/vendor-cucumber.ts. Their licences:',
+    "The compiled package bundles these packages (scripts/build.ts, scripts/vendor-cucumber.ts): cucumber's into dist/vendor/, the JUnit report's into dist/chunks/. Their licences:",
     '',
     ...sections,
   ].join('\n');
 }
 
-export async function bundleCucumber(root: string, outDir: string): Promise<void> {
+/** Bundles cucumber into `outDir`; the build's metafile, for the licences. */
+export async function bundleCucumber(root: string, outDir: string): Promise<Metafile> {
   const requireHere = createRequire(path.join(root, 'package.json'));
   const files = {
     cucumber: requireHere.resolve('@cucumber/cucumber'),
@@ -181,5 +182,5 @@ export async function bundleCucumber(root: string, outDir: string): Promise<void
     metafile: true,
     logLevel: 'warning',
   });
-  writeFileSync(path.join(outDir, 'LICENSES.md'), licences(root, result.metafile));
+  return result.metafile;
 }

@@ -59,6 +59,7 @@ export const ENTRY_MODULES = [
   'src/cli/snippet-syntax',
   'src/cli/typescript-require',
   'src/report/html-formatter',
+  'src/report/junit-formatter',
 ] as const;
 
 export type EntryModule = (typeof ENTRY_MODULES)[number];

@@ -36,8 +36,8 @@ const SNIPPET_SYNTAX = moduleUrl('src/cli/snippet-syntax').href;
 /** cucumber's HTML formatter, fed step-match arguments it prints exactly (src/report/html-formatter.ts). */
 const HTML_REPORT = moduleUrl('src/report/html-formatter').href;
 
-/** The package cucumber's `junit` format loads. */
-const JUNIT_REPORT = '@cucumber/junit-xml-formatter';
+/** cucumber's `junit` format, as a module of nettwin's (src/report/junit-formatter.ts). */
+const JUNIT_REPORT = moduleUrl('src/report/junit-formatter').href;
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;
 export type RunBackend = (typeof BACKENDS)[number];
@@ -122,7 +122,7 @@ export function cucumberConfiguration(
     format: [
       'summary',
       `"${HTML_REPORT}":${dir}/cucumber.html`,
-      `junit:${dir}/junit.xml`,
+      `"${JUNIT_REPORT}":${dir}/junit.xml`,
       `message:${dir}/messages.ndjson`,
     ],
     formatOptions: {
