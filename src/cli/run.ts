@@ -198,7 +198,7 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   await import('@cucumber/cucumber/api');
   // The report formatters too: they would load after the user's TypeScript turned source
   // maps on (typescript-require.ts), and Node then reads and parses the source map of
-  // every module it loads (theirs ship maps): a fifth of a model run's time, for nothing.
+  // every module it loads (theirs ship maps): about a tenth of a model run, for nothing.
   if (options.reports !== false) await Promise.all([import(HTML_REPORT), import(JUNIT_REPORT)]);
   const code = findSupportCode(cwd);
   // Compiled, CommonJS TypeScript needs no hooks thread (typescript-steps.ts); from source everything does.
