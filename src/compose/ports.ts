@@ -6,6 +6,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { PortMapping } from '../contract.ts';
+import { splitPublish } from '../docker/publish.ts';
 import { canonicalAddress, isAddress } from '../netfilter/address/index.ts';
 import type { KeyPath } from './errors.ts';
 import { noInterpolation } from './values.ts';
@@ -83,25 +84,20 @@ export function shortPort(src: ComposeSource, path: KeyPath, raw: unknown): Port
   if (typeof raw !== 'string' && typeof raw !== 'number')
     throw src.error(path, 'a port is a string like "8080:80" or a mapping with target:');
   const spec = noInterpolation(src, path, String(raw).trim());
-  const slash = spec.lastIndexOf('/');
-  const protocol = protocolOf(src, path, slash >= 0 ? spec.slice(slash + 1) : undefined);
-  let rest = slash >= 0 ? spec.slice(0, slash) : spec;
-  let hostIp: string | undefined;
-  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(rest);
-  if (bracketed) {
-    hostIp = hostIpOf(src, path, `[${bracketed[1]}]`);
-    rest = bracketed[2] as string;
-  }
-  const parts = rest.split(':');
-  if (parts.length > 3 || (hostIp !== undefined && parts.length > 2)) {
+  const pieces = splitPublish(spec);
+  if (!pieces) {
     throw src.error(
       path,
       `"${spec}" is not a port mapping ([HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]; an IPv6 host address in brackets: [::]:8080:80)`,
     );
   }
-  if (parts.length === 3) hostIp = hostIpOf(src, path, parts[0] as string);
-  const containerText = parts[parts.length - 1] as string;
-  const hostText = parts.length >= 2 ? (parts[parts.length - 2] as string) : '';
+  const protocol = protocolOf(src, path, pieces.protocol);
+  const hostIp =
+    pieces.hostIp === undefined
+      ? undefined
+      : hostIpOf(src, path, pieces.bracketed ? `[${pieces.hostIp}]` : pieces.hostIp);
+  const containerText = pieces.containerPort;
+  const hostText = pieces.hostPort ?? '';
   const containerPorts = portRange(src, path, containerText, 'container port');
   const hostPorts = hostText === '' ? undefined : portRange(src, path, hostText, 'host port');
   return pair(src, path, hostPorts, containerPorts, spec).map((p) => ({

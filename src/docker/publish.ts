@@ -24,32 +24,66 @@ function range(text: string, what: string, spec: string): [number, number] {
   return [lo, hi];
 }
 
-/** Stands in for a bracketed IPv6 host address while the rest of the spec is read. */
-const V6_MARK = 'ipv6';
+/**
+ * The pieces of `[IP:][HOSTPORT:]CONTAINERPORT[/PROTO]` as written, before any is checked:
+ * the one reading of docker's grammar that `-p` in scripts, compose's short syntax and the
+ * steps' `publishing …` share (each checks the pieces with errors of its own). An IPv6 host
+ * address goes in brackets (`[::]:8080:80`, `[::1]::80`), the brackets not kept. Undefined
+ * when the colons leave no such reading (`::8080:80`, `a:b:c:d`) or the protocol has a
+ * slash of its own.
+ */
+export interface PublishPieces {
+  hostIp?: string;
+  /** The host address was bracketed: docker takes only IPv6 there. */
+  bracketed: boolean;
+  /** '' when the host port is left out (`127.0.0.1::80`). */
+  hostPort?: string;
+  containerPort: string;
+  protocol?: string;
+}
+
+export function splitPublish(spec: string): PublishPieces | undefined {
+  const slash = spec.indexOf('/');
+  const body = slash >= 0 ? spec.slice(0, slash) : spec;
+  const protocol = slash >= 0 ? spec.slice(slash + 1) : undefined;
+  if (protocol?.includes('/')) return undefined;
+  const withProtocol = protocol === undefined ? {} : { protocol };
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(body);
+  if (bracketed) {
+    const rest = (bracketed[2] as string).split(':');
+    if (rest.length !== 2) return undefined;
+    const [hostPort, containerPort] = rest as [string, string];
+    return { hostIp: bracketed[1] as string, bracketed: true, hostPort, containerPort, ...withProtocol };
+  }
+  const parts = body.split(':');
+  if (parts.length === 1) return { bracketed: false, containerPort: parts[0] as string, ...withProtocol };
+  if (parts.length === 2) {
+    const [hostPort, containerPort] = parts as [string, string];
+    return { bracketed: false, hostPort, containerPort, ...withProtocol };
+  }
+  if (parts.length === 3) {
+    const [hostIp, hostPort, containerPort] = parts as [string, string, string];
+    return { hostIp, bracketed: false, hostPort, containerPort, ...withProtocol };
+  }
+  return undefined;
+}
 
 export function parsePublish(spec: string): PortMapping[] {
-  const [body, proto = 'tcp'] = spec.split('/');
-  if (proto !== 'tcp' && proto !== 'udp') {
-    throw new PublishError(`protocol "${proto}" in "${spec}" is not modelled (tcp or udp)`);
-  }
-  // `[::]:8080:80`, `[fd00::1]::80`: an IPv6 host address in brackets.
-  const bracketed = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(body ?? '');
-  if (bracketed) {
-    const address = bracketed[1] as string;
-    if (!isIPv6(address)) throw new PublishError(`invalid IPv6 host address "${address}" in "${spec}"`);
-    return parsePublish(`${V6_MARK}:${bracketed[2]}/${proto}`).map((m) => ({ ...m, hostIp: address }));
-  }
-  const parts = (body ?? '').split(':');
-  let hostIp: string | undefined;
-  let hostPart = '';
-  let containerPart: string;
-  if (parts.length === 1) containerPart = parts[0] as string;
-  else if (parts.length === 2) [hostPart, containerPart] = parts as [string, string];
-  else if (parts.length === 3) [hostIp, hostPart, containerPart] = parts as [string, string, string];
-  else
+  const pieces = splitPublish(spec);
+  if (!pieces) {
     throw new PublishError(
       `invalid port spec "${spec}" (an IPv6 host address goes in brackets: [::]:8080:80)`,
     );
+  }
+  const proto = pieces.protocol ?? 'tcp';
+  if (proto !== 'tcp' && proto !== 'udp') {
+    throw new PublishError(`protocol "${proto}" in "${spec}" is not modelled (tcp or udp)`);
+  }
+  const { hostIp, containerPort: containerPart } = pieces;
+  const hostPart = pieces.hostPort ?? '';
+  if (pieces.bracketed && !isIPv6(hostIp ?? '')) {
+    throw new PublishError(`invalid IPv6 host address "${hostIp}" in "${spec}"`);
+  }
   const [c0, c1] = range(containerPart, 'container port', spec);
   const out: PortMapping[] = [];
   if (hostPart === '') {

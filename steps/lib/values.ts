@@ -3,6 +3,7 @@
  * Pure: used by the parameter types and by the regexp steps that carry optional parts.
  */
 import type { PortMapping } from '../../src/backends/backend.ts';
+import { splitPublish } from '../../src/docker/publish.ts';
 import {
   addressFamily,
   canonicalAddress,
@@ -80,35 +81,29 @@ function parsePort(text: string, what: string, whole: string): number {
  * and an IPv6 host address in brackets as docker writes it: `[::]:8080:80`, `[::1]::80`.
  */
 export function parsePortMapping(text: string): PortMapping {
-  const [spec = '', protocolText = 'tcp', extra] = text.split('/');
-  if (extra !== undefined || (protocolText !== 'tcp' && protocolText !== 'udp')) {
+  const pieces = splitPublish(text);
+  if (!pieces) {
+    throw new ValueError(
+      `"${text}" is not a port mapping (expected [IP:]HOSTPORT:PORT[/tcp|udp], an IPv6 IP in brackets: [::]:8080:80)`,
+    );
+  }
+  const protocolText = pieces.protocol ?? 'tcp';
+  if (protocolText !== 'tcp' && protocolText !== 'udp') {
     throw new ValueError(`"${text}" has protocol "${protocolText}"; expected tcp or udp`);
   }
   const protocol: 'tcp' | 'udp' = protocolText;
-  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(spec);
-  const parts = bracketed ? ['', ...(bracketed[2] as string).split(':')] : spec.split(':');
-  if (parts.length === 1) {
-    return { containerPort: parsePort(parts[0] ?? '', 'container port', text), protocol };
+  const mapping: PortMapping = {
+    containerPort: parsePort(pieces.containerPort, 'container port', text),
+    protocol,
+  };
+  if (pieces.hostIp !== undefined) {
+    mapping.hostIp = parseIp(pieces.hostIp, pieces.bracketed ? 'ipv6' : 'ipv4');
+    // `IP::PORT`: the host port left out, Docker picks one.
+    if (pieces.hostPort !== '') mapping.hostPort = parsePort(pieces.hostPort ?? '', 'host port', text);
+  } else if (pieces.hostPort !== undefined) {
+    mapping.hostPort = parsePort(pieces.hostPort, 'host port', text);
   }
-  if (parts.length === 2) {
-    return {
-      hostPort: parsePort(parts[0] ?? '', 'host port', text),
-      containerPort: parsePort(parts[1] ?? '', 'container port', text),
-      protocol,
-    };
-  }
-  if (parts.length === 3) {
-    const mapping: PortMapping = {
-      hostIp: bracketed ? parseIp(bracketed[1] as string, 'ipv6') : parseIp(parts[0] ?? '', 'ipv4'),
-      containerPort: parsePort(parts[2] ?? '', 'container port', text),
-      protocol,
-    };
-    if (parts[1] !== '') mapping.hostPort = parsePort(parts[1] ?? '', 'host port', text);
-    return mapping;
-  }
-  throw new ValueError(
-    `"${text}" is not a port mapping (expected [IP:]HOSTPORT:PORT[/tcp|udp], an IPv6 IP in brackets: [::]:8080:80)`,
-  );
+  return mapping;
 }
 
 /** A comma-separated list of mappings: `8080:80, 8443:443`. */
