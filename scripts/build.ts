@@ -14,6 +14,7 @@
  * leaves type errors to `npm run typecheck` (the package tests build this way).
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command } from 'commander';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -72,11 +73,16 @@ function vocabularyModule(files: readonly string[]): Plugin {
  * report (src/report/junit-formatter.ts) and what it requires, some forty CommonJS files
  * that every run with reports loaded one by one. Everything else stays outside.
  */
-const BUNDLED_PACKAGES = ['@cucumber/junit-xml-formatter'];
+const BUNDLED_PACKAGES = ['@cucumber/junit-xml-formatter', 'luxon'];
 
 const externalPackages: Plugin = {
   name: 'external-packages',
   setup(b) {
+    // luxon's `import` build and its `require` build are two copies: the JUnit plugin
+    // requires it, junit-formatter.ts imports it, and both must set and read one Settings.
+    b.onResolve({ filter: /^luxon$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: createRequire(args.importer).resolve('luxon') } : undefined,
+    );
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
       const fromBundledPackage = /[\\/]node_modules[\\/]/.test(args.importer);

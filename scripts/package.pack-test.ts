@@ -158,6 +158,11 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       existsSync(path.join(project, 'reports', 'cucumber.html')),
       "the report is in the user's reports/",
     );
+    // The JUnit report comes from nettwin's bundle of cucumber's plugin, with its options.
+    assert.match(
+      readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'),
+      /<testsuite name="nettwin" time="[\d.]+" tests="2" skipped="0" failures="0" errors="0" timestamp="\d{4}-\d\d-\d\dT[\d:.]+Z">/,
+    );
     // Bundled, each step definition still says where it is written: the vocabulary's in
     // the package's dist/steps/, the user's at its TypeScript line.
     const locations = definitionLocations(path.join(project, 'reports', 'messages.ndjson'));

@@ -1,0 +1,7 @@
+/**
+ * The one part of luxon nettwin touches (junit-formatter.ts). luxon ships no types of its
+ * own; @types/luxon would be a dependency for one property.
+ */
+declare module 'luxon' {
+  export const Settings: { defaultLocale: string };
+}
