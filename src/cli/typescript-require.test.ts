@@ -117,3 +117,26 @@ test('requireTypeScript compiles a step file and what it requires, keeps the Jav
     rmSync(project, { recursive: true, force: true });
   }
 });
+
+test('requireTypeScript still loads a step when the cache cannot be written', async () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'nettwin-tsreq-ro-'));
+  const cwd = process.cwd();
+  const seen = globalThis as { nettwinTsReadOnly?: number };
+  try {
+    // node_modules/.cache is a file: no directory can be made under it.
+    mkdirSync(path.join(project, 'node_modules'));
+    writeFileSync(path.join(project, 'node_modules', '.cache'), 'not a directory');
+    const step = path.join(project, 'step.cts');
+    writeFileSync(
+      step,
+      'const n: number = 7;\n(globalThis as unknown as { nettwinTsReadOnly?: number }).nettwinTsReadOnly = n;\n',
+    );
+    process.chdir(project);
+    await requireTypeScript(step);
+    assert.equal(seen.nettwinTsReadOnly, 7);
+  } finally {
+    process.chdir(cwd);
+    delete seen.nettwinTsReadOnly;
+    rmSync(project, { recursive: true, force: true });
+  }
+});

@@ -82,25 +82,36 @@ function compiled(file: string, cacheDir: string | undefined): string {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const { code } = esbuild.transformSync(source, { ...TRANSFORM_OPTIONS, sourcefile: file });
   if (cached && cacheDir) {
-    // Written beside and renamed: a parallel worker compiling the same file never reads half of it.
-    mkdirSync(cacheDir, { recursive: true });
+    // Written beside and renamed: a parallel worker compiling the same file never reads half
+    // of it. A cache that cannot be written (a read-only node_modules) only costs speed.
     const partial = `${cached}.${process.pid}.partial`;
     try {
+      mkdirSync(cacheDir, { recursive: true });
       writeFileSync(partial, code);
       renameSync(partial, cached);
     } catch {
-      rmSync(partial, { force: true });
+      try {
+        rmSync(partial, { force: true });
+      } catch {
+        // nothing was written
+      }
     }
   }
   return code;
 }
 
-function registerCompiler(cwd: string): void {
+/** Where the project in `cwd` keeps compiled steps: beside its packages, or nowhere without node_modules. */
+export function cacheDirOf(cwd: string): string | undefined {
   const modules = path.join(cwd, 'node_modules');
-  const cacheDir = existsSync(modules) ? path.join(modules, '.cache', 'nettwin', 'typescript') : undefined;
+  return existsSync(modules) ? path.join(modules, '.cache', 'nettwin', 'typescript') : undefined;
+}
+
+function registerCompiler(): void {
   // Stack traces of the step files name their TypeScript lines (the inline source maps).
   process.setSourceMapsEnabled(true);
-  const load: CompiledLoader = (module, filename) => module._compile(compiled(filename, cacheDir), filename);
+  // The project is the working directory at each load (cucumber's, in a run and its workers).
+  const load: CompiledLoader = (module, filename) =>
+    module._compile(compiled(filename, cacheDirOf(process.cwd())), filename);
   ModuleInternals._extensions['.ts'] = load;
   ModuleInternals._extensions['.cts'] = load;
   const resolve = ModuleInternals._resolveFilename;
@@ -124,7 +135,7 @@ async function registerRequireHook(cwd: string): Promise<void> {
     api.register();
     return;
   }
-  registerCompiler(cwd);
+  registerCompiler();
 }
 
 export async function requireTypeScript(file: string): Promise<void> {
