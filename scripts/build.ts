@@ -3,10 +3,10 @@
  *
  * - Declarations, from tsc (tsconfig.build.json), for the API users type their steps with.
  * - nettwin itself, bundled by esbuild from the TypeScript sources: the entry modules
- *   (package-paths.ts ENTRY_MODULES, and every vocabulary file, which cucumber imports by
- *   path) keep their paths under dist/, everything else is in shared chunks under
- *   dist/chunks/. Node 20 loads ES modules one by one through an asynchronous loader;
- *   the ~250 files a model run needed cost it more than the run.
+ *   (package-paths.ts ENTRY_MODULES) keep their paths under dist/, the vocabulary's step
+ *   files become one module (dist/steps/vocabulary.js, which cucumber imports), the rest
+ *   is in shared chunks under dist/chunks/. Node 20 loads ES modules one by one through
+ *   an asynchronous loader; the ~250 files a model run needed cost it more than the run.
  * - cucumber and its dependencies, bundled into dist/vendor/ (vendor-cucumber.ts says
  *   how and why), which nettwin's bundle imports in place of '@cucumber/cucumber'.
  *

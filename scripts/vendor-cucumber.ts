@@ -10,7 +10,9 @@
  * - Entries: `cucumber.js` ('@cucumber/cucumber'), `api.js` ('@cucumber/cucumber/api')
  *   and `run_worker.js` (what `--parallel` forks) share their chunks, so a worker and the
  *   support code it imports meet one cucumber. The two facades export each name the
- *   package exports (listed from the package at build time) and the whole object as default.
+ *   package exports (listed from the package at build time) and the whole object as default;
+ *   the cucumber facade yields to a cucumber already loaded (cucumber-js itself running
+ *   nettwin's vocabulary).
  * - `require`, `__dirname`, `__filename`: the CommonJS code runs as an ES module, so the
  *   bundle defines them per file (every output is in dist/vendor/): cucumber forks
  *   `run_worker.js` beside itself, and resolves formatters from there.
