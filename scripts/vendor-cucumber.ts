@@ -25,7 +25,7 @@
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
  *   its own directory. nettwin's report loads it too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -139,14 +139,7 @@ export function licences(root: string, metafiles: readonly Metafile[]): string {
     };
     const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENCE', 'LICENSE-MIT']
       .map((f) => path.join(dir, f))
-      .find((f) => {
-        try {
-          readFileSync(f);
-          return true;
-        } catch {
-          return false;
-        }
-      });
+      .find((f) => existsSync(f));
     const text = file
       ? readFileSync(file, 'utf8').trim()
       : `(no licence file; package.json says ${manifest.license ?? 'nothing'})`;

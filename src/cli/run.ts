@@ -18,14 +18,11 @@ import { closestSteps } from './closest-steps.ts';
 import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
 import { formatScenarioLine, formatSlowest } from './run-progress.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
-import { findSupportCode, registerTypeScript } from './support-code.ts';
+import { findSupportCode, registerTypeScript, SHARE_CUCUMBER } from './support-code.ts';
 import { planTypeScript } from './typescript-steps.ts';
 
 /** A module whose import registers tsx's ESM hooks (src/cli/tsx-register.ts, compiled). */
 const TSX_REGISTER = fileURLToPath(moduleUrl('src/cli/tsx-register'));
-
-/** Imported before any support code: a project's '@cucumber/cucumber' is the running one (share-cucumber.ts). */
-const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
 
 /** The model backend module (loaded by the steps through steps/lib/backend-factory.ts). */
 const MODEL_BACKEND = moduleUrl('src/backends/model');

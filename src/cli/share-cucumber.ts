@@ -11,9 +11,10 @@
  * name resolves to is entered there with the running instance's exports. From the
  * sources, the running instance is that very file, already cached: nothing changes.
  */
-import { createRequire, Module } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as cucumber from '@cucumber/cucumber';
+import { enterInRequireCache } from './require-cache.ts';
 
 /** The file `@cucumber/cucumber` names for code in `cwd`, or undefined where it resolves to nothing. */
 export function projectCucumberFile(cwd: string): string | undefined {
@@ -27,14 +28,7 @@ export function projectCucumberFile(cwd: string): string | undefined {
 /** Make `@cucumber/cucumber`, as code in `cwd` resolves it, the running instance. */
 export function shareCucumberWith(cwd: string, running: unknown = cucumber): void {
   const file = projectCucumberFile(cwd);
-  if (file === undefined) return;
-  const cache = createRequire(import.meta.url).cache;
-  if (cache[file]) return;
-  const shared = new Module(file);
-  shared.filename = file;
-  shared.loaded = true;
-  shared.exports = running;
-  cache[file] = shared;
+  if (file !== undefined) enterInRequireCache(file, running);
 }
 
 shareCucumberWith(process.cwd());

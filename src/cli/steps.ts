@@ -6,16 +6,12 @@
  * without an example still shows (under "not described yet") and the unit test fails.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EXAMPLES, type StepExample, TOPICS, type Topic } from '../../steps/lib/vocabulary.ts';
-import { COMPILED, moduleUrl, VOCABULARY_DIR } from '../package-paths.ts';
+import { COMPILED, VOCABULARY_DIR } from '../package-paths.ts';
 import { humanizePattern, type StepPattern } from './closest-steps.ts';
-import { findSupportCode, registerTypeScript } from './support-code.ts';
+import { findSupportCode, registerTypeScript, SHARE_CUCUMBER } from './support-code.ts';
 import { planTypeScript } from './typescript-steps.ts';
-
-/** As `nettwin run` loads it first (run.ts). */
-const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
 
 /** The part of cucumber's StepDefinition (lib/models/step_definition) read here. */
 interface CucumberStepDefinition {

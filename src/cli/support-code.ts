@@ -7,10 +7,10 @@
  * `--import tsx`).
  */
 import { type Dirent, readdirSync, realpathSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPILED, MODULE_EXTENSION, moduleUrl, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
+import { enterInRequireCache } from './require-cache.ts';
 
 /** The user's support code: these directories of the working directory, these extensions. */
 export const USER_SUPPORT_DIRS = ['steps', 'features'] as const;
@@ -81,18 +81,11 @@ const API_MODULE = moduleUrl('src/index');
  */
 export async function shareApiWithRequire(): Promise<void> {
   const api = (await import(API_MODULE.href)) as Record<string, unknown>;
-  const file = realpathSync(fileURLToPath(API_MODULE));
-  const require = createRequire(file);
-  if (require.cache[file]) return;
-  const shared = new Module(file);
-  shared.filename = file;
-  shared.loaded = true;
-  shared.exports = api;
-  shared.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    path.dirname(file),
-  );
-  require.cache[file] = shared;
+  enterInRequireCache(realpathSync(fileURLToPath(API_MODULE)), api);
 }
+
+/** Imported before any support code (run and steps): a project's '@cucumber/cucumber' is the running one. */
+export const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
 
 /**
  * Register tsx's hooks once in this process (TypeScript support code on Node 20).

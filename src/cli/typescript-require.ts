@@ -68,9 +68,14 @@ export function tsconfigMapsPaths(cwd: string): boolean {
   }
 }
 
+let esbuildVersion: string | undefined;
+
+/** esbuild's version, read once a process (every step file's cache key holds it). */
 function compilerVersion(): string {
-  return (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string })
-    .version;
+  esbuildVersion ??= (
+    JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }
+  ).version;
+  return esbuildVersion;
 }
 
 /** The file's JavaScript: from the cache when there, else compiled (and kept when the project has node_modules). */
