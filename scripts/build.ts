@@ -14,7 +14,6 @@
  * leaves type errors to `npm run typecheck` (the package tests build this way).
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command } from 'commander';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -35,11 +34,19 @@ export function vocabularyEntries(root = ROOT): string[] {
     .sort();
 }
 
-/** nettwin's imports of cucumber go to the bundled copy, by the package's own name (package.json exports). */
-const cucumberFromVendor: Plugin = {
-  name: 'cucumber-from-vendor',
+/**
+ * nettwin's imports of cucumber, and of the JUnit report's plugin and luxon, go to the
+ * bundled copies, by the package's own name (package.json exports).
+ */
+const VENDORED = new RegExp(
+  `^(?:${Object.keys(VENDOR_SPECIFIERS)
+    .map((name) => name.replace(/[/.]/g, '\\$&'))
+    .join('|')})$`,
+);
+const fromVendor: Plugin = {
+  name: 'from-vendor',
   setup(b) {
-    b.onResolve({ filter: /^@cucumber\/cucumber(\/api)?$/ }, (args) => ({
+    b.onResolve({ filter: VENDORED }, (args) => ({
       path: VENDOR_SPECIFIERS[args.path as keyof typeof VENDOR_SPECIFIERS],
       external: true,
     }));
@@ -68,27 +75,13 @@ function vocabularyModule(files: readonly string[]): Plugin {
   };
 }
 
-/**
- * Packages bundled into nettwin's chunks rather than loaded from node_modules: the JUnit
- * report (src/report/junit-formatter.ts) and what it requires, some forty CommonJS files
- * that every run with reports loaded one by one. Everything else stays outside.
- */
-const BUNDLED_PACKAGES = ['@cucumber/junit-xml-formatter', 'luxon'];
-
+/** Every other package stays in node_modules (or dist/vendor/, above). */
 const externalPackages: Plugin = {
   name: 'external-packages',
   setup(b) {
-    // luxon's `import` build and its `require` build are two copies: the JUnit plugin
-    // requires it, junit-formatter.ts imports it, and both must set and read one Settings.
-    b.onResolve({ filter: /^luxon$/ }, (args) =>
-      args.kind === 'import-statement' ? { path: createRequire(args.importer).resolve('luxon') } : undefined,
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: args.path, external: true },
     );
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind === 'entry-point') return undefined;
-      const fromBundledPackage = /[\\/]node_modules[\\/]/.test(args.importer);
-      const bundled = BUNDLED_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`));
-      return fromBundledPackage || bundled ? undefined : { path: args.path, external: true };
-    });
   },
 };
 
@@ -108,7 +101,7 @@ async function bundleNettwin(outDir: string): Promise<Metafile> {
     platform: 'node',
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [cucumberFromVendor, externalPackages, vocabularyModule(vocabularyEntries())],
+    plugins: [fromVendor, externalPackages, vocabularyModule(vocabularyEntries())],
     metafile: true,
     logLevel: 'warning',
   });

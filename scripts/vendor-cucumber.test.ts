@@ -36,8 +36,8 @@ test("rewriteFrameTest: cucumber's frame test, rewritten, counts frames in the v
 test('facadeSource exports every identifier name and the module as default', () => {
   const text = facadeSource('/x/index.js', ['Given', 'When', 'default', '__esModule', 'not-a-name', '$ok']);
   assert.match(text, /require\("\/x\/index\.js"\)/);
-  assert.match(text, /export default cucumberModule;/);
-  assert.match(text, /export const \{ Given, When, __esModule, \$ok \} = cucumberModule;/);
+  assert.match(text, /export default bundledModule;/);
+  assert.match(text, /export const \{ Given, When, __esModule, \$ok \} = bundledModule;/);
   assert.doesNotMatch(text, /require\.cache/);
 });
 
@@ -52,7 +52,7 @@ test('facadeSource with preferLoaded: a cucumber already in require.cache (cucum
       },
       { cache },
     );
-    const body = `${text.replace('export const { Given } = cucumberModule;', 'return cucumberModule;')}`;
+    const body = `${text.replace('export const { Given } = bundledModule;', 'return bundledModule;')}`;
     const module = new Function('require', body)(fakeRequire) as { Given: string };
     return { given: module.Given, required };
   };

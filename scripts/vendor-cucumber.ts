@@ -22,6 +22,11 @@
  *   file URLs. That one function is rewritten to say so (the build fails if its text
  *   changes).
  * - regexp-match-indices: replaced by src/vendor/match-indices.ts (why: that file).
+ * - The JUnit report's plugin (@cucumber/junit-xml-formatter) and luxon get entries of
+ *   their own (`junit-xml-formatter.js`, `luxon.js`) for src/report/junit-formatter.ts:
+ *   bundled here, the plugin shares cucumber's copies of @cucumber/messages and luxon
+ *   (already loaded by the run) where a bundle of its own loaded and initialised second
+ *   copies on every run with reports; and the locale the report sets is cucumber's luxon's.
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
  *   its own directory. nettwin's report loads it too.
  */
@@ -34,6 +39,16 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 export const VENDOR_SPECIFIERS = {
   '@cucumber/cucumber': 'nettwin/vendor/cucumber',
   '@cucumber/cucumber/api': 'nettwin/vendor/cucumber-api',
+  '@cucumber/junit-xml-formatter': 'nettwin/vendor/junit-xml-formatter',
+  luxon: 'nettwin/vendor/luxon',
+} as const;
+
+/** The vendored modules: each facade's name in dist/vendor/ and the package it stands for. */
+const FACADES = {
+  cucumber: '@cucumber/cucumber',
+  api: '@cucumber/cucumber/api',
+  'junit-xml-formatter': '@cucumber/junit-xml-formatter',
+  luxon: 'luxon',
 } as const;
 
 /** Packages the bundle leaves to node_modules. */
@@ -68,7 +83,7 @@ export function rewriteFrameTest(source: string): string {
 
 /**
  * An ES module exporting each of `names` from the CommonJS module `file`, and the module
- * as default. With `preferLoaded`, a cucumber already loaded (from node_modules) wins over
+ * as default (as Node's own import of a CommonJS module gives it). With `preferLoaded`, a cucumber already loaded (from node_modules) wins over
  * the bundled one: when cucumber-js itself runs nettwin's vocabulary (README: "If you run
  * cucumber-js yourself"), the steps must register with that runner.
  */
@@ -81,11 +96,11 @@ export function facadeSource(file: string, names: readonly string[], preferLoade
           // cucumber-js's command line loads lib/cli/…, not lib/index.js: any file of a loaded
           // cucumber names its package, and its lib/index.js shares that instance's modules.
           'const loaded = Object.keys(require.cache).map((key) => /^(.*[\\\\/]@cucumber[\\\\/]cucumber[\\\\/])lib[\\\\/]/.exec(key)).find(Boolean);',
-          `const cucumberModule = loaded ? require(\`\${loaded[1]}lib/index.js\`) : ${bundled};`,
+          `const bundledModule = loaded ? require(\`\${loaded[1]}lib/index.js\`) : ${bundled};`,
         ].join('\n')
-      : `const cucumberModule = ${bundled};`,
-    'export default cucumberModule;',
-    `export const { ${valid.join(', ')} } = cucumberModule;`,
+      : `const bundledModule = ${bundled};`,
+    'export default bundledModule;',
+    `export const { ${valid.join(', ')} } = bundledModule;`,
     '',
   ].join('\n');
 }
@@ -148,7 +163,7 @@ export function licences(root: string, metafiles: readonly Metafile[]): string {
   return [
     '# Bundled packages',
     '',
-    "The compiled package bundles these packages (scripts/build.ts, scripts/vendor-cucumber.ts): cucumber's into dist/vendor/, the JUnit report's into dist/chunks/. Their licences:",
+    "The compiled package bundles these packages (scripts/build.ts, scripts/vendor-cucumber.ts): cucumber's and the JUnit report's, into dist/vendor/. Their licences:",
     '',
     ...sections,
   ].join('\n');
@@ -157,14 +172,15 @@ export function licences(root: string, metafiles: readonly Metafile[]): string {
 /** Bundles cucumber into `outDir`; the build's metafile, for the licences. */
 export async function bundleCucumber(root: string, outDir: string): Promise<Metafile> {
   const requireHere = createRequire(path.join(root, 'package.json'));
-  const files = {
-    cucumber: requireHere.resolve('@cucumber/cucumber'),
-    api: requireHere.resolve('@cucumber/cucumber/api'),
-  };
+  // require's resolution: luxon's `import` build would be a second copy beside the one cucumber requires.
+  const files = Object.fromEntries(
+    Object.entries(FACADES).map(([name, specifier]) => [name, requireHere.resolve(specifier)]),
+  ) as Record<keyof typeof FACADES, string>;
   const runWorker = path.join(path.dirname(files.cucumber), 'runtime', 'parallel', 'run_worker.js');
+  const facades = Object.fromEntries(Object.keys(FACADES).map((name) => [name, `facade:${name}`]));
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { cucumber: 'facade:cucumber', api: 'facade:api', run_worker: runWorker },
+    entryPoints: { ...facades, run_worker: runWorker },
     outdir: outDir,
     bundle: true,
     splitting: true,
