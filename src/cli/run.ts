@@ -18,8 +18,7 @@ import { closestSteps } from './closest-steps.ts';
 import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
 import { formatScenarioLine, formatSlowest } from './run-progress.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
-import { findSupportCode, registerTypeScript, SHARE_CUCUMBER } from './support-code.ts';
-import { planTypeScript } from './typescript-steps.ts';
+import { registerTypeScript, type SupportImports, supportImports } from './support-code.ts';
 
 /** A module whose import registers tsx's ESM hooks (src/cli/tsx-register.ts, compiled). */
 const TSX_REGISTER = fileURLToPath(moduleUrl('src/cli/tsx-register'));
@@ -197,25 +196,14 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   // maps on (typescript-require.ts), and Node then reads and parses the source map of
   // every module it loads (theirs ship maps): about a tenth of a model run, for nothing.
   if (options.reports !== false) await Promise.all([import(HTML_REPORT), import(JUNIT_REPORT)]);
-  const code = findSupportCode(cwd);
-  // Compiled, CommonJS TypeScript needs no hooks thread (typescript-steps.ts); from source everything does.
-  const plan = COMPILED ? planTypeScript(code.user) : undefined;
-  const needsHooks = plan ? plan.needsHooks : code.needsTypeScript;
+  const supportCode = supportImports(cwd);
   // The model backend is imported by a run's first step anyway: before tsx's hooks, not through them.
-  if (!options.support && needsHooks) await registerTypeScript(backend === 'dind' ? [] : [MODEL_BACKEND]);
+  if (!options.support && supportCode.needsHooks)
+    await registerTypeScript(backend === 'dind' ? [] : [MODEL_BACKEND]);
   try {
-    return await runLoaded(options, {
-      cwd,
-      env,
-      backend,
-      dockerVersion,
-      environment,
-      code,
-      plan,
-      needsHooks,
-    });
+    return await runLoaded(options, { cwd, env, backend, dockerVersion, environment, supportCode });
   } finally {
-    plan?.dispose();
+    supportCode.dispose();
   }
 }
 
@@ -227,12 +215,10 @@ async function runLoaded(
     backend: RunBackend;
     dockerVersion: string;
     environment: { cwd: string; stdout: Writable; stderr: Writable; env: NodeJS.ProcessEnv };
-    code: ReturnType<typeof findSupportCode>;
-    plan: ReturnType<typeof planTypeScript> | undefined;
-    needsHooks: boolean;
+    supportCode: SupportImports;
   },
 ): Promise<RunOutcome> {
-  const { cwd, env, backend, dockerVersion, environment, code, plan, needsHooks } = context;
+  const { cwd, env, backend, dockerVersion, environment, supportCode } = context;
   const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
   const { useConfiguration, runConfiguration } = await loadConfiguration(
     {
@@ -240,12 +226,7 @@ async function runLoaded(
       provided: cucumberConfiguration(backend, {
         // Parallel workers are fresh processes: compiled nettwin registers tsx's hooks there
         // with a module imported first (from sources, workers inherit tsx's own flags).
-        imports: [
-          SHARE_CUCUMBER,
-          ...(COMPILED && needsHooks ? [TSX_REGISTER] : []),
-          ...code.vocabulary,
-          ...(plan ? plan.imports : code.user),
-        ],
+        imports: supportCode.imports(COMPILED && supportCode.needsHooks ? [TSX_REGISTER] : []),
         ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
       }),
     },

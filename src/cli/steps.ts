@@ -8,10 +8,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXAMPLES, type StepExample, TOPICS, type Topic } from '../../steps/lib/vocabulary.ts';
-import { COMPILED, VOCABULARY_DIR } from '../package-paths.ts';
+import { VOCABULARY_DIR } from '../package-paths.ts';
 import { humanizePattern, type StepPattern } from './closest-steps.ts';
-import { findSupportCode, registerTypeScript, SHARE_CUCUMBER } from './support-code.ts';
-import { planTypeScript } from './typescript-steps.ts';
+import { registerTypeScript, supportImports } from './support-code.ts';
 
 /** The part of cucumber's StepDefinition (lib/models/step_definition) read here. */
 interface CucumberStepDefinition {
@@ -60,24 +59,23 @@ export interface Vocabulary {
 /** Load every step definition `nettwin run` would load in `cwd` (ES modules load once per process). */
 export async function loadStepDefinitions(cwd: string): Promise<LoadedDefinition[]> {
   const { loadConfiguration, loadSupport } = await import('@cucumber/cucumber/api');
-  const code = findSupportCode(cwd);
-  // As `nettwin run` loads them (typescript-steps.ts): compiled, CommonJS TypeScript needs no hooks.
-  const plan = COMPILED ? planTypeScript(code.user) : undefined;
-  if (plan ? plan.needsHooks : code.needsTypeScript) await registerTypeScript();
+  // As `nettwin run` loads them.
+  const support = supportImports(cwd);
+  if (support.needsHooks) await registerTypeScript();
   const environment = { cwd, stdout: process.stderr, stderr: process.stderr, env: process.env };
   let library: { stepDefinitions?: CucumberStepDefinition[] };
   try {
     const { runConfiguration } = await loadConfiguration(
       {
         file: false,
-        provided: { import: [SHARE_CUCUMBER, ...code.vocabulary, ...(plan ? plan.imports : code.user)] },
+        provided: { import: support.imports() },
       },
       environment,
     );
     // The public type hides the definitions; the library cucumber builds holds them (12.x).
     library = (await loadSupport(runConfiguration, environment)) as unknown as typeof library;
   } finally {
-    plan?.dispose();
+    support.dispose();
   }
   if (!Array.isArray(library.stepDefinitions))
     throw new Error(

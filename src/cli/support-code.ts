@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPILED, MODULE_EXTENSION, moduleUrl, PACKAGE_ROOT, VOCABULARY_DIR } from '../package-paths.ts';
 import { enterInRequireCache } from './require-cache.ts';
+import { planTypeScript, type TypeScriptPlan } from './typescript-steps.ts';
 
 /** The user's support code: these directories of the working directory, these extensions. */
 export const USER_SUPPORT_DIRS = ['steps', 'features'] as const;
@@ -86,6 +87,40 @@ export async function shareApiWithRequire(): Promise<void> {
 
 /** Imported before any support code (run and steps): a project's '@cucumber/cucumber' is the running one. */
 export const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'));
+
+/** What cucumber imports for a run or a listing in one directory, and in which order. */
+export interface SupportImports {
+  code: SupportCode;
+  /** tsx's hooks must be registered before cucumber imports `imports`. */
+  needsHooks: boolean;
+  /**
+   * SHARE_CUCUMBER, then `first` (e.g. a worker's tsx registration), the vocabulary,
+   * and the user's files (compiled nettwin: CommonJS TypeScript through its shims).
+   */
+  imports: (first?: readonly string[]) => string[];
+  /** Removes the TypeScript shims (call once cucumber has loaded the support code). */
+  dispose: () => void;
+}
+
+/**
+ * The support code of `cwd` as `nettwin run` and `nettwin steps` both load it: compiled,
+ * CommonJS TypeScript needs no hooks thread (typescript-steps.ts); from source everything does.
+ */
+export function supportImports(cwd: string): SupportImports {
+  const code = findSupportCode(cwd);
+  const plan: TypeScriptPlan | undefined = COMPILED ? planTypeScript(code.user) : undefined;
+  return {
+    code,
+    needsHooks: plan ? plan.needsHooks : code.needsTypeScript,
+    imports: (first = []) => [
+      SHARE_CUCUMBER,
+      ...first,
+      ...code.vocabulary,
+      ...(plan ? plan.imports : code.user),
+    ],
+    dispose: () => plan?.dispose(),
+  };
+}
 
 /**
  * Register tsx's hooks once in this process (TypeScript support code on Node 20).
