@@ -104,6 +104,18 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
     ]) {
       assert.ok(files.includes(needed), `the package holds ${needed}`);
     }
+    // Every module package.json exports (the vendored cucumber, JUnit plugin and luxon among them).
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
+    for (const target of Object.values(manifest.exports).flatMap((t) =>
+      typeof t === 'string' ? [t] : Object.values(t),
+    )) {
+      assert.ok(
+        files.includes(target.replace(/^\.\//, '')),
+        `package.json exports ${target}, and the package holds it`,
+      );
+    }
     const sources = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
     assert.deepEqual(sources, [], 'no TypeScript sources in the package');
     assert.deepEqual(
