@@ -1,16 +1,14 @@
 /**
  * Writes the reports of a message stream into a directory, the three files
  * `nettwin run --reports DIR` writes: messages.ndjson, cucumber.html (cucumber's HTML
- * formatter) and junit.xml (cucumber's JUnit formatter, suite "nettwin" as in run.ts).
+ * page, report/html-page.ts) and junit.xml (cucumber's JUnit formatter, suite "nettwin"
+ * as in run.ts).
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CucumberHtmlStream } from '@cucumber/html-formatter';
 import { JUnitXmlPrinter } from '@cucumber/junit-xml-formatter';
 import type { Envelope } from '@cucumber/messages';
+import { htmlPage } from '../report/html-page.ts';
 import { forHtmlReport } from '../report/step-arguments.ts';
 import { MESSAGES_FILE } from './read-messages.ts';
 
@@ -38,12 +36,12 @@ export async function writeReports(envelopes: readonly Envelope[], dir: string):
     junit: path.join(dir, 'junit.xml'),
   };
   await writeFile(files.messages, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  // Step-match arguments the formatter can print, as `nettwin run` writes them (report/html-formatter.ts).
-  await pipeline(
-    Readable.from(envelopes.map(forHtmlReport)),
-    new CucumberHtmlStream(),
-    createWriteStream(files.html),
-  );
+  // Step-match arguments the page can print, as `nettwin run` writes them (report/html-formatter.ts).
+  const page: (string | Uint8Array)[] = [];
+  const writer = htmlPage((chunk) => page.push(chunk));
+  for (const envelope of envelopes) writer.message(forHtmlReport(envelope));
+  writer.end();
+  await writeFile(files.html, page);
   await writeFile(files.junit, junitXml(envelopes));
   return files;
 }
