@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DOCKER_VERSION, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { COMPILED, moduleUrl } from '../package-paths.ts';
 import { closestSteps } from './closest-steps.ts';
+import { formatCucumberFiguresInEnglish } from './cucumber-locale.ts';
 import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
 import { formatScenarioLine, formatSlowest } from './run-progress.ts';
 import { commonFailures, countOutcomes, type RunSummary, RunSummaryCollector } from './run-summary.ts';
@@ -192,6 +193,7 @@ export async function runFeatures(options: RunOptions = {}): Promise<RunOutcome>
   };
   // Loaded before tsx's hooks (if any), not through them; runLoaded finds it cached.
   await import('@cucumber/cucumber/api');
+  formatCucumberFiguresInEnglish();
   // The report formatters too: they would load after the user's TypeScript turned source
   // maps on (typescript-require.ts), and Node then reads and parses the source map of
   // every module it loads (theirs ship maps): about a tenth of a model run, for nothing.
