@@ -30,8 +30,12 @@ import type { BenchRow } from './main.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = 10;
-/** Whole runs take a second or two each: fewer of them. */
-const RUN_RUNS = 5;
+/**
+ * Whole runs take half a second to a second each: fewer of them than RUNS, but enough for
+ * medians steady to a few per cent (with five, the report row's ratio moved by ±8 % from
+ * one bench to the next on a quiet machine).
+ */
+const RUN_RUNS = 9;
 
 /**
  * CPU seconds of this process's waited-for children so far (Linux: /proc/self/stat

@@ -99,17 +99,15 @@ export function htmlPage(
   const before = (placeholder: Placeholder) => pieces[PLACEHOLDERS.indexOf(placeholder)] as string;
   const after = (placeholder: Placeholder) => pieces[PLACEHOLDERS.indexOf(placeholder) + 1] as string;
   let headWritten = false;
+  // Piece by piece, not concatenated: the stream behind `write` gathers them into one
+  // write anyway, and a copy of the 1 MB reader app would cost more than the writes.
   const writeHead = () => {
     headWritten = true;
-    write(
-      Buffer.concat([
-        Buffer.from(`${before('{{title}}')}Cucumber${before('{{icon}}')}`),
-        assets.read('icon'),
-        Buffer.from(before('{{css}}')),
-        assets.read('css'),
-        Buffer.from(`${before('{{custom_css}}')}${before('{{messages}}')}`),
-      ]),
-    );
+    write(`${before('{{title}}')}Cucumber${before('{{icon}}')}`);
+    write(assets.read('icon'));
+    write(before('{{css}}'));
+    write(assets.read('css'));
+    write(`${before('{{custom_css}}')}${before('{{messages}}')}`);
   };
   return {
     message(envelope) {
@@ -122,13 +120,9 @@ export function htmlPage(
     },
     end() {
       if (!headWritten) writeHead();
-      write(
-        Buffer.concat([
-          Buffer.from(before('{{script}}')),
-          assets.read('script'),
-          Buffer.from(`${before('{{custom_script}}')}${after('{{custom_script}}')}`),
-        ]),
-      );
+      write(before('{{script}}'));
+      write(assets.read('script'));
+      write(`${before('{{custom_script}}')}${after('{{custom_script}}')}`);
     },
   };
 }
