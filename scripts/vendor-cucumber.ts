@@ -26,7 +26,8 @@
  *   their own (`junit-xml-formatter.js`, `luxon.js`) for src/report/junit-formatter.ts:
  *   bundled here, the plugin shares cucumber's copies of @cucumber/messages and luxon
  *   (already loaded by the run) where a bundle of its own loaded and initialised second
- *   copies on every run with reports; and the locale the report sets is cucumber's luxon's.
+ *   copies on every run with reports; and the locale the run sets
+ *   (src/cli/cucumber-locale.ts) is cucumber's luxon's.
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
  *   its own directory. nettwin's report loads it too.
  */
@@ -83,9 +84,10 @@ export function rewriteFrameTest(source: string): string {
 
 /**
  * An ES module exporting each of `names` from the CommonJS module `file`, and the module
- * as default (as Node's own import of a CommonJS module gives it). With `preferLoaded`, a cucumber already loaded (from node_modules) wins over
- * the bundled one: when cucumber-js itself runs nettwin's vocabulary (README: "If you run
- * cucumber-js yourself"), the steps must register with that runner.
+ * as default (as Node's own import of a CommonJS module gives it). With `preferLoaded`, a
+ * cucumber already loaded (from node_modules) wins over the bundled one: when cucumber-js
+ * itself runs nettwin's vocabulary (README: "If you run cucumber-js yourself"), the steps
+ * must register with that runner.
  */
 export function facadeSource(file: string, names: readonly string[], preferLoaded = false): string {
   const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');

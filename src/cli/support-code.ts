@@ -90,7 +90,6 @@ export const SHARE_CUCUMBER = fileURLToPath(moduleUrl('src/cli/share-cucumber'))
 
 /** What cucumber imports for a run or a listing in one directory, and in which order. */
 export interface SupportImports {
-  code: SupportCode;
   /** tsx's hooks must be registered before cucumber imports `imports`. */
   needsHooks: boolean;
   /**
@@ -110,7 +109,6 @@ export function supportImports(cwd: string): SupportImports {
   const code = findSupportCode(cwd);
   const plan: TypeScriptPlan | undefined = COMPILED ? planTypeScript(code.user) : undefined;
   return {
-    code,
     needsHooks: plan ? plan.needsHooks : code.needsTypeScript,
     imports: (first = []) => [
       SHARE_CUCUMBER,
