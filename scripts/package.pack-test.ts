@@ -25,7 +25,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Envelope } from '@cucumber/messages';
 import { execa } from 'execa';
+import { junitXml } from '../src/reports/write-reports.ts';
 import { buildPackage } from './build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -175,6 +177,12 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'),
       /<testsuite name="nettwin" time="[\d.]+" tests="2" skipped="0" failures="0" errors="0" timestamp="\d{4}-\d\d-\d\dT[\d:.]+Z">/,
     );
+    // ...and is what the plugin as installed (not bundled) writes for the run's own messages.
+    const runMessages = readFileSync(path.join(project, 'reports', 'messages.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Envelope);
+    assert.equal(readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'), junitXml(runMessages));
     // Bundled, each step definition still says where it is written: the vocabulary's in
     // the package's dist/steps/, the user's at its TypeScript line.
     const locations = definitionLocations(path.join(project, 'reports', 'messages.ndjson'));
