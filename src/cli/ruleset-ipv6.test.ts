@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { parseRuleset } from '../netfilter/ruleset/index.ts';
 import { IP6TABLES_HEADER, runRulesetCommand } from './ruleset.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nettwin-ruleset6-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function script(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -226,6 +226,7 @@ describe('nettwin trace', () => {
     );
     args.push('--from', '172.17.0.2', '--to', '172.30.0.2', '--count', '3', '--save');
     const ok = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout, recorded);
     const missing = spawnSync(

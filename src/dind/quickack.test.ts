@@ -4,7 +4,7 @@
  * interface (fe80::/64, ff00::/8) and the IPv6 local table are left alone.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,6 +45,7 @@ async function runWithRoutes(failOn?: string): Promise<{ exitCode: number; chang
     env: { PATH: `${dir}:${process.env.PATH}`, FAKE_DIR: dir, FAIL_ON: failOn ?? '' },
   });
   const changes = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  rmSync(dir, { recursive: true, force: true });
   return { exitCode: r.exitCode ?? -1, changes };
 }
 
