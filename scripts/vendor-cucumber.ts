@@ -29,7 +29,7 @@
  *   copies on every run with reports; and the locale the run sets
  *   (src/cli/cucumber-locale.ts) is cucumber's luxon's.
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
- *   its own directory. nettwin's report loads it too.
+ *   its own directory, and nettwin's report reads those files too (src/report/html-page.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
