@@ -39,15 +39,13 @@ export function vocabularyEntries(root = ROOT): string[] {
  * bundled copies, by the package's own name (package.json exports).
  */
 const VENDORED = new RegExp(
-  `^(?:${Object.keys(VENDOR_SPECIFIERS)
-    .map((name) => name.replace(/[/.]/g, '\\$&'))
-    .join('|')})$`,
+  `^(?:${[...VENDOR_SPECIFIERS.keys()].map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`,
 );
 const fromVendor: Plugin = {
   name: 'from-vendor',
   setup(b) {
     b.onResolve({ filter: VENDORED }, (args) => ({
-      path: VENDOR_SPECIFIERS[args.path as keyof typeof VENDOR_SPECIFIERS],
+      path: VENDOR_SPECIFIERS.get(args.path) as string,
       external: true,
     }));
   },

@@ -36,21 +36,26 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
-/** How nettwin's bundle names the vendored modules (package.json "exports", a self-reference). */
-export const VENDOR_SPECIFIERS = {
-  '@cucumber/cucumber': 'nettwin/vendor/cucumber',
-  '@cucumber/cucumber/api': 'nettwin/vendor/cucumber-api',
-  '@cucumber/junit-xml-formatter': 'nettwin/vendor/junit-xml-formatter',
-  luxon: 'nettwin/vendor/luxon',
-} as const;
+/**
+ * The vendored modules: the package each stands for, its facade's file in dist/vendor/
+ * (`<facade>.js`), and the name nettwin's bundle imports it by (package.json "exports",
+ * a self-reference).
+ */
+const VENDORED = [
+  { package: '@cucumber/cucumber', facade: 'cucumber', specifier: 'nettwin/vendor/cucumber' },
+  { package: '@cucumber/cucumber/api', facade: 'api', specifier: 'nettwin/vendor/cucumber-api' },
+  {
+    package: '@cucumber/junit-xml-formatter',
+    facade: 'junit-xml-formatter',
+    specifier: 'nettwin/vendor/junit-xml-formatter',
+  },
+  { package: 'luxon', facade: 'luxon', specifier: 'nettwin/vendor/luxon' },
+] as const;
 
-/** The vendored modules: each facade's name in dist/vendor/ and the package it stands for. */
-const FACADES = {
-  cucumber: '@cucumber/cucumber',
-  api: '@cucumber/cucumber/api',
-  'junit-xml-formatter': '@cucumber/junit-xml-formatter',
-  luxon: 'luxon',
-} as const;
+/** How nettwin's bundle names each vendored package. */
+export const VENDOR_SPECIFIERS: ReadonlyMap<string, string> = new Map(
+  VENDORED.map((v) => [v.package, v.specifier]),
+);
 
 /** Packages the bundle leaves to node_modules. */
 const OUTSIDE = ['@cucumber/html-formatter'];
@@ -175,11 +180,11 @@ export function licences(root: string, metafiles: readonly Metafile[]): string {
 export async function bundleCucumber(root: string, outDir: string): Promise<Metafile> {
   const requireHere = createRequire(path.join(root, 'package.json'));
   // require's resolution: luxon's `import` build would be a second copy beside the one cucumber requires.
-  const files = Object.fromEntries(
-    Object.entries(FACADES).map(([name, specifier]) => [name, requireHere.resolve(specifier)]),
-  ) as Record<keyof typeof FACADES, string>;
-  const runWorker = path.join(path.dirname(files.cucumber), 'runtime', 'parallel', 'run_worker.js');
-  const facades = Object.fromEntries(Object.keys(FACADES).map((name) => [name, `facade:${name}`]));
+  const files: Record<string, string> = Object.fromEntries(
+    VENDORED.map((v) => [v.facade, requireHere.resolve(v.package)]),
+  );
+  const runWorker = path.join(path.dirname(files.cucumber as string), 'runtime', 'parallel', 'run_worker.js');
+  const facades = Object.fromEntries(VENDORED.map((v) => [v.facade, `facade:${v.facade}`]));
   const result = await build({
     absWorkingDir: root,
     entryPoints: { ...facades, run_worker: runWorker },
