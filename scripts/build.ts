@@ -35,8 +35,7 @@ export function vocabularyEntries(root = ROOT): string[] {
 }
 
 /**
- * nettwin's imports of cucumber, and of the JUnit report's plugin and luxon, go to the
- * bundled copies, by the package's own name (package.json exports).
+ * nettwin's imports of cucumber and of luxon go to the bundled copies, by the package's own name (package.json exports).
  */
 const VENDORED = new RegExp(
   `^(?:${[...VENDOR_SPECIFIERS.keys()].map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`,

@@ -27,7 +27,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Envelope } from '@cucumber/messages';
 import { execa } from 'execa';
-import { junitXml } from '../src/reports/write-reports.ts';
+import { pluginJunitXml } from '../src/report/junit-plugin.test-helper.ts';
 import { buildPackage } from './build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -172,17 +172,20 @@ test('packed, installed with --omit=dev: npx nettwin init, then run features --b
       existsSync(path.join(project, 'reports', 'cucumber.html')),
       "the report is in the user's reports/",
     );
-    // The JUnit report comes from nettwin's bundle of cucumber's plugin, with its options.
+    // The JUnit report is nettwin's (src/report/junit-report.ts), with the run's options.
     assert.match(
       readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'),
       /<testsuite name="nettwin" time="[\d.]+" tests="2" skipped="0" failures="0" errors="0" timestamp="\d{4}-\d\d-\d\dT[\d:.]+Z">/,
     );
-    // ...and is what the plugin as installed (not bundled) writes for the run's own messages.
+    // ...and is what cucumber's JUnit plugin writes for the run's own messages.
     const runMessages = readFileSync(path.join(project, 'reports', 'messages.ndjson'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Envelope);
-    assert.equal(readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'), junitXml(runMessages));
+    assert.equal(
+      readFileSync(path.join(project, 'reports', 'junit.xml'), 'utf8'),
+      pluginJunitXml(runMessages),
+    );
     // Bundled, each step definition still says where it is written: the vocabulary's in
     // the package's dist/steps/, the user's at its TypeScript line.
     const locations = definitionLocations(path.join(project, 'reports', 'messages.ndjson'));

@@ -22,12 +22,9 @@
  *   file URLs. That one function is rewritten to say so (the build fails if its text
  *   changes).
  * - regexp-match-indices: replaced by src/vendor/match-indices.ts (why: that file).
- * - The JUnit report's plugin (@cucumber/junit-xml-formatter) and luxon get entries of
- *   their own (`junit-xml-formatter.js`, `luxon.js`) for src/report/junit-formatter.ts:
- *   bundled here, the plugin shares cucumber's copies of @cucumber/messages and luxon
- *   (already loaded by the run) where a bundle of its own loaded and initialised second
- *   copies on every run with reports; and the locale the run sets
- *   (src/cli/cucumber-locale.ts) is cucumber's luxon's.
+ * - luxon gets an entry of its own (`luxon.js`): the locale the run sets
+ *   (src/cli/cucumber-locale.ts) must be that of cucumber's luxon, the one its summary
+ *   formats durations with.
  * - @cucumber/html-formatter stays outside: it reads its page template and assets from
  *   its own directory, and nettwin's report reads those files too (src/report/html-page.ts).
  */
@@ -44,11 +41,6 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 const VENDORED = [
   { package: '@cucumber/cucumber', facade: 'cucumber', specifier: 'nettwin/vendor/cucumber' },
   { package: '@cucumber/cucumber/api', facade: 'api', specifier: 'nettwin/vendor/cucumber-api' },
-  {
-    package: '@cucumber/junit-xml-formatter',
-    facade: 'junit-xml-formatter',
-    specifier: 'nettwin/vendor/junit-xml-formatter',
-  },
   { package: 'luxon', facade: 'luxon', specifier: 'nettwin/vendor/luxon' },
 ] as const;
 

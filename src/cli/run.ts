@@ -33,7 +33,7 @@ const SNIPPET_SYNTAX = moduleUrl('src/cli/snippet-syntax').href;
 /** cucumber's HTML formatter, fed step-match arguments it prints exactly (src/report/html-formatter.ts). */
 const HTML_REPORT = moduleUrl('src/report/html-formatter').href;
 
-/** cucumber's `junit` format, as a module of nettwin's (src/report/junit-formatter.ts). */
+/** The JUnit report: cucumber's `junit` document, written by nettwin (src/report/junit-formatter.ts). */
 const JUNIT_REPORT = moduleUrl('src/report/junit-formatter').href;
 
 export const BACKENDS = ['model', 'dind', 'twin'] as const;

@@ -1,5 +1,5 @@
 /**
- * The one part of luxon nettwin touches (junit-formatter.ts). luxon ships no types of its
+ * The one part of luxon nettwin touches (src/cli/cucumber-locale.ts). luxon ships no types of its
  * own; @types/luxon would be a dependency for one property.
  */
 declare module 'luxon' {

@@ -1,14 +1,14 @@
 /**
  * Writes the reports of a message stream into a directory, the three files
  * `nettwin run --reports DIR` writes: messages.ndjson, cucumber.html (cucumber's HTML
- * page, report/html-page.ts) and junit.xml (cucumber's JUnit formatter, suite "nettwin"
- * as in run.ts).
+ * page, report/html-page.ts) and junit.xml (report/junit-report.ts, suite "nettwin" as in
+ * run.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { JUnitXmlPrinter } from '@cucumber/junit-xml-formatter';
 import type { Envelope } from '@cucumber/messages';
 import { htmlPage } from '../report/html-page.ts';
+import { junitReport } from '../report/junit-report.ts';
 import { forHtmlReport } from '../report/step-arguments.ts';
 import { MESSAGES_FILE } from './read-messages.ts';
 
@@ -18,13 +18,11 @@ export interface ReportFiles {
   junit: string;
 }
 
-/** The JUnit XML of a stream that ends with testRunFinished (the formatter writes then). */
+/** The JUnit XML of a stream that ends with testRunFinished (the report is written then). */
 export function junitXml(envelopes: readonly Envelope[], suiteName = 'nettwin'): string {
+  const report = junitReport(suiteName);
   let xml = '';
-  const printer = new JUnitXmlPrinter({ suiteName }, (content) => {
-    xml += content;
-  });
-  for (const envelope of envelopes) printer.update(envelope);
+  for (const envelope of envelopes) xml += report.message(envelope) ?? '';
   return xml;
 }
 
