@@ -5,8 +5,7 @@
  * A run's output is printed whole when it ends, so engines do not interleave; its
  * scenario counts come from its cucumber message stream.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { RunSummary } from '../src/cli/run-summary.ts';
@@ -35,6 +34,9 @@ export interface EngineRun {
   summary: RunSummary;
   seconds: number;
 }
+
+/** Where each engine's run writes its outcome (`nettwin run --summary`), in its reports directory. */
+export const SUMMARY_FILE = '.run-summary.json';
 
 /** reports/ for the default, reports/<version>/ per engine. */
 export function engineReportsDir(version: string | undefined, root = 'reports'): string {
@@ -81,8 +83,11 @@ export async function runEngines(options: EngineRunOptions): Promise<EngineRun[]
       const reportsDir = engineReportsDir(version, options.reportsRoot);
       await mkdir(path.join(options.root, reportsDir), { recursive: true });
       const started = Date.now();
-      const scratch = await mkdtemp(path.join(tmpdir(), 'nettwin-engine-'));
-      const summaryFile = path.join(scratch, 'summary.json');
+      // Beside the run's reports, not in a temporary directory: an interrupted `npm test`
+      // (Ctrl-C) then leaves nothing in /tmp. Removed first, so a run that writes none is
+      // not read an earlier run's.
+      const summaryFile = path.join(options.root, reportsDir, SUMMARY_FILE);
+      await rm(summaryFile, { force: true });
       const r = await execa('node', [...engineRunArgv(options, version), '--summary', summaryFile], {
         cwd: options.root,
         env: options.env ?? process.env,
@@ -98,7 +103,7 @@ export async function runEngines(options: EngineRunOptions): Promise<EngineRun[]
         summary: await summaryOf(summaryFile, r.all ?? ''),
         seconds: (Date.now() - started) / 1000,
       };
-      await rm(scratch, { recursive: true, force: true });
+      await rm(summaryFile, { force: true });
       return run;
     }),
   );
