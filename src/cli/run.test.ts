@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Envelope } from '@cucumber/messages';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { engineImageVersion, plumbingEngineFor, plumbingNotice } from '../backends/plumbing-engine.ts';
 import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
+import { assertWellFormedXml } from '../report/xml-check.test-helper.ts';
 import {
   checkDockerVersion,
   checkFeaturePaths,
@@ -97,6 +108,55 @@ test('nettwin run --no-reports runs the scenarios and writes no report file', as
       'junit.xml',
       'messages.ndjson',
     ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run cucumber abandons (a BeforeAll hook throws) still leaves whole reports that show why', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nettwin-beforeall-'));
+  try {
+    mkdirSync(path.join(dir, 'features'));
+    mkdirSync(path.join(dir, 'steps'));
+    // The user's hook imports cucumber as a project would (its own node_modules).
+    symlinkSync(
+      path.resolve(import.meta.dirname, '../../node_modules'),
+      path.join(dir, 'node_modules'),
+      'dir',
+    );
+    writeFileSync(
+      path.join(dir, 'features', 'a.feature'),
+      'Feature: a\n  Scenario: s\n    Given a Docker host\n',
+    );
+    writeFileSync(
+      path.join(dir, 'steps', 'hook.mjs'),
+      "import { BeforeAll } from '@cucumber/cucumber';\nBeforeAll(function () { throw new Error('boom'); });\n",
+    );
+    const main = path.join(import.meta.dirname, 'main.ts');
+    const run = await execa(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), main, 'run', '--backend', 'model'],
+      { cwd: dir, reject: false, env: { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' } },
+    );
+    assert.equal(run.exitCode, 2, run.stdout);
+    assert.match(run.stderr, /a BeforeAll hook errored/);
+    const reports = path.join(dir, 'reports');
+    assert.deepEqual(readdirSync(reports).sort(), ['cucumber.html', 'junit.xml', 'messages.ndjson']);
+    const page = readFileSync(path.join(reports, 'cucumber.html'), 'utf8');
+    assert.match(page, /<\/html>\s*$/, 'the page is whole, reader app included');
+    const junit = readFileSync(path.join(reports, 'junit.xml'), 'utf8');
+    assertWellFormedXml(junit);
+    assert.match(junit, /<testsuite name="nettwin"/);
+    const messages = readFileSync(path.join(reports, 'messages.ndjson'), 'utf8').trimEnd().split('\n');
+    const envelopes = messages.map((line) => JSON.parse(line) as Envelope);
+    const last = envelopes.at(-1)?.testRunFinished;
+    assert.equal(last?.success, false);
+    assert.match(last?.exception?.message ?? '', /a BeforeAll hook errored/);
+    assert.ok(page.includes('a BeforeAll hook errored'), 'the page carries the error');
+    assert.ok(
+      envelopes.some((e) => e.testRunHookFinished),
+      'the hook’s own result is kept',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

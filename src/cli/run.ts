@@ -11,9 +11,11 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
 import type { Command } from 'commander';
 import { DEFAULT_DOCKER_VERSION, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { COMPILED, moduleUrl } from '../package-paths.ts';
+import type { ReportFiles } from '../reports/write-reports.ts';
 import { closestSteps } from './closest-steps.ts';
 import { formatCucumberFiguresInEnglish } from './cucumber-locale.ts';
 import { checkDockerVersion, checkFeaturePaths, RunUsageError } from './run-input.ts';
@@ -169,6 +171,18 @@ export function parseParallel(text: string, cores: number): number {
 }
 
 /** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
+/** Which of a run's format files are the reports nettwin writes, by what writes them. */
+function reportFilesOf(files: Record<string, string>, cwd: string): Partial<ReportFiles> {
+  const found: Partial<ReportFiles> = {};
+  for (const [file, format] of Object.entries(files)) {
+    const at = path.resolve(cwd, file);
+    if (format.includes(HTML_REPORT)) found.html = at;
+    else if (format.includes(JUNIT_REPORT)) found.junit = at;
+    else if (format === 'message') found.messages = at;
+  }
+  return found;
+}
+
 function withSuffix(file: string, suffix: string): string {
   return suffix ? file.replace(/(\.[^./]+)$/, `${suffix}$1`) : file;
 }
@@ -261,11 +275,31 @@ async function runLoaded(
     dockerVersion,
     onScenario: (result) => progress.write(`${formatScenarioLine(result)}\n`),
   });
-  const { success, support } = await runCucumber(
-    options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
-    environment,
-    (envelope) => collector.add(envelope),
-  );
+  // Every message, kept to write whole reports should cucumber abandon the run (abandoned-run.ts).
+  const sent: Envelope[] = [];
+  const keep = Object.keys(runConfiguration.formats.files).length > 0;
+  let result: Awaited<ReturnType<typeof runCucumber>>;
+  try {
+    result = await runCucumber(
+      options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
+      environment,
+      (envelope) => {
+        if (keep) sent.push(envelope);
+        collector.add(envelope);
+      },
+    );
+  } catch (error) {
+    if (keep) {
+      const { finishAbandonedReports } = await import('../reports/abandoned-run.ts');
+      // The run's own error is what the user must see; a report that cannot be written is said beside it.
+      await finishAbandonedReports(sent, reportFilesOf(runConfiguration.formats.files, cwd), error).catch(
+        (reportError: Error) =>
+          environment.stderr.write(`nettwin: the reports were not finished: ${reportError.message}\n`),
+      );
+    }
+    throw error;
+  }
+  const { success, support } = result;
   const html = useConfiguration.format
     .map((f) => (typeof f === 'string' ? f : f.join(':')))
     .find((f) => f.startsWith(`"${HTML_REPORT}":`));

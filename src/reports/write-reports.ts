@@ -4,7 +4,7 @@
  * page, report/html-page.ts) and junit.xml (report/junit-report.ts, suite "nettwin" as in
  * run.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { htmlPage } from '../report/html-page.ts';
@@ -33,13 +33,37 @@ export async function writeReports(envelopes: readonly Envelope[], dir: string):
     html: path.join(dir, 'cucumber.html'),
     junit: path.join(dir, 'junit.xml'),
   };
-  await writeFile(files.messages, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  // Step-match arguments the page can print, as `nettwin run` writes them (report/html-formatter.ts).
-  const page: (string | Uint8Array)[] = [];
-  const writer = htmlPage((chunk) => page.push(chunk));
-  for (const envelope of envelopes) writer.message(forHtmlReport(envelope));
-  writer.end();
-  await writeFile(files.html, page);
-  await writeFile(files.junit, junitXml(envelopes));
+  await writeReportFiles(envelopes, files);
   return files;
+}
+
+/**
+ * Writes the given reports of a message stream, each whole or not at all: into a file
+ * beside it, then renamed over it (a reader, or a formatter's stream still open on the
+ * old file, never meets half of one).
+ */
+export async function writeReportFiles(
+  envelopes: readonly Envelope[],
+  files: Partial<ReportFiles>,
+): Promise<void> {
+  const replace = async (file: string, content: string | (string | Uint8Array)[]) => {
+    const next = `${file}.${process.pid}.part`;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(next, content);
+      await rename(next, file);
+    } finally {
+      await rm(next, { force: true });
+    }
+  };
+  if (files.messages) await replace(files.messages, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  if (files.html) {
+    // Step-match arguments the page can print, as `nettwin run` writes them (report/html-formatter.ts).
+    const page: (string | Uint8Array)[] = [];
+    const writer = htmlPage((chunk) => page.push(chunk));
+    for (const envelope of envelopes) writer.message(forHtmlReport(envelope));
+    writer.end();
+    await replace(files.html, page);
+  }
+  if (files.junit) await replace(files.junit, junitXml(envelopes));
 }
