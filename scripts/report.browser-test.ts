@@ -5,12 +5,22 @@
  * page is checked: every step reads exactly as its Gherkin line, every traffic step's
  * packet-path picture has loaded, its counter table is a real <table>, and nothing says
  * "Couldn't display". A screenshot of one scenario is kept as reports/report-screenshot.png.
+ * And a run cucumber abandons (a BeforeAll hook throws) has a whole page showing the error.
  *
  * Run by `npm test` as its own part (scripts/test.ts). Without a browser this test FAILS:
  * it never skips. `apt-get install chromium` (or CHROMIUM=/path/to/chromium).
  */
 import assert from 'node:assert/strict';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -229,4 +239,36 @@ test('a screenshot of one scenario, pictures open, is kept under reports/', asyn
   mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await scenario.screenshot({ path: SCREENSHOT, timeout: 60_000 });
   assert.ok(readFileSync(SCREENSHOT).length > 10_000, `${SCREENSHOT} written`);
+});
+
+test('a run whose BeforeAll hook throws still has a report, and it shows the hook’s error', async () => {
+  // A user's project: one feature, a hook of its own that throws before any scenario runs.
+  const project = path.join(work, 'hook-project');
+  mkdirSync(path.join(project, 'features'), { recursive: true });
+  mkdirSync(path.join(project, 'steps'));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  writeFileSync(
+    path.join(project, 'features', 'a.feature'),
+    'Feature: a\n  Scenario: s\n    Given a Docker host\n',
+  );
+  writeFileSync(
+    path.join(project, 'steps', 'hook.mjs'),
+    "import { BeforeAll } from '@cucumber/cucumber';\nBeforeAll(function () { throw new Error('the hook of this project failed'); });\n",
+  );
+  const run = await execa(
+    'node',
+    ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'run', '--backend', 'model'],
+    {
+      cwd: project,
+      reject: false,
+      env: { NETTWIN_BACKEND: 'model' },
+    },
+  );
+  assert.equal(run.exitCode, 2, `${run.stdout}\n${run.stderr}`);
+  const page = await (context ?? assert.fail('Chromium did not start')).newPage();
+  await page.goto(`file://${path.join(project, 'reports', 'cucumber.html')}`);
+  // The reader app rendered (its summary line), and the hook's error is on the page.
+  await page.getByText('No scenarios were executed').waitFor({ timeout: 30_000 });
+  await page.getByText('Error: the hook of this project failed').first().waitFor({ timeout: 5_000 });
+  await page.close();
 });
