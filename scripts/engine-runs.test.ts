@@ -10,20 +10,25 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** Entries of the system's temporary directory that runEngines could have left. */
 const ours = () => readdirSync(tmpdir()).filter((name) => name.startsWith('nettwin-engine-'));
 
+/** One engine run of the model on `features`, its reports under `reportsRoot`. */
+async function runOne(reportsRoot: string, features: string[]) {
+  const [run] = await runEngines({
+    root: ROOT,
+    backend: 'model',
+    versions: [undefined],
+    order: 'defined',
+    parallel: 1,
+    reportsRoot,
+    features,
+  });
+  return run ?? assert.fail('runEngines returned no run');
+}
+
 test('an engine run reads its outcome from beside its reports and leaves nothing behind', async () => {
   const reportsRoot = mkdtempSync(path.join(tmpdir(), 'nettwin-engine-runs-test-'));
   const before = ours();
   try {
-    const [run] = await runEngines({
-      root: ROOT,
-      backend: 'model',
-      versions: [undefined],
-      order: 'defined',
-      parallel: 1,
-      reportsRoot,
-      features: ['features/compose.feature'],
-    });
-    assert.ok(run);
+    const run = await runOne(reportsRoot, ['features/compose.feature']);
     assert.equal(run.exitCode, 0, run.output);
     assert.ok(run.summary.scenarios.length > 0, 'the outcome was read');
     assert.deepEqual(run.summary.runErrors, []);
@@ -43,16 +48,7 @@ test('a run that writes no outcome is not read an earlier run’s', async () => 
       summary: { scenarios: [{ name: 'stale' }], undefinedSteps: [], patterns: [], runErrors: [] },
     };
     writeFileSync(path.join(reportsRoot, SUMMARY_FILE), JSON.stringify(stale));
-    const [run] = await runEngines({
-      root: ROOT,
-      backend: 'model',
-      versions: [undefined],
-      order: 'defined',
-      parallel: 1,
-      reportsRoot,
-      features: ['features/no-such.feature'],
-    });
-    assert.ok(run);
+    const run = await runOne(reportsRoot, ['features/no-such.feature']);
     assert.equal(run.exitCode, 2, run.output);
     assert.deepEqual(run.summary.scenarios, []);
     assert.match(run.summary.runErrors.join('\n'), /wrote no summary/);

@@ -11,16 +11,7 @@
  * it never skips. `apt-get install chromium` (or CHROMIUM=/path/to/chromium).
  */
 import assert from 'node:assert/strict';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,6 +21,7 @@ import { CucumberHtmlStream } from '@cucumber/html-formatter';
 import type { Envelope } from '@cucumber/messages';
 import { execa } from 'execa';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { runModelIn, writeFailingHookProject } from '../src/cli/failing-hook-project.test-helper.ts';
 
 // Code passed to page.evaluate runs in the page; the project compiles without the DOM library.
 declare const document: {
@@ -242,28 +234,9 @@ test('a screenshot of one scenario, pictures open, is kept under reports/', asyn
 });
 
 test('a run whose BeforeAll hook throws still has a report, and it shows the hook’s error', async () => {
-  // A user's project: one feature, a hook of its own that throws before any scenario runs.
   const project = path.join(work, 'hook-project');
-  mkdirSync(path.join(project, 'features'), { recursive: true });
-  mkdirSync(path.join(project, 'steps'));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-  writeFileSync(
-    path.join(project, 'features', 'a.feature'),
-    'Feature: a\n  Scenario: s\n    Given a Docker host\n',
-  );
-  writeFileSync(
-    path.join(project, 'steps', 'hook.mjs'),
-    "import { BeforeAll } from '@cucumber/cucumber';\nBeforeAll(function () { throw new Error('the hook of this project failed'); });\n",
-  );
-  const run = await execa(
-    'node',
-    ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'run', '--backend', 'model'],
-    {
-      cwd: project,
-      reject: false,
-      env: { NETTWIN_BACKEND: 'model' },
-    },
-  );
+  writeFailingHookProject(project, 'the hook of this project failed');
+  const run = await runModelIn(project);
   assert.equal(run.exitCode, 2, `${run.stdout}\n${run.stderr}`);
   const page = await (context ?? assert.fail('Chromium did not start')).newPage();
   await page.goto(`file://${path.join(project, 'reports', 'cucumber.html')}`);

@@ -6,7 +6,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import fc from 'fast-check';
 import { engineImageVersion, plumbingEngineFor, plumbingNotice } from '../backends/plumbing-engine.ts';
 import { PROFILES, VERIFIED_DOCKER_VERSIONS } from '../docker/profile.ts';
 import { assertWellFormedXml } from '../report/xml-check.test-helper.ts';
+import { runModelIn, writeFailingHookProject } from './failing-hook-project.test-helper.ts';
 import {
   checkDockerVersion,
   checkFeaturePaths,
@@ -116,28 +116,8 @@ test('nettwin run --no-reports runs the scenarios and writes no report file', as
 test('a run cucumber abandons (a BeforeAll hook throws) still leaves whole reports that show why', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nettwin-beforeall-'));
   try {
-    mkdirSync(path.join(dir, 'features'));
-    mkdirSync(path.join(dir, 'steps'));
-    // The user's hook imports cucumber as a project would (its own node_modules).
-    symlinkSync(
-      path.resolve(import.meta.dirname, '../../node_modules'),
-      path.join(dir, 'node_modules'),
-      'dir',
-    );
-    writeFileSync(
-      path.join(dir, 'features', 'a.feature'),
-      'Feature: a\n  Scenario: s\n    Given a Docker host\n',
-    );
-    writeFileSync(
-      path.join(dir, 'steps', 'hook.mjs'),
-      "import { BeforeAll } from '@cucumber/cucumber';\nBeforeAll(function () { throw new Error('boom'); });\n",
-    );
-    const main = path.join(import.meta.dirname, 'main.ts');
-    const run = await execa(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), main, 'run', '--backend', 'model'],
-      { cwd: dir, reject: false, env: { ...process.env, NETTWIN_BACKEND: '', NODE_OPTIONS: '' } },
-    );
+    writeFailingHookProject(dir, 'boom');
+    const run = await runModelIn(dir);
     assert.equal(run.exitCode, 2, run.stdout);
     assert.match(run.stderr, /a BeforeAll hook errored/);
     const reports = path.join(dir, 'reports');
