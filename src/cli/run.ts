@@ -170,7 +170,6 @@ export function parseParallel(text: string, cores: number): number {
   return n;
 }
 
-/** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
 /** Which of a run's format files are the reports nettwin writes, by what writes them. */
 function reportFilesOf(files: Record<string, string>, cwd: string): Partial<ReportFiles> {
   const found: Partial<ReportFiles> = {};
@@ -183,6 +182,7 @@ function reportFilesOf(files: Record<string, string>, cwd: string): Partial<Repo
   return found;
 }
 
+/** reports/cucumber.html + "-26.1" → reports/cucumber-26.1.html */
 function withSuffix(file: string, suffix: string): string {
   return suffix ? file.replace(/(\.[^./]+)$/, `${suffix}$1`) : file;
 }
@@ -277,19 +277,19 @@ async function runLoaded(
   });
   // Every message, kept to write whole reports should cucumber abandon the run (abandoned-run.ts).
   const sent: Envelope[] = [];
-  const keep = Object.keys(runConfiguration.formats.files).length > 0;
+  const writesReports = Object.keys(runConfiguration.formats.files).length > 0;
   let result: Awaited<ReturnType<typeof runCucumber>>;
   try {
     result = await runCucumber(
       options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
       environment,
       (envelope) => {
-        if (keep) sent.push(envelope);
+        if (writesReports) sent.push(envelope);
         collector.add(envelope);
       },
     );
   } catch (error) {
-    if (keep) {
+    if (writesReports) {
       const { finishAbandonedReports } = await import('../reports/abandoned-run.ts');
       // The run's own error is what the user must see; a report that cannot be written is said beside it.
       await finishAbandonedReports(sent, reportFilesOf(runConfiguration.formats.files, cwd), error).catch(
