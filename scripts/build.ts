@@ -35,7 +35,8 @@ export function vocabularyEntries(root = ROOT): string[] {
 }
 
 /**
- * nettwin's imports of cucumber and of luxon go to the bundled copies, by the package's own name (package.json exports).
+ * nettwin's imports of cucumber and of luxon go to the bundled copies, by the package's
+ * own name (package.json exports).
  */
 const VENDORED = new RegExp(
   `^(?:${[...VENDOR_SPECIFIERS.keys()].map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`,
