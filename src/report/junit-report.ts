@@ -220,11 +220,17 @@ function byFileThenStart(
   return a.started.id < b.started.id ? -1 : a.started.id > b.started.id ? 1 : 0;
 }
 
-function testCaseElement(index: RunIndex, started: TestCaseStarted, pickle: Pickle): XmlElement {
+/** A scenario run, its steps' results (hooks included) and the most severe of them. */
+interface CaseRun {
+  started: TestCaseStarted;
+  pickle: Pickle;
+  results: { result: TestStepResult; testStep: TestStep }[];
+  worst: TestStepResult | undefined;
+}
+
+function testCaseElement(index: RunIndex, { started, pickle, results, worst }: CaseRun): XmlElement {
   const place = index.placeOf(pickle);
-  const results = index.results(started);
   const children: XmlElement[] = [];
-  const worst = mostSevere(results);
   if (worst && worst.status !== 'PASSED') {
     const kind = worst.status === 'SKIPPED' ? 'skipped' : 'failure';
     const attributes: [string, string][] = [];
@@ -257,12 +263,15 @@ function testCaseElement(index: RunIndex, started: TestCaseStarted, pickle: Pick
 function junitDocument(index: RunIndex, suiteName: string, runFinished: Timestamp): string {
   const runs = [...index.started.values()]
     .filter((started) => !index.willBeRetried.has(started.id))
-    .map((started) => ({ started, pickle: index.pickleOf(started) }))
+    .map((started): CaseRun => {
+      const results = index.results(started);
+      return { started, pickle: index.pickleOf(started), results, worst: mostSevere(results) };
+    })
     .sort(byFileThenStart);
   let skipped = 0;
   let failures = 0;
-  for (const { started } of runs) {
-    const status = mostSevere(index.results(started))?.status;
+  for (const { worst } of runs) {
+    const status = worst?.status;
     if (status === 'SKIPPED') skipped++;
     else if (status !== undefined && status !== 'PASSED') failures++;
   }
@@ -276,7 +285,7 @@ function junitDocument(index: RunIndex, suiteName: string, runFinished: Timestam
   ];
   const timestamp = index.runStarted && isoTimestamp(index.runStarted);
   if (timestamp) attributes.push(['timestamp', timestamp]);
-  const children = runs.map(({ started, pickle }) => testCaseElement(index, started, pickle));
+  const children = runs.map((run) => testCaseElement(index, run));
   return xmlDocument({ name: 'testsuite', attributes, children });
 }
 
@@ -284,7 +293,7 @@ function junitDocument(index: RunIndex, suiteName: string, runFinished: Timestam
  * A JUnit report fed a run's messages one by one: `message` returns the document when the
  * run's testRunFinished arrives (then, as the plugin, once per testRunFinished).
  */
-export function junitReport(suiteName = 'Cucumber'): { message(envelope: Envelope): string | undefined } {
+export function junitReport(suiteName?: string): { message(envelope: Envelope): string | undefined } {
   const index = new RunIndex();
   return {
     message(envelope) {
