@@ -126,7 +126,10 @@ test('a run cucumber abandons (a BeforeAll hook throws) still leaves whole repor
     assert.match(page, /<\/html>\s*$/, 'the page is whole, reader app included');
     const junit = readFileSync(path.join(reports, 'junit.xml'), 'utf8');
     assertWellFormedXml(junit);
-    assert.match(junit, /<testsuite name="nettwin"/);
+    // A JUnit reader sees the hook's error, not an empty green suite.
+    assert.match(junit, /<testsuite name="nettwin" [^>]* tests="1" [^>]*errors="1"/);
+    assert.match(junit, /<testcase classname="nettwin" name="BeforeAll steps\/hook\.mjs:2" /);
+    assert.match(junit, /<error type="Error" message="boom"><!\[CDATA\[Error: boom\n/);
     const messages = readFileSync(path.join(reports, 'messages.ndjson'), 'utf8').trimEnd().split('\n');
     const envelopes = messages.map((line) => JSON.parse(line) as Envelope);
     const last = envelopes.at(-1)?.testRunFinished;

@@ -2,211 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Envelope, Exception } from '@cucumber/messages';
 import fc from 'fast-check';
+import { messageStream } from './junit-messages.test-helper.ts';
 import { pluginJunitXml } from './junit-plugin.test-helper.ts';
 import { junitReport } from './junit-report.ts';
 import { assertWellFormedXml } from './xml-check.test-helper.ts';
-
-const STATUSES = ['UNKNOWN', 'PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED'] as const;
-
-/**
- * Text a feature or an error can hold: what XML escapes, what it cannot hold at all (C0
- * controls, U+FFFE, a lone high surrogate), astral characters, empty text. Not lone low
- * surrogates, nor `]]>` twice in one CDATA section: there the plugin's XML is broken and
- * nettwin's is not (a test below). So step text has no `]]>`; a stack trace may have one.
- */
-const text = fc.oneof(
-  fc.string({ maxLength: 12 }).filter((s) => !s.includes(']]>')),
-  fc.constantFrom('', ' ', 'a & b <c> "d"', '\t\n\r', '\u0001\u000b\uFFFE', '\uD83D\uDE00 ü', '\uD800x'),
-  fc.string({ unit: 'grapheme', maxLength: 8 }).filter((s) => !s.includes(']]>')),
-);
-const stackText = fc.oneof(text, fc.constant('at x]]>y'));
-
-const timestamp = fc.record({
-  seconds: fc.integer({ min: 0, max: 4_000_000_000 }),
-  nanos: fc.integer({ min: 0, max: 999_999_999 }),
-});
-
-const result = fc.record({
-  status: fc.constantFrom(...STATUSES),
-  message: fc.option(stackText, { nil: undefined }),
-  exception: fc.option(
-    fc.record({
-      type: text,
-      message: fc.option(text, { nil: undefined }),
-      stackTrace: fc.option(stackText, { nil: undefined }),
-    }),
-    { nil: undefined },
-  ),
-});
-
-const scenarioPlan = fc.record({
-  name: text,
-  steps: fc.array(fc.record({ keyword: fc.constantFrom('Given ', 'When ', '* ', ' And'), text }), {
-    maxLength: 3,
-  }),
-  // Examples tables: name and rows; each row becomes a pickle whose name may differ.
-  examples: fc.array(fc.record({ name: text, rows: fc.integer({ min: 1, max: 2 }) }), { maxLength: 2 }),
-  pickleNameChanges: fc.boolean(),
-});
-
-const featurePlan = fc.record({
-  uri: fc.constantFrom('features/a.feature', 'features/b.feature', 'features/B.feature', 'z.feature'),
-  name: text,
-  background: fc.boolean(),
-  rules: fc.array(fc.record({ name: text, scenarios: fc.array(scenarioPlan, { maxLength: 2 }) }), {
-    minLength: 1,
-    maxLength: 2,
-  }),
-});
-
-/** How each pickle ran: attempts (earlier ones retried), each step's result, times. */
-const runPlan = fc.record({
-  attempts: fc.array(
-    fc.record({
-      results: fc.array(result, { maxLength: 5 }),
-      hookBefore: fc.boolean(),
-      started: timestamp,
-      took: fc.integer({ min: 0, max: 5000 }),
-      finished: fc.boolean(),
-    }),
-    { maxLength: 2 },
-  ),
-  hasLocation: fc.boolean(),
-});
-
-/** A run's messages in the order cucumber sends them; test cases in a shuffled order. */
-const messageStream: fc.Arbitrary<Envelope[]> = fc
-  .record({
-    features: fc.array(featurePlan, { minLength: 1, maxLength: 3 }),
-    runs: fc.array(runPlan, { minLength: 12, maxLength: 12 }),
-    runStarted: fc.option(timestamp, { nil: undefined }),
-    runTook: fc.integer({ min: 0, max: 100_000 }),
-    order: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
-  })
-  .map(({ features, runs, runStarted, runTook, order }) => {
-    let nextId = 0;
-    const id = () => String(nextId++);
-    const documents: Envelope[] = [];
-    const pickles: NonNullable<Envelope['pickle']>[] = [];
-    for (const feature of features) {
-      const background = feature.background
-        ? { id: id(), keyword: 'Background', name: '', description: '', location: { line: 2 }, steps: [] }
-        : undefined;
-      const children: unknown[] = background ? [{ background }] : [];
-      feature.rules.forEach((rule, r) => {
-        const scenarios = rule.scenarios.map((plan, s) => {
-          const line = 10 * (r + 1) + s;
-          const steps = plan.steps.map((step) => ({ ...step, id: id(), location: { line } }));
-          const examples = plan.examples.map((table) => ({
-            id: id(),
-            name: table.name,
-            keyword: 'Examples',
-            description: '',
-            tags: [],
-            location: { line },
-            tableBody: Array.from({ length: table.rows }, () => ({
-              id: id(),
-              cells: [],
-              location: { line },
-            })),
-          }));
-          const scenario = {
-            id: id(),
-            name: plan.name,
-            keyword: 'Scenario',
-            description: '',
-            tags: [],
-            location: { line },
-            steps,
-            examples,
-          };
-          const rows = examples.flatMap((table) => table.tableBody.map((row) => [row.id]));
-          for (const ast of rows.length > 0 ? rows : [[]]) {
-            const pickleSteps = steps.map((step) => ({ id: id(), text: step.text, astNodeIds: [step.id] }));
-            pickles.push({
-              id: id(),
-              uri: feature.uri,
-              name: ast.length > 0 && plan.pickleNameChanges ? `${plan.name} <x>` : plan.name,
-              language: 'en',
-              steps: pickleSteps,
-              tags: [],
-              astNodeIds: [scenario.id, ...ast],
-              location: { line },
-            } as unknown as NonNullable<Envelope['pickle']>);
-          }
-          return { scenario };
-        });
-        // Half the rules are real `Rule:`s, half put their scenarios straight in the feature.
-        if (r % 2 === 1)
-          children.push({
-            rule: { id: id(), name: rule.name, keyword: 'Rule', children: scenarios, tags: [] },
-          });
-        else children.push(...scenarios);
-      });
-      documents.push({
-        gherkinDocument: { uri: feature.uri, comments: [], feature: { name: feature.name, children } },
-      } as unknown as Envelope);
-    }
-    const caseMessages: Envelope[][] = [];
-    pickles.forEach((pickle, p) => {
-      const plan = runs[p % runs.length];
-      if (!plan) return;
-      if (!plan.hasLocation) delete (pickle as { location?: unknown }).location;
-      const testCaseId = id();
-      const hook = { id: id(), hookId: 'h' };
-      const testSteps = [hook, ...pickle.steps.map((step) => ({ id: id(), pickleStepId: step.id }))];
-      const messages: Envelope[] = [
-        { testCase: { id: testCaseId, pickleId: pickle.id, testSteps } } as Envelope,
-      ];
-      plan.attempts.forEach((attempt, a) => {
-        const startedId = id();
-        messages.push({
-          testCaseStarted: { id: startedId, testCaseId, attempt: a, timestamp: attempt.started },
-        } as Envelope);
-        const steps = attempt.hookBefore ? testSteps : testSteps.slice(1);
-        attempt.results.slice(0, steps.length).forEach((stepResult, s) => {
-          messages.push({
-            testStepFinished: {
-              testCaseStartedId: startedId,
-              testStepId: steps[s]?.id,
-              timestamp: attempt.started,
-              testStepResult: { ...stepResult, duration: { seconds: 0, nanos: 0 } },
-            },
-          } as Envelope);
-        });
-        if (attempt.finished) {
-          const ms = attempt.started.seconds * 1000 + attempt.started.nanos / 1e6 + attempt.took;
-          messages.push({
-            testCaseFinished: {
-              testCaseStartedId: startedId,
-              timestamp: { seconds: Math.floor(ms / 1000), nanos: Math.floor((ms % 1000) * 1e6) },
-              willBeRetried: a < plan.attempts.length - 1,
-            },
-          } as Envelope);
-        }
-      });
-      caseMessages.push(messages);
-    });
-    // Test cases in an order of their own (as parallel workers send them).
-    const shuffled = caseMessages
-      .map((messages, i) => ({ messages, key: order[i % order.length] ?? 0 }))
-      .sort((a, b) => a.key - b.key)
-      .flatMap(({ messages }) => messages);
-    const start: Envelope[] = runStarted ? [{ testRunStarted: { timestamp: runStarted } } as Envelope] : [];
-    const end = (runStarted?.seconds ?? 1000) + runTook / 1000;
-    return [
-      ...documents,
-      ...pickles.map((pickle) => ({ pickle }) as Envelope),
-      ...start,
-      ...shuffled,
-      {
-        testRunFinished: {
-          success: true,
-          timestamp: { seconds: Math.floor(end), nanos: Math.round((end % 1) * 1e9) % 1e9 },
-        },
-      } as Envelope,
-    ];
-  });
 
 /** A run of one scenario whose one step failed with `exception`. */
 function oneFailedStep(exception: Exception): Envelope[] {
@@ -261,12 +60,50 @@ function reportXml(envelopes: readonly Envelope[], suiteName = 'nettwin'): strin
   return envelopes.map((envelope) => report.message(envelope) ?? '').join('');
 }
 
+/** Whether a BeforeAll/AfterAll hook's result is one of the run's errors. */
+function hookFailed(envelope: Envelope): boolean {
+  const status = envelope.testRunHookFinished?.result.status;
+  return status !== undefined && status !== 'PASSED' && status !== 'SKIPPED';
+}
+
 test('the report equals, byte for byte, what cucumber’s JUnit plugin writes for the same messages', () => {
   fc.assert(
-    fc.property(messageStream, (envelopes) => {
-      assert.equal(reportXml(envelopes), pluginJunitXml(envelopes));
-    }),
+    fc.property(
+      messageStream.filter((envelopes) => !envelopes.some(hookFailed)),
+      (envelopes) => {
+        assert.equal(reportXml(envelopes), pluginJunitXml(envelopes));
+      },
+    ),
     { numRuns: 150 },
+  );
+});
+
+test('a BeforeAll/AfterAll hook that failed is an <error> the plugin leaves out; the rest is the plugin’s', () => {
+  fc.assert(
+    fc.property(
+      messageStream.filter((envelopes) => envelopes.some(hookFailed)),
+      (envelopes) => {
+        const ours = reportXml(envelopes).split('\n');
+        const plugin = pluginJunitXml(envelopes).split('\n');
+        const failed = envelopes.filter(hookFailed).length;
+        const header = (plugin[1] ?? '').replace(/\/?>$/, '>');
+        const tests = Number(/ tests="(\d+)"/.exec(header)?.[1]);
+        assert.equal(
+          ours[1],
+          header
+            .replace(/ tests="\d+"/, ` tests="${tests + failed}"`)
+            .replace(/ errors="0"/, ` errors="${failed}"`),
+        );
+        // The plugin's test cases, then one per failed hook.
+        const pluginCases = plugin.length > 2 ? plugin.slice(2, -1) : [];
+        assert.deepEqual(ours.slice(2, 2 + pluginCases.length), pluginCases);
+        const errorCases = ours.slice(2 + pluginCases.length).join('\n');
+        assert.equal(errorCases.match(/^ {2}<testcase /gm)?.length, failed);
+        assert.equal(errorCases.match(/^ {4}<error[ />]/gm)?.length, failed);
+        assert.ok(ours.at(-1) === '</testsuite>');
+      },
+    ),
+    { numRuns: 100 },
   );
 });
 
@@ -314,4 +151,76 @@ test('the run’s timestamp is the plugin’s at the edges: before year 0, after
       assert.equal(reportXml(stream), pluginJunitXml(stream), `seconds ${seconds}, nanos ${nanos}`);
     }
   }
+});
+
+test('a run that ended with an exception and no failed hook has that exception as its one error', () => {
+  const at = { seconds: 100, nanos: 0 };
+  const end = { seconds: 102, nanos: 500_000_000 };
+  const stream = [
+    { testRunStarted: { timestamp: at } },
+    {
+      testRunFinished: {
+        success: false,
+        message: 'engine gone',
+        exception: {
+          type: 'EngineError',
+          message: 'engine gone',
+          stackTrace: 'EngineError: engine gone\n  at x',
+        },
+        timestamp: end,
+      },
+    },
+  ] as Envelope[];
+  const xml = reportXml(stream);
+  assertWellFormedXml(xml);
+  assert.match(xml, / tests="1" skipped="0" failures="0" errors="1"/);
+  assert.ok(
+    xml.includes(
+      '<testcase classname="nettwin" name="the test run" time="2.5">\n' +
+        '    <error type="EngineError" message="engine gone"><![CDATA[EngineError: engine gone\n  at x]]></error>',
+    ),
+  );
+  // A run that failed the usual way (a scenario failed) is no error of its own.
+  const failed = reportXml([
+    stream[0],
+    { testRunFinished: { success: false, timestamp: end } },
+  ] as Envelope[]);
+  assert.match(failed, / tests="0" skipped="0" failures="0" errors="0"/);
+});
+
+test('a failed hook is named by its kind, name and place; a bare message’s first line is the error’s message', () => {
+  const at = { seconds: 100, nanos: 0 };
+  const stream = [
+    {
+      hook: {
+        id: 'h',
+        name: 'start engines',
+        type: 'AFTER_TEST_RUN',
+        sourceReference: { uri: 'steps/h.ts', location: { line: 7 } },
+      },
+    },
+    { testRunStarted: { timestamp: at } },
+    { testRunHookStarted: { id: 'hs', hookId: 'h', testRunStartedId: 'r', timestamp: at } },
+    {
+      testRunHookFinished: {
+        testRunHookStartedId: 'hs',
+        result: { status: 'FAILED', message: 'Error: x\n  at y', duration: { seconds: 0, nanos: 0 } },
+        timestamp: { seconds: 100, nanos: 250_000_000 },
+      },
+    },
+    { testRunFinished: { success: false, message: 'an AfterAll hook errored', timestamp: at } },
+  ] as Envelope[];
+  const xml = reportXml(stream);
+  assert.ok(
+    xml.includes(
+      '<testcase classname="nettwin" name="AfterAll start engines (steps/h.ts:7)" time="0.25">\n' +
+        '    <error message="Error: x"><![CDATA[Error: x\n  at y]]></error>',
+    ),
+    xml,
+  );
+  assert.doesNotMatch(
+    xml,
+    /the test run/,
+    'the hook is the error; the run’s own message is not counted again',
+  );
 });

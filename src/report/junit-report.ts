@@ -4,7 +4,8 @@
  * <system-out>. The same document, byte for byte, as cucumber's JUnit plugin
  * (@cucumber/junit-xml-formatter 0.13, suite name given, default naming) writes: CI systems
  * and users read that format, and junit-report.test.ts holds the two to each other on
- * generated message streams, as the package test does on a real run.
+ * generated message streams, as the package test does on a real run. One addition: the
+ * run's own errors (a failed BeforeAll/AfterAll hook), which the plugin leaves out.
  *
  * Why not the plugin: for one XML file per run it loaded and ran ~230 KB of code cold
  * (@cucumber/query, xmlbuilder, lodash.sortby, luxon) — about 20 ms, half of what writing
@@ -13,13 +14,18 @@
 import type {
   Envelope,
   Examples,
+  Exception,
   Feature,
   GherkinDocument,
+  Hook,
   Pickle,
   Rule,
   Scenario,
   Step,
   TestCaseStarted,
+  TestRunFinished,
+  TestRunHookFinished,
+  TestRunHookStarted,
   TestStep,
   TestStepFinished,
   TestStepResult,
@@ -96,6 +102,9 @@ class RunIndex {
   readonly stepsFinished = new Map<string, TestStepFinished[]>();
   runStarted?: Timestamp;
   readonly finishedAt = new Map<string, Timestamp>();
+  readonly hooks = new Map<string, Hook>();
+  readonly runHooksStarted = new Map<string, TestRunHookStarted>();
+  readonly runHooksFinished: TestRunHookFinished[] = [];
 
   add(envelope: Envelope): void {
     if (envelope.gherkinDocument) this.addDocument(envelope.gherkinDocument);
@@ -104,6 +113,10 @@ class RunIndex {
       for (const step of envelope.pickle.steps) this.pickleSteps.set(step.id, step);
     }
     if (envelope.testRunStarted) this.runStarted = envelope.testRunStarted.timestamp;
+    if (envelope.hook) this.hooks.set(envelope.hook.id, envelope.hook);
+    const hookStarted = envelope.testRunHookStarted;
+    if (hookStarted) this.runHooksStarted.set(hookStarted.id, hookStarted);
+    if (envelope.testRunHookFinished) this.runHooksFinished.push(envelope.testRunHookFinished);
     if (envelope.testCase) {
       this.testCases.set(envelope.testCase.id, envelope.testCase);
       for (const step of envelope.testCase.testSteps) this.testSteps.set(step.id, step);
@@ -259,8 +272,65 @@ function testCaseElement(index: RunIndex, { started, pickle, results, worst }: C
   };
 }
 
+/** A hook's name for a reader: its own name if it has one, and where it is defined. */
+function hookName(hook: Hook | undefined): string {
+  const source = hook?.sourceReference;
+  const where = source?.uri ? `${source.uri}${source.location ? `:${source.location.line}` : ''}` : '';
+  if (hook?.name) return where ? `${hook.name} (${where})` : hook.name;
+  return where || 'an unknown hook';
+}
+
+/** An <error>: its type and message as attributes, the stack (or the message) as CDATA. */
+function errorElement(exception: Exception | undefined, message: string | undefined): XmlElement {
+  const attributes: [string, string][] = [];
+  if (exception?.type) attributes.push(['type', exception.type]);
+  // A bare message is cucumber's whole text (stack included): its first line says what failed.
+  const text = exception?.message ?? message?.split('\n')[0];
+  if (text) attributes.push(['message', text]);
+  const stack = exception?.stackTrace ?? message;
+  return { name: 'error', attributes, cdata: stack || undefined };
+}
+
+/**
+ * The run's own errors, which the plugin leaves out (its document says `errors="0"` and, for
+ * a run a BeforeAll hook stopped, no test at all: an empty green suite to a JUnit reader):
+ * each BeforeAll/AfterAll hook that did not pass as a <testcase> holding an <error>; a run
+ * that ended with an exception and no such hook, as one more. JUnit's `errors` counts them.
+ */
+function runErrorElements(index: RunIndex, suiteName: string, runFinished: TestRunFinished): XmlElement[] {
+  const elements: XmlElement[] = [];
+  for (const finished of index.runHooksFinished) {
+    if (finished.result.status === 'PASSED' || finished.result.status === 'SKIPPED') continue;
+    const started = index.runHooksStarted.get(finished.testRunHookStartedId);
+    const hook = started && index.hooks.get(started.hookId);
+    const kind =
+      hook?.type === 'AFTER_TEST_RUN' ? 'AfterAll' : hook?.type === 'BEFORE_TEST_RUN' ? 'BeforeAll' : 'hook';
+    elements.push({
+      name: 'testcase',
+      attributes: [
+        ['classname', suiteName],
+        ['name', `${kind} ${hookName(hook)}`],
+        ['time', started ? secondsBetween(started.timestamp, finished.timestamp) : 0],
+      ],
+      children: [errorElement(finished.result.exception, finished.result.message)],
+    });
+  }
+  if (elements.length === 0 && (runFinished.exception || (!runFinished.success && runFinished.message))) {
+    elements.push({
+      name: 'testcase',
+      attributes: [
+        ['classname', suiteName],
+        ['name', 'the test run'],
+        ['time', index.runStarted ? secondsBetween(index.runStarted, runFinished.timestamp) : 0],
+      ],
+      children: [errorElement(runFinished.exception, runFinished.message)],
+    });
+  }
+  return elements;
+}
+
 /** The report of a finished run. */
-function junitDocument(index: RunIndex, suiteName: string, runFinished: Timestamp): string {
+function junitDocument(index: RunIndex, suiteName: string, runFinished: TestRunFinished): string {
   const runs = [...index.started.values()]
     .filter((started) => !index.willBeRetried.has(started.id))
     .map((started): CaseRun => {
@@ -275,17 +345,18 @@ function junitDocument(index: RunIndex, suiteName: string, runFinished: Timestam
     if (status === 'SKIPPED') skipped++;
     else if (status !== undefined && status !== 'PASSED') failures++;
   }
+  const errors = runErrorElements(index, suiteName, runFinished);
   const attributes: [string, string | number][] = [
     ['name', suiteName],
-    ['time', index.runStarted ? secondsBetween(index.runStarted, runFinished) : 0],
-    ['tests', runs.length],
+    ['time', index.runStarted ? secondsBetween(index.runStarted, runFinished.timestamp) : 0],
+    ['tests', runs.length + errors.length],
     ['skipped', skipped],
     ['failures', failures],
-    ['errors', 0],
+    ['errors', errors.length],
   ];
   const timestamp = index.runStarted && isoTimestamp(index.runStarted);
   if (timestamp) attributes.push(['timestamp', timestamp]);
-  const children = runs.map((run) => testCaseElement(index, run));
+  const children = [...runs.map((run) => testCaseElement(index, run)), ...errors];
   return xmlDocument({ name: 'testsuite', attributes, children });
 }
 
@@ -299,7 +370,7 @@ export function junitReport(suiteName?: string): { message(envelope: Envelope): 
     message(envelope) {
       index.add(envelope);
       const finished = envelope.testRunFinished;
-      return finished ? junitDocument(index, suiteName || 'Cucumber', finished.timestamp) : undefined;
+      return finished ? junitDocument(index, suiteName || 'Cucumber', finished) : undefined;
     },
   };
 }
