@@ -1,7 +1,7 @@
 /**
- * A user's project whose own BeforeAll hook throws before any scenario runs: one feature,
- * one hook importing cucumber from the project's node_modules (a link to this checkout's).
- * run.test.ts checks the reports such a run leaves; the browser test opens its page.
+ * A user's project whose own BeforeAll hook throws before any scenario runs (or AfterAll
+ * hook, after it): one feature, one hook importing cucumber from the project's node_modules
+ * (a link to this checkout's). run.test.ts checks the reports such a run leaves; the browser test opens its page.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,8 +9,12 @@ import { execa } from 'execa';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Writes the project into `dir` (created), its hook throwing `Error(message)`. */
-export function writeFailingHookProject(dir: string, message: string): void {
+/** Writes the project into `dir` (created), its `kind` hook throwing `Error(message)`. */
+export function writeFailingHookProject(
+  dir: string,
+  message: string,
+  kind: 'BeforeAll' | 'AfterAll' = 'BeforeAll',
+): void {
   mkdirSync(path.join(dir, 'features'), { recursive: true });
   mkdirSync(path.join(dir, 'steps'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -20,7 +24,7 @@ export function writeFailingHookProject(dir: string, message: string): void {
   );
   writeFileSync(
     path.join(dir, 'steps', 'hook.mjs'),
-    `import { BeforeAll } from '@cucumber/cucumber';\nBeforeAll(function () { throw new Error(${JSON.stringify(message)}); });\n`,
+    `import { ${kind} } from '@cucumber/cucumber';\n${kind}(function () { throw new Error(${JSON.stringify(message)}); });\n`,
   );
 }
 

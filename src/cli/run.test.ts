@@ -145,6 +145,34 @@ test('a run cucumber abandons (a BeforeAll hook throws) still leaves whole repor
   }
 });
 
+test('an AfterAll hook that throws is named so (cucumber says BeforeAll), and junit.xml has the scenario and the error', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nettwin-afterall-'));
+  try {
+    writeFailingHookProject(dir, 'late boom', 'AfterAll');
+    const run = await runModelIn(dir);
+    assert.equal(run.exitCode, 2, run.stdout);
+    assert.match(
+      run.stderr,
+      /an AfterAll hook errored, process exiting: steps\/hook\.mjs:2\n\s*because: late boom/,
+    );
+    assert.doesNotMatch(run.stderr, /BeforeAll/);
+    const junit = readFileSync(path.join(dir, 'reports', 'junit.xml'), 'utf8');
+    assertWellFormedXml(junit);
+    assert.match(junit, / tests="2" skipped="0" failures="0" errors="1"/);
+    assert.match(
+      junit,
+      /<testcase classname="a" name="s" [^]*<testcase classname="nettwin" name="AfterAll steps\/hook\.mjs:2" /,
+    );
+    const envelopes = readFileSync(path.join(dir, 'reports', 'messages.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Envelope);
+    assert.match(envelopes.at(-1)?.testRunFinished?.message ?? '', /^an AfterAll hook errored/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('pickleOrder: random gets a seed of its own; a given seed is kept', () => {
   assert.equal(pickleOrder(undefined), 'defined');
   assert.equal(

@@ -275,7 +275,8 @@ async function runLoaded(
     dockerVersion,
     onScenario: (result) => progress.write(`${formatScenarioLine(result)}\n`),
   });
-  // Every message, kept to write whole reports should cucumber abandon the run (abandoned-run.ts).
+  // Every message, kept to write whole reports should cucumber abandon the run (abandoned-run.ts);
+  // without reports, the test run hooks' only, to name a failed one rightly.
   const sent: Envelope[] = [];
   const writesReports = Object.keys(runConfiguration.formats.files).length > 0;
   let result: Awaited<ReturnType<typeof runCucumber>>;
@@ -284,13 +285,15 @@ async function runLoaded(
       options.support ? { ...runConfiguration, support: options.support } : runConfiguration,
       environment,
       (envelope) => {
-        if (writesReports) sent.push(envelope);
+        if (writesReports || envelope.hook || envelope.testRunHookStarted || envelope.testRunHookFinished)
+          sent.push(envelope);
         collector.add(envelope);
       },
     );
-  } catch (error) {
+  } catch (caught) {
+    const { finishAbandonedReports, runHookError } = await import('../reports/abandoned-run.ts');
+    const error = runHookError(sent, caught);
     if (writesReports) {
-      const { finishAbandonedReports } = await import('../reports/abandoned-run.ts');
       // The run's own error is what the user must see; a report that cannot be written is said beside it.
       await finishAbandonedReports(sent, reportFilesOf(runConfiguration.formats.files, cwd), error).catch(
         (reportError: Error) =>

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Envelope } from '@cucumber/messages';
-import { abandonedRunFinished, finishAbandonedReports } from './abandoned-run.ts';
+import { abandonedRunFinished, finishAbandonedReports, runHookError } from './abandoned-run.ts';
 
 const started = { testRunStarted: { id: 'run-1', timestamp: { seconds: 100, nanos: 0 } } } as Envelope;
 
@@ -35,4 +35,39 @@ test('the reports are written whole; a stream that did end is not ended twice', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('cucumber’s "a BeforeAll hook errored" for an AfterAll hook is named rightly; other errors pass through', () => {
+  const hookRun = (type: string, status: string): Envelope[] =>
+    [
+      { hook: { id: 'h', type, sourceReference: { uri: 'steps/h.ts' } } },
+      started,
+      {
+        testRunHookStarted: {
+          id: 's',
+          hookId: 'h',
+          testRunStartedId: 'run-1',
+          timestamp: { seconds: 1, nanos: 0 },
+        },
+      },
+      {
+        testRunHookFinished: {
+          testRunHookStartedId: 's',
+          result: { status, duration: { seconds: 0, nanos: 0 } },
+          timestamp: { seconds: 1, nanos: 0 },
+        },
+      },
+    ] as Envelope[];
+  const cause = new Error('boom');
+  const cucumbers = new Error('a BeforeAll hook errored, process exiting: steps/h.ts:3', { cause });
+  const renamed = runHookError(hookRun('AFTER_TEST_RUN', 'FAILED'), cucumbers) as Error;
+  assert.equal(renamed.message, 'an AfterAll hook errored, process exiting: steps/h.ts:3');
+  assert.equal(renamed.cause, cause);
+  assert.match(renamed.stack ?? '', /^Error: an AfterAll hook errored/);
+  // A BeforeAll hook, a hook that passed, another error: as they were.
+  assert.equal(runHookError(hookRun('BEFORE_TEST_RUN', 'FAILED'), cucumbers), cucumbers);
+  assert.equal(runHookError(hookRun('AFTER_TEST_RUN', 'PASSED'), cucumbers), cucumbers);
+  const other = new Error('engine gone');
+  assert.equal(runHookError(hookRun('AFTER_TEST_RUN', 'FAILED'), other), other);
+  assert.equal(runHookError([], 'text'), 'text');
 });

@@ -10,6 +10,32 @@
 import type { Envelope } from '@cucumber/messages';
 import { type ReportFiles, writeReportFiles } from './write-reports.ts';
 
+/**
+ * cucumber-js 12 says "a BeforeAll hook errored" for an AfterAll hook too (its worker passes
+ * that name for every test run hook). The run's messages say which kind failed: the error
+ * is given its right name, its cause kept.
+ */
+export function runHookError(envelopes: readonly Envelope[], error: unknown): unknown {
+  const wrong = 'a BeforeAll hook errored';
+  if (!(error instanceof Error) || !error.message.startsWith(wrong)) return error;
+  const hooks = new Map(envelopes.flatMap((e) => (e.hook ? [[e.hook.id, e.hook] as const] : [])));
+  const started = new Map(
+    envelopes.flatMap((e) =>
+      e.testRunHookStarted ? [[e.testRunHookStarted.id, e.testRunHookStarted] as const] : [],
+    ),
+  );
+  const failed = envelopes.findLast(
+    (e) => e.testRunHookFinished && e.testRunHookFinished.result.status === 'FAILED',
+  )?.testRunHookFinished;
+  const hookId = failed && started.get(failed.testRunHookStartedId)?.hookId;
+  if (!hookId || hooks.get(hookId)?.type !== 'AFTER_TEST_RUN') return error;
+  const renamed = new Error(`an AfterAll hook errored${error.message.slice(wrong.length)}`, {
+    cause: error.cause,
+  });
+  if (error.stack) renamed.stack = error.stack.replace(wrong, 'an AfterAll hook errored');
+  return renamed;
+}
+
 /** The message that ends an abandoned run's stream. */
 export function abandonedRunFinished(
   envelopes: readonly Envelope[],
