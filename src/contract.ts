@@ -92,6 +92,7 @@ export interface NetworkInfo {
   id: string;
   bridge: string;
   subnet: string;
+  /** '' when the network has none: gateway mode `isolated` without --gateway. */
   gateway: string;
   /** IPv6 networks only. */
   subnet6?: string;

@@ -7,7 +7,9 @@ import type { NettwinWorld } from './world.ts';
 const NETWORK =
   '(internal )?bridge network "([^"]+)"(?: with subnet (\\S+?)(?: and gateway (\\S+?))?)?(?: (with|and) IPv6(?: subnet (\\S+?))?)?(?: named bridge "([^"]+)")?( with icc disabled)?' +
   // `-o com.docker.network.bridge.gateway_mode_ipv6=MODE` (27.0+; 26.1 ignores the option).
-  '(?: with IPv6 gateway mode (nat|nat-unprotected|routed|isolated))?';
+  '(?: with IPv6 gateway mode (nat|nat-unprotected|routed|isolated))?' +
+  // `-o com.docker.network.bridge.gateway_mode_ipv4=MODE` (28.0+ for isolated; 26.1 ignores it).
+  '(?: with IPv4 gateway mode (nat|nat-unprotected|routed|isolated))?';
 
 type Arg = string | null;
 
@@ -16,8 +18,18 @@ type Arg = string | null;
  * to Docker as written, so that Docker (real or model) is the one that refuses them.
  */
 function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): NetworkOptions {
-  const [internal, nameText, subnetText, gatewayText, ipv6, subnet6Text, bridgeText, iccDisabled, mode6] =
-    captures;
+  const [
+    internal,
+    nameText,
+    subnetText,
+    gatewayText,
+    ipv6,
+    subnet6Text,
+    bridgeText,
+    iccDisabled,
+    mode6,
+    mode4,
+  ] = captures;
   const name = tried ? (nameText ?? '') : world.value(() => parseName(nameText ?? '', 'network'));
   if (!tried && world.networks.has(name)) world.fail(`network "${name}" already exists in this scenario`);
   const options: NetworkOptions = { name, driver: 'bridge' };
@@ -38,6 +50,7 @@ function networkOptions(world: NettwinWorld, captures: Arg[], tried = false): Ne
     driverOptions['com.docker.network.bridge.name'] = world.value(() => parseName(bridgeText, 'bridge'));
   if (iccDisabled) driverOptions['com.docker.network.bridge.enable_icc'] = 'false';
   if (mode6) driverOptions['com.docker.network.bridge.gateway_mode_ipv6'] = mode6;
+  if (mode4) driverOptions['com.docker.network.bridge.gateway_mode_ipv4'] = mode4;
   if (Object.keys(driverOptions).length > 0) options.options = driverOptions;
   return options;
 }
@@ -55,8 +68,9 @@ Given(
     g: Arg,
     h: Arg,
     i: Arg,
+    j: Arg,
   ) {
-    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i]);
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i, j]);
     const backend = await this.host();
     this.networks.set(options.name, await backend.createNetwork(options));
   },
@@ -76,8 +90,9 @@ When(
     g: Arg,
     h: Arg,
     i: Arg,
+    j: Arg,
   ) {
-    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i], true);
+    const options = networkOptions(this, [a, b, c, d, e, f, g, h, i, j], true);
     const backend = await this.host();
     try {
       this.networks.set(options.name, await backend.createNetwork(options));

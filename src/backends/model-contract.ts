@@ -67,7 +67,7 @@ export interface DaemonModelFactory {
     version: string;
     daemonOptions?: string[];
     uplink?: HostInterface;
-    defaultVia?: string;
+    defaultVia?: string | null;
     baseline?: 'bare' | 'dind';
   }): DaemonModel;
 }

@@ -150,6 +150,8 @@ class ModelBackendImpl implements ModelBackend {
       version: options.dockerVersion,
       daemonOptions: options.daemonOptions,
       uplink: dindUplink(options.ipv6 === true),
+      // As on the real hosts: the LAN leads nowhere, so no default route.
+      defaultVia: null,
       baseline: this.options.baseline ?? 'bare',
     });
     this.host = { kind: 'docker', daemon };
@@ -356,7 +358,11 @@ class ModelBackendImpl implements ModelBackend {
     if (container)
       throw new ModelBackendError(`container "${nameOrAddress}" has no IPv4 address (network none?)`);
     const network = this.networks.get(nameOrAddress);
-    if (network) return network.gateway;
+    if (network?.gateway) return network.gateway;
+    if (network)
+      throw new ModelBackendError(
+        `network "${nameOrAddress}" has no gateway address (gateway mode isolated)`,
+      );
     if (nameOrAddress === 'host') return DIND_HOST_ADDRESS;
     if (nameOrAddress === EXTERNAL_CLIENT_NAME) return this.external;
     if (nameOrAddress === NEIGHBOUR_NAME) return NEIGHBOUR_ADDRESS;

@@ -40,7 +40,7 @@ export function describeHost(model: DockerDaemonModel): string {
   ];
   for (const n of model.listNetworks()) {
     const v6 = n.subnet6 ? ` ipv6 ${n.subnet6} gateway ${n.gateway6}` : '';
-    lines.push(`# network ${n.name}: bridge ${n.bridge} ${n.subnet} gateway ${n.gateway}${v6}`);
+    lines.push(`# network ${n.name}: bridge ${n.bridge} ${n.subnet} gateway ${n.gateway || 'none'}${v6}`);
   }
   for (const nb of host.neighbours) {
     const ports = (nb.listeners ?? []).map((l) => `${l.port}/${l.protocol}`).join(' ');

@@ -161,7 +161,7 @@ test('an AfterAll hook that throws is named so (cucumber says BeforeAll), and ju
     assert.match(junit, / tests="2" skipped="0" failures="0" errors="1"/);
     assert.match(
       junit,
-      /<testcase classname="a" name="s" [^]*<testcase classname="nettwin" name="AfterAll steps\/hook\.mjs:2" /,
+      /<testcase classname="a" name="s" [\s\S]*<testcase classname="nettwin" name="AfterAll steps\/hook\.mjs:2" /,
     );
     const envelopes = readFileSync(path.join(dir, 'reports', 'messages.ndjson'), 'utf8')
       .trimEnd()

@@ -58,11 +58,7 @@ function gatewayMode6(value: string | undefined, internal: boolean): GatewayMode
       `Error response from daemon: failed to parse ${GATEWAY_MODE_V6_OPT} value: ${value} (unknown gateway mode ${value})`,
     );
   }
-  if (value === 'isolated' && !internal) {
-    throw new refuse.DockerRefusal(
-      "Error response from daemon: gateway mode 'isolated' can only be used for an internal network",
-    );
-  }
+  if (value === 'isolated' && !internal) throw refuse.isolatedNotInternal();
   return value as GatewayMode;
 }
 

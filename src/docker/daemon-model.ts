@@ -125,7 +125,7 @@ export class DockerDaemonModel {
         hi ?? this.profile.fallbackPortRange[1],
       ),
       uplink: structuredClone(options.uplink ?? DEFAULT_UPLINK),
-      defaultVia: options.defaultVia ?? '192.168.70.1',
+      ...(options.defaultVia !== null ? { defaultVia: options.defaultVia ?? '192.168.70.1' } : {}),
       ...(options.defaultVia6 ? { defaultVia6: options.defaultVia6 } : {}),
     };
     if (this.baseline === 'dind') installDnsRules(this.fw, this.dnsPorts.tcp, this.dnsPorts.udp);

@@ -23,7 +23,8 @@ export interface DockerStartOptions {
   version: string;
   daemonOptions?: string[];
   uplink?: HostInterface;
-  defaultVia?: string;
+  /** The uplink's IPv4 default router (default 192.168.70.1); null: no default route. */
+  defaultVia?: string | null;
   /** The uplink's IPv6 default router (a `::/0` route), when the uplink has an IPv6 address. */
   defaultVia6?: string;
   baseline?: HostBaseline;

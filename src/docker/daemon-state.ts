@@ -118,7 +118,8 @@ export interface DaemonState {
   readonly sysctls: Record<string, string>;
   readonly ports: PortAllocator;
   readonly uplink: HostInterface;
-  readonly defaultVia: string;
+  /** The uplink's IPv4 default router; none: the host has no default route. */
+  readonly defaultVia?: string;
   /** The uplink's IPv6 default router, when the host has one. */
   readonly defaultVia6?: string;
 }

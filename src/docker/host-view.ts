@@ -43,8 +43,11 @@ export function hostView(s: DaemonState): HostState {
         name: n.bridge,
         kind: 'bridge',
         addresses: [
-          { address: n.gateway, prefix: parseCidr(n.subnet).prefix },
-          // An 'isolated' IPv6 network's bridge has no IPv6 address.
+          // An 'isolated' network's bridge has no address of that family (moby
+          // setupBridgeIPv4 / setupBridgeIPv6), even with a --gateway.
+          ...(n.gatewayMode !== 'isolated'
+            ? [{ address: n.gateway, prefix: parseCidr(n.subnet).prefix }]
+            : []),
           ...(n.ipv6 && n.ipv6.gatewayMode !== 'isolated'
             ? [{ address: n.ipv6.gateway, prefix: parseCidr6(n.ipv6.subnet).prefix }]
             : []),
@@ -53,7 +56,8 @@ export function hostView(s: DaemonState): HostState {
       }),
     ),
   ];
-  const routes: Route[] = [{ destination: 'default', dev: s.uplink.name, via: s.defaultVia }];
+  const routes: Route[] = [];
+  if (s.defaultVia) routes.push({ destination: 'default', dev: s.uplink.name, via: s.defaultVia });
   if (s.defaultVia6) routes.push({ destination: '::/0', dev: s.uplink.name, via: s.defaultVia6 });
   const listeners: Listener[] = [];
   const neighbours: Neighbour[] = [];

@@ -24,11 +24,11 @@ const ICC_OPT = 'com.docker.network.bridge.enable_icc';
 const MASQ_OPT = 'com.docker.network.bridge.enable_ip_masquerade';
 const HOST_BINDING_OPT = 'com.docker.network.bridge.host_binding_ipv4';
 const HOST_IPV4_OPT = 'com.docker.network.host_ipv4';
-/** 28.x: nat (default), nat-unprotected, routed. */
+/** 28.x: nat (default), nat-unprotected, routed, isolated (internal networks only). */
 const GATEWAY_MODE_V4_OPT = 'com.docker.network.bridge.gateway_mode_ipv4';
 /** 28.x: host interfaces (colon-separated) allowed to address containers directly. */
 const TRUSTED_IFACES_OPT = 'com.docker.network.bridge.trusted_host_interfaces';
-const GATEWAY_MODES: readonly GatewayMode[] = ['nat', 'nat-unprotected', 'routed'];
+const GATEWAY_MODES: readonly GatewayMode[] = ['nat', 'nat-unprotected', 'routed', 'isolated'];
 export const SUPPORTED_NETWORK_OPTIONS = [
   BRIDGE_NAME_OPT,
   ICC_OPT,
@@ -45,13 +45,14 @@ export const SUPPORTED_NETWORK_OPTIONS = [
 
 const optionBool = (v: string | undefined, dflt: boolean): boolean => (v === undefined ? dflt : v === 'true');
 
-function gatewayModeOf(value: string | undefined): GatewayMode {
+function gatewayModeOf(value: string | undefined, internal: boolean): GatewayMode {
   if (value === undefined) return 'nat';
   if (!(GATEWAY_MODES as readonly string[]).includes(value)) {
     throw new DockerModelError(
       `Error response from daemon: failed to parse ${GATEWAY_MODE_V4_OPT} value: ${value} (unknown gateway mode ${value})`,
     );
   }
+  if (value === 'isolated' && !internal) throw refuse.isolatedNotInternal();
   return value as GatewayMode;
 }
 
@@ -91,13 +92,19 @@ export function userNetworkState(s: DaemonState, o: NetworkOptions): NetworkStat
       throw refuse.poolOverlaps(s.profile);
     }
   }
+  // Before 27.0 the bridge driver ignores the option (VersionProfile.gatewayModes).
+  const gatewayMode = s.profile.gatewayModes
+    ? gatewayModeOf(options[GATEWAY_MODE_V4_OPT], o.internal ?? false)
+    : 'nat';
   const ipv6 = userNetwork6(s, o, options);
   const subnet = o.subnet
     ? formatCidr(parseCidr(o.subnet))
     : s.pools.allocate(s.networks.map((n) => n.subnet));
-  const gateway = o.gateway ?? firstHost(subnet);
+  // An isolated network gets no gateway unless one is asked for (moby's GetSkipGwAlloc):
+  // IPAM hands out its first address to a container, and the bridge holds none either way.
+  const gateway = o.gateway ?? (gatewayMode === 'isolated' ? '' : firstHost(subnet));
   const addresses = new SubnetAddresses(subnet, o.ipRange);
-  addresses.reserve(gateway);
+  if (gateway) addresses.reserve(gateway);
   const id = networkId(s, o.name);
   const bridge = options[BRIDGE_NAME_OPT] ?? `br-${id.slice(0, 12)}`;
   if (s.networks.some((n) => n.bridge === bridge)) {
@@ -116,8 +123,7 @@ export function userNetworkState(s: DaemonState, o: NetworkOptions): NetworkStat
     masquerade: optionBool(options[MASQ_OPT], true),
     hostBindingIp: options[HOST_BINDING_OPT] ?? s.daemon.defaultBindIp,
     ...(options[HOST_IPV4_OPT] ? { snatSource: options[HOST_IPV4_OPT] } : {}),
-    // Before 27.0 the bridge driver ignores the option (VersionProfile.gatewayModes).
-    gatewayMode: s.profile.gatewayModes ? gatewayModeOf(options[GATEWAY_MODE_V4_OPT]) : 'nat',
+    gatewayMode,
     trustedHostInterfaces: (options[TRUSTED_IFACES_OPT] ?? '').split(':').filter((x) => x !== ''),
     isDefault: false,
     options,

@@ -58,6 +58,11 @@ export function invalidSubnet(p: VersionProfile, subnet: string, canonical?: str
   return new DockerRefusal(`${DAEMON}invalid network config:\ninvalid subnet ${subnet}: ${why}`);
 }
 
+/** gateway_mode_ipv4 / _ipv6 `isolated` on a network without --internal (28.0+). */
+export function isolatedNotInternal(): DockerRefusal {
+  return new DockerRefusal(`${DAEMON}gateway mode 'isolated' can only be used for an internal network`);
+}
+
 /** The docker CLI checks these before it asks the daemon. */
 export function gatewayOutsideSubnet(gateway: string): DockerRefusal {
   return new DockerRefusal(`no matching subnet for gateway ${gateway}`);

@@ -119,7 +119,8 @@ export class PacketPath {
     const v6 = typeof p.daddr === 'bigint';
     const callKey = v6 ? 'net.bridge.bridge-nf-call-ip6tables' : 'net.bridge.bridge-nf-call-iptables';
     if (this.host.sysctls[callKey] === '0' && routing.kindOf(dev) === 'bridge') {
-      const route = routing.lookup(p.daddr);
+      const looked = routing.lookup(p.daddr);
+      const route = this.portRoute(dev, p.daddr, looked) ?? looked;
       if (route.kind === 'unicast' && route.dev === dev) {
         // br_netfilter is told to stay out: the bridge forwards the frame, no hook sees it.
         p.outDev = dev;
@@ -170,7 +171,9 @@ export class PacketPath {
     const dev = p.inDev;
     const pre = this.hook('PREROUTING', p, looped);
     if (pre.kind !== 'accept') return this.stopped(p, pre);
-    const route = this.ctx.routing.lookup(p.daddr);
+    // A frame for another port of the bridge stays on it unless DNAT moved its destination.
+    const looked = this.ctx.routing.lookup(p.daddr);
+    const route = (p.daddr === origDaddr && this.portRoute(dev, p.daddr, looked)) || looked;
     this.traceRoute(p, route);
     if (route.kind === 'local') return this.input(p);
     if (route.kind === 'unreachable') {
@@ -341,6 +344,22 @@ export class PacketPath {
       if (v.kind !== 'accept') return v;
     }
     return ACCEPT;
+  }
+
+  /**
+   * A packet a neighbour on bridge `dev` sent to another neighbour on it went out in a
+   * frame for that port's MAC: the bridge forwards it (br_netfilter still calls FORWARD
+   * -i dev -o dev) whatever the host's routes say. Almost always the host's route agrees
+   * (the bridge holds an address in the subnet); this answers only where it does not — a
+   * bridge without an address of that family (gateway mode `isolated`), where the host has
+   * no route at all. undefined: routing decides.
+   */
+  private portRoute(dev: string, daddr: Ip, route: RouteDecision): RouteDecision | undefined {
+    if (route.kind === 'local' || (route.kind === 'unicast' && route.dev === dev)) return undefined;
+    if (!dev || this.ctx.routing.kindOf(dev) !== 'bridge') return undefined;
+    const address = formatIp(daddr);
+    if (!this.host.neighbours.some((n) => n.dev === dev && n.address === address)) return undefined;
+    return { kind: 'unicast', dev, route: `${address} dev ${dev} (a port of the bridge)` };
   }
 
   private traceRoute(p: Packet, route: RouteDecision, why = 'routing'): void {
