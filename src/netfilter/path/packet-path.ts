@@ -358,9 +358,14 @@ export class PacketPath {
     if (route.kind === 'local' || (route.kind === 'unicast' && route.dev === dev)) return undefined;
     if (!dev || this.ctx.routing.kindOf(dev) !== 'bridge') return undefined;
     const address = formatIp(daddr);
-    if (!this.host.neighbours.some((n) => n.dev === dev && n.address === address)) return undefined;
+    // Cross-bridge packets ask this on every packet: a set, not a scan of 10,000 neighbours.
+    this.ports ??= new Set(this.host.neighbours.map((n) => `${n.dev} ${n.address}`));
+    if (!this.ports.has(`${dev} ${address}`)) return undefined;
     return { kind: 'unicast', dev, route: `${address} dev ${dev} (a port of the bridge)` };
   }
+
+  /** `dev address` of every neighbour, made at the first question (neighbours do not change in a flow). */
+  private ports?: Set<string>;
 
   private traceRoute(p: Packet, route: RouteDecision, why = 'routing'): void {
     if (!this.tracer.enabled) return;
