@@ -39,7 +39,7 @@ export function describeHost(model: DockerDaemonModel): string {
     `# Docker ${model.profile.version} model (${model.profile.engine}), baseline ${model.baseline}`,
   ];
   for (const n of model.listNetworks()) {
-    const v6 = n.subnet6 ? ` ipv6 ${n.subnet6} gateway ${n.gateway6}` : '';
+    const v6 = n.subnet6 ? ` ipv6 ${n.subnet6} gateway ${n.gateway6 ?? 'none'}` : '';
     lines.push(`# network ${n.name}: bridge ${n.bridge} ${n.subnet} gateway ${n.gateway || 'none'}${v6}`);
   }
   for (const nb of host.neighbours) {

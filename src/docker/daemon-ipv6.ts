@@ -82,10 +82,10 @@ function defaultSubnet6(s: DaemonState, what: string): string {
   );
 }
 
+/** `gateway` '': none reserved (an isolated network without --gateway: moby's GetSkipGwAlloc). */
 function state6(subnet: string, gateway: string, mode: GatewayMode, snatSource?: string): NetworkState6 {
   const addresses = new SubnetAddresses6(subnet);
-  // An isolated network's bridge has no IPv6 address at all.
-  if (mode !== 'isolated') addresses.reserve(gateway);
+  if (gateway) addresses.reserve(gateway);
   return { subnet, gateway, gatewayMode: mode, addresses, ...(snatSource ? { snatSource } : {}) };
 }
 
@@ -121,7 +121,9 @@ export function userNetwork6(
   const mode = s.profile.gatewayModes
     ? gatewayMode6(options[GATEWAY_MODE_V6_OPT], o.internal ?? false)
     : 'nat';
-  return state6(subnet, o.gateway6 ?? firstHost6(subnet), mode, options[HOST_IPV6_OPT]);
+  // An isolated network gets no gateway unless one is asked for, and its bridge no IPv6 address.
+  const gateway = o.gateway6 ?? (mode === 'isolated' ? '' : firstHost6(subnet));
+  return state6(subnet, gateway, mode, options[HOST_IPV6_OPT]);
 }
 
 /** docker0's IPv6 half: `dockerd --ipv6` with --fixed-cidr-v6, or (27.0+) the default pool. */

@@ -20,7 +20,9 @@ import { networkId, userNetworkState } from './network-options.ts';
 import * as refuse from './refusals.ts';
 
 export function networkInfo(n: NetworkState): NetworkInfo {
-  const v6 = n.ipv6 ? { subnet6: n.ipv6.subnet, gateway6: n.ipv6.gateway } : {};
+  const v6 = n.ipv6
+    ? { subnet6: n.ipv6.subnet, ...(n.ipv6.gateway ? { gateway6: n.ipv6.gateway } : {}) }
+    : {};
   return { name: n.name, id: n.id, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, ...v6 };
 }
 

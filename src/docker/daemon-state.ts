@@ -32,6 +32,7 @@ export class DockerModelError extends Error {
 /** The IPv6 half of a `--ipv6` network. */
 export interface NetworkState6 {
   subnet: string;
+  /** '' when none was reserved (gateway mode isolated without --gateway). */
   gateway: string;
   /** com.docker.network.bridge.gateway_mode_ipv6. */
   gatewayMode: GatewayMode;

@@ -132,3 +132,23 @@ test('on the packet path: containers of an isolated bridge reach each other, the
     );
   }
 });
+
+test('gateway_mode_ipv6=isolated likewise: no IPv6 gateway unless given, ::1 to the first container', () => {
+  const m = runDockerScript(
+    `docker network create --internal --ipv6 --subnet fd00:3::/64 -o com.docker.network.bridge.gateway_mode_ipv6=isolated x6\n` +
+      'docker run -d --name a1 --network x6 nginx\n',
+    { version: '29.7' },
+  );
+  assert.equal(m.inspectNetwork('x6').gateway6, undefined);
+  assert.equal(m.inspectContainer('a1').address6, 'fd00:3::1');
+  // IPv4 keeps its gateway: the modes are per family.
+  assert.equal(m.inspectNetwork('x6').gateway, '172.18.0.1');
+  const given = runDockerScript(
+    'docker network create --internal --ipv6 --subnet fd00:3::/64 --gateway fd00:3::1 ' +
+      '-o com.docker.network.bridge.gateway_mode_ipv6=isolated x6\ndocker run -d --name a1 --network x6 nginx\n',
+    { version: '29.7' },
+  );
+  assert.equal(given.inspectNetwork('x6').gateway6, 'fd00:3::1');
+  assert.equal(given.inspectContainer('a1').address6, 'fd00:3::2');
+  assert.ok(!bridgeAddresses(given, 'x6').includes('fd00:3::1'));
+});
