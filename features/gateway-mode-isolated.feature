@@ -13,7 +13,14 @@ Feature: Gateway mode isolated — an internal network whose bridge has no addre
   the bridge, and br_netfilter still shows them to FORWARD.
 
   The firewall rules are an internal network's, unchanged: what changes is routing, which
-  no rule counts. On a network that is not internal Docker refuses the mode; before 28.0
+  no rule counts.
+
+  Over IPv6 (`gateway_mode_ipv6=isolated`) the same holds, and the kernel shows one more
+  thing: an internal network's ip6tables rules hold no NAT target and no conntrack match, so
+  nothing asks for IPv6 connection tracking and it does not run. The bridged ping walks
+  filter FORWARD, but ip6 nat PREROUTING, whose chain exists, counts nothing: without a
+  conntrack entry the nat hook has nothing to bind (measured on 28.5: `conntrack -L -f ipv6`
+  stays empty). On a network that is not internal Docker refuses the mode; before 28.0
   (26.1 here) the bridge driver skips the option it does not know and the network is an
   ordinary internal one.
 
@@ -51,3 +58,19 @@ Feature: Gateway mode isolated — an internal network whose bridge has no addre
     Given a Docker host
     When I try to create a bridge network "open" with IPv4 gateway mode isolated
     Then docker refuses with "gateway mode 'isolated' can only be used for an internal network"
+
+  Scenario: With IPv6 gateway mode isolated the containers ping each other over IPv6, and the host reaches none
+    Given a Docker host with IPv6
+    And an internal bridge network "vault6" with subnet 172.30.21.0/24 and IPv6 subnet fd00:21::/64 with IPv6 gateway mode isolated
+    And container "a1" on network "vault6"
+    And container "b1" on network "vault6"
+    Then container "a1" has address fd00:21::1
+    When "a1" pings "b1" over IPv6 2 times
+    Then the ping succeeds
+    And these rules counted packets:
+      | table      | rule                      | packets |
+      | ip6 filter | -A FORWARD -j DOCKER-USER | 4       |
+      | ip6 nat    | :PREROUTING               | 0       |
+    When the host pings fd00:21::2
+    Then the ping fails
+    And the counters match the model

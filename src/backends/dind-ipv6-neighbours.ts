@@ -29,12 +29,14 @@ const BRIDGE = /^[\w.-]{1,15}$/;
 
 /**
  * A fixed script; the entries come as its arguments (ADDRESS MAC pairs, validated), never
- * as shell text. The device is the one the kernel routes the address on.
+ * as shell text. The device is the one the kernel routes the address on; an address it has
+ * no route to gets no entry: that namespace cannot send to it (the host and the containers
+ * of a bridge without an IPv6 address, gateway mode `isolated`).
  */
 const REPLACE_NEIGHBOURS = [
   'while [ "$#" -ge 2 ]; do',
-  '  dev=$(ip -6 route get "$1" | sed -n "s/.* dev \\([^ ]*\\).*/\\1/p")',
-  '  ip -6 neigh replace "$1" lladdr "$2" dev "$dev" nud permanent || exit 1',
+  '  dev=$(ip -6 route get "$1" 2>/dev/null | sed -n "s/.* dev \\([^ ]*\\).*/\\1/p")',
+  '  if [ -n "$dev" ]; then ip -6 neigh replace "$1" lladdr "$2" dev "$dev" nud permanent || exit 1; fi',
   '  shift 2',
   'done',
 ].join('\n');

@@ -328,7 +328,10 @@ export class ModelTraffic {
     const daddr = parseIp(dst);
     const source = routing.sourceFor(daddr, routing.lookup(daddr));
     if (source === undefined) {
+      // No route: any own address will do, the packet path says "no route" (ping: "Network is unreachable").
       if (typeof daddr === 'number') return DIND_HOST_ADDRESS;
+      const eth0 = this.scene.hostState().interfaces.find((i) => i.name === 'eth0');
+      if (eth0?.addresses.some((a) => a.address === DIND_HOST_ADDRESS6)) return DIND_HOST_ADDRESS6;
       throw new ModelBackendError(`the host has no IPv6 route to ${dst} to pick a source address from`);
     }
     return formatIp(source);

@@ -364,3 +364,30 @@ test('26.1 knows no gateway modes: gateway_mode_ipv6/_ipv4 are accepted and igno
   });
   assert.deepEqual(rules(m28.ruleset6(), 'nat', 'POSTROUTING'), []);
 });
+
+test('a learnt bridge name renames the IPv6 network’s ip6tables rules too (twin, unnamed bridges)', () => {
+  const m = runDockerScript(`${N6}docker run -d --name web --network n6 -p 8080:80 nginx\n`, {
+    version: '28.5',
+  });
+  const old = m.inspectNetwork('n6').bridge;
+  const before = serializeRuleset(m.fw6.ruleset);
+  assert.ok(before.includes(old));
+  m.learnBridgeName('n6', 'br-0123456789ab');
+  assert.equal(serializeRuleset(m.fw6.ruleset), before.replaceAll(old, 'br-0123456789ab'));
+});
+
+test('an internal IPv6 network alone starts no IPv6 conntrack: a bridged ping counts no ip6 nat chain', async () => {
+  const { runFlow } = await import('../netfilter/path/index.ts');
+  const script = (internal: string) =>
+    `docker network create ${internal}--ipv6 --subnet fd00:1::/64 n6\n` +
+    'docker run -d --name a1 --network n6 nginx\ndocker run -d --name b1 --network n6 nginx\n';
+  const natRows = (internal: string) => {
+    const m = runDockerScript(script(internal), { version: '28.5' });
+    const flow = runFlow(m.host(), { protocol: 'icmp', from: 'fd00:1::2', to: 'fd00:1::3', count: 2 });
+    assert.equal(flow.delivered, 2);
+    return flow.counters.filter((c) => c.table === 'nat');
+  };
+  assert.deepEqual(natRows('--internal '), []);
+  // Mutation check: a network that is not internal has MASQUERADE and DOCKER-CT's conntrack match.
+  assert.ok(natRows('').some((c) => c.chain === 'PREROUTING' && c.packets === 1));
+});

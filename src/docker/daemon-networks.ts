@@ -126,7 +126,9 @@ export function learnBridgeName(s: DaemonState, network: string, bridge: string)
   const n = findNetwork(s, network);
   const old = n.bridge;
   if (old === bridge) return;
+  // Both families: an IPv6 network's ip6tables rules name the bridge too.
   s.iptables.renameInterface(old, bridge);
+  s.ip6tables.renameInterface(old, bridge);
   s.firewall?.renameBridge(old, bridge);
   for (const c of s.containers) for (const b of c.bindings) if (b.bridge === old) b.bridge = bridge;
   const key = `net.ipv4.conf.${old}.route_localnet`;

@@ -115,7 +115,7 @@ test('on the packet path: containers of an isolated bridge reach each other, the
     const across = runFlow(m.host(), { protocol: 'icmp', from: '172.30.20.1', to: '172.30.20.2', count: 2 });
     assert.equal(across.delivered, 2, version);
     assert.ok(
-      across.path.some((s) => s.text.includes('a port of the bridge')),
+      across.path.some((s) => s.text.includes('via a port of bridge')),
       `${version}: bridged, not routed`,
     );
     const fromHost = runFlow(m.host(), {

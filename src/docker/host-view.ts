@@ -31,7 +31,10 @@ function servedPorts(c: ContainerState): ServedPort[] {
 function routesWithoutDefault(s: DaemonState, c: ContainerState): string[] | undefined {
   if (s.profile.internalDefaultRoute || c.endpoints.size === 0) return undefined;
   const networks = [...c.endpoints.keys()].map((n) => findNetwork(s, n));
-  return networks.every((n) => n.internal) ? networks.map((n) => n.subnet) : undefined;
+  // Each network's subnets of both families: an internal IPv6 network is on-link over IPv6 too.
+  return networks.every((n) => n.internal)
+    ? networks.flatMap((n) => (n.ipv6 ? [n.subnet, n.ipv6.subnet] : [n.subnet]))
+    : undefined;
 }
 
 export function hostView(s: DaemonState): HostState {

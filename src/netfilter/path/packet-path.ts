@@ -74,6 +74,8 @@ export class PacketPath {
     private readonly legacy?: WalkContext,
     /** Native nft base chains (HostState.firewall's nftables entry), run by priority among iptables' tables. */
     private readonly native?: NativeHooks,
+    /** Conntrack runs for this family only while a rule needs it (conntrack-users.ts). */
+    private readonly tracksConnections = true,
   ) {}
 
   /**
@@ -250,6 +252,12 @@ export class PacketPath {
       return;
     }
     if (p.ct) return;
+    if (!this.tracksConnections) {
+      // No entry: the nat hooks have nothing to bind and skip their chains.
+      if (this.tracer.enabled)
+        this.tracer.step(p, 'conntrack', 'conntrack: not running for this family (no rule needs it)');
+      return;
+    }
     const found = this.conntrack.lookup(p);
     if (found) {
       p.ct = found.entry;
@@ -361,7 +369,7 @@ export class PacketPath {
     // Cross-bridge packets ask this on every packet: a set, not a scan of 10,000 neighbours.
     this.ports ??= new Set(this.host.neighbours.map((n) => `${n.dev} ${n.address}`));
     if (!this.ports.has(`${dev} ${address}`)) return undefined;
-    return { kind: 'unicast', dev, route: `${address} dev ${dev} (a port of the bridge)` };
+    return { kind: 'unicast', dev, route: `a port of bridge ${dev}` };
   }
 
   /** `dev address` of every neighbour, made at the first question (neighbours do not change in a flow). */

@@ -17,6 +17,7 @@ import type { FlowResult, FlowSpec, HostState } from '../host-types.ts';
 import type { Ruleset } from '../types.ts';
 import { indexRuleset, type WalkContext } from './chain-walk.ts';
 import { ConntrackTable } from './conntrack.ts';
+import { iptablesUsesConntrack, nftUsesConntrack } from './conntrack-users.ts';
 import { FlowRunner } from './flow-runner.ts';
 import { tryParseIp } from './ip.ts';
 import { NativeHooks } from './native-hooks.ts';
@@ -49,7 +50,8 @@ type Family = 'ipv4' | 'ipv6';
 
 /** The tables one family's packets walk on `host`, with a recorder of what they count. */
 function familyContext(host: HostState, family: Family, routing: RoutingTable, tracer: PathTracer) {
-  const index = indexRuleset(family === 'ipv6' ? ip6RulesetOf(host) : iptablesOf(host.firewall));
+  const ruleset = family === 'ipv6' ? ip6RulesetOf(host) : iptablesOf(host.firewall);
+  const index = indexRuleset(ruleset);
   const counters = new CounterRecorder(index.order);
   const ctx: WalkContext = {
     index,
@@ -75,7 +77,11 @@ function familyContext(host: HostState, family: Family, routing: RoutingTable, t
     counters: new CounterRecorder(legacyIndex.order),
     label: 'iptables-legacy',
   };
-  return { ctx, counters, legacy };
+  const tracksConnections =
+    iptablesUsesConntrack(ruleset) ||
+    iptablesUsesConntrack(legacyRuleset) ||
+    nftUsesConntrack(nftablesOf(host.firewall), family);
+  return { ctx, counters, legacy, tracksConnections };
 }
 
 export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions = {}): FlowResult {
@@ -87,11 +93,11 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   const nftRuleset = nftablesOf(host.firewall);
   const native = nftRuleset ? new NativeHooks(nftRuleset, routing, tracer) : undefined;
   const runnerFor = (f: Family, other?: () => FlowRunner) => {
-    const { ctx, counters, legacy } = familyContext(host, f, routing, tracer);
+    const { ctx, counters, legacy, tracksConnections } = familyContext(host, f, routing, tracer);
     const runner = new FlowRunner(
       host,
       routing,
-      new PacketPath(host, conntrack, ctx, legacy, native),
+      new PacketPath(host, conntrack, ctx, legacy, native, tracksConnections),
       conntrack,
       tracer,
       counters,
