@@ -7,22 +7,22 @@ Feature: Gateway mode isolated — an internal network whose bridge has no addre
   containers. Its bridge still holds the gateway address, though, so the host itself has a
   route to every container and talks to them. `isolated` takes that address away: the
   daemon reserves no gateway (IPAM hands the subnet's first address to the first
-  container) and puts no IPv4 address on the bridge, so the host has no route of its own
-  to the subnet: its ping follows the default route out of eth0 and is lost on the LAN.
-  Containers on the network still reach each other: their frames go from port to port of
-  the bridge, and br_netfilter still shows them to FORWARD.
+  container) and puts no IPv4 address on the bridge, so the host has no route to the
+  subnet: its ping fails at once ("Network is unreachable", these hosts have no default
+  route) and no rule counts. Containers on the network still reach each other: their
+  frames go from port to port of the bridge, and br_netfilter still shows them to FORWARD.
 
   The firewall rules are an internal network's, unchanged: what changes is routing, which
-  no rule counts.
+  no rule counts. On a network that is not internal Docker refuses the mode; before 28.0
+  (26.1 here) the bridge driver skips the option it does not know and the network is an
+  ordinary internal one.
 
   Over IPv6 (`gateway_mode_ipv6=isolated`) the same holds, and the kernel shows one more
   thing: an internal network's ip6tables rules hold no NAT target and no conntrack match, so
   nothing asks for IPv6 connection tracking and it does not run. The bridged ping walks
   filter FORWARD, but ip6 nat PREROUTING, whose chain exists, counts nothing: without a
   conntrack entry the nat hook has nothing to bind (measured on 28.5: `conntrack -L -f ipv6`
-  stays empty). On a network that is not internal Docker refuses the mode; before 28.0
-  (26.1 here) the bridge driver skips the option it does not know and the network is an
-  ordinary internal one.
+  stays empty).
 
   Scenario: The host reaches a container on an internal network through the bridge's address
     Given a Docker host
