@@ -35,6 +35,8 @@ test('an engine run reads its outcome from beside its reports and leaves nothing
     assert.ok(!existsSync(path.join(reportsRoot, SUMMARY_FILE)), 'the outcome file is removed');
     assert.ok(existsSync(path.join(reportsRoot, 'junit.xml')));
     assert.deepEqual(ours(), before, 'nothing left in the temporary directory');
+    // An absolute reports root is used as given, not recreated below the checkout.
+    assert.ok(!existsSync(path.join(ROOT, reportsRoot)), 'nothing made below the checkout');
   } finally {
     rmSync(reportsRoot, { recursive: true, force: true });
   }

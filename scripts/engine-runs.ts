@@ -81,12 +81,13 @@ export async function runEngines(options: EngineRunOptions): Promise<EngineRun[]
   return Promise.all(
     options.versions.map(async (version) => {
       const reportsDir = engineReportsDir(version, options.reportsRoot);
-      await mkdir(path.join(options.root, reportsDir), { recursive: true });
+      // resolve, not join: a reports root given as an absolute path stays where it was given.
+      await mkdir(path.resolve(options.root, reportsDir), { recursive: true });
       const started = Date.now();
       // Beside the run's reports, not in a temporary directory: an interrupted `npm test`
       // (Ctrl-C) then leaves nothing in /tmp. Removed first, so a run that writes none is
       // not read an earlier run's.
-      const summaryFile = path.join(options.root, reportsDir, SUMMARY_FILE);
+      const summaryFile = path.resolve(options.root, reportsDir, SUMMARY_FILE);
       await rm(summaryFile, { force: true });
       const r = await execa('node', [...engineRunArgv(options, version), '--summary', summaryFile], {
         cwd: options.root,
