@@ -324,13 +324,14 @@ export class ModelTraffic {
       const daemon = this.scene.dockerDaemon();
       return daemon?.sourceAddress?.(actor.name, dst) ?? c.address;
     }
-    const routing = new RoutingTable(this.scene.hostState());
+    const host = this.scene.hostState();
+    const routing = new RoutingTable(host);
     const daddr = parseIp(dst);
     const source = routing.sourceFor(daddr, routing.lookup(daddr));
     if (source === undefined) {
       // No route: any own address will do, the packet path says "no route" (ping: "Network is unreachable").
       if (typeof daddr === 'number') return DIND_HOST_ADDRESS;
-      const eth0 = this.scene.hostState().interfaces.find((i) => i.name === 'eth0');
+      const eth0 = host.interfaces.find((i) => i.name === 'eth0');
       if (eth0?.addresses.some((a) => a.address === DIND_HOST_ADDRESS6)) return DIND_HOST_ADDRESS6;
       throw new ModelBackendError(`the host has no IPv6 route to ${dst} to pick a source address from`);
     }

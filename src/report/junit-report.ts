@@ -24,8 +24,6 @@ import type {
   Step,
   TestCaseStarted,
   TestRunFinished,
-  TestRunHookFinished,
-  TestRunHookStarted,
   TestStep,
   TestStepFinished,
   TestStepResult,
@@ -33,6 +31,7 @@ import type {
   Timestamp,
 } from '@cucumber/messages';
 import { type XmlElement, xmlDocument } from './junit-xml.ts';
+import { RunHooks, runHookKind } from './run-hooks.ts';
 
 /** Where a scenario, an Examples table or one of its rows sits in its feature file. */
 interface Place {
@@ -102,9 +101,7 @@ class RunIndex {
   readonly stepsFinished = new Map<string, TestStepFinished[]>();
   runStarted?: Timestamp;
   readonly finishedAt = new Map<string, Timestamp>();
-  readonly hooks = new Map<string, Hook>();
-  readonly runHooksStarted = new Map<string, TestRunHookStarted>();
-  readonly runHooksFinished: TestRunHookFinished[] = [];
+  readonly runHooks = new RunHooks();
 
   add(envelope: Envelope): void {
     if (envelope.gherkinDocument) this.addDocument(envelope.gherkinDocument);
@@ -113,10 +110,7 @@ class RunIndex {
       for (const step of envelope.pickle.steps) this.pickleSteps.set(step.id, step);
     }
     if (envelope.testRunStarted) this.runStarted = envelope.testRunStarted.timestamp;
-    if (envelope.hook) this.hooks.set(envelope.hook.id, envelope.hook);
-    const hookStarted = envelope.testRunHookStarted;
-    if (hookStarted) this.runHooksStarted.set(hookStarted.id, hookStarted);
-    if (envelope.testRunHookFinished) this.runHooksFinished.push(envelope.testRunHookFinished);
+    this.runHooks.add(envelope);
     if (envelope.testCase) {
       this.testCases.set(envelope.testCase.id, envelope.testCase);
       for (const step of envelope.testCase.testSteps) this.testSteps.set(step.id, step);
@@ -298,33 +292,33 @@ function errorElement(exception: Exception | undefined, message: string | undefi
  * that ended with an exception and no such hook, as one more. JUnit's `errors` counts them.
  */
 function runErrorElements(index: RunIndex, suiteName: string, runFinished: TestRunFinished): XmlElement[] {
+  const errorCase = (name: string, time: number, error: XmlElement): XmlElement => ({
+    name: 'testcase',
+    attributes: [
+      ['classname', suiteName],
+      ['name', name],
+      ['time', time],
+    ],
+    children: [error],
+  });
   const elements: XmlElement[] = [];
-  for (const finished of index.runHooksFinished) {
-    if (finished.result.status === 'PASSED' || finished.result.status === 'SKIPPED') continue;
-    const started = index.runHooksStarted.get(finished.testRunHookStartedId);
-    const hook = started && index.hooks.get(started.hookId);
-    const kind =
-      hook?.type === 'AFTER_TEST_RUN' ? 'AfterAll' : hook?.type === 'BEFORE_TEST_RUN' ? 'BeforeAll' : 'hook';
-    elements.push({
-      name: 'testcase',
-      attributes: [
-        ['classname', suiteName],
-        ['name', `${kind} ${hookName(hook)}`],
-        ['time', started ? secondsBetween(started.timestamp, finished.timestamp) : 0],
-      ],
-      children: [errorElement(finished.result.exception, finished.result.message)],
-    });
+  for (const { hook, started, finished } of index.runHooks.failed()) {
+    elements.push(
+      errorCase(
+        `${runHookKind(hook)} ${hookName(hook)}`,
+        started ? secondsBetween(started.timestamp, finished.timestamp) : 0,
+        errorElement(finished.result.exception, finished.result.message),
+      ),
+    );
   }
   if (elements.length === 0 && (runFinished.exception || (!runFinished.success && runFinished.message))) {
-    elements.push({
-      name: 'testcase',
-      attributes: [
-        ['classname', suiteName],
-        ['name', 'the test run'],
-        ['time', index.runStarted ? secondsBetween(index.runStarted, runFinished.timestamp) : 0],
-      ],
-      children: [errorElement(runFinished.exception, runFinished.message)],
-    });
+    elements.push(
+      errorCase(
+        'the test run',
+        index.runStarted ? secondsBetween(index.runStarted, runFinished.timestamp) : 0,
+        errorElement(runFinished.exception, runFinished.message),
+      ),
+    );
   }
   return elements;
 }

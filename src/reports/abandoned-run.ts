@@ -8,6 +8,7 @@
  * error as its exception, which the page and junit.xml then show.
  */
 import type { Envelope } from '@cucumber/messages';
+import { RunHooks, runHookKind } from '../report/run-hooks.ts';
 import { type ReportFiles, writeReportFiles } from './write-reports.ts';
 
 /**
@@ -18,17 +19,10 @@ import { type ReportFiles, writeReportFiles } from './write-reports.ts';
 export function runHookError(envelopes: readonly Envelope[], error: unknown): unknown {
   const wrong = 'a BeforeAll hook errored';
   if (!(error instanceof Error) || !error.message.startsWith(wrong)) return error;
-  const hooks = new Map(envelopes.flatMap((e) => (e.hook ? [[e.hook.id, e.hook] as const] : [])));
-  const started = new Map(
-    envelopes.flatMap((e) =>
-      e.testRunHookStarted ? [[e.testRunHookStarted.id, e.testRunHookStarted] as const] : [],
-    ),
-  );
-  const failed = envelopes.findLast(
-    (e) => e.testRunHookFinished && e.testRunHookFinished.result.status === 'FAILED',
-  )?.testRunHookFinished;
-  const hookId = failed && started.get(failed.testRunHookStartedId)?.hookId;
-  if (!hookId || hooks.get(hookId)?.type !== 'AFTER_TEST_RUN') return error;
+  const hooks = new RunHooks();
+  for (const envelope of envelopes) hooks.add(envelope);
+  const failed = hooks.failed().findLast(({ finished }) => finished.result.status === 'FAILED');
+  if (runHookKind(failed?.hook) !== 'AfterAll') return error;
   const renamed = new Error(`an AfterAll hook errored${error.message.slice(wrong.length)}`, {
     cause: error.cause,
   });

@@ -14,6 +14,7 @@
  */
 import { iptablesOf, iptablesStateOf, materializedBuiltinsOf, nftablesOf } from '../firewall-state.ts';
 import type { FlowResult, FlowSpec, HostState } from '../host-types.ts';
+import type { NftRuleset } from '../nft/types.ts';
 import type { Ruleset } from '../types.ts';
 import { indexRuleset, type WalkContext } from './chain-walk.ts';
 import { ConntrackTable } from './conntrack.ts';
@@ -49,7 +50,13 @@ function ip6RulesetOf(host: HostState): Ruleset {
 type Family = 'ipv4' | 'ipv6';
 
 /** The tables one family's packets walk on `host`, with a recorder of what they count. */
-function familyContext(host: HostState, family: Family, routing: RoutingTable, tracer: PathTracer) {
+function familyContext(
+  host: HostState,
+  family: Family,
+  routing: RoutingTable,
+  tracer: PathTracer,
+  nftRuleset: NftRuleset | undefined,
+) {
   const ruleset = family === 'ipv6' ? ip6RulesetOf(host) : iptablesOf(host.firewall);
   const index = indexRuleset(ruleset);
   const counters = new CounterRecorder(index.order);
@@ -80,7 +87,7 @@ function familyContext(host: HostState, family: Family, routing: RoutingTable, t
   const tracksConnections =
     iptablesUsesConntrack(ruleset) ||
     iptablesUsesConntrack(legacyRuleset) ||
-    nftUsesConntrack(nftablesOf(host.firewall), family);
+    nftUsesConntrack(nftRuleset, family);
   return { ctx, counters, legacy, tracksConnections };
 }
 
@@ -93,7 +100,7 @@ export function runFlow(host: HostState, flow: FlowSpec, options: RunFlowOptions
   const nftRuleset = nftablesOf(host.firewall);
   const native = nftRuleset ? new NativeHooks(nftRuleset, routing, tracer) : undefined;
   const runnerFor = (f: Family, other?: () => FlowRunner) => {
-    const { ctx, counters, legacy, tracksConnections } = familyContext(host, f, routing, tracer);
+    const { ctx, counters, legacy, tracksConnections } = familyContext(host, f, routing, tracer, nftRuleset);
     const runner = new FlowRunner(
       host,
       routing,
